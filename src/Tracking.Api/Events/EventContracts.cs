@@ -1,0 +1,24 @@
+using System.Text.Json;
+
+namespace Tracking.Events;
+
+/// <summary>One event from a frontend.</summary>
+public sealed record EventRequest(
+    string? SessionId = null,
+    string? Event = null,
+    string? EventId = null,
+    string? Url = null,
+    long? Timestamp = null,
+    Dictionary<string, JsonElement>? Properties = null);
+
+/// <summary>Body of <c>POST /events</c>: one event, or <c>{ "sessionId"?, "events": [...] }</c> for a batch.</summary>
+public sealed record EventsRequest(
+    string? SessionId = null,
+    string? Event = null,
+    string? EventId = null,
+    string? Url = null,
+    long? Timestamp = null,
+    Dictionary<string, JsonElement>? Properties = null,
+    List<EventRequest>? Events = null);
+
+public sealed record EventsAccepted(int Accepted, int Duplicates);

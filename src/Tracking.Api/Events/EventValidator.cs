@@ -1,0 +1,188 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tracking.Infrastructure;
+using Tracking.Storage;
+
+namespace Tracking.Events;
+
+/// <summary>Turns a posted body into events to store, or a problem naming the first bad field of each event.</summary>
+internal static class EventValidator
+{
+    private const int MaxProperties = 32;
+    private const int MaxPropertyValue = 512;
+    private const int MaxUrl = 2048;
+    // A browser clock can be wrong; beyond these bounds the server's time is used instead.
+    private static readonly TimeSpan MaxPast = TimeSpan.FromHours(24);
+    private static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(5);
+    private static readonly string[] Reserved = ["event", "eventId", "timestamp", "url"];
+
+    public static (string SessionId, List<TrackedEvent> Events, ProblemHttpResult? Problem) Validate(
+        EventsRequest body, int maxBatch, DateTimeOffset now)
+    {
+        var isBatch = body.Events is not null;
+        var items = body.Events ?? [new EventRequest(body.SessionId, body.Event, body.EventId, body.Url, body.Timestamp, body.Properties)];
+        var errors = new FieldErrors();
+        if (isBatch && (body.Event ?? body.EventId ?? body.Url ?? (object?)body.Timestamp ?? body.Properties) is not null)
+        {
+            errors.Add("events", "A batch carries its events in 'events' only (plus an optional shared 'sessionId').");
+        }
+        if (items.Count == 0)
+        {
+            errors.Add("events", "At least one event is required.");
+        }
+        if (items.Count > maxBatch)
+        {
+            errors.Add("events", $"At most {maxBatch} events per request.");
+        }
+        if (errors.Any)
+        {
+            return ("", [], errors.ToProblem());
+        }
+
+        var sessionId = body.SessionId ?? items[0].SessionId;
+        var tracked = new List<TrackedEvent>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var prefix = isBatch ? $"events[{i}]." : "";
+            var item = items[i];
+            var itemSession = item.SessionId ?? body.SessionId;
+            if (itemSession is null)
+            {
+                errors.Add(prefix + "sessionId", "The session id is required.");
+            }
+            else if (!Ids.IsSafe(itemSession, 64))
+            {
+                errors.Add(prefix + "sessionId", "Must be a session id returned by POST /session.");
+            }
+            else if (itemSession != sessionId)
+            {
+                errors.Add(prefix + "sessionId", "All events of a batch must belong to one session.");
+            }
+            if (item.Event is not null && EventNames.IsServerOnly(item.Event))
+            {
+                var field = prefix + "event";
+                return ("", [], Problems.Status(StatusCodes.Status403Forbidden, "Server-only event",
+                    $"'{item.Event}' is recorded by the server from Stripe; browsers cannot send it.", field));
+            }
+            var one = ValidateOne(item, prefix, errors, now);
+            if (one is not null)
+            {
+                tracked.Add(one);
+            }
+        }
+        return errors.Any ? ("", [], errors.ToProblem()) : (sessionId!, tracked, null);
+    }
+
+    private static TrackedEvent? ValidateOne(EventRequest item, string prefix, FieldErrors errors, DateTimeOffset now)
+    {
+        if (!IsEventName(item.Event))
+        {
+            errors.Add(prefix + "event", "Required: 1-64 characters, starting with a letter, of letters, digits, ' ', '_', '-', '.', ':'.");
+        }
+        errors.SafeId(prefix + "eventId", item.EventId);
+        if (item.Url is not null && (item.Url.Length > MaxUrl || !Uri.TryCreate(item.Url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
+        {
+            errors.Add(prefix + "url", $"Must be an absolute http(s) URL of at most {MaxUrl} characters.");
+        }
+        var props = item.Properties ?? [];
+        if (props.Count > MaxProperties)
+        {
+            errors.Add(prefix + "properties", $"At most {MaxProperties} properties.");
+        }
+        foreach (var (key, value) in props)
+        {
+            if (!IsPropertyName(key))
+            {
+                errors.Add(prefix + "properties", $"Property names are 1-64 letters, digits or '_' ('{Truncate(key)}' is not).");
+            }
+            else if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+            {
+                errors.Add($"{prefix}properties.{key}", "Must be a string, number, boolean or null.");
+            }
+            else if (value.ValueKind == JsonValueKind.String && value.GetString()!.Length > MaxPropertyValue)
+            {
+                errors.Add($"{prefix}properties.{key}", $"Must be at most {MaxPropertyValue} characters.");
+            }
+        }
+        if (errors.Any)
+        {
+            return null;
+        }
+
+        var name = item.Event!;
+        string? content = null;
+        if (props.TryGetValue("content", out var c))
+        {
+            content = c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            if (!Ids.IsSafe(content, 64))
+            {
+                errors.Add(prefix + "properties.content", "Must be a content id of 1-64 letters, digits, '_', '-', '.', ':'.");
+                return null;
+            }
+        }
+        string? milestone = null;
+        string? completionField = null;
+        var percent = 0;
+        if (name is EventNames.VideoStart or EventNames.VideoProgress && content is null)
+        {
+            errors.Add(prefix + "properties.content", $"{name} needs the content id being watched.");
+            return null;
+        }
+        if (name == EventNames.VideoProgress)
+        {
+            if (!props.TryGetValue("percent", out var p) || p.ValueKind != JsonValueKind.Number
+                || !p.TryGetInt32(out percent) || Array.IndexOf(EventNames.Milestones, percent) < 0)
+            {
+                errors.Add(prefix + "properties.percent", "VideoProgress is sent at milestones only: 25, 50, 75 or 95.");
+                return null;
+            }
+            milestone = $"{content}:{percent}";
+            completionField = $"{content}_completion";
+        }
+
+        var timestamp = item.Timestamp is { } t && t >= (now - MaxPast).ToUnixTimeMilliseconds() && t <= (now + MaxFuture).ToUnixTimeMilliseconds()
+            ? t
+            : now.ToUnixTimeMilliseconds();
+        var eventId = item.EventId ?? Ids.NewId();
+        var contentViewed = name is EventNames.ViewContent or EventNames.VideoStart ? content : null;
+        return new TrackedEvent(eventId, name, timestamp, Member(name, eventId, timestamp, item.Url, props), milestone, contentViewed, completionField, percent);
+    }
+
+    /// <summary>The sorted-set member: the seed's flat JSON shape, our own fields first and never overridden.</summary>
+    private static string Member(string name, string eventId, long timestamp, string? url, Dictionary<string, JsonElement> props)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("event", name);
+            writer.WriteString("eventId", eventId);
+            writer.WriteNumber("timestamp", timestamp);
+            if (url is not null)
+            {
+                writer.WriteString("url", url);
+            }
+            foreach (var (key, value) in props)
+            {
+                if (Array.IndexOf(Reserved, key) < 0 && value.ValueKind != JsonValueKind.Null)
+                {
+                    writer.WritePropertyName(key);
+                    value.WriteTo(writer);
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static bool IsEventName(string? name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= 64 && char.IsAsciiLetter(name[0])
+        && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is ' ' or '_' or '-' or '.' or ':');
+
+    private static bool IsPropertyName(string key) =>
+        key.Length is > 0 and <= 64 && key.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_');
+
+    private static string Truncate(string value) => value.Length > 32 ? value[..32] + "…" : value;
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
+using Tracking.Storage;
+
+namespace Tracking.Events;
+
+internal static class EventsApi
+{
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/events", Post)
+            .WithTags("Events")
+            .WithName("PostEvents")
+            .WithSummary("Record one event or a batch for a live session; idempotent by eventId.")
+            .RequireRateLimiting(RateLimiting.PerIp)
+            .RequireCors(Cors.Sites);
+        return app;
+    }
+
+    internal static async Task<Results<Accepted<EventsAccepted>, ProblemHttpResult>> Post(
+        HttpContext http, EventStore store, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, AppJson.Default.EventsRequest);
+        if (problem is not null)
+        {
+            metrics.Rejected("events");
+            return problem;
+        }
+        var (sessionId, events, invalid) = EventValidator.Validate(body!, options.Value.MaxEventsPerBatch, clock.GetUtcNow());
+        if (invalid is not null)
+        {
+            metrics.Rejected("events");
+            return invalid;
+        }
+        var stored = Ids.IsSessionId(sessionId) ? await store.AppendAsync(sessionId, events, options.Value.SessionTtl) : null;
+        if (stored is not { } result)
+        {
+            metrics.Rejected("events");
+            return Problems.UnknownSession();
+        }
+        metrics.EventsStored(result.Accepted, result.Duplicates);
+        return TypedResults.Accepted((string?)null, new EventsAccepted(result.Accepted, result.Duplicates));
+    }
+}

@@ -1,0 +1,24 @@
+using Tracking.Events;
+using Tracking.Health;
+using Tracking.Sessions;
+
+namespace Tracking;
+
+/// <summary>Registers and maps each capability; one line per feature.</summary>
+internal static class Features
+{
+    public static IHostApplicationBuilder AddTrackingFeatures(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<EventStore>();
+        return builder;
+    }
+
+    public static WebApplication MapTrackingEndpoints(this WebApplication app)
+    {
+        app.MapHealthApi();
+        app.MapSessionApi();
+        app.MapEventsApi();
+        return app;
+    }
+}

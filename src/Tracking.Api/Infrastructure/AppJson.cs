@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Tracking.Events;
+using Tracking.Health;
+using Tracking.Sessions;
+
+namespace Tracking.Infrastructure;
+
+/// <summary>Source-generated JSON for every request and response type: no reflection on the hot path.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(SessionRequest))]
+[JsonSerializable(typeof(SessionResponse))]
+[JsonSerializable(typeof(SessionView))]
+[JsonSerializable(typeof(Touch))]
+[JsonSerializable(typeof(EventsRequest))]
+[JsonSerializable(typeof(EventsAccepted))]
+[JsonSerializable(typeof(HealthReport))]
+internal sealed partial class AppJson : JsonSerializerContext;

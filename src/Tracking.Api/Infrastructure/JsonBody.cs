@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Tracking.Infrastructure;
+
+/// <summary>
+/// Reads a JSON body ourselves instead of relying on parameter binding, so malformed JSON, wrong types, unknown
+/// fields and oversized bodies become problem+json naming the field (binding failures would not say which).
+/// Any content type is accepted: <c>navigator.sendBeacon</c> posts text/plain to avoid a CORS preflight.
+/// </summary>
+internal static class JsonBody
+{
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> info)
+        where T : class
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(request.Body, info, request.HttpContext.RequestAborted);
+            return value is null
+                ? (null, Problems.Invalid("body", "A JSON object is required."))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = FieldOf(ex.Path);
+            var detail = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? $"Unknown field '{field}'."
+                : $"Malformed JSON or a value of the wrong type at '{field}'.";
+            return (null, Problems.Invalid(field, detail));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Problems.Status(ex.StatusCode, "Payload too large", "The request body exceeds the size limit.", "body"));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read.", "body"));
+        }
+    }
+
+    // "$.events[2].timestamp" -> "events[2].timestamp"; the root itself is reported as "body".
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Tracking.Infrastructure;
+
+/// <summary>Cross-cutting wiring: options, limits, problem details, proxies, telemetry.</summary>
+internal static class ServiceDefaults
+{
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TrackingOptions>, TrackingOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TrackingMetrics>();
+
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            // Slow senders are cut off: at least 240 bytes/s after a 5 s grace.
+            kestrel.Limits.MinRequestBodyDataRate = new(240, TimeSpan.FromSeconds(5));
+        });
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJson.Default));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<StoreUnavailableHandler>();
+        services.AddPerIpRateLimiting();
+        services.AddSiteCors();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrackingOptions>>((forwarded, tracking) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var network in tracking.Value.ParsedProxies())
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+        });
+        builder.AddTelemetry();
+        return builder;
+    }
+
+    private static void AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        var otel = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddMeter(TrackingMetrics.MeterName, "Polly"))
+            .WithTracing(tracing => tracing
+                // Probes every few seconds would drown real traces.
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
+                .AddHttpClientInstrumentation());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+    }
+
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCors();
+        app.UseRateLimiter();
+        return app;
+    }
+}

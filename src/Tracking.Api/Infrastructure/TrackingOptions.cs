@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace Tracking.Infrastructure;
+
+/// <summary>The <c>Tracking</c> configuration section.</summary>
+public sealed class TrackingOptions
+{
+    public const string Section = "Tracking";
+
+    /// <summary>Origins allowed to call the API from a browser (CORS). Empty = no browser origin is allowed.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Request header holding the visitor's ISO country code, set by the CDN or load balancer.</summary>
+    public string CountryHeader { get; set; } = "CF-IPCountry";
+
+    public int SessionTtlDays { get; set; } = 7;
+
+    /// <summary>Proxies (IPs or CIDR ranges) whose <c>X-Forwarded-For</c> is believed. Empty = only the socket address counts.</summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>Requests per minute one client IP may make before getting 429.</summary>
+    public int RateLimitPerMinute { get; set; } = 600;
+
+    public int MaxEventsPerBatch { get; set; } = 50;
+
+    /// <summary><c>opt-out</c> (pending consent counts as granted) or <c>opt-in</c> (pending holds data back).</summary>
+    public string ConsentMode { get; set; } = "opt-out";
+
+    public TimeSpan SessionTtl => TimeSpan.FromDays(SessionTtlDays);
+
+    internal IEnumerable<IPNetwork> ParsedProxies() => TrustedProxies.Select(ParseNetwork);
+
+    internal static IPNetwork ParseNetwork(string value) =>
+        value.Contains('/', StringComparison.Ordinal)
+            ? IPNetwork.Parse(value)
+            : new IPNetwork(IPAddress.Parse(value), IPAddress.Parse(value).AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+}

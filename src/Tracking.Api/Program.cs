@@ -1,0 +1,16 @@
+using Tracking;
+using Tracking.Infrastructure;
+using Tracking.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddRedisStore();
+builder.AddTrackingFeatures();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapTrackingEndpoints();
+app.Run();
+
+/// <summary>Entry point, public so tests can host it.</summary>
+public partial class Program;

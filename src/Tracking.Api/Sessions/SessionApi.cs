@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
+using Tracking.Storage;
+
+namespace Tracking.Sessions;
+
+internal static class SessionApi
+{
+    public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/session").WithTags("Sessions").RequireRateLimiting(RateLimiting.PerIp).RequireCors(Cors.Sites);
+
+        group.MapPost("/", CreateOrTouch)
+            .WithName("CreateOrTouchSession")
+            .WithSummary("Create a session for a landing, or touch a live one (first touch kept, last touch updated).");
+        group.MapGet("/{id}", Get)
+            .WithName("GetSession")
+            .WithSummary("A session's attributes and its events, oldest first.");
+        return app;
+    }
+
+    internal static async Task<Results<Created<SessionResponse>, Ok<SessionResponse>, ProblemHttpResult>> CreateOrTouch(
+        HttpContext http, SessionStore store, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(http.Request, AppJson.Default.SessionRequest);
+        if (problem is not null)
+        {
+            metrics.Rejected("session");
+            return problem;
+        }
+        var (landing, errors) = SessionValidator.Validate(request!);
+        if (errors.Any)
+        {
+            metrics.Rejected("session");
+            return errors.ToProblem();
+        }
+
+        var ttl = options.Value.SessionTtl;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var client = http.Client();
+        var touch = landing!.HasCampaign ? JsonSerializer.Serialize(landing.ToTouch(now), AppJson.Default.Touch) : null;
+
+        if (Ids.IsSessionId(request!.SessionId))
+        {
+            var visit = SessionFields.ForVisit(request, landing, now, client);
+            var existingVisitor = await store.TouchAsync(visit with { TouchJson = touch }, ttl);
+            if (existingVisitor is not null)
+            {
+                return TypedResults.Ok(new SessionResponse(request.SessionId!, existingVisitor, IsNew: false));
+            }
+        }
+
+        // No id, or an unknown/expired one: a new session, never with an id the client chose.
+        var visitorId = request.VisitorId ?? Ids.NewId();
+        var count = await store.CountVisitAsync(visitorId);
+        var session = SessionFields.ForNewSession(Ids.NewSessionId(), visitorId, count, request, landing, now, client);
+        await store.CreateAsync(session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), AppJson.Default.Touch) }, ttl);
+        metrics.SessionCreated();
+        return TypedResults.Created($"/session/{session.SessionId}", new SessionResponse(session.SessionId, visitorId, IsNew: true));
+    }
+
+    internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> Get(string id, SessionStore store)
+    {
+        if (!Ids.IsSessionId(id))
+        {
+            return Problems.UnknownSession("id");
+        }
+        var found = await store.ReadAsync(id);
+        if (found is not { } session)
+        {
+            return Problems.UnknownSession("id");
+        }
+        var attributes = session.Attributes.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
+        var events = session.Events.Select(e => JsonDocument.Parse(e.ToString()).RootElement).ToList();
+        return TypedResults.Ok(new SessionView(id, attributes, events));
+    }
+}

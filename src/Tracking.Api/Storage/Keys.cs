@@ -1,0 +1,19 @@
+namespace Tracking.Storage;
+
+/// <summary>
+/// Every key name in one place. Per-session keys carry the session id as hash tag; partition keys carry a tag
+/// hashing to the same slot (see <see cref="Partitions"/>), so one script may touch them together.
+/// </summary>
+internal static class Keys
+{
+    public static string Session(string id) => $"sess:{{{id}}}";
+    public static string Events(string id) => $"events:sess:{{{id}}}";
+    public static string Seen(string id) => $"seen:sess:{{{id}}}";
+    public static string Touches(string id) => $"touches:sess:{{{id}}}";
+    public static string Client(string id) => $"client:sess:{{{id}}}";
+    public static string Visitor(string visitorId) => $"visitor:{{{visitorId}}}";
+
+    public static string OutboxDue(string tag) => $"outbox:{{{tag}}}:due";
+    public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";
+    public static string OutboxDead(string tag) => $"outbox:{{{tag}}}:dead";
+}

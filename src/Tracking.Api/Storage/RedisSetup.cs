@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Tracking.Storage;
+
+internal static partial class RedisSetup
+{
+    public static IHostApplicationBuilder AddRedisStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+
+        builder.Services.AddSingleton(sp => new EmbeddedStore(sp.GetRequiredService<IOptions<RedisOptions>>().Value.EmbeddedPort, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tracking.Storage");
+            string connection;
+            if (options.UseEmbedded)
+            {
+                var store = sp.GetRequiredService<EmbeddedStore>();
+                connection = store.ConnectionString;
+                Log.EmbeddedStore(logger, store.Port);
+            }
+            else
+            {
+                connection = options.ConnectionString;
+            }
+            var config = ConfigurationOptions.Parse(connection);
+            // Start even when Redis is down (readiness reports it) and reconnect on our own afterwards.
+            config.AbortOnConnectFail = false;
+            config.ConnectTimeout = Math.Min(config.ConnectTimeout, 5000);
+            config.SyncTimeout = Math.Min(config.SyncTimeout, 2000);
+            config.AsyncTimeout = Math.Min(config.AsyncTimeout, 2000);
+            config.ClientName ??= "tracking";
+            return ConnectionMultiplexer.Connect(config);
+        });
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase());
+        // Connect (and start the embedded store) at start-up rather than on the first request.
+        builder.Services.AddHostedService<RedisWarmup>();
+        return builder;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Redis:ConnectionString is empty: using the embedded in-memory store on 127.0.0.1:{Port}. Data is lost on exit; set a real Redis for production.")]
+        public static partial void EmbeddedStore(ILogger logger, int port);
+    }
+}
+
+internal sealed class RedisWarmup(IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = services.GetRequiredService<IConnectionMultiplexer>();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

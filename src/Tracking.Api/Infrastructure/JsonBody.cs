@@ -14,6 +14,11 @@ internal static class JsonBody
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> info)
         where T : class
     {
+        // Kestrel enforces the same limit while streaming; checking the declared length first answers at once.
+        if (request.ContentLength > ServiceDefaults.MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
         try
         {
             var value = await JsonSerializer.DeserializeAsync(request.Body, info, request.HttpContext.RequestAborted);
@@ -31,13 +36,16 @@ internal static class JsonBody
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Problems.Status(ex.StatusCode, "Payload too large", "The request body exceeds the size limit.", "body"));
+            return (null, TooLarge());
         }
         catch (BadHttpRequestException ex)
         {
             return (null, Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read.", "body"));
         }
     }
+
+    private static ProblemHttpResult TooLarge() =>
+        Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body exceeds {ServiceDefaults.MaxBodyBytes / 1024} KB.", "body");
 
     // "$.events[2].timestamp" -> "events[2].timestamp"; the root itself is reported as "body".
     private static string FieldOf(string? path) =>

@@ -35,13 +35,16 @@ internal static class ServiceDefaults
         services.AddSiteCors();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrackingOptions>>((forwarded, tracking) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
             foreach (var network in tracking.Value.ParsedProxies())
             {
                 forwarded.KnownIPNetworks.Add(network);
             }
+            // With both lists empty the middleware would believe any sender, so no proxies means no forwarding.
+            forwarded.ForwardedHeaders = forwarded.KnownIPNetworks.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         });
         builder.AddTelemetry();
         return builder;

@@ -1,0 +1,21 @@
+# syntax=docker/dockerfile:1
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/Tracking.Api/Tracking.Api.csproj src/Tracking.Api/
+RUN dotnet restore src/Tracking.Api/Tracking.Api.csproj
+COPY src/ src/
+RUN dotnet publish src/Tracking.Api/Tracking.Api.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+# curl only for the container health check.
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+COPY --from=build /app .
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    DOTNET_gcServer=0
+EXPOSE 8080
+USER $APP_UID
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:8080/health/live || exit 1
+ENTRYPOINT ["dotnet", "Tracking.Api.dll"]

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need when it is missing (Debian: redis-server), then runs the
+# suite against a real redis-server the test fixture starts on loopback.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+command -v redis-server >/dev/null || need_apt+=(redis-server)
+command -v redis-cli >/dev/null || need_apt+=(redis-tools)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+dotnet test Tracking.sln -c Release --logger "console;verbosity=normal" "$@"

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace Tracking.Tests.Infrastructure;
+
+/// <summary>
+/// A real <c>redis-server</c> on a free loopback port, started once per test run (or the one named by
+/// <c>TEST_REDIS</c>, e.g. a cluster started by .ci/run). Tests never fake our store.
+/// </summary>
+public sealed class RedisServer : IDisposable
+{
+    private static readonly Lazy<RedisServer> LazyShared = new(() => new RedisServer());
+    private readonly Process? _process;
+
+    private RedisServer()
+    {
+        var external = Environment.GetEnvironmentVariable("TEST_REDIS");
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            ConnectionString = external;
+        }
+        else
+        {
+            var port = FreePort();
+            _process = Start(port);
+            ConnectionString = $"127.0.0.1:{port}";
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
+        }
+        Connection = ConnectionMultiplexer.Connect(ConnectionString + ",allowAdmin=true");
+    }
+
+    public static RedisServer Shared => LazyShared.Value;
+
+    public string ConnectionString { get; }
+
+    public IConnectionMultiplexer Connection { get; }
+
+    public IDatabase Db => Connection.GetDatabase();
+
+    public void Dispose()
+    {
+        try
+        {
+            if (_process is { HasExited: false })
+            {
+                _process.Kill();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+
+    public static Process Start(int port, params string[] extra)
+    {
+        var info = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in (string[])["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                     "--save", "", "--appendonly", "no", .. extra])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("redis-server is not installed: run `apt-get install -y redis-server` (.ci/run does).", ex);
+        }
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        WaitForPort(port);
+        return process;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void WaitForPort(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        throw new InvalidOperationException($"redis-server did not listen on {port}");
+    }
+}

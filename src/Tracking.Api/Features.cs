@@ -1,5 +1,7 @@
+using Tracking.Delivery;
 using Tracking.Events;
 using Tracking.Health;
+using Tracking.Ops;
 using Tracking.Sessions;
 
 namespace Tracking;
@@ -11,6 +13,8 @@ internal static class Features
     {
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<EventStore>();
+        builder.AddDelivery();
+        builder.Services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section);
         return builder;
     }
 
@@ -19,6 +23,7 @@ internal static class Features
         app.MapHealthApi();
         app.MapSessionApi();
         app.MapEventsApi();
+        app.MapDeliveriesApi();
         return app;
     }
 }

@@ -3,19 +3,25 @@ using Tracking.Storage;
 
 namespace Tracking.Events;
 
-/// <summary>Stores a request's events in one atomic Lua script: dedup, sorted set, session updates, TTLs.</summary>
+/// <summary>An event to store plus its outbox entry and the destinations it goes to ("meta,posthog", or "").</summary>
+internal sealed record EventWrite(TrackedEvent Event, string OutboxEntry, string Destinations);
+
+/// <summary>
+/// Stores a request's events in one atomic Lua script: dedup, sorted set, session updates, TTLs, and the outbox
+/// entries of the session's partition (same slot), so an event is never stored without its delivery, or the reverse.
+/// </summary>
 internal sealed class EventStore(IDatabase db)
 {
-    private const int ArgsPerEvent = 7;
+    private const int ArgsPerEvent = 9;
 
-    // KEYS: sess, events, seen, touches, client. ARGV: ttl, count, then per event:
-    // eventId, milestone, score, member, contentViewed, completionField, completionValue.
+    // KEYS: sess, events, seen, touches, client, outbox due, outbox items. ARGV: ttl, count, now, session id, then
+    // per event: eventId, milestone, score, member, contentViewed, completionField, completionValue, entry, destinations.
     // Returns {accepted, duplicates}, or {-1, 0} when the session does not exist.
     private const string Script = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
         local accepted, duplicates = 0, 0
         for i = 0, tonumber(ARGV[2]) - 1 do
-          local b = 3 + i * 7
+          local b = 5 + i * 9
           local milestone = ARGV[b + 1]
           local fresh = milestone == '' or redis.call('SISMEMBER', KEYS[3], 'm:' .. milestone) == 0
           fresh = fresh and redis.call('SADD', KEYS[3], 'e:' .. ARGV[b]) == 1
@@ -30,24 +36,31 @@ internal sealed class EventStore(IDatabase db)
                 redis.call('HSET', KEYS[1], ARGV[b + 5], value)
               end
             end
+            for dest in string.gmatch(ARGV[b + 8], '[^,]+') do
+              local id = dest .. ':' .. ARGV[4] .. ':' .. ARGV[b]
+              redis.call('HSET', KEYS[7], id, ARGV[b + 7])
+              redis.call('ZADD', KEYS[6], ARGV[3], id)
+            end
           else
             duplicates = duplicates + 1
           end
         end
         local ttl = tonumber(ARGV[1])
-        for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ttl) end
+        for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
         return {accepted, duplicates}
         """;
 
-    public async Task<(int Accepted, int Duplicates)?> AppendAsync(string sessionId, IReadOnlyList<TrackedEvent> events, TimeSpan ttl)
+    public async Task<(int Accepted, int Duplicates)?> AppendAsync(string sessionId, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now)
     {
-        var args = new RedisValue[2 + events.Count * ArgsPerEvent];
+        var args = new RedisValue[4 + writes.Count * ArgsPerEvent];
         args[0] = (long)ttl.TotalSeconds;
-        args[1] = events.Count;
-        var i = 2;
-        for (var n = 0; n < events.Count; n++)
+        args[1] = writes.Count;
+        args[2] = now;
+        args[3] = sessionId;
+        var i = 4;
+        for (var n = 0; n < writes.Count; n++)
         {
-            var e = events[n];
+            var e = writes[n].Event;
             args[i++] = e.EventId;
             args[i++] = e.Milestone ?? "";
             // Events of one batch sharing a millisecond keep their posted order (a hundredth of a ms apart).
@@ -56,10 +69,14 @@ internal sealed class EventStore(IDatabase db)
             args[i++] = e.ContentViewed ?? "";
             args[i++] = e.CompletionField ?? "";
             args[i++] = e.CompletionValue;
+            args[i++] = writes[n].OutboxEntry;
+            args[i++] = writes[n].Destinations;
         }
+        var tag = Partitions.TagOf(sessionId);
         var keys = new RedisKey[]
         {
             Keys.Session(sessionId), Keys.Events(sessionId), Keys.Seen(sessionId), Keys.Touches(sessionId), Keys.Client(sessionId),
+            Keys.OutboxDue(tag), Keys.OutboxItems(tag),
         };
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(Script, keys, args))!;
         var accepted = (int)result[0];

@@ -147,7 +147,7 @@ internal static class EventValidator
             : now.ToUnixTimeMilliseconds();
         var eventId = item.EventId ?? Ids.NewId();
         var contentViewed = name is EventNames.ViewContent or EventNames.VideoStart ? content : null;
-        return new TrackedEvent(eventId, name, timestamp, Member(name, eventId, timestamp, item.Url, props), milestone, contentViewed, completionField, percent);
+        return new TrackedEvent(eventId, name, timestamp, Member(name, eventId, timestamp, item.Url, props), milestone, contentViewed, completionField, percent, item.Url, item.Properties);
     }
 
     /// <summary>The sorted-set member: the seed's flat JSON shape, our own fields first and never overridden.</summary>

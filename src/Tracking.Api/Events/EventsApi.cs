@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Tracking.Delivery;
 using Tracking.Infrastructure;
 using Tracking.Storage;
 
@@ -19,7 +20,7 @@ internal static class EventsApi
     }
 
     internal static async Task<Results<Accepted<EventsAccepted>, ProblemHttpResult>> Post(
-        HttpContext http, EventStore store, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
+        HttpContext http, EventStore store, OutboxRouting routing, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, AppJson.Default.EventsRequest);
         if (problem is not null)
@@ -27,13 +28,21 @@ internal static class EventsApi
             metrics.Rejected("events");
             return problem;
         }
-        var (sessionId, events, invalid) = EventValidator.Validate(body!, options.Value.MaxEventsPerBatch, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var (sessionId, events, invalid) = EventValidator.Validate(body!, options.Value.MaxEventsPerBatch, now);
         if (invalid is not null)
         {
             metrics.Rejected("events");
             return invalid;
         }
-        var stored = Ids.IsSessionId(sessionId) ? await store.AppendAsync(sessionId, events, options.Value.SessionTtl) : null;
+        if (!Ids.IsSessionId(sessionId))
+        {
+            metrics.Rejected("events");
+            return Problems.UnknownSession();
+        }
+        var client = http.Client();
+        var writes = events.Select(e => new EventWrite(e, OutboxEntries.ForBrowserEvent(sessionId, e, client), routing.DestinationsFor(e.Name))).ToList();
+        var stored = await store.AppendAsync(sessionId, writes, options.Value.SessionTtl, now.ToUnixTimeMilliseconds());
         if (stored is not { } result)
         {
             metrics.Rejected("events");

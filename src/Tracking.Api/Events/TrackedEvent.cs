@@ -9,4 +9,6 @@ internal sealed record TrackedEvent(
     string? Milestone,
     string? ContentViewed,
     string? CompletionField,
-    int CompletionValue);
+    int CompletionValue,
+    string? Url,
+    Dictionary<string, System.Text.Json.JsonElement>? Properties);

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
+using Tracking.Delivery;
 using Tracking.Infrastructure;
 
 namespace Tracking.Health;
 
-public sealed record HealthReport(string Status, double? RedisLatencyMs = null);
+public sealed record HealthReport(string Status, double? RedisLatencyMs = null, long? OutboxDepth = null, double? OldestDueAgeSeconds = null);
 
 internal static class HealthApi
 {
@@ -18,12 +19,15 @@ internal static class HealthApi
         return app;
     }
 
-    internal static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> Ready(IDatabase db)
+    internal static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> Ready(IDatabase db, OutboxStore outbox, TimeProvider clock)
     {
         try
         {
             var latency = await db.PingAsync().WaitAsync(TimeSpan.FromSeconds(2));
-            return TypedResults.Ok(new HealthReport("ready", Math.Round(latency.TotalMilliseconds, 2)));
+            var (depth, oldestDue) = await outbox.DepthAsync().WaitAsync(TimeSpan.FromSeconds(2));
+            // How overdue the most overdue entry is: 0 when nothing waits past its due time.
+            var overdue = oldestDue is { } due ? Math.Max(0, (clock.GetUtcNow().ToUnixTimeMilliseconds() - due) / 1000.0) : 0;
+            return TypedResults.Ok(new HealthReport("ready", Math.Round(latency.TotalMilliseconds, 2), depth, Math.Round(overdue, 1)));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -18,4 +18,10 @@ namespace Tracking.Infrastructure;
 [JsonSerializable(typeof(EventsRequest))]
 [JsonSerializable(typeof(EventsAccepted))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(Tracking.Delivery.OutboxEntry))]
+[JsonSerializable(typeof(Tracking.Delivery.DeadReason))]
+[JsonSerializable(typeof(Tracking.Ops.DeliveryList))]
+[JsonSerializable(typeof(Tracking.Ops.ReplayRequest))]
+[JsonSerializable(typeof(Tracking.Ops.ReplayResult))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class AppJson : JsonSerializerContext;

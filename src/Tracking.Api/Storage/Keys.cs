@@ -15,5 +15,6 @@ internal static class Keys
 
     public static string OutboxDue(string tag) => $"outbox:{{{tag}}}:due";
     public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";
+    public static string OutboxTries(string tag) => $"outbox:{{{tag}}}:tries";
     public static string OutboxDead(string tag) => $"outbox:{{{tag}}}:dead";
 }

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using Tracking.Meta;
+using Tracking.PostHog;
+
+namespace Tracking.Delivery;
+
+internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DeliveryOptions o)
+    {
+        var errors = new List<string>();
+        if (o.BatchSize is < 1 or > 1000)
+        {
+            errors.Add("Delivery:BatchSize must be between 1 and 1000 (Meta's limit per request).");
+        }
+        if (o.PollInterval <= TimeSpan.Zero || o.Lease <= TimeSpan.Zero || o.BaseBackoff <= TimeSpan.Zero || o.MaxBackoff < o.BaseBackoff)
+        {
+            errors.Add("Delivery:PollInterval, Delivery:Lease and Delivery:BaseBackoff must be positive and Delivery:MaxBackoff at least Delivery:BaseBackoff.");
+        }
+        if (o.AttemptTimeout <= TimeSpan.Zero || o.Lease <= o.AttemptTimeout * (o.Retries + 1) * 2)
+        {
+            errors.Add("Delivery:Lease must exceed twice Delivery:AttemptTimeout × (Delivery:Retries + 1), or a slow send could outlive its lease.");
+        }
+        if (o.Retries is < 0 or > 10 || o.Parallelism is < 1 or > 16)
+        {
+            errors.Add("Delivery:Retries must be 0-10 and Delivery:Parallelism 1-16.");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class MetaOptionsValidator : IValidateOptions<MetaOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MetaOptions o)
+    {
+        if (!Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _))
+        {
+            return ValidateOptionsResult.Fail("Meta:BaseUrl must be an absolute URL.");
+        }
+        if (!System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion, @"^v\d+\.\d+$"))
+        {
+            return ValidateOptionsResult.Fail($"Meta:ApiVersion must look like v25.0 (got '{o.ApiVersion}').");
+        }
+        if (o.PixelId.Length > 0 && !o.PixelId.All(char.IsAsciiDigit))
+        {
+            return ValidateOptionsResult.Fail("Meta:PixelId must be the numeric pixel (dataset) id.");
+        }
+        return ValidateOptionsResult.Success;
+    }
+}
+
+internal sealed class PostHogOptionsValidator : IValidateOptions<PostHogOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PostHogOptions o) =>
+        Uri.TryCreate(o.Host, UriKind.Absolute, out _)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("PostHog:Host must be an absolute URL.");
+}

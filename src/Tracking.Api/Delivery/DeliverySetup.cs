@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+using Tracking.Meta;
+using Tracking.PostHog;
+
+namespace Tracking.Delivery;
+
+internal static class DeliverySetup
+{
+    public static IHostApplicationBuilder AddDelivery(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateOnStart();
+        services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section).ValidateOnStart();
+        services.AddOptions<PostHogOptions>().BindConfiguration(PostHogOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
+        services.AddSingleton<IValidateOptions<MetaOptions>, MetaOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PostHogOptions>, PostHogOptionsValidator>();
+
+        services.AddRefitGeneratedClient<IMetaConversionsApi>(Settings(MetaJson.Default.Options))
+            .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<MetaOptions>>().Value.BaseUrl))
+            .AddResilienceHandler("meta", Pipeline);
+        services.AddRefitGeneratedClient<IPostHogApi>(Settings(PostHogJson.Default.Options))
+            .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<PostHogOptions>>().Value.Host))
+            .AddResilienceHandler("posthog", Pipeline);
+
+        services.AddSingleton<IDestination, MetaDestination>();
+        services.AddSingleton<IDestination, PostHogDestination>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<SessionSnapshots>();
+        services.AddSingleton<DeliveryMetrics>();
+        services.AddSingleton<OutboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        services.AddSingleton<OutboxRouting>();
+        return builder;
+    }
+
+    private static RefitSettings Settings(JsonSerializerOptions json) => new(new SystemTextJsonContentSerializer(json));
+
+    /// <summary>
+    /// One pipeline per client: a few jittered retries on 5xx/408/429/network errors (honouring Retry-After, capped
+    /// so a long one is left to the outbox's reschedule), a circuit breaker, and a per-attempt timeout.
+    /// Retrying a POST is safe because every event carries a stable id (Meta event_id, PostHog uuid).
+    /// </summary>
+    private static void Pipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    {
+        var o = context.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+        pipeline
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(o.Retries, 1),
+                ShouldHandle = o.Retries == 0 ? _ => PredicateResult.False() : new HttpRetryStrategyOptions().ShouldHandle,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = o.RetryDelay,
+                MaxDelay = TimeSpan.FromSeconds(10),
+                ShouldRetryAfterHeader = true,
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = 10,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(15),
+            })
+            .AddTimeout(o.AttemptTimeout);
+    }
+}

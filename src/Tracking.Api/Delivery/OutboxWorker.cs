@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Tracking.Storage;
+
+namespace Tracking.Delivery;
+
+/// <summary>
+/// Drains the outbox: leases due entries partition by partition, sends them per destination in batches, then
+/// settles each entry (done, rescheduled with backoff, or dead-lettered). Safe to run in every replica: leases
+/// keep two workers off the same entries, and an entry whose worker died reappears when its lease ends.
+/// </summary>
+internal sealed partial class OutboxWorker(
+    OutboxStore store,
+    SessionSnapshots snapshots,
+    IEnumerable<IDestination> destinations,
+    IOptions<DeliveryOptions> options,
+    TimeProvider clock,
+    DeliveryMetrics metrics,
+    ILogger<OutboxWorker> logger) : BackgroundService
+{
+    private readonly Dictionary<string, IDestination> _destinations = destinations.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.WorkerEnabled)
+        {
+            Log.WorkerDisabled(logger);
+            return;
+        }
+        foreach (var destination in _destinations.Values.Where(d => !d.Enabled))
+        {
+            Log.DestinationDisabled(logger, destination.Name);
+        }
+        var lastDepth = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var full = false;
+            try
+            {
+                full = await DrainAllOnceAsync(stoppingToken) > 0;
+                if (clock.GetUtcNow() - lastDepth > TimeSpan.FromSeconds(10))
+                {
+                    metrics.Depth((await store.DepthAsync()).Depth);
+                    lastDepth = clock.GetUtcNow();
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                Log.StoreUnavailable(logger, ex.GetType().Name);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            if (!full)
+            {
+                try
+                {
+                    await Task.Delay(o.PollInterval, clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>One pass over every partition; returns how many partitions had a full batch (more is waiting).</summary>
+    public async Task<int> DrainAllOnceAsync(CancellationToken cancellationToken)
+    {
+        var full = 0;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, Partitions.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
+            async (partition, ct) =>
+            {
+                if (await DrainOnceAsync(partition, ct) >= options.Value.BatchSize)
+                {
+                    Interlocked.Increment(ref full);
+                }
+            });
+        return full;
+    }
+
+    /// <summary>Leases, sends and settles one batch of one partition; returns how many entries were leased.</summary>
+    public async Task<int> DrainOnceAsync(int partition, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var lease = now + (long)o.Lease.TotalMilliseconds;
+        var leased = await store.LeaseAsync(partition, now, lease, o.BatchSize);
+        if (leased.Count == 0)
+        {
+            return 0;
+        }
+        var sessions = await snapshots.ReadAsync(leased.Where(l => l.Entry is not null).Select(l => l.Entry!.SessionId));
+        var settlements = new List<Settlement>(leased.Count);
+        foreach (var unreadable in leased.Where(l => l.Entry is null || !_destinations.ContainsKey(l.Destination)))
+        {
+            settlements.Add(new Settlement.Dead(unreadable.Id, OutboxStore.Letter(unreadable.Raw, "unreadable entry or unknown destination", now, unreadable.Attempt)));
+        }
+        var groups = leased
+            .Where(l => l.Entry is not null && _destinations.ContainsKey(l.Destination))
+            .GroupBy(l => l.Destination)
+            .Select(g => SendGroupAsync(_destinations[g.Key], g.ToList(), sessions, now, cancellationToken));
+        foreach (var group in await Task.WhenAll(groups))
+        {
+            settlements.AddRange(group);
+        }
+        // Settle even when stopping: what was sent must not be sent again needlessly.
+        await store.SettleAsync(partition, lease, settlements);
+        return leased.Count;
+    }
+
+    private async Task<IReadOnlyList<Settlement>> SendGroupAsync(
+        IDestination destination, List<Leased> group, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> sessions, long now, CancellationToken ct)
+    {
+        if (!destination.Enabled)
+        {
+            // Credentials removed after these were queued: keep them, check again later.
+            return group.Select(l => (Settlement)new Settlement.Retry(l.Id, now + (long)options.Value.MaxBackoff.TotalMilliseconds)).ToList();
+        }
+        var pending = group.Select(l => new Pending(l, l.Entry!, sessions[l.Entry!.SessionId])).ToList();
+        var outcomes = await destination.DeliverAsync(pending, ct);
+        var settlements = new List<Settlement>(group.Count);
+        for (var i = 0; i < group.Count; i++)
+        {
+            var leased = group[i];
+            var outcome = outcomes[i];
+            metrics.Record(destination.Name, outcome, leased.Entry!.Timestamp, now);
+            settlements.Add(outcome switch
+            {
+                Outcome.Failed f => new Settlement.Retry(leased.Id, now + (long)Backoff(leased.Attempt, f.RetryAfter).TotalMilliseconds),
+                Outcome.Rejected r => new Settlement.Dead(leased.Id, OutboxStore.Letter(leased.Raw, r.Reason, now, leased.Attempt)),
+                _ => new Settlement.Done(leased.Id),
+            });
+            if (outcome is Outcome.Rejected rejected)
+            {
+                Log.DeadLettered(logger, destination.Name, leased.Entry.Event, rejected.Reason);
+            }
+        }
+        if (outcomes.OfType<Outcome.Failed>().FirstOrDefault() is { } failed)
+        {
+            Log.Rescheduled(logger, destination.Name, outcomes.Count(o => o is Outcome.Failed), failed.Reason);
+        }
+        return settlements;
+    }
+
+    /// <summary>Exponential, jittered, capped; never shorter than the destination's Retry-After.</summary>
+    internal TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        var o = options.Value;
+        var exponent = Math.Min(Math.Max(attempt - 1, 0), 20);
+        var delay = Math.Min(o.MaxBackoff.TotalMilliseconds, o.BaseBackoff.TotalMilliseconds * Math.Pow(2, exponent));
+        delay *= 0.8 + (Random.Shared.NextDouble() * 0.4);
+        var wait = TimeSpan.FromMilliseconds(delay);
+        return retryAfter is { } ra && ra > wait ? ra : wait;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Outbox worker disabled in this replica (Delivery:WorkerEnabled=false)")]
+        public static partial void WorkerDisabled(ILogger logger);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Destination {Destination} has no credentials: disabled, its events are not queued")]
+        public static partial void DestinationDisabled(ILogger logger, string destination);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox paused: Redis unavailable ({Kind})")]
+        public static partial void StoreUnavailable(ILogger logger, string kind);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: {Count} events rescheduled ({Reason})")]
+        public static partial void Rescheduled(ILogger logger, string destination, int count, string reason);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "{Destination}: {Event} dead-lettered: {Reason}")]
+        public static partial void DeadLettered(ILogger logger, string destination, string @event, string reason);
+    }
+}

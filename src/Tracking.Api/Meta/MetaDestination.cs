@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Tracking.Delivery;
+using Tracking.Infrastructure;
+
+namespace Tracking.Meta;
+
+/// <summary>Sends outbox entries to Meta's Conversions API, up to 1000 events per request.</summary>
+internal sealed class MetaDestination(
+    IMetaConversionsApi api, IOptions<MetaOptions> meta, IOptions<TrackingOptions> tracking, TimeProvider clock) : IDestination
+{
+    // Meta refuses a whole request holding one event older than 7 days; keep a margin for clock and queue time.
+    private static readonly TimeSpan MaxAge = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(30);
+
+    // Graph error codes that are about our token, permissions or throttling, never about the event itself.
+    private static readonly int[] NotTheEventsFault = [1, 2, 4, 10, 17, 32, 102, 190, 200, 613];
+
+    public string Name => Destinations.Meta;
+
+    public bool Enabled => meta.Value.Enabled;
+
+    public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    {
+        var outcomes = new Outcome[batch.Count];
+        var oldest = clock.GetUtcNow() - MaxAge;
+        var toSend = new List<(int Index, MetaServerEvent Event)>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (_, entry, session) = batch[i];
+            if (Consent.IsBot(session))
+            {
+                outcomes[i] = new Outcome.Skipped("bot");
+            }
+            else if (!Consent.Allows(session, "consent_marketing", tracking.Value.ConsentMode))
+            {
+                outcomes[i] = new Outcome.Skipped("marketing consent");
+            }
+            else if (entry.Timestamp < oldest.ToUnixTimeMilliseconds())
+            {
+                outcomes[i] = new Outcome.Rejected("older than Meta's 7-day limit for event_time; not sent");
+            }
+            else
+            {
+                toSend.Add((i, MetaMapper.Map(entry, session, meta.Value)));
+            }
+        }
+        await Batches.SendIsolatingAsync(toSend, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
+        return outcomes;
+    }
+
+    private async Task<SendResult> SendAsync(IReadOnlyList<MetaServerEvent> events, CancellationToken cancellationToken)
+    {
+        var options = meta.Value;
+        var body = new MetaEventsRequest(events, options.AccessToken, string.IsNullOrWhiteSpace(options.TestEventCode) ? null : options.TestEventCode);
+        try
+        {
+            using var response = await api.SendAsync(options.ApiVersion, options.PixelId, body, cancellationToken);
+            var content = await response.Content.ReadAsStringAsync(cancellationToken);
+            return Classify(response, content);
+        }
+        catch (Exception ex) when (HttpFailures.IsTransient(ex, cancellationToken))
+        {
+            return new SendResult.Retryable($"Meta unreachable: {ex.GetType().Name}");
+        }
+    }
+
+    private static SendResult Classify(HttpResponseMessage response, string content)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            // A 2xx we cannot read may not be an acceptance: send again, event_id makes that harmless.
+            return Read(content, MetaJson.Default.MetaResponse) is { EventsReceived: > 0 }
+                ? SendResult.Ok
+                : new SendResult.Retryable("Meta answered 2xx without events_received");
+        }
+        if (HttpFailures.IsRetryableStatus(response.StatusCode))
+        {
+            return new SendResult.Retryable($"Meta answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
+        }
+        var error = Read(content, MetaJson.Default.MetaErrorBody)?.Error;
+        if (error is null || NotTheEventsFault.Contains(error.Code) || response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return new SendResult.Retryable($"Meta answered {(int)response.StatusCode}: {error?.Message ?? "no error body"}");
+        }
+        return new SendResult.Refused($"Meta {(int)response.StatusCode} code {error.Code}/{error.ErrorSubcode}: {error.Message} {error.ErrorUserMsg}".Trim());
+    }
+
+    private static T? Read<T>(string content, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+        where T : class
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(content, info);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Tracking.Meta;
+
+/// <summary>The <c>Meta</c> section: Conversions API credentials. No pixel or token = Meta delivery disabled.</summary>
+public sealed class MetaOptions
+{
+    public const string Section = "Meta";
+
+    public string BaseUrl { get; set; } = "https://graph.facebook.com";
+    public string ApiVersion { get; set; } = "v25.0";
+    public string PixelId { get; set; } = "";
+    public string AccessToken { get; set; } = "";
+
+    /// <summary>Routes events to Events Manager's Test Events tab instead of real reporting.</summary>
+    public string TestEventCode { get; set; } = "";
+
+    /// <summary>Sends <c>data_processing_options: ["LDU"]</c> (Limited Data Use) with every event.</summary>
+    public bool LimitedDataUse { get; set; }
+
+    /// <summary>Custom event names also forwarded to Meta (standard events always are).</summary>
+    public string[] CustomEvents { get; set; } = [];
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(PixelId) && !string.IsNullOrWhiteSpace(AccessToken);
+}

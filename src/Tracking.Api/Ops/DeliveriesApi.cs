@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tracking.Delivery;
+using Tracking.Infrastructure;
+
+namespace Tracking.Ops;
+
+public sealed record DeliveryItem(string Id, string Destination, JsonElement Entry, JsonElement? Failure);
+
+public sealed record DeliveryList(string State, int Count, IReadOnlyList<DeliveryItem> Items);
+
+public sealed record ReplayRequest(List<string>? Ids = null);
+
+public sealed record ReplayResult(long Replayed);
+
+internal static class DeliveriesApi
+{
+    public static IEndpointRouteBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/ops/deliveries").WithTags("Ops").AddEndpointFilter<OpsKeyFilter>();
+        group.MapGet("/", List).WithName("ListDeliveries").WithSummary("Pending or dead-lettered outbox entries.");
+        group.MapPost("/replay", Replay).WithName("ReplayDeliveries").WithSummary("Requeue dead letters (all, or the given ids).");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> List(OutboxStore store, string? state, int? limit)
+    {
+        if (state is not ("dead" or "pending"))
+        {
+            return Problems.Invalid("state", "Must be 'dead' or 'pending'.");
+        }
+        if (limit is < 1 or > 1000)
+        {
+            return Problems.Invalid("limit", "Must be between 1 and 1000.");
+        }
+        var found = await store.ListAsync(state == "dead", limit ?? 100);
+        var items = found.Select(f => ToItem(f.Id, f.Value)).ToList();
+        return TypedResults.Ok(new DeliveryList(state, items.Count, items));
+    }
+
+    internal static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> Replay(HttpRequest request, OutboxStore store, TimeProvider clock)
+    {
+        var ids = new List<string>();
+        if (request.ContentLength > 0)
+        {
+            var (body, problem) = await JsonBody.ReadAsync(request, AppJson.Default.ReplayRequest);
+            if (problem is not null)
+            {
+                return problem;
+            }
+            ids = body!.Ids ?? [];
+            if (ids.Count > 10_000 || ids.Any(id => id.Contains('\n', StringComparison.Ordinal) || id.Length > 300))
+            {
+                return Problems.Invalid("ids", "At most 10000 outbox ids, as listed by GET /ops/deliveries.");
+            }
+        }
+        var replayed = await store.ReplayAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), ids);
+        return TypedResults.Ok(new ReplayResult(replayed));
+    }
+
+    private static DeliveryItem ToItem(string id, string value)
+    {
+        // Dead letters are "entry\nreason"; pending items are just the entry.
+        var split = value.IndexOf('\n', StringComparison.Ordinal);
+        var entry = split < 0 ? value : value[..split];
+        JsonElement? failure = split < 0 ? null : Parse(value[(split + 1)..]);
+        return new DeliveryItem(id, OutboxEntry.DestinationOf(id), Parse(entry), failure);
+    }
+
+    private static JsonElement Parse(string json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(json, AppJson.Default.String);
+        }
+    }
+}

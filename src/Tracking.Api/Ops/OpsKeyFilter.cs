@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
+
+namespace Tracking.Ops;
+
+/// <summary>Requires <c>Authorization: Bearer {Ops:ApiKey}</c>, compared in constant time.</summary>
+internal sealed class OpsKeyFilter(IOptions<OpsOptions> options) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var key = options.Value.ApiKey;
+        if (string.IsNullOrEmpty(key))
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, "Ops endpoints disabled", "Set Ops:ApiKey to enable ops and report endpoints.");
+        }
+        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        const string Scheme = "Bearer ";
+        var given = header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? header[Scheme.Length..].Trim() : "";
+        // Hashing first makes the comparison constant-time whatever the lengths.
+        var match = CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        if (!match)
+        {
+            context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problems.Status(StatusCodes.Status401Unauthorized, "Unauthorized", "A valid ops key is required: Authorization: Bearer {key}.", "Authorization");
+        }
+        return await next(context);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Tracking.Delivery;
+using Tracking.Infrastructure;
+
+namespace Tracking.PostHog;
+
+/// <summary>Sends outbox entries to PostHog's <c>/batch/</c> endpoint.</summary>
+internal sealed class PostHogDestination(IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<TrackingOptions> tracking) : IDestination
+{
+    public string Name => Destinations.PostHog;
+
+    public bool Enabled => posthog.Value.Enabled;
+
+    public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    {
+        var outcomes = new Outcome[batch.Count];
+        var toSend = new List<(int Index, PostHogEvent Event)>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (_, entry, session) = batch[i];
+            if (Consent.IsBot(session))
+            {
+                outcomes[i] = new Outcome.Skipped("bot");
+            }
+            else if (!Consent.Allows(session, "consent_analytics", tracking.Value.ConsentMode))
+            {
+                outcomes[i] = new Outcome.Skipped("analytics consent");
+            }
+            else
+            {
+                toSend.Add((i, PostHogMapper.Map(entry, session)));
+            }
+        }
+        await Batches.SendIsolatingAsync(toSend, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
+        return outcomes;
+    }
+
+    private async Task<SendResult> SendAsync(IReadOnlyList<PostHogEvent> events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await api.BatchAsync(new PostHogBatch(posthog.Value.ApiKey, events), cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return SendResult.Ok;
+            }
+            if (HttpFailures.IsRetryableStatus(response.StatusCode) || response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                return new SendResult.Retryable($"PostHog answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
+            }
+            var content = await response.Content.ReadAsStringAsync(cancellationToken);
+            var detail = content.Length > 0 ? content[..Math.Min(500, content.Length)] : "no body";
+            return new SendResult.Refused($"PostHog {(int)response.StatusCode}: {detail}");
+        }
+        catch (Exception ex) when (HttpFailures.IsTransient(ex, cancellationToken))
+        {
+            return new SendResult.Retryable($"PostHog unreachable: {ex.GetType().Name}");
+        }
+    }
+}

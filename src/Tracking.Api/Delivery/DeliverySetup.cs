@@ -48,6 +48,8 @@ internal static class DeliverySetup
     private static void Pipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
     {
         var o = context.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+        // HTTP waits are wall-clock time, whatever clock schedules the outbox.
+        pipeline.TimeProvider = TimeProvider.System;
         pipeline
             .AddRetry(new HttpRetryStrategyOptions
             {

@@ -1,16 +1,16 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Tracking.Delivery;
 
 internal static class HttpFailures
 {
-    /// <summary>Network errors, timeouts and an open circuit: the destination may be fine later.</summary>
+    /// <summary>
+    /// Any failure to get an answer (network, timeout, open circuit, a client-side surprise) is treated as
+    /// temporary: the entry is rescheduled, never dropped. Only our own shutdown is not.
+    /// </summary>
     public static bool IsTransient(Exception ex, CancellationToken stopping) =>
-        ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or Refit.ApiException or System.Text.Json.JsonException
-        || (ex is OperationCanceledException && !stopping.IsCancellationRequested);
+        !(ex is OperationCanceledException && stopping.IsCancellationRequested);
 
     public static bool IsRetryableStatus(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;

@@ -53,6 +53,11 @@ internal sealed partial class OutboxWorker(
             {
                 break;
             }
+            catch (Exception ex)
+            {
+                // The worker must outlive any surprise: entries stay leased and come back when the lease ends.
+                Log.RoundFailed(logger, ex);
+            }
             if (!full)
             {
                 try
@@ -169,6 +174,9 @@ internal sealed partial class OutboxWorker(
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox paused: Redis unavailable ({Kind})")]
         public static partial void StoreUnavailable(ILogger logger, string kind);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Outbox round failed; leased entries will be retried after their lease")]
+        public static partial void RoundFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: {Count} events rescheduled ({Reason})")]
         public static partial void Rescheduled(ILogger logger, string destination, int count, string reason);

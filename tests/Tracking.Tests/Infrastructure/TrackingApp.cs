@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Tracking.Tests.Infrastructure;
@@ -9,13 +10,28 @@ namespace Tracking.Tests.Infrastructure;
 /// <summary>The service hosted in-process against the real test Redis, with per-test settings.</summary>
 public class TrackingApp : WebApplicationFactory<Program>
 {
+    private static int _lastDatabase;
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public TrackingApp(Dictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration overrides.</param>
+    /// <param name="services">Service overrides (e.g. a FakeTimeProvider).</param>
+    /// <param name="isolated">Use a Redis database of its own, so outbox workers of parallel test classes never meet.</param>
+    public TrackingApp(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool isolated = false)
     {
+        _services = services;
+        Database = isolated ? Interlocked.Increment(ref _lastDatabase) : 0;
+        if (Database > 15)
+        {
+            throw new InvalidOperationException("Out of isolated Redis databases");
+        }
+        if (isolated)
+        {
+            RedisServer.Shared.Connection.GetServer(RedisServer.Shared.ConnectionString).FlushDatabase(Database);
+        }
         _settings = new(StringComparer.OrdinalIgnoreCase)
         {
-            ["Redis:ConnectionString"] = RedisServer.Shared.ConnectionString,
+            ["Redis:ConnectionString"] = RedisServer.Shared.ConnectionString + $",defaultDatabase={Database}",
             ["Tracking:AllowedOrigins:0"] = "https://film.example",
             ["Tracking:RateLimitPerMinute"] = "100000",
         };
@@ -25,7 +41,9 @@ public class TrackingApp : WebApplicationFactory<Program>
         }
     }
 
-    public IDatabase Db => RedisServer.Shared.Db;
+    public int Database { get; }
+
+    public IDatabase Db => RedisServer.Shared.Connection.GetDatabase(Database);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -33,6 +51,10 @@ public class TrackingApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 }

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Tracking.Delivery;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Tracking.Tests.Infrastructure;
+
+/// <summary>
+/// The service with Meta and PostHog pointed at one strict WireMock server, a controllable clock, its own Redis
+/// database, and the outbox worker driven by the test (round by round) instead of in the background.
+/// </summary>
+public sealed class DeliveryApp : TrackingApp
+{
+    public const string MetaPath = "/v25.0/1234567890/events";
+    public const string PostHogPath = "/batch/";
+
+    private DeliveryApp(WireMockServer stub, FakeTimeProvider clock, Dictionary<string, string?> settings)
+        : base(settings, services => services.AddSingleton<TimeProvider>(clock), isolated: true)
+    {
+        Stub = stub;
+        Clock = clock;
+    }
+
+    public WireMockServer Stub { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public static DeliveryApp Create(Dictionary<string, string?>? extra = null, WireMockServer? stub = null)
+    {
+        stub ??= WireMockServer.Start();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Meta:BaseUrl"] = stub.Url,
+            ["Meta:PixelId"] = "1234567890",
+            ["Meta:AccessToken"] = "meta-secret-token",
+            ["PostHog:Host"] = stub.Url,
+            ["PostHog:ApiKey"] = "phc_test_key",
+            ["Ops:ApiKey"] = "ops-key-0123456789abcdef0123456789",
+            ["Delivery:WorkerEnabled"] = "false",
+            ["Delivery:Retries"] = "1",
+            ["Delivery:RetryDelay"] = "00:00:00.010",
+            ["Delivery:AttemptTimeout"] = "00:00:05",
+            ["Delivery:BaseBackoff"] = "00:00:01",
+            ["Delivery:MaxBackoff"] = "00:00:30",
+            ["Delivery:Lease"] = "00:01:00",
+        };
+        foreach (var (k, v) in extra ?? [])
+        {
+            settings[k] = v;
+        }
+        return new DeliveryApp(stub, new FakeTimeProvider(DateTimeOffset.UtcNow), settings);
+    }
+
+    internal OutboxWorker Worker => Services.GetRequiredService<OutboxWorker>();
+
+    /// <summary>Drains every partition, then moves the clock past the longest backoff; repeated <paramref name="rounds"/> times.</summary>
+    public async Task RunRoundsAsync(int rounds = 1)
+    {
+        for (var i = 0; i < rounds; i++)
+        {
+            await Worker.DrainAllOnceAsync(CancellationToken.None);
+            Clock.Advance(TimeSpan.FromSeconds(31));
+        }
+    }
+
+    public void StubMetaOk() => Stub.Given(Request.Create().WithPath(MetaPath).UsingPost())
+        .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { events_received = 1, messages = Array.Empty<string>(), fbtrace_id = "trace" }));
+
+    public void StubPostHogOk() => Stub.Given(Request.Create().WithPath(PostHogPath).UsingPost())
+        .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { status = 1 }));
+
+    public IEnumerable<ILogEntry> Calls(string path) => Stub.LogEntries.Where(e => e.RequestMessage.Path == path);
+
+    /// <summary>Every Meta event received, across all requests that Meta answered 2xx.</summary>
+    public List<JsonElement> MetaEventsDelivered() => Delivered(MetaPath, "data");
+
+    public List<JsonElement> PostHogEventsDelivered() => Delivered(PostHogPath, "batch");
+
+    private List<JsonElement> Delivered(string path, string array) => Calls(path)
+        .Where(e => e.ResponseMessage.StatusCode is int code && code is >= 200 and < 300)
+        .SelectMany(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement.GetProperty(array).EnumerateArray())
+        .ToList();
+
+    /// <summary>Strictness: a request no mapping expected fails the test.</summary>
+    public void AssertNoUnexpectedRequests() =>
+        Assert.Empty(Stub.LogEntries.Where(e => e.MappingGuid is null).Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Path}"));
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Stub.Stop();
+        }
+    }
+}

@@ -30,6 +30,9 @@ public sealed class DeliveryOptions
 
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long a destination's circuit stays open after mostly failing calls.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Partitions drained in parallel by one worker.</summary>
     public int Parallelism { get; set; } = 4;
 }

@@ -38,6 +38,21 @@ internal static class DeliverySetup
         return builder;
     }
 
+    // A long Retry-After is not waited for inside the call: the outbox reschedules the entry for that time instead.
+    private static readonly TimeSpan LongestInCallWait = TimeSpan.FromSeconds(2);
+
+    private static bool ShouldRetryInCall(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: { } ex } => ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException,
+        { Result: { } response } => response.StatusCode switch
+        {
+            System.Net.HttpStatusCode.TooManyRequests => (HttpFailures.RetryAfter(response.Headers) ?? TimeSpan.Zero) <= LongestInCallWait,
+            System.Net.HttpStatusCode.RequestTimeout => true,
+            var status => (int)status >= 500,
+        },
+        _ => false,
+    };
+
     private static RefitSettings Settings(JsonSerializerOptions json) => new(new SystemTextJsonContentSerializer(json));
 
     /// <summary>
@@ -54,7 +69,7 @@ internal static class DeliverySetup
             .AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = Math.Max(o.Retries, 1),
-                ShouldHandle = o.Retries == 0 ? _ => PredicateResult.False() : new HttpRetryStrategyOptions().ShouldHandle,
+                ShouldHandle = args => ValueTask.FromResult(o.Retries > 0 && ShouldRetryInCall(args.Outcome)),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = o.RetryDelay,
@@ -66,7 +81,7 @@ internal static class DeliverySetup
                 FailureRatio = 0.5,
                 MinimumThroughput = 10,
                 SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(15),
+                BreakDuration = o.CircuitBreakDuration,
             })
             .AddTimeout(o.AttemptTimeout);
     }

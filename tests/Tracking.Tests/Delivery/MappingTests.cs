@@ -94,7 +94,7 @@ public sealed class MappingTests : IDisposable
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","event":"PageView"}""");
 
-        await _app.RunRoundsAsync(4);
+        await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count > 0 && _app.PostHogEventsDelivered().Count > 0);
 
         var metaIds = _app.Calls(DeliveryApp.MetaPath).SelectMany(c => JsonDocument.Parse(c.RequestMessage.Body!).RootElement.GetProperty("data").EnumerateArray()).Select(e => e.GetProperty("event_id").GetString()).Distinct().ToList();
         var uuids = _app.Calls(DeliveryApp.PostHogPath).SelectMany(c => JsonDocument.Parse(c.RequestMessage.Body!).RootElement.GetProperty("batch").EnumerateArray()).Select(e => e.GetProperty("uuid").GetString()).Distinct().ToList();

@@ -47,6 +47,7 @@ public sealed class DeliveryApp : TrackingApp
             ["Delivery:BaseBackoff"] = "00:00:01",
             ["Delivery:MaxBackoff"] = "00:00:30",
             ["Delivery:Lease"] = "00:01:00",
+            ["Delivery:CircuitBreakDuration"] = "00:00:00.500",
         };
         foreach (var (k, v) in extra ?? [])
         {
@@ -67,10 +68,20 @@ public sealed class DeliveryApp : TrackingApp
         }
     }
 
-    public void StubMetaOk() => Stub.Given(Request.Create().WithPath(MetaPath).UsingPost())
+    /// <summary>Runs rounds until <paramref name="done"/> holds (an open circuit needs real time to close), at most 50.</summary>
+    public async Task RunUntilAsync(Func<bool> done)
+    {
+        for (var i = 0; i < 50 && !done(); i++)
+        {
+            await RunRoundsAsync();
+            await Task.Delay(100);
+        }
+    }
+
+    public void StubMetaOk() => Stub.Given(Request.Create().WithPath(MetaPath).UsingPost()).AtPriority(100)
         .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { events_received = 1, messages = Array.Empty<string>(), fbtrace_id = "trace" }));
 
-    public void StubPostHogOk() => Stub.Given(Request.Create().WithPath(PostHogPath).UsingPost())
+    public void StubPostHogOk() => Stub.Given(Request.Create().WithPath(PostHogPath).UsingPost()).AtPriority(100)
         .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { status = 1 }));
 
     public IEnumerable<ILogEntry> Calls(string path) => Stub.LogEntries.Where(e => e.RequestMessage.Path == path);

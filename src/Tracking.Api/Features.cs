@@ -1,4 +1,5 @@
 using Tracking.Delivery;
+using Tracking.Donations;
 using Tracking.Events;
 using Tracking.Health;
 using Tracking.Ops;
@@ -14,6 +15,7 @@ internal static class Features
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<EventStore>();
         builder.AddDelivery();
+        builder.AddDonations();
         builder.Services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section);
         return builder;
     }
@@ -23,6 +25,8 @@ internal static class Features
         app.MapHealthApi();
         app.MapSessionApi();
         app.MapEventsApi();
+        app.MapCheckoutApi();
+        app.MapStripeWebhookApi();
         app.MapDeliveriesApi();
         return app;
     }

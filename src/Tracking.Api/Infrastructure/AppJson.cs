@@ -10,7 +10,8 @@ namespace Tracking.Infrastructure;
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(SessionRequest))]
 [JsonSerializable(typeof(SessionResponse))]
 [JsonSerializable(typeof(SessionView))]
@@ -24,4 +25,7 @@ namespace Tracking.Infrastructure;
 [JsonSerializable(typeof(Tracking.Ops.ReplayRequest))]
 [JsonSerializable(typeof(Tracking.Ops.ReplayResult))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(Tracking.Donations.CheckoutRequest))]
+[JsonSerializable(typeof(Tracking.Donations.CheckoutCreated))]
+[JsonSerializable(typeof(Tracking.Donations.WebhookReceived))]
 internal sealed partial class AppJson : JsonSerializerContext;

@@ -11,7 +11,11 @@ internal static class Keys
     public static string Seen(string id) => $"seen:sess:{{{id}}}";
     public static string Touches(string id) => $"touches:sess:{{{id}}}";
     public static string Client(string id) => $"client:sess:{{{id}}}";
+    public static string StripeLedger(string id) => $"stripe:sess:{{{id}}}";
     public static string Visitor(string visitorId) => $"visitor:{{{visitorId}}}";
+
+    /// <summary>Durable (no TTL) record of every conversion of the partition, attributed or not.</summary>
+    public static string Conversions(string tag) => $"conversions:{{{tag}}}";
 
     public static string OutboxDue(string tag) => $"outbox:{{{tag}}}:due";
     public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";

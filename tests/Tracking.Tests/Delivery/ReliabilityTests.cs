@@ -36,17 +36,23 @@ public sealed class ReliabilityTests : IDisposable
     [Fact]
     public async Task Server_errors_and_429_with_retry_after_are_retried_until_everything_arrives_once()
     {
-        _app.Stub.Given(Request.Create().UsingPost()).InScenario("s").WillSetStateTo("limited")
-            .RespondWith(Response.Create().WithStatusCode(500));
-        _app.Stub.Given(Request.Create().UsingPost()).InScenario("s").WhenStateIs("limited").WillSetStateTo("up")
-            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "20"));
-        _app.Stub.Given(Request.Create().WithPath(DeliveryApp.MetaPath).UsingPost()).InScenario("s").WhenStateIs("up")
-            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { events_received = 3 }));
-        _app.Stub.Given(Request.Create().WithPath(DeliveryApp.PostHogPath).UsingPost()).InScenario("s").WhenStateIs("up")
-            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { status = 1 }));
+        _app.StubMetaOk();
+        _app.StubPostHogOk();
         var (client, id) = await SessionAsync();
         await PageViewsAsync(client, id, "a", "b", "c");
 
+        var failing = Guid.NewGuid();
+        _app.Stub.Given(Request.Create().UsingPost()).WithGuid(failing).AtPriority(1).RespondWith(Response.Create().WithStatusCode(500));
+        await _app.Worker.DrainAllOnceAsync(CancellationToken.None);
+        _app.Stub.Given(Request.Create().UsingPost()).WithGuid(failing).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "20"));
+        _app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await _app.Worker.DrainAllOnceAsync(CancellationToken.None);
+        var failures = _app.Stub.LogEntries.Count;
+        _app.Stub.DeleteMapping(failing);
+
+        await _app.Worker.DrainAllOnceAsync(CancellationToken.None);
+        Assert.Equal(failures, _app.Stub.LogEntries.Count); // Retry-After 20 s is honoured: nothing is due yet
         await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count >= 3 && _app.PostHogEventsDelivered().Count >= 3);
 
         Assert.Equal(["a", "b", "c"], Ids(_app.MetaEventsDelivered(), "event_id").Order());

@@ -38,6 +38,7 @@ public sealed class DeliveryApp : TrackingApp
             ["Meta:PixelId"] = "1234567890",
             ["Meta:AccessToken"] = "meta-secret-token",
             ["PostHog:Host"] = stub.Url,
+            ["Stripe:ApiBase"] = stub.Url,
             ["PostHog:ApiKey"] = "phc_test_key",
             ["Ops:ApiKey"] = "ops-key-0123456789abcdef0123456789",
             ["Delivery:WorkerEnabled"] = "false",

@@ -62,7 +62,7 @@ public sealed class RedisServer : IDisposable
             RedirectStandardError = true,
         };
         foreach (var arg in (string[])["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", .. extra])
+                     "--save", "", "--appendonly", "no", "--databases", "1024", .. extra])
         {
             info.ArgumentList.Add(arg);
         }

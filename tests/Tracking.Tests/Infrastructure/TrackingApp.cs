@@ -21,7 +21,7 @@ public class TrackingApp : WebApplicationFactory<Program>
     {
         _services = services;
         Database = isolated ? Interlocked.Increment(ref _lastDatabase) : 0;
-        if (Database > 15)
+        if (Database > 1023)
         {
             throw new InvalidOperationException("Out of isolated Redis databases");
         }

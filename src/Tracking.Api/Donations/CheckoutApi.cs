@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
+using Tracking.Delivery;
+using Tracking.Events;
+using Tracking.Infrastructure;
+using Tracking.Meta;
+using Tracking.Storage;
+
+namespace Tracking.Donations;
+
+internal static partial class CheckoutApi
+{
+    public static IEndpointRouteBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/checkout", Create)
+            .WithTags("Donations")
+            .WithName("CreateCheckout")
+            .WithSummary("Create a Stripe Checkout Session for a donation and record InitiateCheckout.")
+            .RequireRateLimiting(RateLimiting.PerIp)
+            .RequireCors(Cors.Sites);
+        return app;
+    }
+
+    internal static async Task<Results<Created<CheckoutCreated>, ProblemHttpResult>> Create(
+        HttpContext http, DonationStore store, IStripeClient stripe, OutboxRouting routing, IOptions<DonationOptions> donations,
+        IOptions<TrackingOptions> tracking, TimeProvider clock, ILoggerFactory loggers)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(http.Request, AppJson.Default.CheckoutRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var o = donations.Value;
+        var currency = (request!.Currency ?? o.Currency).ToLowerInvariant();
+        var errors = new FieldErrors();
+        long minor = 0;
+        if (request.SessionId is null)
+        {
+            errors.Add("sessionId", "The session id is required.");
+        }
+        errors.SafeId("sessionId", request.SessionId);
+        if (!Money.IsCurrency(currency))
+        {
+            errors.Add("currency", "Must be a three-letter ISO 4217 code.");
+        }
+        else if (request.Amount is not { } amount || amount < o.MinAmount || amount > o.MaxAmount)
+        {
+            errors.Add("amount", $"Must be between {o.MinAmount} and {o.MaxAmount}.");
+        }
+        else if (Money.ToMinor(amount, currency) is not { } m)
+        {
+            errors.Add("amount", $"Has more decimals than {currency.ToUpperInvariant()} allows.");
+        }
+        else
+        {
+            minor = m;
+        }
+        if (request.Email is not null && (request.Email.Length > 254 || !request.Email.Contains('@', StringComparison.Ordinal) || request.Email.Any(char.IsWhiteSpace)))
+        {
+            errors.Add("email", "Must be an e-mail address.");
+        }
+        errors.SafeId("content", request.Content);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var sid = request.SessionId!;
+        var (session, _) = Ids.IsSessionId(sid) ? await store.ReadAsync(sid) : ([], []);
+        if (session.Length == 0)
+        {
+            return Problems.UnknownSession();
+        }
+        var fields = session.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+
+        Session checkout;
+        try
+        {
+            checkout = await new SessionService(stripe).CreateAsync(
+                StripeCheckout.Options(o, sid, fields, currency, minor, request.Email, request.Content),
+                new RequestOptions { IdempotencyKey = IdempotencyKey(sid, currency, minor, request.Email, now) },
+                http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is StripeException or HttpRequestException or TaskCanceledException)
+        {
+            // Neither the secret nor Stripe's raw error leaves the service; the log keeps the error type and code.
+            Log.StripeFailed(loggers.CreateLogger("Tracking.Donations"), ex.GetType().Name, (ex as StripeException)?.StripeError?.Code ?? "");
+            return Problems.Status(StatusCodes.Status502BadGateway, "Payment provider unavailable", "Stripe could not create the checkout; nothing was recorded. Try again.");
+        }
+
+        var major = Money.ToMajor(minor, currency);
+        var eventId = $"ic_{checkout.Id}";
+        var timestamp = now.ToUnixTimeMilliseconds();
+        var member = $$"""{"event":"InitiateCheckout","eventId":"{{eventId}}","timestamp":{{timestamp}},"value":{{major.ToString(CultureInfo.InvariantCulture)}},"currency":"{{currency}}","checkout_type":"guest","checkout_session_id":"{{checkout.Id}}"}""";
+        var client = http.Client();
+        var entry = OutboxStore.Serialize(new OutboxEntry(
+            sid, eventId, EventNames.InitiateCheckout, timestamp, http.Request.Headers.Referer.ToString() is { Length: > 0 } r && Uri.IsWellFormedUriString(r, UriKind.Absolute) ? r : null,
+            request.Content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(request.Content, AppJson.Default.String) },
+            client.Ip, client.UserAgent, major, currency, Hashing.Email(request.Email)));
+        var write = new DonationWrite(sid, eventId, timestamp, member, entry, routing.DestinationsFor(EventNames.InitiateCheckout));
+        var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, tracking.Value.SessionTtl, timestamp);
+        if (recorded == 0)
+        {
+            return Problems.UnknownSession();
+        }
+        return TypedResults.Created(checkout.Url, new CheckoutCreated(checkout.Id, checkout.Url));
+    }
+
+    /// <summary>Same visitor, amount and e-mail within ten minutes = the same Checkout Session (a double-click).</summary>
+    private static string IdempotencyKey(string sessionId, string currency, long minor, string? email, DateTimeOffset now)
+    {
+        var window = now.ToUnixTimeSeconds() / 600;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sessionId}|{currency}|{minor}|{email?.Trim().ToLowerInvariant()}|{window}"));
+        return "checkout-" + Convert.ToHexStringLower(hash)[..40];
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "Stripe checkout creation failed: {Kind} {Code}")]
+        public static partial void StripeFailed(ILogger logger, string kind, string code);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
+using Tracking.Delivery;
+using Tracking.Events;
+using Tracking.Infrastructure;
+using Tracking.Storage;
+
+namespace Tracking.Donations;
+
+/// <summary>
+/// Stripe's webhook: verified by signature, idempotent by Stripe event id and by Checkout Session, answered as soon
+/// as the effects are durable in Redis (delivery to Meta and PostHog is the outbox's job).
+/// </summary>
+internal static partial class StripeWebhookApi
+{
+    public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/stripe/webhook", Receive)
+            .WithTags("Donations")
+            .WithName("StripeWebhook")
+            .WithSummary("Stripe event delivery: marks sessions converted and queues Purchase with its value.");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<WebhookReceived>, ProblemHttpResult>> Receive(
+        HttpContext http, DonationStore store, OutboxRouting routing, IOptions<StripeOptions> stripe, IOptions<DonationOptions> donations,
+        TimeProvider clock, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("Tracking.Donations.StripeWebhook");
+        if (http.Request.ContentLength > ServiceDefaults.MaxBodyBytes)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", "The event exceeds the size limit.", "body");
+        }
+        string payload;
+        try
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            payload = await reader.ReadToEndAsync(http.RequestAborted);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read.", "body");
+        }
+        var signature = http.Request.Headers["Stripe-Signature"].ToString();
+        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(stripe.Value.WebhookSecret))
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, "Missing signature", "A Stripe-Signature header is required.", "Stripe-Signature");
+        }
+
+        Event stripeEvent;
+        try
+        {
+            stripeEvent = EventUtility.ConstructEvent(
+                payload, signature, stripe.Value.WebhookSecret, stripe.Value.WebhookToleranceSeconds,
+                clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
+        }
+        catch (StripeException)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, "Invalid signature", "The Stripe-Signature does not match this payload, secret and time.", "Stripe-Signature");
+        }
+        catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or ArgumentException or InvalidOperationException)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, "Unreadable event", "The signed payload is not a Stripe event.", "body");
+        }
+        if (stripeEvent.ApiVersion != StripeConfiguration.ApiVersion)
+        {
+            Log.ApiVersion(logger, stripeEvent.ApiVersion ?? "", StripeConfiguration.ApiVersion);
+        }
+
+        var kind = stripeEvent.Type switch
+        {
+            EventTypes.CheckoutSessionCompleted => "completed",
+            EventTypes.CheckoutSessionAsyncPaymentSucceeded => "convert",
+            EventTypes.CheckoutSessionAsyncPaymentFailed => "failed",
+            EventTypes.CheckoutSessionExpired => "expired",
+            _ => null,
+        };
+        if (kind is null || stripeEvent.Data.Object is not Session checkout)
+        {
+            return TypedResults.Ok(new WebhookReceived(true, "ignored"));
+        }
+        if (kind == "completed")
+        {
+            // Delayed methods (bank debits) complete unpaid and succeed later in async_payment_succeeded.
+            kind = checkout.PaymentStatus is "paid" or "no_payment_required" ? "convert" : "pending";
+        }
+        var sid = checkout.ClientReferenceId ?? checkout.Metadata?.GetValueOrDefault("session_id");
+        if (kind == "pending" || !Ids.IsSafe(sid, 64) || !Ids.IsSessionId(sid))
+        {
+            return TypedResults.Ok(new WebhookReceived(true, kind == "pending" ? "awaiting-payment" : "not-ours"));
+        }
+
+        var write = await BuildAsync(store, routing, donations.Value, stripeEvent, checkout, sid, kind);
+        var currency = (checkout.Currency ?? "").ToLowerInvariant();
+        var amount = Money.ToMajor(checkout.AmountTotal ?? 0, currency).ToString(CultureInfo.InvariantCulture);
+        var conversion = $$"""{"sessionId":"{{sid}}","amount":{{amount}},"currency":"{{currency}}","at":{{write.Timestamp}}}""";
+        var outcome = await store.RecordStripeAsync(
+            write, stripeEvent.Id, kind, amount, currency, checkout.Customer is null ? "guest" : "customer", conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        Log.Processed(logger, stripeEvent.Type, outcome);
+        return TypedResults.Ok(new WebhookReceived(true, outcome));
+    }
+
+    private static async Task<DonationWrite> BuildAsync(
+        DonationStore store, OutboxRouting routing, DonationOptions donations, Event stripeEvent, Session checkout, string sid, string kind)
+    {
+        var timestamp = new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var currency = (checkout.Currency ?? "").ToLowerInvariant();
+        var amount = Money.ToMajor(checkout.AmountTotal ?? 0, currency).ToString(CultureInfo.InvariantCulture);
+        if (kind != "convert")
+        {
+            var name = kind == "failed" ? "DonationFailed" : "CheckoutExpired";
+            var note = $$"""{"event":"{{name}}","eventId":"{{stripeEvent.Id}}","timestamp":{{timestamp}},"value":{{amount}},"currency":"{{currency}}","checkout_session_id":"{{checkout.Id}}"}""";
+            return new DonationWrite(sid, stripeEvent.Id, timestamp, note, "", "");
+        }
+        var (_, client) = await store.ReadAsync(sid);
+        var clientFields = client.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
+        var metadata = checkout.Metadata ?? [];
+        var content = metadata.GetValueOrDefault("content");
+        var entry = OutboxStore.Serialize(new OutboxEntry(
+            sid, checkout.Id, EventNames.Purchase, timestamp,
+            donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
+            content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(content, AppJson.Default.String) },
+            clientFields.GetValueOrDefault("ip"), clientFields.GetValueOrDefault("ua"),
+            decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email ?? checkout.CustomerEmail),
+            metadata.GetValueOrDefault("visitor_id"), metadata.GetValueOrDefault("fbp"), metadata.GetValueOrDefault("fbc"), metadata.GetValueOrDefault("country")));
+        var member = $$"""{"event":"Purchase","eventId":"{{checkout.Id}}","timestamp":{{timestamp}},"value":{{amount}},"currency":"{{currency}}","checkout_session_id":"{{checkout.Id}}"}""";
+        return new DonationWrite(sid, checkout.Id, timestamp, member, entry, routing.DestinationsFor(EventNames.Purchase));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event api_version {EventVersion} differs from the library's {LibraryVersion}; processed as it parsed")]
+        public static partial void ApiVersion(ILogger logger, string eventVersion, string libraryVersion);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Stripe {Type}: {Outcome}")]
+        public static partial void Processed(ILogger logger, string type, string outcome);
+    }
+}

@@ -1,0 +1,308 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tracking.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Tracking.Tests.Donations;
+
+/// <summary>Stripe.net runs for real against a WireMock stand-in for Stripe's API; webhooks are signed as Stripe signs them.</summary>
+public sealed class DonationTests : IDisposable
+{
+    private const string CheckoutPath = "/v1/checkout/sessions";
+    private readonly DeliveryApp _app = DeliveryApp.Create(new()
+    {
+        ["Stripe:SecretKey"] = "sk_test_secret_never_logged",
+        ["Stripe:WebhookSecret"] = StripeSigner.Secret,
+        ["Donations:SuccessUrl"] = "https://film.example/thank-you?cs={CHECKOUT_SESSION_ID}",
+        ["Donations:CancelUrl"] = "https://film.example/donate",
+        ["Donations:ProductName"] = "Support the film",
+    });
+
+    public DonationTests()
+    {
+        _app.Stub.Given(Request.Create().WithPath(CheckoutPath).UsingPost()).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""
+                {"id":"cs_test_a1","object":"checkout.session","mode":"payment","payment_status":"unpaid","status":"open",
+                 "url":"https://checkout.stripe.com/c/pay/cs_test_a1","amount_total":2550,"currency":"usd"}
+                """));
+        _app.StubMetaOk();
+        _app.StubPostHogOk();
+        _app.Stub.Given(Request.Create().WithPath(DeliveryApp.MetaPath).UsingPost()).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { events_received = 1 }));
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task<(HttpClient Client, string Id, string Visitor)> SessionAsync()
+    {
+        var client = _app.Browser();
+        var created = await client.NewSessionAsync();
+        return (client, created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
+    }
+
+    private async Task<HttpResponseMessage> DeliverAsync(string payload, DateTimeOffset? signedAt = null, string secret = StripeSigner.Secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/stripe/webhook") { Content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Stripe-Signature", StripeSigner.Sign(payload, signedAt ?? _app.Clock.GetUtcNow(), secret));
+        return await _app.CreateClient().SendAsync(request);
+    }
+
+    private string Paid(string sid, string visitor, string eventId = "evt_1", string type = "checkout.session.completed", string status = "paid") =>
+        StripeSigner.CheckoutEvent(eventId, type, "cs_test_a1", sid, status, 2500, "usd", _app.Clock.GetUtcNow(), " Donor@Example.COM ", visitor);
+
+    [Fact]
+    public async Task Checkout_creates_a_stripe_session_with_the_donation_fields_and_records_initiate_checkout()
+    {
+        var (client, sid, visitor) = await SessionAsync();
+
+        var response = await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25.50m, email = "donor@example.com", content = "trailer_30s" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("cs_test_a1", body.GetProperty("checkoutSessionId").GetString());
+        Assert.Equal("https://checkout.stripe.com/c/pay/cs_test_a1", body.GetProperty("url").GetString());
+        var call = _app.Calls(CheckoutPath).Single().RequestMessage;
+        var form = System.Web.HttpUtility.ParseQueryString(call.Body!);
+        Assert.Equal("payment", form["mode"]);
+        Assert.Equal("donate", form["submit_type"]);
+        Assert.Equal(sid, form["client_reference_id"]);
+        Assert.Equal(sid, form["metadata[session_id]"]);
+        Assert.Equal(visitor, form["metadata[visitor_id]"]);
+        Assert.Equal("2550", form["line_items[0][price_data][unit_amount]"]);
+        Assert.Equal("usd", form["line_items[0][price_data][currency]"]);
+        Assert.Equal("Support the film", form["line_items[0][price_data][product_data][name]"]);
+        Assert.Equal("https://film.example/thank-you?cs={CHECKOUT_SESSION_ID}", form["success_url"]);
+        Assert.Equal("donor@example.com", form["customer_email"]);
+        Assert.False(string.IsNullOrEmpty(call.Headers!["Idempotency-Key"].Single()));
+        Assert.Equal("Bearer sk_test_secret_never_logged", call.Headers!["Authorization"].Single());
+        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        Assert.Equal("true", hash["donation_initiated"]);
+        Assert.Equal("25.5", hash["donation_amount"]);
+        Assert.Equal("cs_test_a1", hash["checkout_session_id"]);
+        var ev = JsonDocument.Parse((await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Single().ToString()).RootElement;
+        Assert.Equal("InitiateCheckout", ev.GetProperty("event").GetString());
+        Assert.Equal(25.50m, ev.GetProperty("value").GetDecimal());
+
+        await _app.RunRoundsAsync();
+        var meta = Assert.Single(_app.MetaEventsDelivered());
+        Assert.Equal("InitiateCheckout", meta.GetProperty("event_name").GetString());
+        Assert.Equal(25.50m, meta.GetProperty("custom_data").GetProperty("value").GetDecimal());
+        Assert.Equal("USD", meta.GetProperty("custom_data").GetProperty("currency").GetString());
+        Assert.Equal("Checkout Started", Assert.Single(_app.PostHogEventsDelivered()).GetProperty("event").GetString());
+    }
+
+    [Fact]
+    public async Task A_double_click_sends_the_same_idempotency_key()
+    {
+        var (client, sid, _) = await SessionAsync();
+
+        await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 });
+        await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 });
+
+        var keys = _app.Calls(CheckoutPath).Select(c => c.RequestMessage.Headers!["Idempotency-Key"].Single()).ToList();
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(keys[0], keys[1]);
+        Assert.Single(await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"));
+    }
+
+    [Theory]
+    [InlineData("jpy", 2500, "2500")]
+    [InlineData("usd", 25, "2500")]
+    [InlineData("eur", 10.05, "1005")]
+    [InlineData("kwd", 12.34, "12340")]
+    public async Task Amounts_are_sent_in_the_currencys_minor_units(string currency, decimal amount, string minor)
+    {
+        var (client, sid, _) = await SessionAsync();
+
+        var response = await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount, currency });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var form = System.Web.HttpUtility.ParseQueryString(_app.Calls(CheckoutPath).Single().RequestMessage.Body!);
+        Assert.Equal(minor, form["line_items[0][price_data][unit_amount]"]);
+    }
+
+    [Theory]
+    [InlineData("""{"sessionId":"SID","amount":0.5}""", "amount")]
+    [InlineData("""{"sessionId":"SID","amount":20000}""", "amount")]
+    [InlineData("""{"sessionId":"SID","amount":25.5,"currency":"jpy"}""", "amount")]
+    [InlineData("""{"sessionId":"SID","amount":"25"}""", "amount")]
+    [InlineData("""{"sessionId":"SID","amount":25,"currency":"dollars"}""", "currency")]
+    [InlineData("""{"sessionId":"SID","amount":25,"email":"not an email"}""", "email")]
+    [InlineData("""{"amount":25}""", "sessionId")]
+    public async Task Bad_checkout_requests_are_problems_and_never_reach_stripe(string body, string field)
+    {
+        var (client, sid, _) = await SessionAsync();
+
+        var response = await client.PostJsonAsync("/checkout", body.Replace("SID", sid, StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty(field, out _));
+        Assert.Empty(_app.Calls(CheckoutPath));
+    }
+
+    [Fact]
+    public async Task Checkout_for_an_unknown_session_is_404()
+    {
+        var response = await _app.Browser().PostJsonAsync("/checkout", """{"sessionId":"AAAAAAAAAAAAAAAAAAAAAAAAAA","amount":25}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(_app.Calls(CheckoutPath));
+    }
+
+    [Fact]
+    public async Task Stripe_down_is_a_502_without_secrets_and_nothing_is_written()
+    {
+        _app.Stub.Given(Request.Create().WithPath(CheckoutPath).UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(500).WithBodyAsJson(new { error = new { type = "api_error", message = "internal detail sk_live_leak" } }));
+        var (client, sid, _) = await SessionAsync();
+
+        var response = await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 });
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("sk_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal detail", text, StringComparison.Ordinal);
+        Assert.False(await _app.Db.HashExistsAsync($"sess:{{{sid}}}", "donation_initiated"));
+        Assert.False(await _app.Db.KeyExistsAsync($"events:sess:{{{sid}}}"));
+    }
+
+    [Fact]
+    public async Task A_paid_checkout_converts_the_session_and_sends_purchase_with_value()
+    {
+        var (client, sid, visitor) = await SessionAsync();
+        await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 });
+        _app.Clock.Advance(TimeSpan.FromMinutes(4));
+        await _app.RunRoundsAsync();
+        var paidAt = _app.Clock.GetUtcNow();
+
+        var response = await DeliverAsync(Paid(sid, visitor));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        Assert.Equal("true", hash["donation_completed"]);
+        Assert.Equal("25", hash["donation_amount"]);
+        Assert.Equal("usd", hash["donation_currency"]);
+        Assert.Equal("guest", hash["checkout_type"]);
+        Assert.InRange(long.Parse(hash["time_to_conversion"], System.Globalization.CultureInfo.InvariantCulture), 4 * 60_000 - 1000, 5 * 60_000);
+        var events = (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("event").GetString()).ToList();
+        Assert.Equal(["InitiateCheckout", "Purchase"], events);
+
+        await _app.RunRoundsAsync();
+        var purchase = _app.MetaEventsDelivered().Single(e => e.GetProperty("event_name").GetString() == "Purchase");
+        Assert.Equal("cs_test_a1", purchase.GetProperty("event_id").GetString());
+        Assert.Equal(25m, purchase.GetProperty("custom_data").GetProperty("value").GetDecimal());
+        Assert.Equal("USD", purchase.GetProperty("custom_data").GetProperty("currency").GetString());
+        // sha256("donor@example.com"): trimmed and lower-cased before hashing.
+        Assert.Equal(Sha256("donor@example.com"), purchase.GetProperty("user_data").GetProperty("em")[0].GetString());
+        Assert.Equal(paidAt.ToUnixTimeSeconds(), purchase.GetProperty("event_time").GetInt64());
+        Assert.Equal("https://film.example/thank-you?cs=cs_test_a1", purchase.GetProperty("event_source_url").GetString());
+        Assert.Equal(ApiCalls.IphoneSafari, purchase.GetProperty("user_data").GetProperty("client_user_agent").GetString());
+        var donation = _app.PostHogEventsDelivered().Single(e => e.GetProperty("event").GetString() == "Donation Completed");
+        Assert.Equal(25m, donation.GetProperty("properties").GetProperty("value").GetDecimal());
+        Assert.Equal(visitor, donation.GetProperty("distinct_id").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_event_delivered_three_times_concurrently_converts_once()
+    {
+        var (client, sid, visitor) = await SessionAsync();
+        var payload = Paid(sid, visitor);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => DeliverAsync(payload)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var outcomes = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString()));
+        Assert.Equal(1, outcomes.Count(o => o == "converted"));
+        await _app.RunRoundsAsync();
+        Assert.Single(_app.MetaEventsDelivered(), e => e.GetProperty("event_name").GetString() == "Purchase");
+        Assert.Single(_app.PostHogEventsDelivered(), e => e.GetProperty("event").GetString() == "Donation Completed");
+        Assert.Single(await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"));
+    }
+
+    [Fact]
+    public async Task Completed_unpaid_then_async_success_converts_once_in_either_order()
+    {
+        var (_, sid, visitor) = await SessionAsync();
+        var unpaid = Paid(sid, visitor, "evt_a", status: "unpaid");
+        var succeeded = Paid(sid, visitor, "evt_b", "checkout.session.async_payment_succeeded");
+        var paidLater = Paid(sid, visitor, "evt_c", status: "paid");
+
+        // Out of order: the success arrives first, then the (unpaid) completion, then a paid completion.
+        await DeliverAsync(succeeded);
+        await DeliverAsync(unpaid);
+        await DeliverAsync(paidLater);
+
+        Assert.Equal("true", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_completed"));
+        await _app.RunRoundsAsync();
+        Assert.Single(_app.MetaEventsDelivered(), e => e.GetProperty("event_name").GetString() == "Purchase");
+    }
+
+    [Fact]
+    public async Task A_payment_after_the_session_expired_still_sends_purchase_and_is_kept_unattributed()
+    {
+        var (_, sid, visitor) = await SessionAsync();
+        await _app.Db.KeyDeleteAsync([$"sess:{{{sid}}}", $"client:sess:{{{sid}}}", $"touches:sess:{{{sid}}}"]);
+
+        var response = await DeliverAsync(Paid(sid, visitor));
+
+        Assert.Equal("converted-unattributed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
+        Assert.False(await _app.Db.KeyExistsAsync($"sess:{{{sid}}}"));
+        await _app.RunRoundsAsync();
+        var purchase = _app.MetaEventsDelivered().Single();
+        Assert.Equal(Sha256(visitor), purchase.GetProperty("user_data").GetProperty("external_id")[0].GetString());
+        Assert.Equal(25m, purchase.GetProperty("custom_data").GetProperty("value").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Expired_and_failed_checkouts_are_recorded_without_a_purchase()
+    {
+        var (_, sid, visitor) = await SessionAsync();
+
+        await DeliverAsync(Paid(sid, visitor, "evt_x", "checkout.session.expired", "unpaid"));
+
+        Assert.Equal("expired", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_status"));
+        Assert.False(await _app.Db.HashExistsAsync($"sess:{{{sid}}}", "donation_completed"));
+        await _app.RunRoundsAsync();
+        Assert.Empty(_app.MetaEventsDelivered());
+    }
+
+    [Fact]
+    public async Task Other_event_types_are_acknowledged_and_ignored()
+    {
+        var payload = """{"id":"evt_o","object":"event","api_version":"2020-08-27","created":1700000000,"type":"customer.created","data":{"object":{"id":"cus_1","object":"customer"}}}""";
+
+        var response = await DeliverAsync(payload);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ignored", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task Missing_wrong_or_stale_signatures_are_400_and_record_nothing()
+    {
+        var (_, sid, visitor) = await SessionAsync();
+        var payload = Paid(sid, visitor);
+        using var unsigned = new HttpRequestMessage(HttpMethod.Post, "/stripe/webhook") { Content = new StringContent(payload) };
+
+        var missing = await _app.CreateClient().SendAsync(unsigned);
+        var wrongSecret = await DeliverAsync(payload, secret: "whsec_wrong");
+        var stale = await DeliverAsync(payload, _app.Clock.GetUtcNow().AddMinutes(-6));
+        var tampered = await DeliverAsync(payload);
+        using var replayed = new HttpRequestMessage(HttpMethod.Post, "/stripe/webhook") { Content = new StringContent(payload.Replace("2500", "250000", StringComparison.Ordinal)) };
+        replayed.Headers.Add("Stripe-Signature", StripeSigner.Sign(payload, _app.Clock.GetUtcNow()));
+        var altered = await _app.CreateClient().SendAsync(replayed);
+
+        foreach (var r in new[] { missing, wrongSecret, stale, altered })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+            Assert.Equal("Stripe-Signature", (await r.ProblemAsync()).GetProperty("field").GetString());
+        }
+        Assert.Equal(HttpStatusCode.OK, tampered.StatusCode);
+        Assert.Equal("true", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_completed"));
+        Assert.Equal("25", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_amount"));
+    }
+
+    private static string Sha256(string value) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
+}

@@ -28,8 +28,12 @@ internal static partial class CheckoutApi
 
     internal static async Task<Results<Created<CheckoutCreated>, ProblemHttpResult>> Create(
         HttpContext http, DonationStore store, IStripeClient stripe, OutboxRouting routing, IOptions<DonationOptions> donations,
-        IOptions<TrackingOptions> tracking, TimeProvider clock, ILoggerFactory loggers)
+        IOptions<StripeOptions> stripeOptions, IOptions<TrackingOptions> tracking, TimeProvider clock, ILoggerFactory loggers)
     {
+        if (string.IsNullOrWhiteSpace(stripeOptions.Value.SecretKey))
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Donations not configured", "Set Stripe__SecretKey to accept donations.");
+        }
         var (request, problem) = await JsonBody.ReadAsync(http.Request, AppJson.Default.CheckoutRequest);
         if (problem is not null)
         {

@@ -19,7 +19,7 @@ internal static class DonationSetup
             var o = sp.GetRequiredService<IOptions<StripeOptions>>().Value;
             // Stripe.net retries network errors itself (safe: every create carries an idempotency key).
             var http = new SystemNetHttpClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("stripe"), maxNetworkRetries: 2);
-            return new StripeClient(apiKey: string.IsNullOrEmpty(o.SecretKey) ? "sk_not_configured" : o.SecretKey, httpClient: http, apiBase: o.ApiBase);
+            return new StripeClient(apiKey: string.IsNullOrEmpty(o.SecretKey) ? "sk_unset" : o.SecretKey, httpClient: http, apiBase: o.ApiBase);
         });
         return builder;
     }

@@ -143,6 +143,20 @@ public sealed class DonationTests : IDisposable
     }
 
     [Fact]
+    public async Task Checkout_without_a_stripe_key_is_503_and_calls_nobody()
+    {
+        using var app = new TrackingApp();
+        var client = app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+
+        var response = await client.PostJsonAsync("/checkout", $$$"""{"sessionId":"{{{sid}}}","amount":25}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        await response.ProblemAsync();
+        Assert.False(await app.Db.HashExistsAsync($"sess:{{{sid}}}", "donation_initiated"));
+    }
+
+    [Fact]
     public async Task Checkout_for_an_unknown_session_is_404()
     {
         var response = await _app.Browser().PostJsonAsync("/checkout", """{"sessionId":"AAAAAAAAAAAAAAAAAAAAAAAAAA","amount":25}""");

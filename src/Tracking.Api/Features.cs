@@ -3,6 +3,7 @@ using Tracking.Donations;
 using Tracking.Events;
 using Tracking.Health;
 using Tracking.Ops;
+using Tracking.Reports;
 using Tracking.Sessions;
 
 namespace Tracking;
@@ -14,6 +15,7 @@ internal static class Features
     {
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<EventStore>();
+        builder.Services.AddSingleton<ReportStore>();
         builder.AddDelivery();
         builder.AddDonations();
         builder.Services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section);
@@ -28,6 +30,7 @@ internal static class Features
         app.MapCheckoutApi();
         app.MapStripeWebhookApi();
         app.MapDeliveriesApi();
+        app.MapReportsApi();
         return app;
     }
 }

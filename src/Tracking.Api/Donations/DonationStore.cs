@@ -9,13 +9,14 @@ internal sealed record DonationWrite(string SessionId, string EventId, long Time
 /// <summary>Donation writes: one Lua script each, on the session's slot (session, events, outbox, Stripe ledger).</summary>
 internal sealed class DonationStore(IDatabase db)
 {
-    // KEYS: sess, events, seen, outbox due, outbox items. ARGV: ttl, now, session, event id, score, member,
+    // KEYS: sess, events, seen, outbox due, outbox items, aggregate, aggregate keys. ARGV: ttl, now, session, event id, score, member,
     // amount, currency, checkout id, entry, destinations. Returns 0 (no session), 1 (recorded), 2 (already recorded).
-    private const string InitiateScript = """
+    private static readonly string InitiateScript = Aggregates.LuaFunction + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
         if redis.call('SADD', KEYS[3], 'e:' .. ARGV[4]) == 0 then return 2 end
         redis.call('HSET', KEYS[1], 'donation_initiated', 'true', 'donation_amount', ARGV[7], 'donation_currency', ARGV[8], 'checkout_session_id', ARGV[9])
         redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+        if redis.call('SADD', KEYS[3], 'f:checkout') == 1 then agg(KEYS[6], KEYS[7], KEYS[1], 'checkouts') end
         for dest in string.gmatch(ARGV[11], '[^,]+') do
           local id = dest .. ':' .. ARGV[3] .. ':' .. ARGV[4]
           redis.call('HSET', KEYS[5], id, ARGV[10])
@@ -25,9 +26,10 @@ internal sealed class DonationStore(IDatabase db)
         return 1
         """;
 
-    // KEYS: sess, events, seen, outbox due, outbox items, stripe ledger, conversions. ARGV: stripe event id, checkout id,
-    // kind (convert|failed|expired), time ms, amount, currency, checkout type, member, entry, destinations, ledger ttl,
-    // session, now, conversion record.
+    // KEYS: sess, events, seen, outbox due, outbox items, stripe ledger, conversions of the day, touches.
+    // ARGV: stripe event id, checkout id, kind (convert|failed|expired), time ms, amount, currency, checkout type, member,
+    // entry, destinations, ledger ttl, session, now, conversion record (JSON without its closing brace).
+    // The conversion keeps the session's touch path, so attribution models can be recomputed after it expires.
     private const string StripeScript = """
         if redis.call('HSETNX', KEYS[6], 'evt:' .. ARGV[1], ARGV[3]) == 0 then return 'duplicate-event' end
         redis.call('EXPIRE', KEYS[6], tonumber(ARGV[11]))
@@ -53,7 +55,13 @@ internal sealed class DonationStore(IDatabase db)
           redis.call('HSET', KEYS[5], id, ARGV[9])
           redis.call('ZADD', KEYS[4], ARGV[13], id)
         end
-        redis.call('HSET', KEYS[7], ARGV[2], ARGV[14])
+        local touches = redis.call('LRANGE', KEYS[8], 0, -1)
+        local record = ARGV[14] .. ',"touches":[' .. table.concat(touches, ',') .. ']'
+        if live then
+          local first = tonumber(redis.call('HGET', KEYS[1], 'first_touch_timestamp'))
+          if first then record = record .. ',"timeToConversion":' .. (tonumber(ARGV[4]) - first) end
+        end
+        redis.call('HSET', KEYS[7], ARGV[2], record .. '}')
         if live then return 'converted' end
         return 'converted-unattributed'
         """;
@@ -65,9 +73,11 @@ internal sealed class DonationStore(IDatabase db)
     {
         var sid = write.SessionId;
         var tag = Partitions.TagOf(sid);
+        var day = Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(now));
         var result = await db.ScriptEvaluateAsync(
             InitiateScript,
-            [Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.OutboxDue(tag), Keys.OutboxItems(tag)],
+            [Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.OutboxDue(tag), Keys.OutboxItems(tag),
+             Keys.Aggregate(tag, day), Keys.AggregateKeys(tag, day)],
             [(long)ttl.TotalSeconds, now, sid, write.EventId, write.Timestamp, write.Member, amount, currency, checkoutId, write.OutboxEntry, write.Destinations]);
         return (int)result;
     }
@@ -79,7 +89,8 @@ internal sealed class DonationStore(IDatabase db)
         var tag = Partitions.TagOf(sid);
         var result = await db.ScriptEvaluateAsync(
             StripeScript,
-            [Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.OutboxDue(tag), Keys.OutboxItems(tag), Keys.StripeLedger(sid), Keys.Conversions(tag)],
+            [Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.OutboxDue(tag), Keys.OutboxItems(tag), Keys.StripeLedger(sid),
+             Keys.Conversions(tag, Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(write.Timestamp))), Keys.Touches(sid)],
             [stripeEventId, write.EventId, kind, write.Timestamp, amount, currency, checkoutType, write.Member, write.OutboxEntry, write.Destinations,
              (long)LedgerTtl.TotalSeconds, sid, now, conversion]);
         return (string)result!;

@@ -96,7 +96,7 @@ internal static partial class StripeWebhookApi
         var write = await BuildAsync(store, routing, donations.Value, stripeEvent, checkout, sid, kind);
         var currency = (checkout.Currency ?? "").ToLowerInvariant();
         var amount = Money.ToMajor(checkout.AmountTotal ?? 0, currency).ToString(CultureInfo.InvariantCulture);
-        var conversion = $$"""{"sessionId":"{{sid}}","amount":{{amount}},"currency":"{{currency}}","at":{{write.Timestamp}}}""";
+        var conversion = $$"""{"checkoutSessionId":"{{checkout.Id}}","sessionId":"{{sid}}","amount":{{amount}},"currency":"{{currency}}","at":{{write.Timestamp}}""";
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, kind, amount, currency, checkout.Customer is null ? "guest" : "customer", conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
         Log.Processed(logger, stripeEvent.Type, outcome);

@@ -14,10 +14,10 @@ internal sealed class EventStore(IDatabase db)
 {
     private const int ArgsPerEvent = 9;
 
-    // KEYS: sess, events, seen, touches, client, outbox due, outbox items. ARGV: ttl, count, now, session id, then
+    // KEYS: sess, events, seen, touches, client, outbox due, outbox items, aggregate, aggregate keys. ARGV: ttl, count, now, session id, then
     // per event: eventId, milestone, score, member, contentViewed, completionField, completionValue, entry, destinations.
     // Returns {accepted, duplicates}, or {-1, 0} when the session does not exist.
-    private const string Script = """
+    private static readonly string Script = Aggregates.LuaFunction + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
         local accepted, duplicates = 0, 0
         for i = 0, tonumber(ARGV[2]) - 1 do
@@ -29,8 +29,12 @@ internal sealed class EventStore(IDatabase db)
             accepted = accepted + 1
             if milestone ~= '' then redis.call('SADD', KEYS[3], 'm:' .. milestone) end
             redis.call('ZADD', KEYS[2], ARGV[b + 2], ARGV[b + 3])
-            if ARGV[b + 4] ~= '' then redis.call('HSET', KEYS[1], 'content_viewed', ARGV[b + 4]) end
+            if ARGV[b + 4] ~= '' then
+              redis.call('HSET', KEYS[1], 'content_viewed', ARGV[b + 4])
+              if redis.call('SADD', KEYS[3], 'f:content') == 1 then agg(KEYS[8], KEYS[9], KEYS[1], 'content_views') end
+            end
             if ARGV[b + 5] ~= '' then
+              if redis.call('SADD', KEYS[3], 'f:video_' .. ARGV[b + 6]) == 1 then agg(KEYS[8], KEYS[9], KEYS[1], 'video_' .. ARGV[b + 6]) end
               local value = tonumber(ARGV[b + 6])
               if value > (tonumber(redis.call('HGET', KEYS[1], ARGV[b + 5])) or 0) then
                 redis.call('HSET', KEYS[1], ARGV[b + 5], value)
@@ -73,10 +77,11 @@ internal sealed class EventStore(IDatabase db)
             args[i++] = writes[n].Destinations;
         }
         var tag = Partitions.TagOf(sessionId);
+        var day = Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(now));
         var keys = new RedisKey[]
         {
             Keys.Session(sessionId), Keys.Events(sessionId), Keys.Seen(sessionId), Keys.Touches(sessionId), Keys.Client(sessionId),
-            Keys.OutboxDue(tag), Keys.OutboxItems(tag),
+            Keys.OutboxDue(tag), Keys.OutboxItems(tag), Keys.Aggregate(tag, day), Keys.AggregateKeys(tag, day),
         };
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(Script, keys, args))!;
         var accepted = (int)result[0];

@@ -45,7 +45,7 @@ internal static class SessionApi
         if (Ids.IsSessionId(request!.SessionId))
         {
             var visit = SessionFields.ForVisit(request, landing, now, client);
-            var existingVisitor = await store.TouchAsync(visit with { TouchJson = touch }, ttl);
+            var existingVisitor = await store.TouchAsync(visit with { TouchJson = touch }, ttl, Aggregates.Day(clock.GetUtcNow()));
             if (existingVisitor is not null)
             {
                 return TypedResults.Ok(new SessionResponse(request.SessionId!, existingVisitor, IsNew: false));
@@ -56,7 +56,7 @@ internal static class SessionApi
         var visitorId = request.VisitorId ?? Ids.NewId();
         var count = await store.CountVisitAsync(visitorId);
         var session = SessionFields.ForNewSession(Ids.NewSessionId(), visitorId, count, request, landing, now, client);
-        await store.CreateAsync(session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), AppJson.Default.Touch) }, ttl);
+        await store.CreateAsync(session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), AppJson.Default.Touch) }, ttl, Aggregates.Day(clock.GetUtcNow()));
         metrics.SessionCreated();
         return TypedResults.Created($"/session/{session.SessionId}", new SessionResponse(session.SessionId, visitorId, IsNew: true));
     }

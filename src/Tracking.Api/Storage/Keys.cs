@@ -14,8 +14,13 @@ internal static class Keys
     public static string StripeLedger(string id) => $"stripe:sess:{{{id}}}";
     public static string Visitor(string visitorId) => $"visitor:{{{visitorId}}}";
 
-    /// <summary>Durable (no TTL) record of every conversion of the partition, attributed or not.</summary>
-    public static string Conversions(string tag) => $"conversions:{{{tag}}}";
+    /// <summary>Durable (no TTL) record of every conversion of a partition and day, attributed or not, with its touch path.</summary>
+    public static string Conversions(string tag, string day) => $"conv:{{{tag}}}:{day}";
+
+    /// <summary>Durable daily counters of a partition (see <see cref="Aggregates"/>).</summary>
+    public static string Aggregate(string tag, string day) => $"agg:{{{tag}}}:{day}";
+
+    public static string AggregateKeys(string tag, string day) => $"agg:{{{tag}}}:{day}:keys";
 
     public static string OutboxDue(string tag) => $"outbox:{{{tag}}}:due";
     public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";

@@ -10,27 +10,13 @@ namespace Tracking.Tests.Donations;
 /// <summary>Stripe.net runs for real against a WireMock stand-in for Stripe's API; webhooks are signed as Stripe signs them.</summary>
 public sealed class DonationTests : IDisposable
 {
-    private const string CheckoutPath = "/v1/checkout/sessions";
-    private readonly DeliveryApp _app = DeliveryApp.Create(new()
-    {
-        ["Stripe:SecretKey"] = "sk_test_secret_never_logged",
-        ["Stripe:WebhookSecret"] = StripeSigner.Secret,
-        ["Donations:SuccessUrl"] = "https://film.example/thank-you?cs={CHECKOUT_SESSION_ID}",
-        ["Donations:CancelUrl"] = "https://film.example/donate",
-        ["Donations:ProductName"] = "Support the film",
-    });
+    private const string CheckoutPath = DeliveryApp.CheckoutPath;
+    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe();
 
     public DonationTests()
     {
-        _app.Stub.Given(Request.Create().WithPath(CheckoutPath).UsingPost()).AtPriority(100)
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""
-                {"id":"cs_test_a1","object":"checkout.session","mode":"payment","payment_status":"unpaid","status":"open",
-                 "url":"https://checkout.stripe.com/c/pay/cs_test_a1","amount_total":2550,"currency":"usd"}
-                """));
         _app.StubMetaOk();
         _app.StubPostHogOk();
-        _app.Stub.Given(Request.Create().WithPath(DeliveryApp.MetaPath).UsingPost()).AtPriority(100)
-            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { events_received = 1 }));
     }
 
     public void Dispose() => _app.Dispose();
@@ -42,12 +28,8 @@ public sealed class DonationTests : IDisposable
         return (client, created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
     }
 
-    private async Task<HttpResponseMessage> DeliverAsync(string payload, DateTimeOffset? signedAt = null, string secret = StripeSigner.Secret)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/stripe/webhook") { Content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("Stripe-Signature", StripeSigner.Sign(payload, signedAt ?? _app.Clock.GetUtcNow(), secret));
-        return await _app.CreateClient().SendAsync(request);
-    }
+    private Task<HttpResponseMessage> DeliverAsync(string payload, DateTimeOffset? signedAt = null, string secret = StripeSigner.Secret) =>
+        _app.DeliverWebhookAsync(payload, signedAt, secret);
 
     private string Paid(string sid, string visitor, string eventId = "evt_1", string type = "checkout.session.completed", string status = "paid") =>
         StripeSigner.CheckoutEvent(eventId, type, "cs_test_a1", sid, status, 2500, "usd", _app.Clock.GetUtcNow(), " Donor@Example.COM ", visitor);

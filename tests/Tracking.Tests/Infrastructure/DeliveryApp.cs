@@ -57,6 +57,35 @@ public sealed class DeliveryApp : TrackingApp
         return new DeliveryApp(stub, new FakeTimeProvider(DateTimeOffset.UtcNow), settings);
     }
 
+    public const string CheckoutPath = "/v1/checkout/sessions";
+
+    /// <summary>Also wired to Stripe: API base on the stub (which answers checkout creation) and a webhook secret.</summary>
+    public static DeliveryApp CreateWithStripe()
+    {
+        var app = Create(new()
+        {
+            ["Stripe:SecretKey"] = "sk_test_secret_never_logged",
+            ["Stripe:WebhookSecret"] = StripeSigner.Secret,
+            ["Donations:SuccessUrl"] = "https://film.example/thank-you?cs={CHECKOUT_SESSION_ID}",
+            ["Donations:CancelUrl"] = "https://film.example/donate",
+            ["Donations:ProductName"] = "Support the film",
+        });
+        app.Stub.Given(Request.Create().WithPath(CheckoutPath).UsingPost()).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""
+                {"id":"cs_test_a1","object":"checkout.session","mode":"payment","payment_status":"unpaid","status":"open",
+                 "url":"https://checkout.stripe.com/c/pay/cs_test_a1","amount_total":2550,"currency":"usd"}
+                """));
+        return app;
+    }
+
+    /// <summary>Posts a Stripe event signed as Stripe signs it, at the app's current time.</summary>
+    public async Task<HttpResponseMessage> DeliverWebhookAsync(string payload, DateTimeOffset? signedAt = null, string secret = StripeSigner.Secret)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/stripe/webhook") { Content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Stripe-Signature", StripeSigner.Sign(payload, signedAt ?? Clock.GetUtcNow(), secret));
+        return await CreateClient().SendAsync(request);
+    }
+
     internal OutboxWorker Worker => Services.GetRequiredService<OutboxWorker>();
 
     /// <summary>Drains every partition, then moves the clock past the longest backoff; repeated <paramref name="rounds"/> times.</summary>

@@ -1,0 +1,44 @@
+using Tracking.Sessions;
+
+namespace Tracking.Reports;
+
+/// <summary>How one conversion's credit is split over its touches.</summary>
+internal static class AttributionModels
+{
+    public static readonly string[] Names = ["first_touch", "last_touch", "linear", "position_based"];
+
+    /// <summary>
+    /// Credit per touch, summing to 1. Direct visits never take credit from a campaign; a path with no campaign
+    /// touch (expired session, direct traffic) gets none and is reported as unattributed.
+    /// </summary>
+    public static IReadOnlyList<(Touch Touch, double Credit)> Credit(string model, IReadOnlyList<Touch> path)
+    {
+        var touches = path.Where(t => t.Source != "(direct)").ToList();
+        var n = touches.Count;
+        if (n == 0)
+        {
+            return [];
+        }
+        return model switch
+        {
+            "first_touch" => [(touches[0], 1.0)],
+            "last_touch" => [(touches[^1], 1.0)],
+            "linear" => touches.Select(t => (t, 1.0 / n)).ToList(),
+            _ => PositionBased(touches),
+        };
+    }
+
+    // 40 % first, 40 % last, 20 % spread over the middle; with one or two touches they share everything equally.
+    private static List<(Touch, double)> PositionBased(List<Touch> touches)
+    {
+        var n = touches.Count;
+        if (n <= 2)
+        {
+            return touches.Select(t => (t, 1.0 / n)).ToList();
+        }
+        var credits = new List<(Touch, double)>(n) { (touches[0], 0.4) };
+        credits.AddRange(touches.Skip(1).Take(n - 2).Select(t => (t, 0.2 / (n - 2))));
+        credits.Add((touches[^1], 0.4));
+        return credits;
+    }
+}

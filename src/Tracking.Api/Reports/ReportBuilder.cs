@@ -1,0 +1,86 @@
+using Tracking.Sessions;
+using Tracking.Storage;
+
+namespace Tracking.Reports;
+
+/// <summary>Turns stored aggregates and conversions into the attribution and funnel reports.</summary>
+internal static class ReportBuilder
+{
+    public const string Unattributed = "(unattributed)";
+    public static readonly string[] GroupBys = ["source", "campaign", "content"];
+    private static readonly string[] VideoSteps = [Aggregates.Video(25), Aggregates.Video(50), Aggregates.Video(75), Aggregates.Video(95)];
+
+    public static AttributionReport Attribution(string model, string groupBy, ReportRange range, IReadOnlyList<ConversionRecord> conversions)
+    {
+        var rows = new Dictionary<string, (double Donations, Dictionary<string, decimal> Revenue)>(StringComparer.Ordinal);
+        void Credit(string key, double credit, ConversionRecord c)
+        {
+            var row = rows.TryGetValue(key, out var r) ? r : (0, new Dictionary<string, decimal>(StringComparer.Ordinal));
+            row.Revenue[c.Currency] = row.Revenue.GetValueOrDefault(c.Currency) + (c.Amount * (decimal)credit);
+            rows[key] = (row.Donations + credit, row.Revenue);
+        }
+        foreach (var conversion in conversions)
+        {
+            var credits = AttributionModels.Credit(model, conversion.Touches ?? []);
+            if (credits.Count == 0)
+            {
+                Credit(Unattributed, 1, conversion);
+            }
+            foreach (var (touch, credit) in credits)
+            {
+                Credit(KeyOf(touch, groupBy), credit, conversion);
+            }
+        }
+        var total = conversions.Count;
+        var result = rows
+            .Select(r => new AttributionRow(r.Key, Math.Round(r.Value.Donations, 4), Rounded(r.Value.Revenue), total == 0 ? 0 : Math.Round(r.Value.Donations / total, 4)))
+            .OrderByDescending(r => r.Donations).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .ToList();
+        var revenue = conversions.GroupBy(c => c.Currency).ToDictionary(g => g.Key, g => g.Sum(c => c.Amount), StringComparer.Ordinal);
+        return new AttributionReport(model, groupBy, Day(range.From), Day(range.To), result, new AttributionTotals(total, revenue));
+    }
+
+    public static FunnelReport Funnel(ReportRange range, string? campaign, IReadOnlyDictionary<string, long> counters, IReadOnlyList<ConversionRecord> conversions)
+    {
+        long Count(string metric) => counters
+            .Where(c => c.Key.StartsWith(metric + "|", StringComparison.Ordinal) && (campaign is null || CampaignOf(c.Key) == campaign))
+            .Sum(c => c.Value);
+        var matching = conversions.Where(c => campaign is null || LastCampaign(c) == campaign).ToList();
+        var counts = new List<(string Step, long Count)>
+        {
+            ("sessions", Count(Aggregates.Sessions)),
+            ("content_views", Count(Aggregates.ContentViews)),
+        };
+        counts.AddRange(VideoSteps.Select(v => (v, Count(v))));
+        counts.Add(("checkouts", Count(Aggregates.Checkouts)));
+        counts.Add(("donations", matching.Count));
+        var steps = counts.Select((s, i) => new FunnelStep(
+            s.Step, s.Count, i == 0 || counts[i - 1].Count == 0 ? null : Math.Round((double)s.Count / counts[i - 1].Count, 4))).ToList();
+
+        var times = matching.Where(c => c.TimeToConversion is not null).Select(c => c.TimeToConversion!.Value).Order().ToList();
+        long? median = times.Count == 0 ? null : times.Count % 2 == 1 ? times[times.Count / 2] : (times[(times.Count / 2) - 1] + times[times.Count / 2]) / 2;
+        var byDay = matching.GroupBy(c => Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(c.At))).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var daily = range.Days().Select(day => byDay.TryGetValue(day, out var list)
+            ? new DailyDonations(day, list.Count, list.GroupBy(c => c.Currency).ToDictionary(g => g.Key, g => g.Sum(c => c.Amount), StringComparer.Ordinal))
+            : new DailyDonations(day, 0, new Dictionary<string, decimal>())).ToList();
+        return new FunnelReport(Day(range.From), Day(range.To), campaign, steps, median, daily);
+    }
+
+    private static string KeyOf(Touch touch, string groupBy) => groupBy switch
+    {
+        "campaign" => touch.Campaign ?? "(none)",
+        "content" => touch.Content ?? "(none)",
+        _ => touch.Source,
+    };
+
+    // Counter names are "metric|source|medium|campaign|content".
+    private static string? CampaignOf(string counter) => counter.Split('|') is { Length: 5 } parts ? parts[3] : null;
+
+    private static string? LastCampaign(ConversionRecord c) => c.Touches is { Count: > 0 } t ? t[^1].Campaign ?? "" : null;
+
+    // Rounded to cents and without trailing zeros, so 10.00 reads 10.
+    private static Dictionary<string, decimal> Rounded(Dictionary<string, decimal> revenue) =>
+        revenue.ToDictionary(r => r.Key, r => Math.Round(r.Value, 2) / 1.000000000000000000000000000000000m, StringComparer.Ordinal);
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tracking.Infrastructure;
+using Tracking.Ops;
+
+namespace Tracking.Reports;
+
+internal static class ReportsApi
+{
+    public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/reports").WithTags("Reports").AddEndpointFilter<OpsKeyFilter>();
+        group.MapGet("/attribution", Attribution)
+            .WithName("AttributionReport").WithSummary("Donations and revenue credited to sources, campaigns or contents under a model.");
+        group.MapGet("/funnel", Funnel)
+            .WithName("FunnelReport").WithSummary("Sessions → content views → video milestones → checkouts → donations.");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<AttributionReport>, ContentHttpResult, ProblemHttpResult>> Attribution(
+        HttpRequest request, ReportStore store, TimeProvider clock, string? model, string? from, string? to, string? groupBy)
+    {
+        model ??= "last_touch";
+        groupBy ??= "campaign";
+        if (!AttributionModels.Names.Contains(model))
+        {
+            return Problems.Invalid("model", "Must be first_touch, last_touch, linear or position_based.");
+        }
+        if (!ReportBuilder.GroupBys.Contains(groupBy))
+        {
+            return Problems.Invalid("groupBy", "Must be source, campaign or content.");
+        }
+        var (range, problem) = ReportRange.Parse(from, to, clock.GetUtcNow());
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var report = ReportBuilder.Attribution(model, groupBy, range!, await store.ConversionsAsync(range!));
+        return WantsCsv(request) ? TypedResults.Text(Csv.Attribution(report), "text/csv; charset=utf-8") : TypedResults.Ok(report);
+    }
+
+    internal static async Task<Results<Ok<FunnelReport>, ContentHttpResult, ProblemHttpResult>> Funnel(
+        HttpRequest request, ReportStore store, TimeProvider clock, string? from, string? to, string? campaign)
+    {
+        var (range, problem) = ReportRange.Parse(from, to, clock.GetUtcNow());
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (campaign is { Length: > 256 })
+        {
+            return Problems.Invalid("campaign", "Must be at most 256 characters.");
+        }
+        var counters = await store.CountersAsync(range!);
+        var report = ReportBuilder.Funnel(range!, campaign, counters, await store.ConversionsAsync(range!));
+        return WantsCsv(request) ? TypedResults.Text(Csv.Funnel(report), "text/csv; charset=utf-8") : TypedResults.Ok(report);
+    }
+
+    private static bool WantsCsv(HttpRequest request) =>
+        request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,227 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests.Reports;
+
+/// <summary>
+/// Five donors walk realistic journeys through the public endpoints and the signed webhook:
+/// V1 facebook/winter/trailer_30s → returns from an e-mail (dec) → donates 25 USD;
+/// V2 facebook/winter/trailer_60s → donates 40 USD;
+/// V3 google/spring → facebook/winter/trailer_30s → e-mail (dec) → donates 30 EUR;
+/// V4 direct → donates 10 USD (unattributed); V5 facebook/winter but the session expired before paying → 50 USD (unattributed).
+/// Every expectation below is computed by hand from those paths.
+/// </summary>
+public sealed class ReportTests : IAsyncLifetime
+{
+    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe();
+    private HttpClient _ops = null!;
+    private string _range = "";
+
+    public async Task InitializeAsync()
+    {
+        _ops = _app.CreateClient();
+        _ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "ops-key-0123456789abcdef0123456789");
+        var day = _app.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        _range = $"from={day}&to={_app.Clock.GetUtcNow().AddDays(1):yyyy-MM-dd}";
+
+        var v1 = await LandAsync("?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s");
+        await EventsAsync(v1, """{"event":"ViewContent","properties":{"content":"trailer_30s"}}""",
+            """{"event":"VideoProgress","properties":{"content":"trailer_30s","percent":25}}""",
+            """{"event":"VideoProgress","properties":{"content":"trailer_30s","percent":50}}""");
+        await TouchAsync(v1, "?utm_source=email&utm_medium=newsletter&utm_campaign=dec");
+        await DonateAsync(v1, "cs_v1", 25, "usd");
+
+        var v2 = await LandAsync("?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_60s");
+        await EventsAsync(v2, """{"event":"VideoStart","properties":{"content":"trailer_60s"}}""",
+            """{"event":"VideoProgress","properties":{"content":"trailer_60s","percent":25}}""");
+        await DonateAsync(v2, "cs_v2", 40, "usd");
+
+        var v3 = await LandAsync("?utm_source=google&utm_medium=cpc&utm_campaign=spring");
+        await TouchAsync(v3, "?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s");
+        await EventsAsync(v3, """{"event":"ViewContent","properties":{"content":"trailer_30s"}}""");
+        await TouchAsync(v3, "?utm_source=email&utm_medium=newsletter&utm_campaign=dec");
+        await DonateAsync(v3, "cs_v3", 30, "eur");
+
+        var v4 = await LandAsync("");
+        await DonateAsync(v4, "cs_v4", 10, "usd");
+
+        var v5 = await LandAsync("?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s");
+        await CheckoutAsync(v5, 50, "usd");
+        await ExpireAsync(v5);
+        await WebhookAsync(v5, "cs_v5", 50, "usd");
+    }
+
+    public Task DisposeAsync()
+    {
+        _app.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Theory]
+    [InlineData("first_touch", "(unattributed):2:USD=60", "winter:2:USD=65", "spring:1:EUR=30")]
+    [InlineData("last_touch", "(unattributed):2:USD=60", "dec:2:EUR=30,USD=25", "winter:1:USD=40")]
+    [InlineData("linear", "(unattributed):2:USD=60", "winter:1.8333:EUR=10,USD=52.5", "dec:0.8333:EUR=10,USD=12.5", "spring:0.3333:EUR=10")]
+    [InlineData("position_based", "(unattributed):2:USD=60", "winter:1.7:EUR=6,USD=52.5", "dec:0.9:EUR=12,USD=12.5", "spring:0.4:EUR=12")]
+    public async Task Attribution_by_campaign_matches_hand_computed_credit(string model, params string[] expected)
+    {
+        var report = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model={model}&groupBy=campaign&{_range}");
+
+        Assert.Equal(expected, Rows(report));
+        Assert.Equal(5, report.GetProperty("totals").GetProperty("donations").GetInt32());
+        Assert.Equal(125m, report.GetProperty("totals").GetProperty("revenue").GetProperty("usd").GetDecimal());
+        Assert.Equal(30m, report.GetProperty("totals").GetProperty("revenue").GetProperty("eur").GetDecimal());
+        var shares = report.GetProperty("rows").EnumerateArray().Sum(r => r.GetProperty("share").GetDouble());
+        Assert.InRange(shares, 0.999, 1.001);
+    }
+
+    [Fact]
+    public async Task Attribution_by_content_and_source_uses_the_touch_fields()
+    {
+        var byContent = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model=first_touch&groupBy=content&{_range}");
+        var bySource = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model=last_touch&groupBy=source&{_range}");
+
+        Assert.Equal(["(unattributed):2:USD=60", "(none):1:EUR=30", "trailer_30s:1:USD=25", "trailer_60s:1:USD=40"], Rows(byContent));
+        Assert.Equal(["(unattributed):2:USD=60", "email:2:EUR=30,USD=25", "facebook:1:USD=40"], Rows(bySource));
+    }
+
+    [Fact]
+    public async Task The_funnel_counts_each_step_once_per_session()
+    {
+        var funnel = await _ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?{_range}");
+        var winter = await _ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=winter&{_range}");
+
+        Assert.Equal(["sessions=5", "content_views=3", "video_25=2", "video_50=1", "video_75=0", "video_95=0", "checkouts=5", "donations=5"], Steps(funnel));
+        Assert.Equal(0.6, funnel.GetProperty("steps")[1].GetProperty("rate").GetDouble());
+        // Facts are credited to the last touch when they happened: V3 viewed after its winter touch, V1 and V3 checked out after e-mail.
+        Assert.Equal(["sessions=3", "content_views=3", "video_25=2", "video_50=1", "video_75=0", "video_95=0", "checkouts=2", "donations=1"], Steps(winter));
+        Assert.True(funnel.GetProperty("medianTimeToConversionMs").GetInt64() > 0);
+        var daily = funnel.GetProperty("daily").EnumerateArray().ToList();
+        Assert.Equal(5, daily.Sum(d => d.GetProperty("donations").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Reports_are_unchanged_after_every_session_expires()
+    {
+        var before = await Snapshot();
+        foreach (var key in RedisServer.Shared.Connection.GetServer(RedisServer.Shared.ConnectionString).Keys(_app.Database, "*sess:*"))
+        {
+            await _app.Db.KeyDeleteAsync(key);
+        }
+
+        Assert.Empty(RedisServer.Shared.Connection.GetServer(RedisServer.Shared.ConnectionString).Keys(_app.Database, "sess:*"));
+        Assert.Equal(before, await Snapshot());
+    }
+
+    [Fact]
+    public async Task Reports_answer_csv_for_spreadsheets()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/reports/attribution?model=last_touch&groupBy=campaign&{_range}");
+        request.Headers.Accept.ParseAdd("text/csv");
+
+        var response = await _ops.SendAsync(request);
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("key,donations,share,revenue_eur,revenue_usd", lines[0]);
+        Assert.Equal("(unattributed),2,0.4,0,60", lines[1]);
+        Assert.Equal("dec,2,0.4,30,25", lines[2]);
+    }
+
+    [Theory]
+    [InlineData("/reports/attribution?model=u_shaped", "model")]
+    [InlineData("/reports/attribution?groupBy=ad", "groupBy")]
+    [InlineData("/reports/attribution?from=2026-13-01", "from")]
+    [InlineData("/reports/funnel?from=2026-02-01&to=2026-01-01", "to")]
+    [InlineData("/reports/funnel?from=2024-01-01&to=2026-01-01", "to")]
+    [InlineData("/reports/funnel?to=yesterday", "to")]
+    public async Task Bad_report_parameters_are_400_problems(string url, string field)
+    {
+        var response = await _ops.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Reports_need_the_ops_key()
+    {
+        var response = await _app.CreateClient().GetAsync("/reports/funnel");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private async Task<string> Snapshot()
+    {
+        var parts = new List<string>();
+        foreach (var model in new[] { "first_touch", "last_touch", "linear", "position_based" })
+        {
+            parts.Add(await _ops.GetStringAsync($"/reports/attribution?model={model}&{_range}"));
+        }
+        parts.Add(await _ops.GetStringAsync($"/reports/funnel?{_range}"));
+        parts.Add(await _ops.GetStringAsync($"/reports/funnel?campaign=winter&{_range}"));
+        return string.Join("\n", parts);
+    }
+
+    private static string[] Rows(JsonElement report) => report.GetProperty("rows").EnumerateArray().Select(r =>
+        $"{r.GetProperty("key").GetString()}:{r.GetProperty("donations").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture)}:" +
+        string.Join(",", r.GetProperty("revenue").EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => $"{p.Name.ToUpperInvariant()}={p.Value.GetDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture)}"))).ToArray();
+
+    private static string[] Steps(JsonElement funnel) => funnel.GetProperty("steps").EnumerateArray()
+        .Select(s => $"{s.GetProperty("step").GetString()}={s.GetProperty("count").GetInt64()}").ToArray();
+
+    private async Task<(HttpClient Client, string Id, string Visitor)> LandAsync(string query)
+    {
+        _app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var client = _app.Browser();
+        var created = await client.NewSessionAsync(url: "https://film.example/watch" + query);
+        return (client, created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
+    }
+
+    private async Task TouchAsync((HttpClient Client, string Id, string Visitor) v, string query)
+    {
+        _app.Clock.Advance(TimeSpan.FromHours(5));
+        var response = await v.Client.PostAsJsonAsync("/session", new { url = "https://film.example/" + query, sessionId = v.Id });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task EventsAsync((HttpClient Client, string Id, string Visitor) v, params string[] events)
+    {
+        _app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var response = await v.Client.PostJsonAsync("/events", $$"""{"sessionId":"{{v.Id}}","events":[{{string.Join(",", events)}}]}""");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    private async Task CheckoutAsync((HttpClient Client, string Id, string Visitor) v, int amount, string currency)
+    {
+        _app.Clock.Advance(TimeSpan.FromMinutes(3));
+        var response = await v.Client.PostAsJsonAsync("/checkout", new { sessionId = v.Id, amount, currency });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    private async Task WebhookAsync((HttpClient Client, string Id, string Visitor) v, string checkoutId, int amount, string currency)
+    {
+        _app.Clock.Advance(TimeSpan.FromMinutes(4));
+        var minor = currency == "jpy" ? amount : amount * 100;
+        var payload = StripeSigner.CheckoutEvent("evt_" + checkoutId, "checkout.session.completed", checkoutId, v.Id, "paid", minor, currency, _app.Clock.GetUtcNow(), visitorId: v.Visitor);
+        var response = await _app.DeliverWebhookAsync(payload);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task DonateAsync((HttpClient Client, string Id, string Visitor) v, string checkoutId, int amount, string currency)
+    {
+        await CheckoutAsync(v, amount, currency);
+        await WebhookAsync(v, checkoutId, amount, currency);
+    }
+
+    private async Task ExpireAsync((HttpClient Client, string Id, string Visitor) v)
+    {
+        foreach (var key in new[] { "sess", "events:sess", "seen:sess", "touches:sess", "client:sess" })
+        {
+            await _app.Db.KeyDeleteAsync($"{key}:{{{v.Id}}}");
+        }
+    }
+}

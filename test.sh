@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need when it is missing (Debian: redis-server), then runs the
+# Runs every test. Installs what the tests need when it is missing (Debian: redis-server, chromium), then runs the
 # suite against a real redis-server the test fixture starts on loopback.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -7,6 +7,8 @@ cd "$(dirname "$0")"
 need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v redis-cli >/dev/null || need_apt+=(redis-tools)
+# Browser tests drive Debian's chromium through Playwright (it cannot download a browser of its own).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

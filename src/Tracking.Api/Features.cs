@@ -1,3 +1,4 @@
+using Tracking.Dashboard;
 using Tracking.Delivery;
 using Tracking.Donations;
 using Tracking.Events;
@@ -31,6 +32,7 @@ internal static class Features
         app.MapStripeWebhookApi();
         app.MapDeliveriesApi();
         app.MapReportsApi();
+        app.MapDashboard();
         return app;
     }
 }

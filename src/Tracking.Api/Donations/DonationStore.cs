@@ -46,7 +46,7 @@ internal sealed class DonationStore(IDatabase db)
           redis.call('HSET', KEYS[1], 'donation_completed', 'true', 'donation_status', 'paid', 'donation_amount', ARGV[5],
             'donation_currency', ARGV[6], 'checkout_type', ARGV[7], 'converted_at', ARGV[4])
           local first = tonumber(redis.call('HGET', KEYS[1], 'first_touch_timestamp'))
-          if first then redis.call('HSET', KEYS[1], 'time_to_conversion', tonumber(ARGV[4]) - first) end
+          if first then redis.call('HSET', KEYS[1], 'time_to_conversion', math.max(0, tonumber(ARGV[4]) - first)) end
           redis.call('ZADD', KEYS[2], ARGV[4], ARGV[8])
           redis.call('SADD', KEYS[3], 'e:' .. ARGV[2])
         end
@@ -59,7 +59,8 @@ internal sealed class DonationStore(IDatabase db)
         local record = ARGV[14] .. ',"touches":[' .. table.concat(touches, ',') .. ']'
         if live then
           local first = tonumber(redis.call('HGET', KEYS[1], 'first_touch_timestamp'))
-          if first then record = record .. ',"timeToConversion":' .. (tonumber(ARGV[4]) - first) end
+          -- Stripe's event time has whole seconds: never report a negative duration.
+          if first then record = record .. ',"timeToConversion":' .. math.max(0, tonumber(ARGV[4]) - first) end
         end
         redis.call('HSET', KEYS[7], ARGV[2], record .. '}')
         if live then return 'converted' end

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests.Browser;
+
+/// <summary>The dashboard in headless Chromium against a seeded service listening on loopback.</summary>
+public sealed class DashboardTests
+{
+    private const string OpsKey = "ops-key-0123456789abcdef0123456789";
+
+    [Fact]
+    public async Task The_dashboard_shows_the_funnel_and_revenue_by_campaign_and_content()
+    {
+        using var app = DeliveryApp.CreateWithStripe();
+        app.UseKestrel(0);
+        app.StartServer();
+        var baseUrl = app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        await DonorAsync(app, "?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s", "cs_d1", 25);
+        await DonorAsync(app, "?utm_source=google&utm_medium=cpc&utm_campaign=spring", "cs_d2", 40);
+        var day = app.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        try
+        {
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+            await page.GotoAsync(baseUrl + "/dashboard");
+            await page.FillAsync("#key", OpsKey);
+            await page.FillAsync("#from", day);
+            await page.FillAsync("#to", day);
+            await page.ClickAsync("#load");
+            await page.WaitForSelectorAsync("#by-campaign .row[data-key=spring]");
+
+            Assert.Equal("2", await page.TextContentAsync("#funnel .row[data-key=sessions] .num"));
+            Assert.Equal("2", await page.TextContentAsync("#funnel .row[data-key=checkouts] .num")); // no video step before it: no rate
+            Assert.Equal("2 (100%)", await page.TextContentAsync("#funnel .row[data-key=donations] .num"));
+            Assert.Equal("40 USD", await page.TextContentAsync("#by-campaign .row[data-key=spring] .num"));
+            Assert.Equal("25 USD", await page.TextContentAsync("#by-campaign .row[data-key=winter] .num"));
+            Assert.Equal("25 USD", await page.TextContentAsync("#by-content .row[data-key=trailer_30s] .num"));
+            Assert.Equal("2 donations · 65 USD", await page.TextContentAsync("#status"));
+            Assert.Equal("2 donations over 1 days", await page.TextContentAsync("#daily-total"));
+            await page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("dashboard.png"), FullPage = true });
+
+            await page.FillAsync("#key", "wrong");
+            await page.ClickAsync("#load");
+            await page.WaitForSelectorAsync("#status.error");
+            Assert.Equal("Wrong ops key.", await page.TextContentAsync("#status"));
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+
+    private static async Task DonorAsync(DeliveryApp app, string query, string checkoutId, int amount)
+    {
+        var client = app.Browser();
+        var created = await client.NewSessionAsync(url: "https://film.example/watch" + query);
+        var sid = created.GetProperty("sessionId").GetString()!;
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount })).StatusCode);
+        var payload = StripeSigner.CheckoutEvent("evt_" + checkoutId, "checkout.session.completed", checkoutId, sid, "paid", amount * 100, "usd",
+            app.Clock.GetUtcNow(), visitorId: created.GetProperty("visitorId").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await app.DeliverWebhookAsync(payload)).StatusCode);
+    }
+}

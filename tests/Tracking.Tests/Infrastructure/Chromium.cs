@@ -1,0 +1,35 @@
+using Microsoft.Playwright;
+
+namespace Tracking.Tests.Infrastructure;
+
+/// <summary>Debian's chromium driven by Playwright (browser downloads are impossible here; test.sh installs it).</summary>
+public static class Chromium
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException("Chromium is not installed: run ./test.sh (it installs Debian's chromium).");
+        }
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            // Root in a container needs --no-sandbox; the rest keep Chromium off the (closed) network.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        return (playwright, browser);
+    }
+
+    /// <summary>Screenshots are kept as test artifacts in {repo}/artifacts.</summary>
+    public static string ArtifactPath(string name)
+    {
+        var root = Path.GetDirectoryName(Api.OpenApiContractTests.FindRepoFile("Tracking.sln"))!;
+        var dir = Path.Combine(root, "artifacts");
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name);
+    }
+}

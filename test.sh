@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need when it is missing (Debian: redis-server, chromium), then runs the
+# Runs every test. Installs what the tests need when it is missing (Debian: redis-server, chromium, ffmpeg), then runs the
 # suite against a real redis-server the test fixture starts on loopback.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,11 +9,12 @@ command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v redis-cli >/dev/null || need_apt+=(redis-tools)
 # Browser tests drive Debian's chromium through Playwright (it cannot download a browser of its own).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)   # makes the demo trailer the journey test plays
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
 dotnet test Tracking.sln -c Release --logger "console;verbosity=normal" "$@"

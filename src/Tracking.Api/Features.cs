@@ -6,6 +6,7 @@ using Tracking.Health;
 using Tracking.Ops;
 using Tracking.Reports;
 using Tracking.Sessions;
+using Tracking.Tracker;
 
 namespace Tracking;
 
@@ -33,6 +34,7 @@ internal static class Features
         app.MapDeliveriesApi();
         app.MapReportsApi();
         app.MapDashboard();
+        app.MapTracker();
         return app;
     }
 }

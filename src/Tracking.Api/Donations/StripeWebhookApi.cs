@@ -93,7 +93,7 @@ internal static partial class StripeWebhookApi
             return TypedResults.Ok(new WebhookReceived(true, kind == "pending" ? "awaiting-payment" : "not-ours"));
         }
 
-        var write = await BuildAsync(store, routing, donations.Value, stripeEvent, checkout, sid, kind);
+        var write = await BuildAsync(store, routing, donations.Value, stripeEvent, checkout, sid, kind, clock.GetUtcNow().ToUnixTimeMilliseconds());
         var currency = (checkout.Currency ?? "").ToLowerInvariant();
         var amount = Money.ToMajor(checkout.AmountTotal ?? 0, currency).ToString(CultureInfo.InvariantCulture);
         var conversion = $$"""{"checkoutSessionId":"{{checkout.Id}}","sessionId":"{{sid}}","amount":{{amount}},"currency":"{{currency}}","at":{{write.Timestamp}}""";
@@ -103,10 +103,15 @@ internal static partial class StripeWebhookApi
         return TypedResults.Ok(new WebhookReceived(true, outcome));
     }
 
+    /// <summary>
+    /// Meta gets Stripe's own event time; the session's event list and the reports use our receipt time, which keeps
+    /// the journey in order (Stripe's time has whole seconds only).
+    /// </summary>
     private static async Task<DonationWrite> BuildAsync(
-        DonationStore store, OutboxRouting routing, DonationOptions donations, Event stripeEvent, Session checkout, string sid, string kind)
+        DonationStore store, OutboxRouting routing, DonationOptions donations, Event stripeEvent, Session checkout, string sid, string kind, long receivedAt)
     {
-        var timestamp = new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var stripeTime = new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var timestamp = Math.Max(receivedAt, stripeTime);
         var currency = (checkout.Currency ?? "").ToLowerInvariant();
         var amount = Money.ToMajor(checkout.AmountTotal ?? 0, currency).ToString(CultureInfo.InvariantCulture);
         if (kind != "convert")
@@ -120,7 +125,7 @@ internal static partial class StripeWebhookApi
         var metadata = checkout.Metadata ?? [];
         var content = metadata.GetValueOrDefault("content");
         var entry = OutboxStore.Serialize(new OutboxEntry(
-            sid, checkout.Id, EventNames.Purchase, timestamp,
+            sid, checkout.Id, EventNames.Purchase, stripeTime,
             donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
             content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(content, AppJson.Default.String) },
             clientFields.GetValueOrDefault("ip"), clientFields.GetValueOrDefault("ua"),

@@ -83,21 +83,22 @@ public sealed class MappingTests : IDisposable
     [Fact]
     public async Task A_retried_event_keeps_its_meta_event_id_and_posthog_uuid()
     {
-        _app.Stub.Given(WireMock.RequestBuilders.Request.Create().UsingPost())
-            .InScenario("flaky").WillSetStateTo("up")
+        _app.StubMetaOk();
+        _app.StubPostHogOk();
+        var outage = Guid.NewGuid();
+        _app.Stub.Given(WireMock.RequestBuilders.Request.Create().UsingPost()).WithGuid(outage).AtPriority(1)
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(503));
-        _app.Stub.Given(WireMock.RequestBuilders.Request.Create().WithPath(DeliveryApp.MetaPath).UsingPost()).InScenario("flaky").WhenStateIs("up")
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBodyAsJson(new { events_received = 1 }));
-        _app.Stub.Given(WireMock.RequestBuilders.Request.Create().WithPath(DeliveryApp.PostHogPath).UsingPost()).InScenario("flaky").WhenStateIs("up")
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBodyAsJson(new { status = 1 }));
         var client = _app.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","event":"PageView"}""");
+        await _app.RunRoundsAsync(2);
+        _app.Stub.DeleteMapping(outage);
 
         await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count > 0 && _app.PostHogEventsDelivered().Count > 0);
 
         var metaIds = _app.Calls(DeliveryApp.MetaPath).SelectMany(c => JsonDocument.Parse(c.RequestMessage.Body!).RootElement.GetProperty("data").EnumerateArray()).Select(e => e.GetProperty("event_id").GetString()).Distinct().ToList();
         var uuids = _app.Calls(DeliveryApp.PostHogPath).SelectMany(c => JsonDocument.Parse(c.RequestMessage.Body!).RootElement.GetProperty("batch").EnumerateArray()).Select(e => e.GetProperty("uuid").GetString()).Distinct().ToList();
+        Assert.True(_app.Calls(DeliveryApp.MetaPath).Count() >= 3, "sent during the outage and after it");
         Assert.Single(metaIds);
         Assert.Single(uuids);
         Assert.Single(_app.MetaEventsDelivered());

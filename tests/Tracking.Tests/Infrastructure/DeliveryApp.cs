@@ -18,8 +18,8 @@ public sealed class DeliveryApp : TrackingApp
     public const string MetaPath = "/v25.0/1234567890/events";
     public const string PostHogPath = "/batch/";
 
-    private DeliveryApp(WireMockServer stub, FakeTimeProvider clock, Dictionary<string, string?> settings)
-        : base(settings, services => services.AddSingleton<TimeProvider>(clock), isolated: true)
+    private DeliveryApp(WireMockServer stub, FakeTimeProvider clock, Dictionary<string, string?> settings, bool realClock)
+        : base(settings, realClock ? null : services => services.AddSingleton<TimeProvider>(clock), isolated: true)
     {
         Stub = stub;
         Clock = clock;
@@ -29,7 +29,8 @@ public sealed class DeliveryApp : TrackingApp
 
     public FakeTimeProvider Clock { get; }
 
-    public static DeliveryApp Create(Dictionary<string, string?>? extra = null, WireMockServer? stub = null)
+    /// <param name="realClock">Run on wall-clock time (browser tests, where the browser's clock writes timestamps too).</param>
+    public static DeliveryApp Create(Dictionary<string, string?>? extra = null, WireMockServer? stub = null, bool realClock = false)
     {
         stub ??= WireMockServer.Start();
         var settings = new Dictionary<string, string?>
@@ -54,7 +55,7 @@ public sealed class DeliveryApp : TrackingApp
         {
             settings[k] = v;
         }
-        return new DeliveryApp(stub, new FakeTimeProvider(DateTimeOffset.UtcNow), settings);
+        return new DeliveryApp(stub, new FakeTimeProvider(DateTimeOffset.UtcNow), settings, realClock);
     }
 
     public const string CheckoutPath = "/v1/checkout/sessions";

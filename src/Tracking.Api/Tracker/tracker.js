@@ -1,0 +1,120 @@
+/*! Tracking snippet v1 — no dependencies, one global: window.tracking */
+(function (w, d) {
+  'use strict';
+  if (w.tracking && w.tracking.version) return;
+  var script = d.currentScript;
+  var endpoint = ((script && script.getAttribute('data-endpoint')) || (script ? new URL(script.src).origin : '')).replace(/\/$/, '');
+  var DAY = 864e5, SESSION_TTL = 7 * DAY, VISITOR_TTL = 365 * DAY;
+  var MILESTONES = [25, 50, 75, 95];
+  var queue = [], sessionId = null, ready;
+
+  function store(key, value, ttl) {
+    try {
+      if (value === undefined) {
+        var raw = JSON.parse(localStorage.getItem(key) || 'null');
+        return raw && raw.e > Date.now() ? raw.v : null;
+      }
+      localStorage.setItem(key, JSON.stringify({ v: value, e: Date.now() + ttl }));
+    } catch (e) { return null; }
+  }
+  function cookie(name) {
+    var m = d.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'));
+    return m ? decodeURIComponent(m[1]) : undefined;
+  }
+  function id() {
+    var b = new Uint8Array(16);
+    (w.crypto || w.msCrypto).getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+  }
+  function consent() { return store('trk_consent') || {}; }
+
+  // fetch with keepalive survives navigation; text/plain avoids a CORS preflight. Retries a few times, never blocks.
+  function post(path, body, attempt) {
+    attempt = attempt || 0;
+    return fetch(endpoint + path, {
+      method: 'POST', body: JSON.stringify(body), keepalive: true, credentials: 'omit',
+      headers: { 'Content-Type': 'text/plain' }
+    }).then(function (r) {
+      if ((r.status >= 500 || r.status === 429) && attempt < 3) return retry(path, body, attempt);
+      return r.ok ? r.json() : Promise.reject(new Error('tracking ' + r.status));
+    }, function (e) {
+      if (attempt < 3) return retry(path, body, attempt);
+      throw e;
+    });
+  }
+  function retry(path, body, attempt) {
+    return new Promise(function (res) { setTimeout(res, 500 * Math.pow(2, attempt)); }).then(function () { return post(path, body, attempt + 1); });
+  }
+
+  function session(extra) {
+    var body = { url: location.href, referrer: d.referrer || undefined, sessionId: store('trk_sid') || undefined,
+      visitorId: store('trk_vid') || undefined, fbp: cookie('_fbp'), fbc: cookie('_fbc') };
+    for (var k in extra) body[k] = extra[k];
+    return post('/session', body).then(function (s) {
+      sessionId = s.sessionId;
+      store('trk_sid', s.sessionId, SESSION_TTL);
+      store('trk_vid', s.visitorId, VISITOR_TTL);
+      return s;
+    });
+  }
+
+  // Meta pixel dedup: the pixel and our server event share one event id, so Meta keeps one.
+  var PIXEL = { PageView: 'PageView', ViewContent: 'ViewContent', VideoStart: 'ViewContent' };
+  function send(name, properties) {
+    var event = { event: name, eventId: id(), url: location.href, timestamp: Date.now(), properties: properties || undefined };
+    if (PIXEL[name] && typeof w.fbq === 'function' && consent().marketing !== 'denied') {
+      w.fbq('track', PIXEL[name], properties && properties.content ? { content_ids: [properties.content], content_name: properties.content } : {}, { eventID: event.eventId });
+    }
+    queue.push(event);
+    return ready.then(flush);
+  }
+  function flush() {
+    if (!queue.length || !sessionId) return Promise.resolve();
+    var batch = queue.splice(0, 50);
+    return post('/events', { sessionId: sessionId, events: batch }).then(flush, function (e) {
+      if (String(e.message).indexOf('404') >= 0) return session().then(function () { queue = batch.concat(queue); return flush(); });
+    });
+  }
+
+  function trackVideo(video) {
+    if (video.__trk) return;
+    var content = video.getAttribute('data-track-content'), fired = {}, started = false;
+    video.__trk = true;
+    video.addEventListener('play', function () {
+      if (!started) { started = true; send('VideoStart', { content: content }); }
+    });
+    function progress() {
+      if (!video.duration || !isFinite(video.duration)) return;
+      var pct = 100 * video.currentTime / video.duration;
+      MILESTONES.forEach(function (m) {
+        if (pct >= m && !fired[m]) { fired[m] = true; send('VideoProgress', { content: content, percent: m }); }
+      });
+    }
+    video.addEventListener('timeupdate', progress);
+    video.addEventListener('seeked', progress);
+    video.addEventListener('ended', progress);
+  }
+  function scan() { Array.prototype.forEach.call(d.querySelectorAll('video[data-track-content]'), trackVideo); }
+
+  ready = session(consent().analytics || consent().marketing ? { consent: consent() } : {}).catch(function () {});
+  w.tracking = {
+    version: 1,
+    ready: ready,
+    event: send,
+    contentView: function (content) { return send('ViewContent', { content: content }); },
+    consent: function (c) {
+      var next = { analytics: c.analytics || consent().analytics || 'pending', marketing: c.marketing || consent().marketing || 'pending' };
+      store('trk_consent', next, VISITOR_TTL);
+      return ready.then(function () { return session({ consent: next }); });
+    },
+    donate: function (amount, opts) {
+      opts = opts || {};
+      return ready.then(function () {
+        return post('/checkout', { sessionId: sessionId, amount: amount, currency: opts.currency, email: opts.email, content: opts.content });
+      }).then(function (c) { if (opts.redirect !== false) location.assign(c.url); return c; });
+    }
+  };
+  send('PageView');
+  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', scan); else scan();
+  w.addEventListener('pagehide', flush);
+})(window, document);

@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests.Browser;
+
+/// <summary>
+/// The seed's six-step journey in headless Chromium with the real tracker.js: land with UTMs and fbclid → watch the
+/// trailer past 50 % → donate 25 → pay on the Stripe stand-in → thank-you page; then what Redis, Meta and PostHog hold.
+/// </summary>
+public sealed class JourneyTests : IAsyncLifetime
+{
+    private const string Landing = "/index.html?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s&fbclid=IwAR_e2e_Click";
+    private DemoSite _site = null!;
+    private DeliveryApp _app = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await DemoSite.StartAsync();
+        _app = DeliveryApp.Create(new()
+        {
+            ["Tracking:AllowedOrigins:0"] = _site.Url,
+            ["Stripe:SecretKey"] = "sk_test_e2e",
+            ["Stripe:WebhookSecret"] = StripeSigner.Secret,
+            ["Stripe:ApiBase"] = _site.Url,
+            ["Donations:SuccessUrl"] = _site.Url + "/thank-you.html?cs={CHECKOUT_SESSION_ID}",
+            ["Donations:CancelUrl"] = _site.Url + "/watch.html",
+        }, realClock: true);
+        _app.StubMetaOk();
+        _app.StubPostHogOk();
+        _app.UseKestrel(0);
+        _app.StartServer();
+        _site.TrackingUrl = _app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        (_playwright, _browser) = await Chromium.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        _app.Dispose();
+        await _site.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_whole_journey_lands_in_redis_meta_and_posthog()
+    {
+        var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });
+        var pixel = new ConcurrentQueue<JsonElement>();
+        await page.ExposeFunctionAsync("__recordFbq", (string call) => pixel.Enqueue(JsonDocument.Parse(call).RootElement.Clone()));
+
+        // 1. Land with UTMs and fbclid; a reload must not create a second session.
+        await page.GotoAsync(_site.Url + Landing);
+        var sid = await SessionIdAsync(page);
+        await Screenshot(page, "journey-1-landing.png");
+        await page.ReloadAsync();
+        Assert.Equal(sid, await SessionIdAsync(page));
+
+        // 2-3. Watch the trailer past half (playback, then a seek: each milestone once).
+        await page.ClickAsync("#watch");
+        await page.WaitForURLAsync("**/watch.html");
+        await page.EvalOnSelectorAsync("#trailer", "v => v.play()");
+        await page.WaitForFunctionAsync("() => document.querySelector('#trailer').currentTime > 0.3");
+        await page.EvalOnSelectorAsync("#trailer", "v => { v.pause(); v.currentTime = v.duration * 0.6; }");
+        await UntilAsync(async () => (int?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "trailer_30s_completion") >= 50);
+        await Screenshot(page, "journey-2-watch.png");
+
+        // 4-5. Donate 25 → Stripe stand-in → pay → thank-you page.
+        await page.ClickAsync("#donate");
+        await page.WaitForURLAsync("**/pay/*");
+        await Screenshot(page, "journey-3-stripe.png");
+        await page.ClickAsync("#pay");
+        await page.WaitForSelectorAsync("#thanks");
+        await Screenshot(page, "journey-4-thank-you.png");
+        await UntilAsync(async () => (await EventNamesAsync(sid)).Count(e => e == "PageView") >= 4);
+
+        // Redis: attribution, content, completion, conversion, and the ordered events.
+        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        Assert.Equal("facebook", hash["first_touch_source"]);
+        Assert.Equal("trailer_30s", hash["utm_content"]);
+        Assert.Equal("IwAR_e2e_Click", hash["fbclid"]);
+        Assert.Equal("trailer_30s", hash["content_viewed"]);
+        Assert.True(int.Parse(hash["trailer_30s_completion"], System.Globalization.CultureInfo.InvariantCulture) >= 50);
+        Assert.Equal("true", hash["donation_completed"]);
+        Assert.Equal("25", hash["donation_amount"]);
+        Assert.Equal(
+            ["PageView", "PageView", "PageView", "VideoStart", "VideoProgress", "VideoProgress", "InitiateCheckout", "Purchase", "PageView"],
+            await EventNamesAsync(sid));
+
+        // Meta and PostHog, through the outbox.
+        await _app.RunRoundsAsync(2);
+        var meta = _app.MetaEventsDelivered();
+        Assert.Equal(["InitiateCheckout", "PageView", "Purchase", "ViewContent"], meta.Select(e => e.GetProperty("event_name").GetString()!).Distinct().Order());
+        var purchase = meta.Single(e => e.GetProperty("event_name").GetString() == "Purchase");
+        Assert.Equal(25m, purchase.GetProperty("custom_data").GetProperty("value").GetDecimal());
+        Assert.StartsWith("fb.1.", purchase.GetProperty("user_data").GetProperty("fbc").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(".IwAR_e2e_Click", purchase.GetProperty("user_data").GetProperty("fbc").GetString(), StringComparison.Ordinal);
+        var pixelIds = pixel.Select(c => c[3].GetProperty("eventID").GetString()).ToHashSet();
+        var browserMetaIds = meta.Where(e => e.GetProperty("event_name").GetString() is "PageView" or "ViewContent").Select(e => e.GetProperty("event_id").GetString()).ToHashSet();
+        Assert.Equal(5, pixelIds.Count);
+        Assert.Equal(pixelIds, browserMetaIds);
+        var posthog = _app.PostHogEventsDelivered().Select(e => e.GetProperty("event").GetString()).ToList();
+        Assert.Contains("Donation Completed", posthog);
+        Assert.Contains("Checkout Started", posthog);
+        Assert.Equal(2, posthog.Count(e => e == "Video Progress"));
+    }
+
+    [Fact]
+    public async Task Denied_marketing_consent_sends_nothing_to_meta()
+    {
+        var context = await _browser.NewContextAsync(new() { UserAgent = Chromium.DesktopChrome });
+        var page = await context.NewPageAsync();
+        var pixelCalls = 0;
+        await page.ExposeFunctionAsync("__recordFbq", (string _) => Interlocked.Increment(ref pixelCalls));
+        await page.GotoAsync(_site.Url + "/index.html?utm_source=facebook&fbclid=IwAR_denied");
+        var sid = await SessionIdAsync(page);
+        await page.ClickAsync("#deny");
+        await UntilAsync(async () => (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "consent_marketing") == "denied");
+        var callsBefore = pixelCalls;
+        await page.ClickAsync("#watch");
+        await page.WaitForURLAsync("**/watch.html");
+        await page.EvalOnSelectorAsync("#trailer", "v => { v.currentTime = v.duration * 0.3; }");
+        await UntilAsync(async () => (await EventNamesAsync(sid)).Contains("VideoProgress"));
+
+        await _app.RunRoundsAsync();
+
+        var ids = (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("eventId").GetString()).ToHashSet();
+        Assert.DoesNotContain(_app.MetaEventsDelivered(), e => ids.Contains(e.GetProperty("event_id").GetString()));
+        Assert.Contains(_app.PostHogEventsDelivered(), e => e.GetProperty("properties").GetProperty("tracking_session_id").GetString() == sid);
+        Assert.Equal(callsBefore, pixelCalls);
+        await context.DisposeAsync();
+    }
+
+    private static async Task<string> SessionIdAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => window.tracking && localStorage.getItem('trk_sid')");
+        var raw = await page.EvaluateAsync<string>("() => localStorage.getItem('trk_sid')");
+        return JsonDocument.Parse(raw).RootElement.GetProperty("v").GetString()!;
+    }
+
+    private async Task<List<string>> EventNamesAsync(string sid) =>
+        (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("event").GetString()!).ToList();
+
+    /// <summary>Polls a condition (bounded: 20 s), for what the browser sends asynchronously.</summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail("condition not met within 20 s");
+    }
+
+    private static Task<byte[]> Screenshot(IPage page, string name) => page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath(name) });
+}

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Benchmarks the hot paths side by side with their baselines, in one run, and writes docs/benchmarks.md.
+#   bench/run.sh            full run (about 6 minutes on 2 cores)
+#   BENCH_SMOKE=1 bench/run.sh   a few seconds per step, to keep the script working (numbers meaningless)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export BENCH_DIR=$ROOT/bench
+SMOKE=${BENCH_SMOKE:-0}
+DUR=${BENCH_DURATION:-10}; REPEAT=${BENCH_REPEAT:-3}; DRAIN_N=${BENCH_DRAIN_EVENTS:-100000}
+if [ "$SMOKE" = 1 ]; then DUR=2; REPEAT=1; DRAIN_N=2000; fi
+OUT=$ROOT/bench/out; mkdir -p "$OUT"; rm -f "$OUT"/*.txt
+export SESSIONS_FILE=$OUT/sessions.txt
+REDIS_PORT=6399; SVC=5300; STAND=5301; BASE=5302
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v redis-benchmark >/dev/null || need+=(redis-tools)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "== building (Release)"
+dotnet build src/Tracking.Api -c Release -v q -nologo >/dev/null
+dotnet build bench/Baseline -c Release -v q -nologo >/dev/null
+dotnet build bench/StandIn -c Release -v q -nologo >/dev/null
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
+
+redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no --daemonize yes >/dev/null
+sleep 0.5
+redis-cli -p $REDIS_PORT flushall >/dev/null
+
+ASPNETCORE_URLS=http://127.0.0.1:$STAND dotnet bench/StandIn/bin/Release/net10.0/StandIn.dll >/dev/null 2>&1 & pids+=($!)
+ASPNETCORE_URLS=http://127.0.0.1:$BASE dotnet bench/Baseline/bin/Release/net10.0/Baseline.dll >/dev/null 2>&1 & pids+=($!)
+
+start_service() { # $1 = worker enabled (true|false)
+  Redis__ConnectionString=127.0.0.1:$REDIS_PORT \
+  Meta__BaseUrl=http://127.0.0.1:$STAND Meta__PixelId=1234567890 Meta__AccessToken=bench \
+  PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=bench \
+  Tracking__RateLimitPerMinute=1000000000 Delivery__WorkerEnabled=$1 Delivery__PollInterval=00:00:00.050 \
+  Logging__LogLevel__Default=Warning ASPNETCORE_URLS=http://127.0.0.1:$SVC \
+  dotnet src/Tracking.Api/bin/Release/net10.0/Tracking.Api.dll >"$OUT/service.log" 2>&1 &
+  SVC_PID=$!; pids+=($SVC_PID)
+  wait_http http://127.0.0.1:$SVC/health/ready
+}
+stop_service() { kill "$SVC_PID"; wait "$SVC_PID" 2>/dev/null || true; }
+
+# wrk helpers: requests/s, and p50/p99 in ms from --latency output.
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+pct() { awk -v p="$2" '$1==p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' "$1"; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+cpu_ticks() { awk '{print $14+$15}' /proc/$1/stat; }
+hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$1/status; }
+
+wait_http http://127.0.0.1:$STAND/stats
+wait_http http://127.0.0.1:$BASE/events
+start_service false
+HZ=$(getconf CLK_TCK)
+
+echo "== POST /session (creates the sessions the event runs use)"
+: > "$SESSIONS_FILE"
+for i in $(seq 1 "$REPEAT"); do wrk -t2 -c32 -d"${DUR}s" --latency -s bench/wrk/session.lua http://127.0.0.1:$SVC > "$OUT/session-$i.txt"; done
+SESSION_RPS=$(for f in "$OUT"/session-*.txt; do rps "$f"; done | median)
+echo "   sessions: $SESSION_RPS req/s ($(wc -l < "$SESSIONS_FILE") sessions)"
+
+echo "== POST /events at saturation: service vs bare endpoint"
+for i in $(seq 1 "$REPEAT"); do
+  t0=$(cpu_ticks $SVC_PID); s0=$(date +%s.%N)
+  wrk -t2 -c64 -d"${DUR}s" --latency -s bench/wrk/events.lua http://127.0.0.1:$SVC > "$OUT/events-ours-$i.txt"
+  t1=$(cpu_ticks $SVC_PID); s1=$(date +%s.%N)
+  echo "$(( t1 - t0 )) $HZ $s0 $s1" | awk '{printf "%.2f\n", ($1/$2)/($4-$3)}' > "$OUT/cpu-$i.txt"
+  wrk -t2 -c64 -d"${DUR}s" --latency -s bench/wrk/events.lua http://127.0.0.1:$BASE > "$OUT/events-base-$i.txt"
+done
+OURS=$(for f in "$OUT"/events-ours-*.txt; do rps "$f"; done | median)
+BASELINE=$(for f in "$OUT"/events-base-*.txt; do rps "$f"; done | median)
+CPU=$(cat "$OUT"/cpu-*.txt | median)
+echo "   ours $OURS req/s, bare endpoint $BASELINE req/s"
+
+echo "== POST /events at about half of saturation (paced connections)"
+DELAY=$(awk -v r="$OURS" 'BEGIN {d = 16 * 1000 / (r / 2); if (d < 1) d = 1; printf "%d", d}')
+for i in $(seq 1 "$REPEAT"); do
+  DELAY_MS=$DELAY wrk -t2 -c16 -d"${DUR}s" --latency -s bench/wrk/paced.lua http://127.0.0.1:$SVC > "$OUT/paced-ours-$i.txt"
+  DELAY_MS=$DELAY wrk -t2 -c16 -d"${DUR}s" --latency -s bench/wrk/paced.lua http://127.0.0.1:$BASE > "$OUT/paced-base-$i.txt"
+done
+P_RPS=$(for f in "$OUT"/paced-ours-*.txt; do rps "$f"; done | median)
+P50=$(for f in "$OUT"/paced-ours-*.txt; do pct "$f" 50%; done | median)
+P99=$(for f in "$OUT"/paced-ours-*.txt; do pct "$f" 99%; done | median)
+B50=$(for f in "$OUT"/paced-base-*.txt; do pct "$f" 50%; done | median)
+B99=$(for f in "$OUT"/paced-base-*.txt; do pct "$f" 99%; done | median)
+RSS=$(hwm_mb $SVC_PID)
+
+echo "== Redis ceiling: the command mix of one event, as one EVAL, via redis-benchmark"
+MIX="local k='{'..ARGV[1]..'}' redis.call('EXISTS','sess:'..k) redis.call('SISMEMBER','seen:'..k,'m') redis.call('SADD','seen:'..k,ARGV[2]) redis.call('ZADD','events:'..k,ARGV[2],ARGV[2]) redis.call('HSET','sess:'..k,'content_viewed','x') redis.call('HMGET','sess:'..k,'a','b','c','d') redis.call('HINCRBY','agg:'..k,'m',1) redis.call('HSET','items:'..k,ARGV[2],'payload') redis.call('ZADD','due:'..k,ARGV[2],ARGV[2]) for _,p in ipairs({'sess:','events:','seen:','touches:','client:'}) do redis.call('EXPIRE',p..k,604800) end return 1"
+for i in $(seq 1 "$REPEAT"); do
+  redis-benchmark -p $REDIS_PORT -c 64 -n $(( SMOKE == 1 ? 20000 : 300000 )) -r 100000 -q EVAL "$MIX" 0 __rand_int__ __rand_int__ 2>/dev/null | tr '\r' '\n' | sed -nE 's/.*: ([0-9.]+) requests per second.*/\1/p' | tail -1 > "$OUT/redis-$i.txt"
+done
+REDIS_RPS=$(cat "$OUT"/redis-*.txt | median)
+stop_service
+
+echo "== Outbox drain: $DRAIN_N events queued, then delivered to the instant stand-ins"
+redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*' | xargs -r -n 500 redis-cli -p $REDIS_PORT del >/dev/null
+start_service false
+depth() { for k in $(redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*:due'); do redis-cli -p $REDIS_PORT zcard "$k"; done | awk '{s+=$1} END {print s+0}'; }
+while [ "$(depth)" -lt $(( DRAIN_N * 2 )) ]; do wrk -t2 -c8 -d1s -s bench/wrk/fill.lua http://127.0.0.1:$SVC >/dev/null; done
+QUEUED=$(depth)
+stop_service
+start_service true
+# Timed from the moment the restarted service answers (start-up excluded); what it sent before that is excluded too.
+BEFORE=$(curl -fs http://127.0.0.1:$STAND/stats)
+t0=$(date +%s.%N)
+while [ "$(depth)" -gt 0 ]; do sleep 0.1; done
+t1=$(date +%s.%N)
+AFTER=$(curl -fs http://127.0.0.1:$STAND/stats)
+field() { echo "$1" | sed -E "s/.*\"$2\":([0-9]+).*/\1/"; }
+META_REQ=$(( $(field "$AFTER" metaRequests) - $(field "$BEFORE" metaRequests) ))
+META_EV=$(( $(field "$AFTER" metaEvents) - $(field "$BEFORE" metaEvents) ))
+PH_REQ=$(( $(field "$AFTER" posthogRequests) - $(field "$BEFORE" posthogRequests) ))
+PH_EV=$(( $(field "$AFTER" posthogEvents) - $(field "$BEFORE" posthogEvents) ))
+DRAIN_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
+DRAIN_RATE=$(awk -v e="$META_EV" -v s="$DRAIN_S" 'BEGIN {printf "%.0f", e / s}')
+PER_REQ=$(awk -v e="$META_EV" -v r="$META_REQ" 'BEGIN {printf "%.0f", (r > 0 ? e / r : 0)}')
+DRAIN_RSS=$(hwm_mb $SVC_PID)
+stop_service
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+CPU_MODEL=$(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')
+{
+  echo "# Benchmarks"
+  echo
+  echo "Produced by \`bench/run.sh\` on $(date -u +%Y-%m-%d) at commit \`$COMMIT\`: $(nproc) cores ($CPU_MODEL), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)."
+  echo "wrk, the service, Redis and the baselines share the box, so absolute numbers are noisy: **the ratios count**."
+  echo "Each figure is the median of $REPEAT runs of ${DUR} s$( [ "$SMOKE" = 1 ] && echo ' (SMOKE RUN: not meaningful)')."
+  echo
+  echo "| measure | ours | baseline | ratio | target |"
+  echo "|---|---|---|---|---|"
+  echo "| \`POST /events\` req/s at saturation (wrk -c64) | $OURS | $BASELINE (bare endpoint, same parsing, no Redis) | $(ratio "$OURS" "$BASELINE") | ≥ 0.50 |"
+  echo "| \`POST /events\` vs the store's ceiling (same command mix as one EVAL, redis-benchmark -c64) | $OURS | $REDIS_RPS | $(ratio "$OURS" "$REDIS_RPS") | — |"
+  echo "| \`POST /events\` p50 / p99 at ~half saturation ($P_RPS req/s, 16 paced connections) | ${P50} ms / ${P99} ms | ${B50} ms / ${B99} ms | $(ratio "$P99" "$B99") (p99) | p99 < 10 ms |"
+  echo "| \`POST /session\` req/s at saturation (wrk -c32; creates a session each) | $SESSION_RPS | — | — | — |"
+  echo "| service CPU during the saturation run | ${CPU} cores | — | — | — |"
+  echo "| service peak RSS (after all request runs) | ${RSS} MB | — | — | < 250 MB |"
+  echo "| outbox drain: $QUEUED entries ($META_EV Meta + $PH_EV PostHog events) | ${DRAIN_S} s, ${DRAIN_RATE} Meta events/s | — | — | ≥ 20 000 events/s |"
+  echo "| events per Meta request while draining | $PER_REQ ($META_REQ requests; PostHog $PH_REQ requests) | — | — | ≥ 500 |"
+  echo "| service peak RSS while draining | ${DRAIN_RSS} MB | — | — | < 250 MB |"
+  echo
+  echo "## Reproduce"
+  echo
+  echo '```bash'
+  echo 'bench/run.sh                 # installs wrk/redis-tools if missing; ~6 minutes'
+  echo 'BENCH_SMOKE=1 bench/run.sh   # seconds, checks the script only'
+  echo '```'
+  echo
+  echo "Raw wrk and redis-benchmark outputs are in \`bench/out/\` after a run. The bare endpoint (\`bench/Baseline\`) reads"
+  echo "and validates the body with the service's own code and answers 202; the stand-ins (\`bench/StandIn\`) answer Meta and"
+  echo "PostHog at once and count requests and events. The request runs use \`Delivery__WorkerEnabled=false\` so they measure"
+  echo "the HTTP path alone; the drain run measures the worker alone."
+} > "$OUT/benchmarks.md"
+if [ "$SMOKE" != 1 ]; then cp "$OUT/benchmarks.md" docs/benchmarks.md; fi
+cat "$OUT/benchmarks.md"

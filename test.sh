@@ -17,4 +17,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+# 1. The whole suite against a single redis-server per run (started by the test fixture).
 dotnet test Tracking.sln -c Release --logger "console;verbosity=normal" "$@"
+# 2. The integration suite again against a real 3-master Redis Cluster: no cross-slot operation anywhere.
+tests/cluster.sh

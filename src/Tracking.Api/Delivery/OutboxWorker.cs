@@ -20,6 +20,9 @@ internal sealed partial class OutboxWorker(
 {
     private readonly Dictionary<string, IDestination> _destinations = destinations.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
+    // Entries of all destinations share a partition: lease enough that each destination can fill a request.
+    private int LeaseSize => options.Value.BatchSize * Math.Max(1, _destinations.Values.Count(d => d.Enabled));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
@@ -81,7 +84,7 @@ internal sealed partial class OutboxWorker(
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
             async (partition, ct) =>
             {
-                if (await DrainOnceAsync(partition, ct) >= options.Value.BatchSize)
+                if (await DrainOnceAsync(partition, ct) >= LeaseSize)
                 {
                     Interlocked.Increment(ref full);
                 }
@@ -95,7 +98,7 @@ internal sealed partial class OutboxWorker(
         var o = options.Value;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var lease = now + (long)o.Lease.TotalMilliseconds;
-        var leased = await store.LeaseAsync(partition, now, lease, o.BatchSize);
+        var leased = await store.LeaseAsync(partition, now, lease, LeaseSize);
         if (leased.Count == 0)
         {
             return 0;

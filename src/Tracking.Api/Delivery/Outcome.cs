@@ -51,8 +51,16 @@ internal static class Batches
     /// stand alone, so one invalid event neither blocks nor drops the others.
     /// </summary>
     public static async Task SendIsolatingAsync<T>(
-        IReadOnlyList<T> items, Func<IReadOnlyList<T>, Task<SendResult>> send, Action<T, Outcome> record)
+        IReadOnlyList<T> items, int maxPerRequest, Func<IReadOnlyList<T>, Task<SendResult>> send, Action<T, Outcome> record)
     {
+        if (items.Count > maxPerRequest)
+        {
+            foreach (var chunk in items.Chunk(maxPerRequest))
+            {
+                await SendIsolatingAsync(chunk, maxPerRequest, send, record);
+            }
+            return;
+        }
         if (items.Count == 0)
         {
             return;
@@ -77,8 +85,8 @@ internal static class Batches
                 break;
             case SendResult.Refused:
                 var half = items.Count / 2;
-                await SendIsolatingAsync(items.Take(half).ToList(), send, record);
-                await SendIsolatingAsync(items.Skip(half).ToList(), send, record);
+                await SendIsolatingAsync(items.Take(half).ToList(), maxPerRequest, send, record);
+                await SendIsolatingAsync(items.Skip(half).ToList(), maxPerRequest, send, record);
                 break;
         }
     }

@@ -16,6 +16,9 @@ internal sealed class MetaDestination(
     // Graph error codes that are about our token, permissions or throttling, never about the event itself.
     private static readonly int[] NotTheEventsFault = [1, 2, 4, 10, 17, 32, 102, 190, 200, 613];
 
+    // Meta's limit of events per request.
+    private const int MaxEventsPerRequest = 1000;
+
     public string Name => Destinations.Meta;
 
     public bool Enabled => meta.Value.Enabled;
@@ -45,7 +48,7 @@ internal sealed class MetaDestination(
                 toSend.Add((i, MetaMapper.Map(entry, session, meta.Value)));
             }
         }
-        await Batches.SendIsolatingAsync(toSend, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
+        await Batches.SendIsolatingAsync(toSend, MaxEventsPerRequest, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
         return outcomes;
     }
 

@@ -6,7 +6,8 @@ using Tracking.Infrastructure;
 namespace Tracking.PostHog;
 
 /// <summary>Sends outbox entries to PostHog's <c>/batch/</c> endpoint.</summary>
-internal sealed class PostHogDestination(IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<TrackingOptions> tracking) : IDestination
+internal sealed class PostHogDestination(
+    IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<TrackingOptions> tracking, IOptions<DeliveryOptions> delivery) : IDestination
 {
     public string Name => Destinations.PostHog;
 
@@ -32,7 +33,7 @@ internal sealed class PostHogDestination(IPostHogApi api, IOptions<PostHogOption
                 toSend.Add((i, PostHogMapper.Map(entry, session)));
             }
         }
-        await Batches.SendIsolatingAsync(toSend, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
+        await Batches.SendIsolatingAsync(toSend, delivery.Value.BatchSize, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
         return outcomes;
     }
 

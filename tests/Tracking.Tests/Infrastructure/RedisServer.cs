@@ -39,6 +39,22 @@ public sealed class RedisServer : IDisposable
 
     public IDatabase Db => Connection.GetDatabase();
 
+    /// <summary>True when TEST_REDIS names a Redis Cluster: one database only, so isolation is by flushing.</summary>
+    public bool IsCluster => Connection.GetServers().Any(s => s.ServerType == ServerType.Cluster);
+
+    private IEnumerable<IServer> Masters => Connection.GetServers().Where(s => !s.IsReplica && s.IsConnected);
+
+    public void Flush(int database)
+    {
+        foreach (var server in Masters)
+        {
+            server.FlushDatabase(database);
+        }
+    }
+
+    /// <summary>Key names matching a pattern, across every master.</summary>
+    public IEnumerable<RedisKey> Keys(int database, string pattern) => Masters.SelectMany(s => s.Keys(database, pattern));
+
     public void Dispose()
     {
         try

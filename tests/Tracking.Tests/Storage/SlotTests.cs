@@ -1,0 +1,51 @@
+using Tracking.Storage;
+
+namespace Tracking.Tests.Storage;
+
+/// <summary>Every key one request touches lives on the session's cluster slot (so one script may write them all).</summary>
+public sealed class SlotTests
+{
+    [Fact]
+    public void A_sessions_keys_and_its_partition_keys_share_one_slot()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var id = Ids.NewSessionId();
+            var tag = Partitions.TagOf(id);
+            var day = "2026-11-23";
+            string[] keys =
+            [
+                Keys.Session(id), Keys.Events(id), Keys.Seen(id), Keys.Touches(id), Keys.Client(id), Keys.StripeLedger(id),
+                Keys.OutboxDue(tag), Keys.OutboxItems(tag), Keys.OutboxTries(tag), Keys.OutboxDead(tag),
+                Keys.Aggregate(tag, day), Keys.AggregateKeys(tag, day), Keys.Conversions(tag, day),
+            ];
+
+            Assert.Single(keys.Select(SlotOf).Distinct());
+            Assert.True(id.Length >= 27, "160 random bits in base64url");
+        }
+    }
+
+    [Fact]
+    public void Partitions_sit_on_evenly_spread_slots()
+    {
+        Assert.Equal(16, Partitions.Tags.Count);
+        Assert.Equal(Enumerable.Range(0, 16).Select(p => p * 1024), Partitions.Tags.Select(t => Crc16.Slot(t)));
+    }
+
+    [Fact]
+    public void Crc16_matches_redis_cluster_reference_values()
+    {
+        // CLUSTER KEYSLOT foo = 12182; the spec gives CRC16("123456789") = 0x31C3.
+        Assert.Equal(12182, Crc16.Slot("foo"));
+        Assert.Equal(11058, Crc16.Slot("somekey"));
+        Assert.Equal(12739, Crc16.Slot("123456789") % 16384);
+    }
+
+    // Redis hashes only what is between the first '{' and the next '}'.
+    private static int SlotOf(string key)
+    {
+        var open = key.IndexOf('{', StringComparison.Ordinal);
+        var close = key.IndexOf('}', open + 1);
+        return Crc16.Slot(key.AsSpan(open + 1, close - open - 1));
+    }
+}

@@ -49,8 +49,10 @@ internal sealed class EventStore(IDatabase db)
             duplicates = duplicates + 1
           end
         end
+        -- The session, its events and its dedup set live and die together; touches and client data are
+        -- refreshed by POST /session, which the snippet calls on every page load.
         local ttl = tonumber(ARGV[1])
-        for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
+        for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ttl) end
         return {accepted, duplicates}
         """;
 

@@ -145,7 +145,7 @@ internal static class EventValidator
         var timestamp = item.Timestamp is { } t && t >= (now - MaxPast).ToUnixTimeMilliseconds() && t <= (now + MaxFuture).ToUnixTimeMilliseconds()
             ? t
             : now.ToUnixTimeMilliseconds();
-        var eventId = item.EventId ?? Ids.NewId();
+        var eventId = item.EventId ?? Ids.NewEventId();
         var contentViewed = name is EventNames.ViewContent or EventNames.VideoStart ? content : null;
         return new TrackedEvent(eventId, name, timestamp, Member(name, eventId, timestamp, item.Url, props), milestone, contentViewed, completionField, percent, item.Url, item.Properties);
     }

@@ -28,6 +28,8 @@ internal sealed class MetaDestination(
         var outcomes = new Outcome[batch.Count];
         var oldest = clock.GetUtcNow() - MaxAge;
         var toSend = new List<(int Index, MetaServerEvent Event)>(batch.Count);
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Hash(string value) => hashes.TryGetValue(value, out var h) ? h : hashes[value] = Hashing.Sha256(value);
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, entry, session) = batch[i];
@@ -45,7 +47,7 @@ internal sealed class MetaDestination(
             }
             else
             {
-                toSend.Add((i, MetaMapper.Map(entry, session, meta.Value)));
+                toSend.Add((i, MetaMapper.Map(entry, session, meta.Value, Hash)));
             }
         }
         await Batches.SendIsolatingAsync(toSend, MaxEventsPerRequest, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);

@@ -19,7 +19,8 @@ internal static class MetaMapper
         _ => options.CustomEvents.Contains(name, StringComparer.Ordinal) ? name : null,
     };
 
-    public static MetaServerEvent Map(OutboxEntry entry, IReadOnlyDictionary<string, string> session, MetaOptions options)
+    /// <param name="hash">SHA-256 of a value; the destination memoises it per batch (many events share a visitor).</param>
+    public static MetaServerEvent Map(OutboxEntry entry, IReadOnlyDictionary<string, string> session, MetaOptions options, Func<string, string> hash)
     {
         string? Session(string field) => session.TryGetValue(field, out var v) && v.Length > 0 ? v : null;
 
@@ -30,8 +31,8 @@ internal static class MetaMapper
             ClientUserAgent: NullIfEmpty(entry.UserAgent),
             Fbp: Session("fbp") ?? entry.Fbp,
             Fbc: Session("fbc") ?? entry.Fbc ?? BuildFbc(Session("fbclid"), Session("fbclid_first_seen")),
-            ExternalId: visitor is null ? null : [Hashing.Sha256(visitor)],
-            Country: country is null ? null : [Hashing.Sha256(country.ToLowerInvariant())],
+            ExternalId: visitor is null ? null : [hash(visitor)],
+            Country: country is null ? null : [hash(country.ToLowerInvariant())],
             Em: entry.EmailHash is null ? null : [entry.EmailHash]);
 
         var content = entry.Properties?.GetValueOrDefault("content") is { ValueKind: JsonValueKind.String } c ? c.GetString() : null;

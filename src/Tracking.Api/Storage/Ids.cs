@@ -23,6 +23,14 @@ internal static class Ids
         }
     }
 
+    // Event ids only need to be unique (they key idempotency and Meta/PostHog dedup), not secret: a random
+    // per-process prefix plus a counter is unique across replicas and costs no random bytes per event.
+    private static readonly string EventIdPrefix = NewId()[..12];
+    private static long _eventCounter;
+
+    public static string NewEventId() =>
+        EventIdPrefix + Interlocked.Increment(ref _eventCounter).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string NewId()
     {
         Span<byte> bytes = stackalloc byte[16];

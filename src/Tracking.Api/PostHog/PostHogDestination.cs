@@ -17,6 +17,7 @@ internal sealed class PostHogDestination(
     {
         var outcomes = new Outcome[batch.Count];
         var toSend = new List<(int Index, PostHogEvent Event)>(batch.Count);
+        var people = new Dictionary<string, (System.Text.Json.JsonElement, System.Text.Json.JsonElement)>(StringComparer.Ordinal);
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, entry, session) = batch[i];
@@ -30,7 +31,11 @@ internal sealed class PostHogDestination(
             }
             else
             {
-                toSend.Add((i, PostHogMapper.Map(entry, session)));
+                if (!people.TryGetValue(entry.SessionId, out var person))
+                {
+                    people[entry.SessionId] = person = PostHogMapper.PersonProperties(session);
+                }
+                toSend.Add((i, PostHogMapper.Map(entry, session, person)));
             }
         }
         await Batches.SendIsolatingAsync(toSend, delivery.Value.BatchSize, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Tracking.Delivery;
 using Tracking.Events;
 using Tracking.Infrastructure;
@@ -19,36 +19,37 @@ internal static class PostHogMapper
         _ => name,
     };
 
-    public static PostHogEvent Map(OutboxEntry entry, IReadOnlyDictionary<string, string> session)
+    /// <summary>Person properties of a session: first touch once (<c>$set_once</c>), last touch always (<c>$set</c>).</summary>
+    public static (JsonElement SetOnce, JsonElement Set) PersonProperties(IReadOnlyDictionary<string, string> session) =>
+        (Props(session, ("$initial_utm_source", "utm_source"), ("$initial_utm_medium", "utm_medium"), ("$initial_utm_campaign", "utm_campaign"),
+                ("$initial_utm_content", "utm_content"), ("first_touch_source", "first_touch_source"), ("first_touch_timestamp", "first_touch_timestamp")),
+         Props(session, ("last_touch_source", "last_touch_source"), ("last_touch_medium", "last_touch_medium"), ("last_touch_campaign", "last_touch_campaign"),
+                ("last_touch_content", "last_touch_content"), ("last_touch_timestamp", "last_touch_timestamp")));
+
+    /// <param name="person">The session's person properties (see <see cref="PersonProperties"/>), shared by its events.</param>
+    public static PostHogEvent Map(OutboxEntry entry, IReadOnlyDictionary<string, string> session, (JsonElement SetOnce, JsonElement Set) person)
     {
         string? Session(string field) => session.TryGetValue(field, out var v) && v.Length > 0 ? v : null;
 
-        var properties = new JsonObject();
+        var properties = new Dictionary<string, JsonElement>((entry.Properties?.Count ?? 0) + 8, StringComparer.Ordinal);
         foreach (var (key, element) in entry.Properties ?? [])
         {
-            properties[key] = JsonNode.Parse(element.GetRawText());
+            properties[key] = element;
         }
-        properties["tracking_event"] = entry.Event;
-        properties["tracking_session_id"] = entry.SessionId;
+        properties["tracking_event"] = Text(entry.Event);
+        properties["tracking_session_id"] = Text(entry.SessionId);
         if (entry.Url is not null)
         {
-            properties["$current_url"] = entry.Url;
+            properties["$current_url"] = Text(entry.Url);
         }
         if (entry.Value is { } value)
         {
-            properties["value"] = value;
-            properties["currency"] = entry.Currency;
+            properties["value"] = JsonSerializer.SerializeToElement(value, PostHogJson.Default.Decimal);
+            properties["currency"] = Text(entry.Currency ?? "");
         }
-        properties["$lib"] = "tracking-service";
-        // Attribution as person properties: the first touch never changes ($set_once), the last touch does ($set).
-        properties["$set_once"] = Props(
-            ("$initial_utm_source", Session("utm_source")), ("$initial_utm_medium", Session("utm_medium")),
-            ("$initial_utm_campaign", Session("utm_campaign")), ("$initial_utm_content", Session("utm_content")),
-            ("first_touch_source", Session("first_touch_source")), ("first_touch_timestamp", Session("first_touch_timestamp")));
-        properties["$set"] = Props(
-            ("last_touch_source", Session("last_touch_source")), ("last_touch_medium", Session("last_touch_medium")),
-            ("last_touch_campaign", Session("last_touch_campaign")), ("last_touch_content", Session("last_touch_content")),
-            ("last_touch_timestamp", Session("last_touch_timestamp")));
+        properties["$lib"] = Lib;
+        properties["$set_once"] = person.SetOnce;
+        properties["$set"] = person.Set;
 
         var distinctId = Session("posthog_distinct_id") ?? Session("visitor_id") ?? entry.VisitorId ?? entry.SessionId;
         return new PostHogEvent(
@@ -59,16 +60,20 @@ internal static class PostHogMapper
             Hashing.StableUuid($"{entry.SessionId}:{entry.EventId}").ToString());
     }
 
-    private static JsonObject Props(params (string Key, string? Value)[] pairs)
+    private static readonly JsonElement Lib = Text("tracking-service");
+
+    private static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value, PostHogJson.Default.String);
+
+    private static JsonElement Props(IReadOnlyDictionary<string, string> session, params (string Key, string Field)[] pairs)
     {
-        var props = new JsonObject();
-        foreach (var (key, value) in pairs)
+        var props = new Dictionary<string, string>(pairs.Length, StringComparer.Ordinal);
+        foreach (var (key, field) in pairs)
         {
-            if (value is not null)
+            if (session.TryGetValue(field, out var value) && value.Length > 0)
             {
                 props[key] = value;
             }
         }
-        return props;
+        return JsonSerializer.SerializeToElement(props, PostHogJson.Default.DictionaryStringString);
     }
 }

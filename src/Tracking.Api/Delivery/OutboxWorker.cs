@@ -48,7 +48,7 @@ internal sealed partial class OutboxWorker(
                     lastDepth = clock.GetUtcNow();
                 }
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is TimeoutException || Infrastructure.StoreUnavailableHandler.IsStoreFailure(ex))
             {
                 Log.StoreUnavailable(logger, ex.GetType().Name);
             }

@@ -29,7 +29,7 @@ internal static class HealthApi
             var overdue = oldestDue is { } due ? Math.Max(0, (clock.GetUtcNow().ToUnixTimeMilliseconds() - due) / 1000.0) : 0;
             return TypedResults.Ok(new HealthReport("ready", Math.Round(latency.TotalMilliseconds, 2), depth, Math.Round(overdue, 1)));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException || Infrastructure.StoreUnavailableHandler.IsStoreFailure(ex))
         {
             return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Not ready", "Redis does not answer.", "redis");
         }

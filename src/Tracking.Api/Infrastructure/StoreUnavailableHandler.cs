@@ -11,7 +11,7 @@ internal sealed partial class StoreUnavailableHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (RedisException or RedisTimeoutException or RedisConnectionException))
+        if (!IsStoreFailure(exception))
         {
             return false;
         }
@@ -24,6 +24,23 @@ internal sealed partial class StoreUnavailableHandler(IProblemDetailsService pro
             Exception = exception,
             ProblemDetails = { Status = 503, Title = "Store unavailable", Detail = "The event store is unavailable; nothing was recorded. Retry shortly." },
         });
+    }
+
+    /// <summary>
+    /// Redis errors, and the socket errors StackExchange.Redis lets through for commands in flight when the
+    /// connection drops (e.g. Pipelines.Sockets.Unofficial.ConnectionResetException), anywhere in the chain.
+    /// </summary>
+    internal static bool IsStoreFailure(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is RedisException or RedisTimeoutException or System.Net.Sockets.SocketException or IOException
+                || e.GetType().Namespace?.StartsWith("Pipelines.Sockets", StringComparison.Ordinal) == true)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static partial class Log

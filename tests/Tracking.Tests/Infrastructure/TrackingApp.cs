@@ -22,15 +22,7 @@ public class TrackingApp : WebApplicationFactory<Program>
         _services = services;
         // A cluster has one database: there the suite runs one test at a time (see .ci/run) and isolation is a flush.
         var cluster = RedisServer.Shared.IsCluster;
-        Database = isolated && !cluster ? Interlocked.Increment(ref _lastDatabase) : 0;
-        if (Database > 1023)
-        {
-            throw new InvalidOperationException("Out of isolated Redis databases");
-        }
-        if (isolated)
-        {
-            RedisServer.Shared.Flush(Database);
-        }
+        Database = isolated ? IsolatedDatabase() : 0;
         _settings = new(StringComparer.OrdinalIgnoreCase)
         {
             ["Redis:ConnectionString"] = RedisServer.Shared.ConnectionString + (cluster ? "" : $",defaultDatabase={Database}"),
@@ -44,6 +36,18 @@ public class TrackingApp : WebApplicationFactory<Program>
     }
 
     public int Database { get; }
+
+    /// <summary>A fresh, flushed Redis database for one test (database 0, flushed, on a cluster).</summary>
+    public static int IsolatedDatabase()
+    {
+        var database = RedisServer.Shared.IsCluster ? 0 : Interlocked.Increment(ref _lastDatabase);
+        if (database > 1023)
+        {
+            throw new InvalidOperationException("Out of isolated Redis databases");
+        }
+        RedisServer.Shared.Flush(database);
+        return database;
+    }
 
     public IDatabase Db => RedisServer.Shared.Connection.GetDatabase(Database);
 

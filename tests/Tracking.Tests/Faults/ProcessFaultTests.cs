@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.Json;
+using Tracking.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Tracking.Tests.Faults;
+
+/// <summary>Real service processes: one SIGKILLed mid-delivery and restarted; two replicas draining one Redis.</summary>
+public sealed class ProcessFaultTests : IDisposable
+{
+    private readonly WireMockServer _stub = WireMockServer.Start();
+    private readonly int _database = TrackingApp.IsolatedDatabase();
+
+    public void Dispose() => _stub.Stop();
+
+    private Dictionary<string, string> Settings(string lease) => new()
+    {
+        ["Redis:ConnectionString"] = RedisServer.Shared.ConnectionString + (RedisServer.Shared.IsCluster ? "" : $",defaultDatabase={_database}"),
+        ["Meta:BaseUrl"] = _stub.Url!, ["Meta:PixelId"] = "1234567890", ["Meta:AccessToken"] = "token",
+        ["PostHog:Host"] = _stub.Url!, ["PostHog:ApiKey"] = "phc_key",
+        ["Tracking:RateLimitPerMinute"] = "1000000",
+        ["Delivery:Lease"] = lease, ["Delivery:AttemptTimeout"] = "00:00:03", ["Delivery:Retries"] = "0",
+        ["Delivery:PollInterval"] = "00:00:00.100", ["Delivery:BaseBackoff"] = "00:00:00.200", ["Delivery:MaxBackoff"] = "00:00:01",
+    };
+
+    private void StubDestinations(int delayMs)
+    {
+        _stub.Given(Request.Create().WithPath("/v25.0/1234567890/events").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(delayMs).WithBodyAsJson(new { events_received = 1 }));
+        _stub.Given(Request.Create().WithPath("/batch/").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(delayMs).WithBodyAsJson(new { status = 1 }));
+    }
+
+    private static async Task<List<string>> PostEventsAsync(IReadOnlyList<ServiceProcess> replicas, int sessions, int perSession)
+    {
+        var ids = new List<string>();
+        for (var s = 0; s < sessions; s++)
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(replicas[s % replicas.Count].Url) };
+            http.DefaultRequestHeaders.UserAgent.ParseAdd(ApiCalls.IphoneSafari);
+            var sid = (await http.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+            var events = Enumerable.Range(0, perSession).Select(i => $"p{s}-{i}").ToList();
+            var body = string.Join(",", events.Select(e => $$"""{"event":"PageView","eventId":"{{e}}","url":"https://film.example/"}"""));
+            Assert.Equal(HttpStatusCode.Accepted, (await http.PostJsonAsync("/events", $$"""{"sessionId":"{{sid}}","events":[{{body}}]}""")).StatusCode);
+            ids.AddRange(events);
+        }
+        return ids;
+    }
+
+    private List<string> MetaEventIds() => _stub.LogEntries
+        .Where(e => e.RequestMessage.Path.EndsWith("/events", StringComparison.Ordinal) && e.ResponseMessage.StatusCode is 200)
+        .SelectMany(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement.GetProperty("data").EnumerateArray())
+        .Select(e => e.GetProperty("event_id").GetString()!).ToList();
+
+    private static async Task UntilAsync(Func<bool> condition, int seconds)
+    {
+        for (var i = 0; i < seconds * 10 && !condition(); i++)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_service_killed_mid_delivery_loses_nothing_after_restart()
+    {
+        StubDestinations(delayMs: 1500);
+        var settings = Settings(lease: "00:00:07");
+        using var first = await ServiceProcess.StartAsync(settings);
+        var ids = await PostEventsAsync([first], sessions: 4, perSession: 25);
+
+        // Wait until a batch is leased (due time pushed past now) while its slow request is in flight, then SIGKILL.
+        var db = RedisServer.Shared.Connection.GetDatabase(_database);
+        long Leased() => Tracking.Storage.Partitions.Tags.Sum(tag => db.SortedSetLength(
+            Tracking.Storage.Keys.OutboxDue(tag), DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeMilliseconds(), double.PositiveInfinity));
+        await UntilAsync(() => Leased() > 0, 20);
+        var leasedAtKill = Leased();
+        first.Kill();
+        Assert.True(leasedAtKill > 0, "the kill happened while a batch was leased");
+        using var second = await ServiceProcess.StartAsync(settings);
+        await UntilAsync(() => ids.All(MetaEventIds().Contains), 40);
+
+        var delivered = MetaEventIds();
+        Assert.Empty(ids.Except(delivered));
+        File.WriteAllText(Chromium.ArtifactPath("reliability-service-kill.txt"),
+            $"events={ids.Count} leased_at_kill={leasedAtKill} delivered_distinct={delivered.Distinct().Count()} meta_sends={delivered.Count} duplicates_absorbed_by_event_id={delivered.Count - delivered.Distinct().Count()}\n");
+    }
+
+    [Fact]
+    public async Task Two_replicas_draining_one_redis_deliver_every_event_exactly_once()
+    {
+        StubDestinations(delayMs: 50);
+        var settings = Settings(lease: "00:00:30");
+        using var a = await ServiceProcess.StartAsync(settings);
+        using var b = await ServiceProcess.StartAsync(settings);
+
+        var ids = await PostEventsAsync([a, b], sessions: 20, perSession: 20);
+        await UntilAsync(() => MetaEventIds().Count >= ids.Count, 30);
+
+        var delivered = MetaEventIds();
+        Assert.Equal(ids.Order(), delivered.Order());
+        File.WriteAllText(Chromium.ArtifactPath("reliability-two-replicas.txt"),
+            $"events={ids.Count} meta_sends={delivered.Count} duplicates=0 meta_requests={_stub.LogEntries.Count(e => e.RequestMessage.Path.EndsWith("/events", StringComparison.Ordinal))}\n");
+    }
+}

@@ -70,32 +70,13 @@ internal static partial class StripeWebhookApi
             Log.ApiVersion(logger, stripeEvent.ApiVersion ?? "", StripeConfiguration.ApiVersion);
         }
 
-        var kind = stripeEvent.Type switch
+        var described = StripeWebhookEvents.Describe(stripeEvent);
+        if (!described.Records)
         {
-            EventTypes.CheckoutSessionCompleted => "completed",
-            EventTypes.CheckoutSessionAsyncPaymentSucceeded => "convert",
-            EventTypes.CheckoutSessionAsyncPaymentFailed => "failed",
-            EventTypes.CheckoutSessionExpired => "expired",
-            _ => null,
-        };
-        if (kind is null || stripeEvent.Data.Object is not Session checkout)
-        {
-            return TypedResults.Ok(new WebhookReceived(true, "ignored"));
+            return TypedResults.Ok(new WebhookReceived(true, described.Kind));
         }
-        if (kind == "completed")
-        {
-            // Delayed methods (bank debits) complete unpaid and succeed later in async_payment_succeeded.
-            kind = checkout.PaymentStatus is "paid" or "no_payment_required" ? "convert" : "pending";
-        }
-        var sid = checkout.ClientReferenceId ?? checkout.Metadata?.GetValueOrDefault("session_id");
-        if (kind == "pending" || !Ids.IsSafe(sid, 64) || !Ids.IsSessionId(sid))
-        {
-            return TypedResults.Ok(new WebhookReceived(true, kind == "pending" ? "awaiting-payment" : "not-ours"));
-        }
-
-        var write = await BuildAsync(store, routing, donations.Value, stripeEvent, checkout, sid, kind, clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var currency = (checkout.Currency ?? "").ToLowerInvariant();
-        var amount = Money.ToMajor(checkout.AmountTotal ?? 0, currency).ToString(CultureInfo.InvariantCulture);
+        var (kind, checkout, sid, amount, currency) = (described.Kind, described.Checkout!, described.SessionId!, described.Amount, described.Currency);
+        var write = await BuildAsync(store, routing, donations.Value, stripeEvent, checkout, sid, kind, amount, currency, clock.GetUtcNow().ToUnixTimeMilliseconds());
         var conversion = $$"""{"checkoutSessionId":"{{checkout.Id}}","sessionId":"{{sid}}","amount":{{amount}},"currency":"{{currency}}","at":{{write.Timestamp}}""";
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, kind, amount, currency, checkout.Customer is null ? "guest" : "customer", conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
@@ -108,12 +89,11 @@ internal static partial class StripeWebhookApi
     /// the journey in order (Stripe's time has whole seconds only).
     /// </summary>
     private static async Task<DonationWrite> BuildAsync(
-        DonationStore store, OutboxRouting routing, DonationOptions donations, Event stripeEvent, Session checkout, string sid, string kind, long receivedAt)
+        DonationStore store, OutboxRouting routing, DonationOptions donations, Event stripeEvent, Session checkout, string sid, string kind,
+        string amount, string currency, long receivedAt)
     {
         var stripeTime = new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var timestamp = Math.Max(receivedAt, stripeTime);
-        var currency = (checkout.Currency ?? "").ToLowerInvariant();
-        var amount = Money.ToMajor(checkout.AmountTotal ?? 0, currency).ToString(CultureInfo.InvariantCulture);
         if (kind != "convert")
         {
             var name = kind == "failed" ? "DonationFailed" : "CheckoutExpired";

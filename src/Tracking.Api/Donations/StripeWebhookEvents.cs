@@ -1,0 +1,58 @@
+using System.Globalization;
+using Stripe;
+using Stripe.Checkout;
+using Tracking.Storage;
+
+namespace Tracking.Donations;
+
+/// <summary>What a verified Stripe event means for us, decided without I/O (so it can be fuzzed and tested alone).</summary>
+internal sealed record StripeOutcome(string Kind, Session? Checkout = null, string? SessionId = null, string Amount = "0", string Currency = "")
+{
+    public const string Convert = "convert";
+    public const string Ignored = "ignored";
+    public const string AwaitingPayment = "awaiting-payment";
+    public const string NotOurs = "not-ours";
+
+    /// <summary>True when the event changes a session: a conversion, or a failed/expired checkout.</summary>
+    public bool Records => Kind is Convert or "failed" or "expired";
+}
+
+internal static class StripeWebhookEvents
+{
+    public static StripeOutcome Describe(Event stripeEvent)
+    {
+        var kind = stripeEvent.Type switch
+        {
+            EventTypes.CheckoutSessionCompleted => "completed",
+            EventTypes.CheckoutSessionAsyncPaymentSucceeded => StripeOutcome.Convert,
+            EventTypes.CheckoutSessionAsyncPaymentFailed => "failed",
+            EventTypes.CheckoutSessionExpired => "expired",
+            _ => null,
+        };
+        if (kind is null || stripeEvent.Data?.Object is not Session checkout)
+        {
+            return new StripeOutcome(StripeOutcome.Ignored);
+        }
+        if (kind == "completed")
+        {
+            // Delayed methods (bank debits) complete unpaid and succeed later in async_payment_succeeded.
+            if (checkout.PaymentStatus is not ("paid" or "no_payment_required"))
+            {
+                return new StripeOutcome(StripeOutcome.AwaitingPayment, checkout);
+            }
+            kind = StripeOutcome.Convert;
+        }
+        var sid = checkout.ClientReferenceId ?? checkout.Metadata?.GetValueOrDefault("session_id");
+        if (!Ids.IsSessionId(sid) || string.IsNullOrEmpty(checkout.Id) || !Ids.IsSafe(checkout.Id, 255))
+        {
+            return new StripeOutcome(StripeOutcome.NotOurs, checkout);
+        }
+        var currency = (checkout.Currency ?? "").ToLowerInvariant();
+        if (!Money.IsCurrency(currency) || checkout.AmountTotal is not (>= 0 and < 100_000_000_000))
+        {
+            return new StripeOutcome(StripeOutcome.NotOurs, checkout);
+        }
+        var amount = Money.ToMajor(checkout.AmountTotal.Value, currency).ToString(CultureInfo.InvariantCulture);
+        return new StripeOutcome(kind, checkout, sid, amount, currency);
+    }
+}

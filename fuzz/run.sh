@@ -17,6 +17,6 @@ crashes=$(find findings -path '*crashes/id*' 2>/dev/null | wc -l)
 execs=$(awk -F: '/execs_done/ {gsub(/ /, "", $2); print $2}' findings/default/fuzzer_stats 2>/dev/null || echo 0)
 paths=$(awk -F: '/corpus_count/ {gsub(/ /, "", $2); print $2}' findings/default/fuzzer_stats 2>/dev/null || echo 0)
 echo "fuzzing: ${SECONDS_LIMIT}s, executions=$execs, corpus=$paths, crashes=$crashes"
-# Keep what afl found interesting as the next run's seeds.
-cp findings/default/queue/id* corpus/ 2>/dev/null || true
+# Keep what afl found interesting as the next run's seeds, named by content so reruns do not duplicate them.
+for f in findings/default/queue/id*; do [ -f "$f" ] && cp "$f" "corpus/afl-$(sha1sum "$f" | cut -c1-12)"; done
 [ "$crashes" -eq 0 ]

@@ -58,7 +58,7 @@ internal static class FuzzTargets
         {
             action();
         }
-        catch (Exception ex) when (ex is Stripe.StripeException or Newtonsoft.Json.JsonException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is Stripe.StripeException or JsonException or Newtonsoft.Json.JsonException or ArgumentException or InvalidOperationException)
         {
         }
     }

@@ -24,8 +24,6 @@ internal sealed record OutboxEntry(
     string? Fbc = null,
     string? Country = null)
 {
-    public static string IdOf(string destination, string sessionId, string eventId) => $"{destination}:{sessionId}:{eventId}";
-
     public static string DestinationOf(string id) => id[..Math.Max(0, id.IndexOf(':', StringComparison.Ordinal))];
 }
 

@@ -12,8 +12,8 @@ internal static class Aggregates
 {
     public const int MaxKeysPerPartitionDay = 500;
 
+    // Counter names as the scripts write them ("touches" is counted too, for future reports).
     public const string Sessions = "sessions";
-    public const string Touches = "touches";
     public const string ContentViews = "content_views";
     public const string Checkouts = "checkouts";
 

@@ -108,14 +108,17 @@ echo "== Outbox drain: $DRAIN_N events queued, then delivered to the instant sta
 redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*' | xargs -r -n 500 redis-cli -p $REDIS_PORT del >/dev/null
 start_service false
 depth() { for k in $(redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*:due'); do redis-cli -p $REDIS_PORT zcard "$k"; done | awk '{s+=$1} END {print s+0}'; }
-while [ "$(depth)" -lt $(( DRAIN_N * 2 )) ]; do wrk -t2 -c8 -d1s -s bench/wrk/fill.lua http://127.0.0.1:$SVC >/dev/null; done
+for _ in $(seq 1 300); do
+  [ "$(depth)" -ge $(( DRAIN_N * 2 )) ] && break
+  wrk -t2 -c8 -d1s -s bench/wrk/fill.lua http://127.0.0.1:$SVC >/dev/null
+done
 QUEUED=$(depth)
 stop_service
 start_service true
 # Timed from the moment the restarted service answers (start-up excluded); what it sent before that is excluded too.
 BEFORE=$(curl -fs http://127.0.0.1:$STAND/stats)
 t0=$(date +%s.%N)
-while [ "$(depth)" -gt 0 ]; do sleep 0.1; done
+for _ in $(seq 1 6000); do [ "$(depth)" -gt 0 ] || break; sleep 0.1; done   # bounded: 10 minutes
 t1=$(date +%s.%N)
 AFTER=$(curl -fs http://127.0.0.1:$STAND/stats)
 field() { echo "$1" | sed -E "s/.*\"$2\":([0-9]+).*/\1/"; }

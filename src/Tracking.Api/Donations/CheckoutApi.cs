@@ -101,8 +101,8 @@ internal static partial class CheckoutApi
         var major = Money.ToMajor(minor, currency);
         var eventId = $"ic_{checkout.Id}";
         var timestamp = now.ToUnixTimeMilliseconds();
-        var member = $$"""{"event":"InitiateCheckout","eventId":"{{eventId}}","timestamp":{{timestamp}},"value":{{major.ToString(CultureInfo.InvariantCulture)}},"currency":"{{currency}}","checkout_type":"guest","checkout_session_id":"{{checkout.Id}}"}""";
-        var client = http.Client();
+        var member = ServerEventMember.Write(EventNames.InitiateCheckout, eventId, timestamp, major, currency, checkout.Id, checkoutType: "guest");
+        var client = ClientContext.From(http, tracking.Value);
         var entry = OutboxStore.Serialize(new OutboxEntry(
             sid, eventId, EventNames.InitiateCheckout, timestamp, http.Request.Headers.Referer.ToString() is { Length: > 0 } r && Uri.IsWellFormedUriString(r, UriKind.Absolute) ? r : null,
             request.Content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(request.Content, AppJson.Default.String) },

@@ -30,19 +30,11 @@ internal static partial class StripeWebhookApi
         TimeProvider clock, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("Tracking.Donations.StripeWebhook");
-        if (http.Request.ContentLength > ServiceDefaults.MaxBodyBytes)
+        // Signature verification needs the raw body, so it is read as text (same limits as every JSON body).
+        var (payload, unreadable) = await JsonBody.ReadTextAsync(http.Request);
+        if (unreadable is not null)
         {
-            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", "The event exceeds the size limit.", "body");
-        }
-        string payload;
-        try
-        {
-            using var reader = new StreamReader(http.Request.Body);
-            payload = await reader.ReadToEndAsync(http.RequestAborted);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read.", "body");
+            return unreadable;
         }
         var signature = http.Request.Headers["Stripe-Signature"].ToString();
         if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(stripe.Value.WebhookSecret))
@@ -54,7 +46,7 @@ internal static partial class StripeWebhookApi
         try
         {
             stripeEvent = EventUtility.ConstructEvent(
-                payload, signature, stripe.Value.WebhookSecret, stripe.Value.WebhookToleranceSeconds,
+                payload!, signature, stripe.Value.WebhookSecret, stripe.Value.WebhookToleranceSeconds,
                 clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
         }
         catch (StripeException)
@@ -97,7 +89,7 @@ internal static partial class StripeWebhookApi
         if (kind != "convert")
         {
             var name = kind == "failed" ? "DonationFailed" : "CheckoutExpired";
-            var note = $$"""{"event":"{{name}}","eventId":"{{stripeEvent.Id}}","timestamp":{{timestamp}},"value":{{amount}},"currency":"{{currency}}","checkout_session_id":"{{checkout.Id}}"}""";
+            var note = ServerEventMember.Write(name, stripeEvent.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
             return new DonationWrite(sid, stripeEvent.Id, timestamp, note, "", "");
         }
         var (_, client) = await store.ReadAsync(sid);
@@ -111,7 +103,7 @@ internal static partial class StripeWebhookApi
             clientFields.GetValueOrDefault("ip"), clientFields.GetValueOrDefault("ua"),
             decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email ?? checkout.CustomerEmail),
             metadata.GetValueOrDefault("visitor_id"), metadata.GetValueOrDefault("fbp"), metadata.GetValueOrDefault("fbc"), metadata.GetValueOrDefault("country")));
-        var member = $$"""{"event":"Purchase","eventId":"{{checkout.Id}}","timestamp":{{timestamp}},"value":{{amount}},"currency":"{{currency}}","checkout_session_id":"{{checkout.Id}}"}""";
+        var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry, routing.DestinationsFor(EventNames.Purchase));
     }
 

@@ -40,7 +40,7 @@ internal static class EventsApi
             metrics.Rejected("events");
             return Problems.UnknownSession();
         }
-        var client = http.Client();
+        var client = ClientContext.From(http, options.Value);
         var writes = events.Select(e => new EventWrite(e, OutboxEntries.ForBrowserEvent(sessionId, e, client), routing.DestinationsFor(e.Name))).ToList();
         var stored = await store.AppendAsync(sessionId, writes, options.Value.SessionTtl, now.ToUnixTimeMilliseconds());
         if (stored is not { } result)

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Tracking.Infrastructure;
 
 /// <summary>What the request itself says about the visitor: IP (after trusted proxies), User-Agent, country.</summary>
@@ -33,10 +31,4 @@ internal sealed record ClientContext(string Ip, string UserAgent, string? Countr
         }
         return (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
     }
-}
-
-internal static class ClientContextExtensions
-{
-    public static ClientContext Client(this HttpContext http) =>
-        ClientContext.From(http, http.RequestServices.GetRequiredService<IOptions<TrackingOptions>>().Value);
 }

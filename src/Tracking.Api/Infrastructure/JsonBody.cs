@@ -44,6 +44,28 @@ internal static class JsonBody
         }
     }
 
+    /// <summary>The raw body as text, under the same size limit (for payloads that must be verified byte for byte).</summary>
+    public static async Task<(string? Text, ProblemHttpResult? Problem)> ReadTextAsync(HttpRequest request)
+    {
+        if (request.ContentLength > ServiceDefaults.MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+        try
+        {
+            using var reader = new StreamReader(request.Body);
+            return (await reader.ReadToEndAsync(request.HttpContext.RequestAborted), null);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read.", "body"));
+        }
+    }
+
     private static ProblemHttpResult TooLarge() =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body exceeds {ServiceDefaults.MaxBodyBytes / 1024} KB.", "body");
 

@@ -39,7 +39,7 @@ internal static class SessionApi
 
         var ttl = options.Value.SessionTtl;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var client = http.Client();
+        var client = ClientContext.From(http, options.Value);
         var touch = landing!.HasCampaign ? JsonSerializer.Serialize(landing.ToTouch(now), AppJson.Default.Touch) : null;
 
         if (Ids.IsSessionId(request!.SessionId))

@@ -3,7 +3,8 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Tracking.Api/Tracking.Api.csproj src/Tracking.Api/
-RUN dotnet restore src/Tracking.Api/Tracking.Api.csproj
+# Restore for Release: the Debug-only embedded store (Garnet, Azure) must not reach the image.
+RUN dotnet restore src/Tracking.Api/Tracking.Api.csproj -p:Configuration=Release
 COPY src/ src/
 RUN dotnet publish src/Tracking.Api/Tracking.Api.csproj -c Release -o /app --no-restore
 

@@ -42,6 +42,10 @@ internal static class JsonBody
         {
             return (null, Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read.", "body"));
         }
+        catch (Exception ex) when (ClientLeft(request, ex))
+        {
+            return (null, Unreadable());
+        }
     }
 
     /// <summary>The raw body as text, under the same size limit (for payloads that must be verified byte for byte).</summary>
@@ -64,7 +68,19 @@ internal static class JsonBody
         {
             return (null, Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read.", "body"));
         }
+        catch (Exception ex) when (ClientLeft(request, ex))
+        {
+            return (null, Unreadable());
+        }
     }
+
+    // A client that resets the connection or gives up mid-body: not a server fault, and certainly not a Redis outage.
+    private static bool ClientLeft(HttpRequest request, Exception ex) =>
+        ex is IOException or OperationCanceledException
+        && (request.HttpContext.RequestAborted.IsCancellationRequested || StoreUnavailableHandler.IsClientDisconnect(ex));
+
+    private static ProblemHttpResult Unreadable() =>
+        Problems.Status(StatusCodes.Status400BadRequest, "Bad request", "The connection closed before the body was complete.", "body");
 
     private static ProblemHttpResult TooLarge() =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body exceeds {ServiceDefaults.MaxBodyBytes / 1024} KB.", "body");

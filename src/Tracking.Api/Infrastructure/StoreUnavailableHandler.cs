@@ -11,6 +11,13 @@ internal sealed partial class StoreUnavailableHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
+        if (http.RequestAborted.IsCancellationRequested || IsClientDisconnect(exception))
+        {
+            // The visitor left mid-request (closed tab, lost network): nothing to answer and nothing is wrong here.
+            Log.ClientGone(logger, exception);
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return true;
+        }
         if (!IsStoreFailure(exception))
         {
             return false;
@@ -32,6 +39,10 @@ internal sealed partial class StoreUnavailableHandler(IProblemDetailsService pro
     /// </summary>
     internal static bool IsStoreFailure(Exception exception)
     {
+        if (IsClientDisconnect(exception))
+        {
+            return false;
+        }
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
             if (e is RedisException or RedisTimeoutException or System.Net.Sockets.SocketException or IOException
@@ -43,8 +54,27 @@ internal sealed partial class StoreUnavailableHandler(IProblemDetailsService pro
         return false;
     }
 
+    /// <summary>
+    /// Kestrel's own I/O errors (a client resetting the connection mid-body, a body that cannot be read) are
+    /// IOExceptions too, but they say nothing about Redis.
+    /// </summary>
+    internal static bool IsClientDisconnect(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Client disconnected mid-request")]
+        public static partial void ClientGone(ILogger logger, Exception exception);
+
         [LoggerMessage(Level = LogLevel.Error, Message = "Redis unavailable ({Kind}); answered 503")]
         public static partial void StoreUnavailable(ILogger logger, string kind);
     }

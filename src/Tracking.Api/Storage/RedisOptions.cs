@@ -24,6 +24,13 @@ internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
         {
             return ValidateOptionsResult.Fail("Redis:EmbeddedPort must be between 0 and 65535.");
         }
+#if !EMBEDDED_STORE
+        if (options.UseEmbedded)
+        {
+            return ValidateOptionsResult.Fail(
+                "Redis:ConnectionString is required: this build has no embedded store (only Debug builds do, e.g. `dotnet run --project src/Tracking.Api`).");
+        }
+#endif
         if (!options.UseEmbedded)
         {
             try

@@ -10,22 +10,22 @@ internal static partial class RedisSetup
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
 
+#if EMBEDDED_STORE
         builder.Services.AddSingleton(sp => new EmbeddedStore(sp.GetRequiredService<IOptions<RedisOptions>>().Value.EmbeddedPort, sp.GetRequiredService<ILoggerFactory>()));
+#endif
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
-            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tracking.Storage");
-            string connection;
+            var connection = options.ConnectionString;
+#if EMBEDDED_STORE
             if (options.UseEmbedded)
             {
                 var store = sp.GetRequiredService<EmbeddedStore>();
+                var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Tracking.Storage");
                 connection = store.ConnectionString;
                 Log.EmbeddedStore(logger, store.Port);
             }
-            else
-            {
-                connection = options.ConnectionString;
-            }
+#endif
             var config = ConfigurationOptions.Parse(connection);
             // Start even when Redis is down (readiness reports it) and reconnect on our own afterwards.
             config.AbortOnConnectFail = false;
@@ -41,11 +41,13 @@ internal static partial class RedisSetup
         return builder;
     }
 
+#if EMBEDDED_STORE
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Redis:ConnectionString is empty: using the embedded in-memory store on 127.0.0.1:{Port}. Data is lost on exit; set a real Redis for production.")]
         public static partial void EmbeddedStore(ILogger logger, int port);
     }
+#endif
 }
 
 internal sealed class RedisWarmup(IServiceProvider services) : IHostedService

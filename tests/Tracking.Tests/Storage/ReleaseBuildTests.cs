@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Hosting;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests.Storage;
+
+/// <summary>The production build carries no embedded store: no Garnet or Azure assembly, and no silent fallback to one.</summary>
+public sealed class ReleaseBuildTests
+{
+    [ReleaseBuildFact]
+    public void The_release_build_references_no_garnet_or_azure_assembly()
+    {
+        var referenced = typeof(Program).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.DoesNotContain(referenced, n => n.StartsWith("Garnet", StringComparison.Ordinal) || n.StartsWith("Azure", StringComparison.Ordinal));
+        // What publish copies is what the service's deps.json lists.
+        var deps = File.ReadAllText(Path.Combine(Path.GetDirectoryName(typeof(Program).Assembly.Location)!, "Tracking.Api.deps.json"));
+        Assert.DoesNotContain("Microsoft.Garnet", deps, StringComparison.Ordinal);
+        Assert.DoesNotContain("Azure.Core", deps, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.Identity.Client", deps, StringComparison.Ordinal);
+    }
+
+    [ReleaseBuildFact]
+    public void Without_a_connection_string_the_release_build_refuses_to_start_naming_the_key()
+    {
+        using var app = new TrackingApp(new() { ["Redis:ConnectionString"] = "" });
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        Assert.Contains("Redis:ConnectionString is required", Flatten(error), StringComparison.Ordinal);
+    }
+
+    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
+}
+
+/// <summary>Runs only where the tests run against a Release build of the service (CI does); reported as skipped otherwise.</summary>
+public sealed class ReleaseBuildFactAttribute : FactAttribute
+{
+    public ReleaseBuildFactAttribute()
+    {
+        if (!AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        {
+            Skip = "needs a Release build (dotnet test -c Release), where the embedded store is compiled out";
+        }
+    }
+}

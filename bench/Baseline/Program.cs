@@ -5,11 +5,11 @@ using Tracking.Infrastructure;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
-builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJson.Default));
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, EventsJson.Default));
 var app = builder.Build();
 app.MapPost("/events", async (HttpContext http) =>
 {
-    var (body, problem) = await JsonBody.ReadAsync(http.Request, AppJson.Default.EventsRequest);
+    var (body, problem) = await JsonBody.ReadAsync(http.Request, EventsJson.Default.EventsRequest);
     if (problem is not null)
     {
         return (IResult)problem;

@@ -30,10 +30,10 @@ public class HotPath
     public void Setup()
     {
         var (_, events, _) = EventValidator.Validate(Parse(), 50, DateTimeOffset.UtcNow);
-        _entry = JsonSerializer.Deserialize(OutboxEntries.ForBrowserEvent("aVBgWYxQvr4ZB27VxUnYp0lXVt8", events[0], Client), AppJson.Default.OutboxEntry)!;
+        _entry = OutboxEntries.ForBrowserEvent("aVBgWYxQvr4ZB27VxUnYp0lXVt8", events[0], Client);
     }
 
-    private static EventsRequest Parse() => JsonSerializer.Deserialize(Body, AppJson.Default.EventsRequest)!;
+    private static EventsRequest Parse() => JsonSerializer.Deserialize(Body, EventsJson.Default.EventsRequest)!;
 
     [Benchmark(Description = "parse body (source-generated JSON)")]
     public EventsRequest ParseBody() => Parse();
@@ -45,7 +45,7 @@ public class HotPath
     public string OutboxEntry()
     {
         var (_, events, _) = EventValidator.Validate(Parse(), 50, DateTimeOffset.UtcNow);
-        return OutboxEntries.ForBrowserEvent("aVBgWYxQvr4ZB27VxUnYp0lXVt8", events[0], Client);
+        return JsonSerializer.Serialize(OutboxEntries.ForBrowserEvent("aVBgWYxQvr4ZB27VxUnYp0lXVt8", events[0], Client), DeliveryJson.Default.OutboxEntry);
     }
 
     [Benchmark(Description = "map to Meta server event")]

@@ -22,7 +22,7 @@ internal static class FuzzTargets
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
         Try(() =>
         {
-            var events = JsonSerializer.Deserialize(input, AppJson.Default.EventsRequest);
+            var events = JsonSerializer.Deserialize(input, EventsJson.Default.EventsRequest);
             if (events is not null)
             {
                 EventValidator.Validate(events, 50, now);
@@ -30,13 +30,13 @@ internal static class FuzzTargets
         });
         Try(() =>
         {
-            var session = JsonSerializer.Deserialize(input, AppJson.Default.SessionRequest);
+            var session = JsonSerializer.Deserialize(input, SessionsJson.Default.SessionRequest);
             if (session is not null && SessionValidator.Validate(session) is ({ } landing, { Any: false }))
             {
                 SessionFields.ForNewSession("sid", "visitor", 1, session, landing, now.ToUnixTimeMilliseconds(), new ClientContext("127.0.0.1", "ua", "US"));
             }
         });
-        Try(() => JsonSerializer.Deserialize(input, AppJson.Default.CheckoutRequest));
+        Try(() => JsonSerializer.Deserialize(input, DonationsJson.Default.CheckoutRequest));
         StripeTry(() => StripeWebhookEvents.Describe(Stripe.EventUtility.ParseEvent(input, throwOnApiVersionMismatch: false)));
     }
 

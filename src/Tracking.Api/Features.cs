@@ -3,24 +3,29 @@ using Tracking.Delivery;
 using Tracking.Donations;
 using Tracking.Events;
 using Tracking.Health;
+using Tracking.Infrastructure;
+using Tracking.Meta;
 using Tracking.Ops;
+using Tracking.PostHog;
 using Tracking.Reports;
 using Tracking.Sessions;
 using Tracking.Tracker;
 
 namespace Tracking;
 
-/// <summary>Registers and maps each capability; one line per feature.</summary>
+/// <summary>Registers and maps each capability; one line per feature (a new destination is one more Add line).</summary>
 internal static class Features
 {
     public static IHostApplicationBuilder AddTrackingFeatures(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<SessionStore>();
-        builder.Services.AddSingleton<EventStore>();
-        builder.Services.AddSingleton<ReportStore>();
+        builder.Services.AddSingleton<SessionStore>().AddHttpJson(SessionsJson.Default);
+        builder.Services.AddSingleton<EventStore>().AddHttpJson(EventsJson.Default);
+        builder.Services.AddSingleton<ReportStore>().AddHttpJson(ReportsJson.Default);
+        builder.Services.AddHttpJson(HealthJson.Default).AddHttpJson(OpsJson.Default);
         builder.AddDelivery();
+        builder.AddMetaDestination();
+        builder.AddPostHogDestination();
         builder.AddDonations();
-        builder.Services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section);
         return builder;
     }
 

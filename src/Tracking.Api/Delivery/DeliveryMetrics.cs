@@ -33,10 +33,10 @@ internal sealed class DeliveryMetrics
                 _sent.Add(1, tag);
                 _lag.Record((now - eventTimestamp) / 1000.0, tag);
                 break;
-            case Outcome.Failed:
+            case Outcome.Retry:
                 _retried.Add(1, tag);
                 break;
-            case Outcome.Rejected:
+            case Outcome.Dead:
                 _dead.Add(1, tag);
                 break;
             case Outcome.Skipped:

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using Tracking.Meta;
-using Tracking.PostHog;
 
 namespace Tracking.Delivery;
 
@@ -27,32 +25,4 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
-}
-
-internal sealed class MetaOptionsValidator : IValidateOptions<MetaOptions>
-{
-    public ValidateOptionsResult Validate(string? name, MetaOptions o)
-    {
-        if (!Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _))
-        {
-            return ValidateOptionsResult.Fail("Meta:BaseUrl must be an absolute URL.");
-        }
-        if (!System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion, @"^v\d+\.\d+$"))
-        {
-            return ValidateOptionsResult.Fail($"Meta:ApiVersion must look like v25.0 (got '{o.ApiVersion}').");
-        }
-        if (o.PixelId.Length > 0 && !o.PixelId.All(char.IsAsciiDigit))
-        {
-            return ValidateOptionsResult.Fail("Meta:PixelId must be the numeric pixel (dataset) id.");
-        }
-        return ValidateOptionsResult.Success;
-    }
-}
-
-internal sealed class PostHogOptionsValidator : IValidateOptions<PostHogOptions>
-{
-    public ValidateOptionsResult Validate(string? name, PostHogOptions o) =>
-        Uri.TryCreate(o.Host, UriKind.Absolute, out _)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("PostHog:Host must be an absolute URL.");
 }

@@ -3,8 +3,6 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Refit;
-using Tracking.Meta;
-using Tracking.PostHog;
 
 namespace Tracking.Delivery;
 
@@ -14,27 +12,13 @@ internal static class DeliverySetup
     {
         var services = builder.Services;
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateOnStart();
-        services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section).ValidateOnStart();
-        services.AddOptions<PostHogOptions>().BindConfiguration(PostHogOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
-        services.AddSingleton<IValidateOptions<MetaOptions>, MetaOptionsValidator>();
-        services.AddSingleton<IValidateOptions<PostHogOptions>, PostHogOptionsValidator>();
-
-        services.AddRefitGeneratedClient<IMetaConversionsApi>(Settings(MetaJson.Default.Options))
-            .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<MetaOptions>>().Value.BaseUrl))
-            .AddResilienceHandler("meta", Pipeline);
-        services.AddRefitGeneratedClient<IPostHogApi>(Settings(PostHogJson.Default.Options))
-            .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<PostHogOptions>>().Value.Host))
-            .AddResilienceHandler("posthog", Pipeline);
-
-        services.AddSingleton<IDestination, MetaDestination>();
-        services.AddSingleton<IDestination, PostHogDestination>();
+        services.AddSingleton<Outbox>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<SessionSnapshots>();
         services.AddSingleton<DeliveryMetrics>();
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
-        services.AddSingleton<OutboxRouting>();
         return builder;
     }
 
@@ -53,7 +37,15 @@ internal static class DeliverySetup
         _ => false,
     };
 
-    private static RefitSettings Settings(JsonSerializerOptions json) => new(new SystemTextJsonContentSerializer(json));
+    /// <summary>
+    /// Registers a destination's Refit client with the delivery pipeline: for a destination's own setup
+    /// (<c>AddMetaDestination()</c>), which also registers itself as an <see cref="IDestination"/>.
+    /// </summary>
+    public static IHttpResiliencePipelineBuilder AddDestinationClient<TApi>(this IServiceCollection services, string name, JsonSerializerOptions json, Func<IServiceProvider, string> baseUrl)
+        where TApi : class =>
+        services.AddRefitGeneratedClient<TApi>(new RefitSettings(new SystemTextJsonContentSerializer(json)))
+            .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(baseUrl(sp)))
+            .AddResilienceHandler(name, Pipeline);
 
     /// <summary>
     /// One pipeline per client: a few jittered retries on 5xx/408/429/network errors (honouring Retry-After, capped

@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace Tracking.Delivery;
 
 /// <summary>
-/// One event waiting for delivery. Written in the same script as the event itself, once per destination under
-/// the id <c>{destination}:{session}:{event}</c>; carries what the request knew (IP, User-Agent) and, for server
-/// events, what the session may no longer hold when it is sent.
+/// One event waiting for delivery, stored as JSON (<see cref="DeliveryJson"/>) in the same script as the event
+/// itself, once per destination (see <see cref="OutboxId"/>). Carries what the request knew (IP, User-Agent) and,
+/// for server events, what the session may no longer hold when it is sent.
 /// </summary>
 internal sealed record OutboxEntry(
     string SessionId,
@@ -22,13 +22,18 @@ internal sealed record OutboxEntry(
     string? VisitorId = null,
     string? Fbp = null,
     string? Fbc = null,
-    string? Country = null)
+    string? Country = null);
+
+/// <summary>Outbox entry ids: <c>{destination}:{session id}:{event id}</c>, formed and read only here.</summary>
+internal static class OutboxId
 {
+    public static string Of(string destination, string sessionId, string eventId) => $"{destination}:{sessionId}:{eventId}";
+
     public static string DestinationOf(string id) => id[..Math.Max(0, id.IndexOf(':', StringComparison.Ordinal))];
 }
 
-internal static class Destinations
+/// <summary>An entry ready to be written by a script: its JSON once, and one id per destination that takes it.</summary>
+internal sealed record QueuedEntry(string Json, IReadOnlyList<string> Ids)
 {
-    public const string Meta = "meta";
-    public const string PostHog = "posthog";
+    public static readonly QueuedEntry None = new("", []);
 }

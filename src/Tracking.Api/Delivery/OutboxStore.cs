@@ -1,6 +1,5 @@
 using System.Text.Json;
 using StackExchange.Redis;
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Delivery;
@@ -8,92 +7,49 @@ namespace Tracking.Delivery;
 /// <summary>A leased entry: its id, its payload as stored and parsed (null if unreadable), and its lease count.</summary>
 internal sealed record Leased(string Id, string Raw, OutboxEntry? Entry, int Attempt)
 {
-    public string Destination => OutboxEntry.DestinationOf(Id);
+    public string Destination => OutboxId.DestinationOf(Id);
 }
 
-/// <summary>What the worker decided for one leased entry.</summary>
-internal abstract record Settlement(string Id)
-{
-    public sealed record Done(string Id) : Settlement(Id);
-    public sealed record Retry(string Id, long DueAt) : Settlement(Id);
-    public sealed record Dead(string Id, string Letter) : Settlement(Id);
-}
+/// <summary>What to do with one leased entry: its outcome and, for a retry, when it is due again (ms).</summary>
+internal readonly record struct Settled(Leased Entry, Outcome Outcome, long DueAt = 0);
+
+/// <summary>Why an entry was dead-lettered (the <c>outbox:{p}:dead:reasons</c> value).</summary>
+internal sealed record DeadReason(string Reason, long DeadAt, int Attempts);
+
+/// <summary>A listed entry: pending ones have no reason.</summary>
+internal sealed record StoredEntry(string Id, string Entry, DeadReason? Reason);
 
 /// <summary>
 /// The outbox, per partition: <c>due</c> (sorted set: entry id by due time, ms), <c>items</c> (hash: id → entry),
-/// <c>tries</c> (hash: id → lease count) and <c>dead</c> (hash: id → dead letter). Leasing pushes an entry's due
-/// time past the lease, so no other worker sees it until the lease ends; settling only touches entries whose
-/// due time is still our lease (a worker that outlived its lease changes nothing).
+/// <c>tries</c> (hash: id → lease count), <c>dead</c> (hash: id → entry, byte for byte) and <c>dead:reasons</c>
+/// (hash: id → <see cref="DeadReason"/>). Leasing pushes an entry's due time past the lease, so no other worker
+/// sees it until the lease ends.
 /// </summary>
 internal sealed class OutboxStore(IDatabase db)
 {
-    private const string LeaseScript = """
-        local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-        local out = {}
-        for _, id in ipairs(ids) do
-          redis.call('ZADD', KEYS[1], ARGV[2], id)
-          out[#out + 1] = id
-          out[#out + 1] = redis.call('HGET', KEYS[2], id) or ''
-          out[#out + 1] = redis.call('HINCRBY', KEYS[3], id, 1)
-        end
-        return out
-        """;
+    private static readonly ScriptLayout LeaseLayout = new(["due", "items", "tries"], ["now", "lease", "count"]);
+    private static readonly RedisScript Lease = RedisScript.Load("lease.lua", LeaseLayout);
 
-    // ARGV: lease, #done, #retry, #dead, done ids..., retry (id, due) pairs..., dead (id, letter) pairs...
-    private const string SettleScript = """
-        local lease = tonumber(ARGV[1])
-        local nd, nr, nx = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-        local function owned(id) return tonumber(redis.call('ZSCORE', KEYS[1], id)) == lease end
-        local function forget(id)
-          redis.call('ZREM', KEYS[1], id)
-          redis.call('HDEL', KEYS[2], id)
-          redis.call('HDEL', KEYS[3], id)
-        end
-        local i = 5
-        for _ = 1, nd do
-          if owned(ARGV[i]) then forget(ARGV[i]) end
-          i = i + 1
-        end
-        for _ = 1, nr do
-          if owned(ARGV[i]) then redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i]) end
-          i = i + 2
-        end
-        for _ = 1, nx do
-          if owned(ARGV[i]) then
-            redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
-            forget(ARGV[i])
-          end
-          i = i + 2
-        end
-        return 1
-        """;
+    private static readonly ScriptLayout SettleLayout = new(
+        ["due", "items", "tries", "dead", "reasons"], ["lease"],
+        new ScriptList("done", "id"), new ScriptList("retry", "id", "due"), new ScriptList("dead", "id", "reason"));
+    private static readonly RedisScript Settle = RedisScript.Load("settle.lua", SettleLayout);
 
-    private const string ReplayScript = """
-        local dead = redis.call('HGETALL', KEYS[4])
-        local n = 0
-        for i = 1, #dead, 2 do
-          local id, letter = dead[i], dead[i + 1]
-          if ARGV[2] == '' or string.find(ARGV[2], '\n' .. id .. '\n', 1, true) then
-            local entry = string.match(letter, '^(.-)\n')
-            redis.call('HSET', KEYS[2], id, entry)
-            redis.call('ZADD', KEYS[1], ARGV[1], id)
-            redis.call('HDEL', KEYS[3], id)
-            redis.call('HDEL', KEYS[4], id)
-            n = n + 1
-          end
-        end
-        return n
-        """;
+    private static readonly ScriptLayout ReplayLayout = new(["due", "items", "tries", "dead", "reasons"], ["now", "all"], new ScriptList("ids", "id"));
+    private static readonly RedisScript Replay = RedisScript.Load("replay.lua", ReplayLayout);
 
-    private static RedisKey[] KeysOf(int partition)
+    private static ScriptCall Partition(ScriptLayout layout, int partition, bool withDead, int capacity = 16)
     {
         var tag = Partitions.Tags[partition];
-        return [Keys.OutboxDue(tag), Keys.OutboxItems(tag), Keys.OutboxTries(tag), Keys.OutboxDead(tag)];
+        var call = new ScriptCall(layout, capacity)
+            .Key("due", Keys.OutboxDue(tag)).Key("items", Keys.OutboxItems(tag)).Key("tries", Keys.OutboxTries(tag));
+        return withDead ? call.Key("dead", Keys.OutboxDead(tag)).Key("reasons", Keys.OutboxDeadReasons(tag)) : call;
     }
 
     public async Task<IReadOnlyList<Leased>> LeaseAsync(int partition, long now, long leaseUntil, int count)
     {
-        var raw = (RedisResult[])(await db.ScriptEvaluateAsync(LeaseScript, KeysOf(partition)[..3], [now, leaseUntil, count]))!;
+        var call = Partition(LeaseLayout, partition, withDead: false).Arg("now", now).Arg("lease", leaseUntil).Arg("count", count);
+        var raw = (RedisResult[])(await Lease.RunAsync(db, call))!;
         var leased = new List<Leased>(raw.Length / 3);
         for (var i = 0; i < raw.Length; i += 3)
         {
@@ -103,32 +59,41 @@ internal sealed class OutboxStore(IDatabase db)
         return leased;
     }
 
-    public async Task SettleAsync(int partition, long lease, IReadOnlyCollection<Settlement> settlements)
+    public async Task SettleAsync(int partition, long lease, IReadOnlyCollection<Settled> settled, long now)
     {
-        var done = settlements.OfType<Settlement.Done>().ToList();
-        var retry = settlements.OfType<Settlement.Retry>().ToList();
-        var dead = settlements.OfType<Settlement.Dead>().ToList();
-        var args = new List<RedisValue>(4 + done.Count + retry.Count * 2 + dead.Count * 2) { lease, done.Count, retry.Count, dead.Count };
-        args.AddRange(done.Select(d => (RedisValue)d.Id));
-        foreach (var r in retry)
+        var call = Partition(SettleLayout, partition, withDead: true, 8 + (settled.Count * 2)).Arg("lease", lease);
+        call.List("done");
+        foreach (var s in settled.Where(s => s.Outcome is Outcome.Sent or Outcome.Skipped))
         {
-            args.Add(r.Id);
-            args.Add(r.DueAt);
+            call.Arg("id", s.Entry.Id);
         }
-        foreach (var d in dead)
+        call.List("retry");
+        foreach (var s in settled.Where(s => s.Outcome is Outcome.Retry))
         {
-            args.Add(d.Id);
-            args.Add(d.Letter);
+            call.Arg("id", s.Entry.Id).Arg("due", s.DueAt);
         }
-        await db.ScriptEvaluateAsync(SettleScript, KeysOf(partition), [.. args]);
+        call.List("dead");
+        foreach (var s in settled.Where(s => s.Outcome is Outcome.Dead))
+        {
+            var reason = JsonSerializer.Serialize(new DeadReason(s.Outcome.Reason, now, s.Entry.Attempt), DeliveryJson.Default.DeadReason);
+            call.Arg("id", s.Entry.Id).Arg("reason", reason);
+        }
+        await Settle.RunAsync(db, call);
     }
 
     /// <summary>Requeues dead letters (all, or the given ids) of every partition; returns how many.</summary>
     public async Task<long> ReplayAsync(long now, IReadOnlyCollection<string>? ids)
     {
-        var filter = ids is { Count: > 0 } ? "\n" + string.Join('\n', ids) + "\n" : "";
-        var runs = Enumerable.Range(0, Partitions.Count)
-            .Select(p => db.ScriptEvaluateAsync(ReplayScript, KeysOf(p), [now, filter]));
+        var all = ids is not { Count: > 0 };
+        var runs = Enumerable.Range(0, Partitions.Count).Select(p =>
+        {
+            var call = Partition(ReplayLayout, p, withDead: true).Arg("now", now).Arg("all", all ? "1" : "0").List("ids");
+            foreach (var id in ids ?? [])
+            {
+                call.Arg("id", id);
+            }
+            return Replay.RunAsync(db, call);
+        });
         var counts = await Task.WhenAll(runs);
         return counts.Sum(c => (long)c);
     }
@@ -149,41 +114,38 @@ internal sealed class OutboxStore(IDatabase db)
         return (cards.Sum(c => c.Result), oldest);
     }
 
-    public async Task<IReadOnlyList<(string Id, string Value)>> ListAsync(bool dead, int limit)
+    public async Task<IReadOnlyList<StoredEntry>> ListAsync(DeliveryState state, int limit)
     {
-        var found = new List<(string, string)>();
+        var found = new List<StoredEntry>();
         foreach (var tag in Partitions.Tags)
         {
             if (found.Count >= limit)
             {
                 break;
             }
-            if (dead)
+            if (state == DeliveryState.Dead)
             {
+                var page = new List<HashEntry>();
                 await foreach (var e in db.HashScanAsync(Keys.OutboxDead(tag), pageSize: 100))
                 {
-                    found.Add((e.Name!, e.Value!));
-                    if (found.Count >= limit)
+                    page.Add(e);
+                    if (found.Count + page.Count >= limit)
                     {
                         break;
                     }
                 }
+                var reasons = page.Count == 0 ? [] : await db.HashGetAsync(Keys.OutboxDeadReasons(tag), page.Select(e => e.Name).ToArray());
+                found.AddRange(page.Zip(reasons, (e, r) => new StoredEntry(e.Name!, e.Value!, ParseReason(r))));
             }
             else
             {
                 var ids = await db.SortedSetRangeByRankAsync(Keys.OutboxDue(tag), 0, limit - found.Count - 1);
                 var values = ids.Length == 0 ? [] : await db.HashGetAsync(Keys.OutboxItems(tag), ids);
-                found.AddRange(ids.Zip(values, (id, v) => ((string)id!, (string?)v ?? "")));
+                found.AddRange(ids.Zip(values, (id, v) => new StoredEntry(id!, (string?)v ?? "", null)));
             }
         }
         return found;
     }
-
-    /// <summary>Dead letters are stored as "entry json \n reason json" so replay can restore the entry byte for byte.</summary>
-    public static string Letter(string entryJson, string reason, long now, int attempts) =>
-        entryJson + "\n" + JsonSerializer.Serialize(new DeadReason(reason, now, attempts), AppJson.Default.DeadReason);
-
-    public static string Serialize(OutboxEntry entry) => JsonSerializer.Serialize(entry, AppJson.Default.OutboxEntry);
 
     private static OutboxEntry? Parse(string? json)
     {
@@ -193,13 +155,34 @@ internal sealed class OutboxStore(IDatabase db)
         }
         try
         {
-            return JsonSerializer.Deserialize(json, AppJson.Default.OutboxEntry);
+            return JsonSerializer.Deserialize(json, DeliveryJson.Default.OutboxEntry);
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static DeadReason? ParseReason(RedisValue value)
+    {
+        if (value.IsNullOrEmpty)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize((string)value!, DeliveryJson.Default.DeadReason);
+        }
+        catch (JsonException)
+        {
+            return new DeadReason((string)value!, 0, 0);
+        }
+    }
 }
 
-internal sealed record DeadReason(string Reason, long DeadAt, int Attempts);
+/// <summary>The two listable states of an outbox entry (<c>GET /ops/deliveries?state=</c>).</summary>
+internal enum DeliveryState
+{
+    Pending,
+    Dead,
+}

@@ -104,10 +104,11 @@ internal sealed partial class OutboxWorker(
             return 0;
         }
         var sessions = await snapshots.ReadAsync(leased.Where(l => l.Entry is not null).Select(l => l.Entry!.SessionId));
-        var settlements = new List<Settlement>(leased.Count);
+        var settled = new List<Settled>(leased.Count);
         foreach (var unreadable in leased.Where(l => l.Entry is null || !_destinations.ContainsKey(l.Destination)))
         {
-            settlements.Add(new Settlement.Dead(unreadable.Id, OutboxStore.Letter(unreadable.Raw, "unreadable entry or unknown destination", now, unreadable.Attempt)));
+            Log.DeadLettered(logger, unreadable.Destination, "(unreadable)", "unreadable entry or unknown destination");
+            settled.Add(new Settled(unreadable, new Outcome.Dead("unreadable entry or unknown destination")));
         }
         var groups = leased
             .Where(l => l.Entry is not null && _destinations.ContainsKey(l.Destination))
@@ -115,45 +116,42 @@ internal sealed partial class OutboxWorker(
             .Select(g => SendGroupAsync(_destinations[g.Key], g.ToList(), sessions, now, cancellationToken));
         foreach (var group in await Task.WhenAll(groups))
         {
-            settlements.AddRange(group);
+            settled.AddRange(group);
         }
         // Settle even when stopping: what was sent must not be sent again needlessly.
-        await store.SettleAsync(partition, lease, settlements);
+        await store.SettleAsync(partition, lease, settled, now);
         return leased.Count;
     }
 
-    private async Task<IReadOnlyList<Settlement>> SendGroupAsync(
+    private async Task<IReadOnlyList<Settled>> SendGroupAsync(
         IDestination destination, List<Leased> group, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> sessions, long now, CancellationToken ct)
     {
         if (!destination.Enabled)
         {
             // Credentials removed after these were queued: keep them, check again later.
-            return group.Select(l => (Settlement)new Settlement.Retry(l.Id, now + (long)options.Value.MaxBackoff.TotalMilliseconds)).ToList();
+            var later = now + (long)options.Value.MaxBackoff.TotalMilliseconds;
+            return group.Select(l => new Settled(l, new Outcome.Retry("destination disabled"), later)).ToList();
         }
         var pending = group.Select(l => new Pending(l, l.Entry!, sessions[l.Entry!.SessionId])).ToList();
         var outcomes = await destination.DeliverAsync(pending, ct);
-        var settlements = new List<Settlement>(group.Count);
+        var settled = new List<Settled>(group.Count);
         for (var i = 0; i < group.Count; i++)
         {
             var leased = group[i];
             var outcome = outcomes[i];
             metrics.Record(destination.Name, outcome, leased.Entry!.Timestamp, now);
-            settlements.Add(outcome switch
+            var due = outcome is Outcome.Retry retry ? now + (long)Backoff(leased.Attempt, retry.RetryAfter).TotalMilliseconds : 0;
+            settled.Add(new Settled(leased, outcome, due));
+            if (outcome is Outcome.Dead dead)
             {
-                Outcome.Failed f => new Settlement.Retry(leased.Id, now + (long)Backoff(leased.Attempt, f.RetryAfter).TotalMilliseconds),
-                Outcome.Rejected r => new Settlement.Dead(leased.Id, OutboxStore.Letter(leased.Raw, r.Reason, now, leased.Attempt)),
-                _ => new Settlement.Done(leased.Id),
-            });
-            if (outcome is Outcome.Rejected rejected)
-            {
-                Log.DeadLettered(logger, destination.Name, leased.Entry.Event, rejected.Reason);
+                Log.DeadLettered(logger, destination.Name, leased.Entry.Event, dead.Reason);
             }
         }
-        if (outcomes.OfType<Outcome.Failed>().FirstOrDefault() is { } failed)
+        if (outcomes.OfType<Outcome.Retry>().FirstOrDefault() is { } failed)
         {
-            Log.Rescheduled(logger, destination.Name, outcomes.Count(o => o is Outcome.Failed), failed.Reason);
+            Log.Rescheduled(logger, destination.Name, outcomes.Count(o => o is Outcome.Retry), failed.Reason);
         }
-        return settlements;
+        return settled;
     }
 
     /// <summary>Exponential, jittered, capped; never shorter than the destination's Retry-After.</summary>

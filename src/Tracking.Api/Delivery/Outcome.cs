@@ -1,57 +1,56 @@
 namespace Tracking.Delivery;
 
-/// <summary>What a destination made of one entry.</summary>
-internal abstract record Outcome
+/// <summary>
+/// The one vocabulary of delivery: what became of an entry (or of a whole request, for a batch send). Settling
+/// maps it onto the outbox: <see cref="Sent"/> and <see cref="Skipped"/> are done, <see cref="Retry"/> is
+/// rescheduled with backoff, <see cref="Dead"/> is dead-lettered (for a batch: refused, then split to find the bad event).
+/// </summary>
+internal abstract record Outcome(string Reason)
 {
     public static readonly Outcome Delivered = new Sent();
 
     /// <summary>Accepted by the destination.</summary>
-    public sealed record Sent : Outcome;
+    public sealed record Sent() : Outcome("sent");
 
     /// <summary>Deliberately not sent (consent, bot); done, not an error.</summary>
-    public sealed record Skipped(string Reason) : Outcome;
+    public sealed record Skipped(string Why) : Outcome(Why);
 
-    /// <summary>Temporary failure: reschedule, never drop.</summary>
-    public sealed record Failed(string Reason, TimeSpan? RetryAfter = null) : Outcome;
+    /// <summary>Temporary failure: reschedule, never drop; never sooner than <paramref name="RetryAfter"/>.</summary>
+    public sealed record Retry(string Why, TimeSpan? RetryAfter = null) : Outcome(Why);
 
-    /// <summary>The destination refused this very event: dead-letter it with the destination's words.</summary>
-    public sealed record Rejected(string Reason) : Outcome;
+    /// <summary>The destination refused this content: dead-letter it with the destination's words.</summary>
+    public sealed record Dead(string Why) : Outcome(Why);
 }
 
 /// <summary>An entry ready to send, with the session as it is now (empty when the session expired).</summary>
 internal sealed record Pending(Leased Leased, OutboxEntry Entry, IReadOnlyDictionary<string, string> Session);
 
-/// <summary>A delivery target (Meta, PostHog).</summary>
+/// <summary>
+/// A delivery target. A destination lives in its own folder, registers itself (<c>Add{Name}Destination()</c>)
+/// and depends on Delivery, never the reverse.
+/// </summary>
 internal interface IDestination
 {
+    /// <summary>The first segment of its outbox ids ("meta").</summary>
     string Name { get; }
 
     bool Enabled { get; }
 
+    /// <summary>Whether this destination receives the event at all (queued only then).</summary>
+    bool Takes(string eventName);
+
+    /// <summary>One outcome per entry, in order.</summary>
     Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken);
-}
-
-/// <summary>The answer to one HTTP send of a batch.</summary>
-internal abstract record SendResult
-{
-    public static readonly SendResult Ok = new Success();
-
-    public sealed record Success : SendResult;
-
-    public sealed record Retryable(string Reason, TimeSpan? RetryAfter = null) : SendResult;
-
-    /// <summary>The batch was refused for its content (e.g. one invalid event makes Meta refuse all).</summary>
-    public sealed record Refused(string Reason) : SendResult;
 }
 
 internal static class Batches
 {
     /// <summary>
-    /// Sends a batch; when the destination refuses it for its content, splits it in halves until the bad events
-    /// stand alone, so one invalid event neither blocks nor drops the others.
+    /// Sends a batch; when the destination refuses it for its content (<see cref="Outcome.Dead"/>), splits it in
+    /// halves until the bad events stand alone, so one invalid event neither blocks nor drops the others.
     /// </summary>
     public static async Task SendIsolatingAsync<T>(
-        IReadOnlyList<T> items, int maxPerRequest, Func<IReadOnlyList<T>, Task<SendResult>> send, Action<T, Outcome> record)
+        IReadOnlyList<T> items, int maxPerRequest, Func<IReadOnlyList<T>, Task<Outcome>> send, Action<T, Outcome> record)
     {
         if (items.Count > maxPerRequest)
         {
@@ -66,28 +65,16 @@ internal static class Batches
             return;
         }
         var result = await send(items);
-        switch (result)
+        if (result is Outcome.Dead && items.Count > 1)
         {
-            case SendResult.Success:
-                foreach (var item in items)
-                {
-                    record(item, Outcome.Delivered);
-                }
-                break;
-            case SendResult.Retryable r:
-                foreach (var item in items)
-                {
-                    record(item, new Outcome.Failed(r.Reason, r.RetryAfter));
-                }
-                break;
-            case SendResult.Refused r when items.Count == 1:
-                record(items[0], new Outcome.Rejected(r.Reason));
-                break;
-            case SendResult.Refused:
-                var half = items.Count / 2;
-                await SendIsolatingAsync(items.Take(half).ToList(), maxPerRequest, send, record);
-                await SendIsolatingAsync(items.Skip(half).ToList(), maxPerRequest, send, record);
-                break;
+            var half = items.Count / 2;
+            await SendIsolatingAsync(items.Take(half).ToList(), maxPerRequest, send, record);
+            await SendIsolatingAsync(items.Skip(half).ToList(), maxPerRequest, send, record);
+            return;
+        }
+        foreach (var item in items)
+        {
+            record(item, result);
         }
     }
 }

@@ -27,14 +27,14 @@ internal static partial class CheckoutApi
     }
 
     internal static async Task<Results<Created<CheckoutCreated>, ProblemHttpResult>> Create(
-        HttpContext http, DonationStore store, IStripeClient stripe, OutboxRouting routing, IOptions<DonationOptions> donations,
+        HttpContext http, DonationStore store, IStripeClient stripe, Outbox outbox, IOptions<DonationOptions> donations,
         IOptions<StripeOptions> stripeOptions, IOptions<TrackingOptions> tracking, TimeProvider clock, ILoggerFactory loggers)
     {
         if (string.IsNullOrWhiteSpace(stripeOptions.Value.SecretKey))
         {
             return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Donations not configured", "Set Stripe__SecretKey to accept donations.");
         }
-        var (request, problem) = await JsonBody.ReadAsync(http.Request, AppJson.Default.CheckoutRequest);
+        var (request, problem) = await JsonBody.ReadAsync(http.Request, DonationsJson.Default.CheckoutRequest);
         if (problem is not null)
         {
             return problem;
@@ -103,11 +103,11 @@ internal static partial class CheckoutApi
         var timestamp = now.ToUnixTimeMilliseconds();
         var member = ServerEventMember.Write(EventNames.InitiateCheckout, eventId, timestamp, major, currency, checkout.Id, checkoutType: "guest");
         var client = ClientContext.From(http, tracking.Value);
-        var entry = OutboxStore.Serialize(new OutboxEntry(
+        var entry = outbox.Queue(new OutboxEntry(
             sid, eventId, EventNames.InitiateCheckout, timestamp, http.Request.Headers.Referer.ToString() is { Length: > 0 } r && Uri.IsWellFormedUriString(r, UriKind.Absolute) ? r : null,
-            request.Content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(request.Content, AppJson.Default.String) },
+            request.Content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(request.Content, DonationsJson.Default.String) },
             client.Ip, client.UserAgent, major, currency, Hashing.Email(request.Email)));
-        var write = new DonationWrite(sid, eventId, timestamp, member, entry, routing.DestinationsFor(EventNames.InitiateCheckout));
+        var write = new DonationWrite(sid, eventId, timestamp, member, entry);
         var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, tracking.Value.SessionTtl, timestamp);
         if (recorded == 0)
         {

@@ -1,3 +1,4 @@
+using Tracking.Infrastructure;
 using Microsoft.Extensions.Options;
 using Stripe;
 
@@ -13,6 +14,7 @@ internal static class DonationSetup
         services.AddSingleton<IValidateOptions<DonationOptions>, DonationOptionsValidator>();
         services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
         services.AddSingleton<DonationStore>();
+        services.AddHttpJson(DonationsJson.Default);
         services.AddHttpClient("stripe", http => http.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IStripeClient>(sp =>
         {

@@ -1,7 +1,19 @@
 using Stripe.Checkout;
 using Tracking.Meta;
+using Tracking.Storage;
 
 namespace Tracking.Donations;
+
+/// <summary>Keys of the Checkout Session metadata we write and read back from Stripe's webhook.</summary>
+internal static class CheckoutMetadata
+{
+    public const string SessionId = "session_id";
+    public const string VisitorId = "visitor_id";
+    public const string Fbp = "fbp";
+    public const string Fbc = "fbc";
+    public const string Country = "country";
+    public const string Content = "content";
+}
 
 internal static class StripeCheckout
 {
@@ -9,7 +21,7 @@ internal static class StripeCheckout
     public static SessionCreateOptions Options(
         DonationOptions o, string sessionId, IReadOnlyDictionary<string, string> session, string currency, long minor, string? email, string? content)
     {
-        var metadata = new Dictionary<string, string> { ["session_id"] = sessionId };
+        var metadata = new Dictionary<string, string> { [CheckoutMetadata.SessionId] = sessionId };
         void Meta(string key, string? value)
         {
             if (!string.IsNullOrEmpty(value))
@@ -19,11 +31,12 @@ internal static class StripeCheckout
         }
         // What Meta needs for the Purchase travels with the payment, so a session that expires before Stripe's
         // webhook arrives still yields a matched Purchase.
-        Meta("visitor_id", session.GetValueOrDefault("visitor_id"));
-        Meta("fbp", session.GetValueOrDefault("fbp"));
-        Meta("fbc", session.GetValueOrDefault("fbc") ?? MetaMapper.BuildFbc(session.GetValueOrDefault("fbclid"), session.GetValueOrDefault("fbclid_first_seen")));
-        Meta("country", session.GetValueOrDefault("country"));
-        Meta("content", content);
+        Meta(CheckoutMetadata.VisitorId, session.GetValueOrDefault(SessionField.VisitorId));
+        Meta(CheckoutMetadata.Fbp, session.GetValueOrDefault(SessionField.Fbp));
+        Meta(CheckoutMetadata.Fbc, session.GetValueOrDefault(SessionField.Fbc)
+            ?? MetaMapper.BuildFbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen)));
+        Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
+        Meta(CheckoutMetadata.Content, content);
         return new SessionCreateOptions
         {
             Mode = "payment",

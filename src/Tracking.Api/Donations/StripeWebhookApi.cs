@@ -26,7 +26,7 @@ internal static partial class StripeWebhookApi
     }
 
     internal static async Task<Results<Ok<WebhookReceived>, ProblemHttpResult>> Receive(
-        HttpContext http, DonationStore store, OutboxRouting routing, IOptions<StripeOptions> stripe, IOptions<DonationOptions> donations,
+        HttpContext http, DonationStore store, Outbox outbox, IOptions<StripeOptions> stripe, IOptions<DonationOptions> donations,
         TimeProvider clock, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("Tracking.Donations.StripeWebhook");
@@ -68,8 +68,8 @@ internal static partial class StripeWebhookApi
             return TypedResults.Ok(new WebhookReceived(true, described.Kind));
         }
         var (kind, checkout, sid, amount, currency) = (described.Kind, described.Checkout!, described.SessionId!, described.Amount, described.Currency);
-        var write = await BuildAsync(store, routing, donations.Value, stripeEvent, checkout, sid, kind, amount, currency, clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var conversion = $$"""{"checkoutSessionId":"{{checkout.Id}}","sessionId":"{{sid}}","amount":{{amount}},"currency":"{{currency}}","at":{{write.Timestamp}}""";
+        var write = await BuildAsync(store, outbox, donations.Value, stripeEvent, checkout, sid, kind, amount, currency, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var conversion = new ConversionRecord(checkout.Id, sid, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, write.Timestamp);
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, kind, amount, currency, checkout.Customer is null ? "guest" : "customer", conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
         Log.Processed(logger, stripeEvent.Type, outcome);
@@ -81,7 +81,7 @@ internal static partial class StripeWebhookApi
     /// the journey in order (Stripe's time has whole seconds only).
     /// </summary>
     private static async Task<DonationWrite> BuildAsync(
-        DonationStore store, OutboxRouting routing, DonationOptions donations, Event stripeEvent, Session checkout, string sid, string kind,
+        DonationStore store, Outbox outbox, DonationOptions donations, Event stripeEvent, Session checkout, string sid, string kind,
         string amount, string currency, long receivedAt)
     {
         var stripeTime = new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero).ToUnixTimeMilliseconds();
@@ -90,21 +90,21 @@ internal static partial class StripeWebhookApi
         {
             var name = kind == "failed" ? "DonationFailed" : "CheckoutExpired";
             var note = ServerEventMember.Write(name, stripeEvent.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
-            return new DonationWrite(sid, stripeEvent.Id, timestamp, note, "", "");
+            return new DonationWrite(sid, stripeEvent.Id, timestamp, note, QueuedEntry.None);
         }
         var (_, client) = await store.ReadAsync(sid);
         var clientFields = client.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
         var metadata = checkout.Metadata ?? [];
-        var content = metadata.GetValueOrDefault("content");
-        var entry = OutboxStore.Serialize(new OutboxEntry(
+        var content = metadata.GetValueOrDefault(CheckoutMetadata.Content);
+        var entry = outbox.Queue(new OutboxEntry(
             sid, checkout.Id, EventNames.Purchase, stripeTime,
             donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
-            content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(content, AppJson.Default.String) },
-            clientFields.GetValueOrDefault("ip"), clientFields.GetValueOrDefault("ua"),
+            content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(content, DonationsJson.Default.String) },
+            clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
             decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email ?? checkout.CustomerEmail),
-            metadata.GetValueOrDefault("visitor_id"), metadata.GetValueOrDefault("fbp"), metadata.GetValueOrDefault("fbc"), metadata.GetValueOrDefault("country")));
+            metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
-        return new DonationWrite(sid, checkout.Id, timestamp, member, entry, routing.DestinationsFor(EventNames.Purchase));
+        return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
     }
 
     private static partial class Log

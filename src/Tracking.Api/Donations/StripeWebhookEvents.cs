@@ -42,7 +42,7 @@ internal static class StripeWebhookEvents
             }
             kind = StripeOutcome.Convert;
         }
-        var sid = checkout.ClientReferenceId ?? checkout.Metadata?.GetValueOrDefault("session_id");
+        var sid = checkout.ClientReferenceId ?? checkout.Metadata?.GetValueOrDefault(CheckoutMetadata.SessionId);
         if (!Ids.IsSessionId(sid) || string.IsNullOrEmpty(checkout.Id) || !Ids.IsSafe(checkout.Id, 255))
         {
             return new StripeOutcome(StripeOutcome.NotOurs, checkout);

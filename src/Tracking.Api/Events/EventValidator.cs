@@ -139,7 +139,7 @@ internal static class EventValidator
                 return null;
             }
             milestone = $"{content}:{percent}";
-            completionField = $"{content}_completion";
+            completionField = SessionField.Completion(content!);
         }
 
         var timestamp = item.Timestamp is { } t && t >= (now - MaxPast).ToUnixTimeMilliseconds() && t <= (now + MaxFuture).ToUnixTimeMilliseconds()

@@ -20,9 +20,9 @@ internal static class EventsApi
     }
 
     internal static async Task<Results<Accepted<EventsAccepted>, ProblemHttpResult>> Post(
-        HttpContext http, EventStore store, OutboxRouting routing, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
+        HttpContext http, EventStore store, Outbox outbox, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
     {
-        var (body, problem) = await JsonBody.ReadAsync(http.Request, AppJson.Default.EventsRequest);
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, EventsJson.Default.EventsRequest);
         if (problem is not null)
         {
             metrics.Rejected("events");
@@ -41,7 +41,7 @@ internal static class EventsApi
             return Problems.UnknownSession();
         }
         var client = ClientContext.From(http, options.Value);
-        var writes = events.Select(e => new EventWrite(e, OutboxEntries.ForBrowserEvent(sessionId, e, client), routing.DestinationsFor(e.Name))).ToList();
+        var writes = events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();
         var stored = await store.AppendAsync(sessionId, writes, options.Value.SessionTtl, now.ToUnixTimeMilliseconds());
         if (stored is not { } result)
         {

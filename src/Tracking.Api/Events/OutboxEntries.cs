@@ -6,8 +6,6 @@ namespace Tracking.Events;
 internal static class OutboxEntries
 {
     /// <summary>The outbox entry of a browser event: the event plus the request's IP and User-Agent for Meta.</summary>
-    public static string ForBrowserEvent(string sessionId, TrackedEvent e, ClientContext client) =>
-        OutboxStore.Serialize(new OutboxEntry(
-            sessionId, e.EventId, e.Name, e.Timestamp, e.Url, e.Properties is { Count: > 0 } ? e.Properties : null,
-            client.Ip, client.UserAgent));
+    public static OutboxEntry ForBrowserEvent(string sessionId, TrackedEvent e, ClientContext client) =>
+        new(sessionId, e.EventId, e.Name, e.Timestamp, e.Url, e.Properties is { Count: > 0 } ? e.Properties : null, client.Ip, client.UserAgent);
 }

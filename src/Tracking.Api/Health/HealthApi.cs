@@ -35,3 +35,9 @@ internal static class HealthApi
         }
     }
 }
+
+/// <summary>Source-generated JSON of the health endpoints.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(HealthReport))]
+internal sealed partial class HealthJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -44,7 +44,7 @@ internal static class JsonBody
         }
         catch (Exception ex) when (ClientLeft(request, ex))
         {
-            return (null, Unreadable());
+            return (null, Unreadable(request));
         }
     }
 
@@ -70,7 +70,7 @@ internal static class JsonBody
         }
         catch (Exception ex) when (ClientLeft(request, ex))
         {
-            return (null, Unreadable());
+            return (null, Unreadable(request));
         }
     }
 
@@ -79,8 +79,12 @@ internal static class JsonBody
         ex is IOException or OperationCanceledException
         && (request.HttpContext.RequestAborted.IsCancellationRequested || StoreUnavailableHandler.IsClientDisconnect(ex));
 
-    private static ProblemHttpResult Unreadable() =>
-        Problems.Status(StatusCodes.Status400BadRequest, "Bad request", "The connection closed before the body was complete.", "body");
+    private static ProblemHttpResult Unreadable(HttpRequest request)
+    {
+        // Nobody is left to answer; aborting also stops Kestrel from trying to drain the broken body.
+        request.HttpContext.Abort();
+        return Problems.Status(StatusCodes.Status400BadRequest, "Bad request", "The connection closed before the body was complete.", "body");
+    }
 
     private static ProblemHttpResult TooLarge() =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body exceeds {ServiceDefaults.MaxBodyBytes / 1024} KB.", "body");

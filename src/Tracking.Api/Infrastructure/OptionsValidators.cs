@@ -26,9 +26,9 @@ internal sealed class TrackingOptionsValidator : IValidateOptions<TrackingOption
         {
             errors.Add($"{S}:CountryHeader must not be empty.");
         }
-        if (options.ConsentMode is not ("opt-in" or "opt-out"))
+        if (!Enum.IsDefined(options.ConsentMode))
         {
-            errors.Add($"{S}:ConsentMode must be 'opt-in' or 'opt-out' (got '{options.ConsentMode}').");
+            errors.Add($"{S}:ConsentMode must be {WireName<ConsentMode>.Choices()}.");
         }
         for (var i = 0; i < options.AllowedOrigins.Length; i++)
         {

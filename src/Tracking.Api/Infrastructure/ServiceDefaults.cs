@@ -18,6 +18,7 @@ internal static class ServiceDefaults
         services.AddSingleton<IValidateOptions<TrackingOptions>, TrackingOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TrackingMetrics>();
+        services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section);
 
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
         {
@@ -28,7 +29,6 @@ internal static class ServiceDefaults
             // Slow senders are cut off: at least 240 bytes/s after a 5 s grace.
             kestrel.Limits.MinRequestBodyDataRate = new(240, TimeSpan.FromSeconds(5));
         });
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJson.Default));
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreUnavailableHandler>();
         services.AddPerIpRateLimiting();
@@ -68,6 +68,10 @@ internal static class ServiceDefaults
                 .AddHttpClientInstrumentation())
             .UseOtlpExporter();
     }
+
+    /// <summary>Adds a capability's source-generated JSON to the HTTP JSON options (each capability registers its own).</summary>
+    public static IServiceCollection AddHttpJson(this IServiceCollection services, System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver resolver) =>
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(resolver));
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {

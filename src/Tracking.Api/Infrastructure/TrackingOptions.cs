@@ -24,7 +24,7 @@ public sealed class TrackingOptions
     public int MaxEventsPerBatch { get; set; } = 50;
 
     /// <summary><c>opt-out</c> (pending consent counts as granted) or <c>opt-in</c> (pending holds data back).</summary>
-    public string ConsentMode { get; set; } = "opt-out";
+    public ConsentMode ConsentMode { get; set; } = ConsentMode.OptOut;
 
     public TimeSpan SessionTtl => TimeSpan.FromDays(SessionTtlDays);
 
@@ -34,4 +34,17 @@ public sealed class TrackingOptions
         value.Contains('/', StringComparison.Ordinal)
             ? IPNetwork.Parse(value)
             : new IPNetwork(IPAddress.Parse(value), IPAddress.Parse(value).AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+}
+
+/// <summary>What pending (not yet given) consent means.</summary>
+[System.ComponentModel.TypeConverter(typeof(WireNameConverter<ConsentMode>))]
+public enum ConsentMode
+{
+    /// <summary>Pending counts as granted.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("opt-out")]
+    OptOut,
+
+    /// <summary>Pending holds data back.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("opt-in")]
+    OptIn,
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
+using Tracking.Storage;
 
 namespace Tracking.Meta;
 
@@ -19,9 +20,11 @@ internal sealed class MetaDestination(
     // Meta's limit of events per request.
     private const int MaxEventsPerRequest = 1000;
 
-    public string Name => Destinations.Meta;
+    public string Name => "meta";
 
     public bool Enabled => meta.Value.Enabled;
+
+    public bool Takes(string eventName) => MetaMapper.EventName(eventName, meta.Value) is not null;
 
     public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
@@ -37,13 +40,13 @@ internal sealed class MetaDestination(
             {
                 outcomes[i] = new Outcome.Skipped("bot");
             }
-            else if (!Consent.Allows(session, "consent_marketing", tracking.Value.ConsentMode))
+            else if (!Consent.Allows(session, SessionField.ConsentMarketing, tracking.Value.ConsentMode))
             {
                 outcomes[i] = new Outcome.Skipped("marketing consent");
             }
             else if (entry.Timestamp < oldest.ToUnixTimeMilliseconds())
             {
-                outcomes[i] = new Outcome.Rejected("older than Meta's 7-day limit for event_time; not sent");
+                outcomes[i] = new Outcome.Dead("older than Meta's 7-day limit for event_time; not sent");
             }
             else
             {
@@ -54,7 +57,7 @@ internal sealed class MetaDestination(
         return outcomes;
     }
 
-    private async Task<SendResult> SendAsync(IReadOnlyList<MetaServerEvent> events, CancellationToken cancellationToken)
+    private async Task<Outcome> SendAsync(IReadOnlyList<MetaServerEvent> events, CancellationToken cancellationToken)
     {
         var options = meta.Value;
         var body = new MetaEventsRequest(events, options.AccessToken, string.IsNullOrWhiteSpace(options.TestEventCode) ? null : options.TestEventCode);
@@ -66,29 +69,29 @@ internal sealed class MetaDestination(
         }
         catch (Exception ex) when (HttpFailures.IsTransient(ex, cancellationToken))
         {
-            return new SendResult.Retryable($"Meta unreachable: {ex.GetType().Name}");
+            return new Outcome.Retry($"Meta unreachable: {ex.GetType().Name}");
         }
     }
 
-    private static SendResult Classify(HttpResponseMessage response, string content)
+    private static Outcome Classify(HttpResponseMessage response, string content)
     {
         if (response.IsSuccessStatusCode)
         {
             // A 2xx we cannot read may not be an acceptance: send again, event_id makes that harmless.
             return Read(content, MetaJson.Default.MetaResponse) is { EventsReceived: > 0 }
-                ? SendResult.Ok
-                : new SendResult.Retryable("Meta answered 2xx without events_received");
+                ? Outcome.Delivered
+                : new Outcome.Retry("Meta answered 2xx without events_received");
         }
         if (HttpFailures.IsRetryableStatus(response.StatusCode))
         {
-            return new SendResult.Retryable($"Meta answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
+            return new Outcome.Retry($"Meta answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
         }
         var error = Read(content, MetaJson.Default.MetaErrorBody)?.Error;
         if (error is null || NotTheEventsFault.Contains(error.Code) || response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            return new SendResult.Retryable($"Meta answered {(int)response.StatusCode}: {error?.Message ?? "no error body"}");
+            return new Outcome.Retry($"Meta answered {(int)response.StatusCode}: {error?.Message ?? "no error body"}");
         }
-        return new SendResult.Refused($"Meta {(int)response.StatusCode} code {error.Code}/{error.ErrorSubcode}: {error.Message} {error.ErrorUserMsg}".Trim());
+        return new Outcome.Dead($"Meta {(int)response.StatusCode} code {error.Code}/{error.ErrorSubcode}: {error.Message} {error.ErrorUserMsg}".Trim());
     }
 
     private static T? Read<T>(string content, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Tracking.Delivery;
 using Tracking.Events;
 using Tracking.Infrastructure;
+using Tracking.Storage;
 
 namespace Tracking.Meta;
 
@@ -24,13 +25,13 @@ internal static class MetaMapper
     {
         string? Session(string field) => session.TryGetValue(field, out var v) && v.Length > 0 ? v : null;
 
-        var visitor = Session("visitor_id") ?? entry.VisitorId;
-        var country = Session("country") ?? entry.Country;
+        var visitor = Session(SessionField.VisitorId) ?? entry.VisitorId;
+        var country = Session(SessionField.Country) ?? entry.Country;
         var userData = new MetaUserData(
             ClientIpAddress: NullIfEmpty(entry.Ip),
             ClientUserAgent: NullIfEmpty(entry.UserAgent),
-            Fbp: Session("fbp") ?? entry.Fbp,
-            Fbc: Session("fbc") ?? entry.Fbc ?? BuildFbc(Session("fbclid"), Session("fbclid_first_seen")),
+            Fbp: Session(SessionField.Fbp) ?? entry.Fbp,
+            Fbc: Session(SessionField.Fbc) ?? entry.Fbc ?? BuildFbc(Session(SessionField.Fbclid), Session(SessionField.FbclidFirstSeen)),
             ExternalId: visitor is null ? null : [hash(visitor)],
             Country: country is null ? null : [hash(country.ToLowerInvariant())],
             Em: entry.EmailHash is null ? null : [entry.EmailHash]);

@@ -25,17 +25,17 @@ internal static class DeliveriesApi
 
     internal static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> List(OutboxStore store, string? state, int? limit)
     {
-        if (state is not ("dead" or "pending"))
+        if (!WireName<DeliveryState>.TryParse(state, out var parsed))
         {
-            return Problems.Invalid("state", "Must be 'dead' or 'pending'.");
+            return Problems.Invalid("state", $"Must be {WireName<DeliveryState>.Choices()}.");
         }
         if (limit is < 1 or > 1000)
         {
             return Problems.Invalid("limit", "Must be between 1 and 1000.");
         }
-        var found = await store.ListAsync(state == "dead", limit ?? 100);
-        var items = found.Select(f => ToItem(f.Id, f.Value)).ToList();
-        return TypedResults.Ok(new DeliveryList(state, items.Count, items));
+        var found = await store.ListAsync(parsed, limit ?? 100);
+        var items = found.Select(ToItem).ToList();
+        return TypedResults.Ok(new DeliveryList(WireName<DeliveryState>.Of(parsed), items.Count, items));
     }
 
     internal static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> Replay(HttpRequest request, OutboxStore store, TimeProvider clock)
@@ -43,7 +43,7 @@ internal static class DeliveriesApi
         var ids = new List<string>();
         if (request.ContentLength > 0)
         {
-            var (body, problem) = await JsonBody.ReadAsync(request, AppJson.Default.ReplayRequest);
+            var (body, problem) = await JsonBody.ReadAsync(request, OpsJson.Default.ReplayRequest);
             if (problem is not null)
             {
                 return problem;
@@ -58,14 +58,9 @@ internal static class DeliveriesApi
         return TypedResults.Ok(new ReplayResult(replayed));
     }
 
-    private static DeliveryItem ToItem(string id, string value)
-    {
-        // Dead letters are "entry\nreason"; pending items are just the entry.
-        var split = value.IndexOf('\n', StringComparison.Ordinal);
-        var entry = split < 0 ? value : value[..split];
-        JsonElement? failure = split < 0 ? null : Parse(value[(split + 1)..]);
-        return new DeliveryItem(id, OutboxEntry.DestinationOf(id), Parse(entry), failure);
-    }
+    private static DeliveryItem ToItem(StoredEntry stored) =>
+        new(stored.Id, OutboxId.DestinationOf(stored.Id), Parse(stored.Entry),
+            stored.Reason is null ? null : JsonSerializer.SerializeToElement(stored.Reason, OpsJson.Default.DeadReason));
 
     private static JsonElement Parse(string json)
     {
@@ -75,7 +70,7 @@ internal static class DeliveriesApi
         }
         catch (JsonException)
         {
-            return JsonSerializer.SerializeToElement(json, AppJson.Default.String);
+            return JsonSerializer.SerializeToElement(json, OpsJson.Default.String);
         }
     }
 }

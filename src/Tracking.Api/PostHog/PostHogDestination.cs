@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
+using Tracking.Storage;
 
 namespace Tracking.PostHog;
 
@@ -9,9 +10,12 @@ namespace Tracking.PostHog;
 internal sealed class PostHogDestination(
     IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<TrackingOptions> tracking, IOptions<DeliveryOptions> delivery) : IDestination
 {
-    public string Name => Destinations.PostHog;
+    public string Name => "posthog";
 
     public bool Enabled => posthog.Value.Enabled;
+
+    // PostHog gets every event the service records (named as in PostHogMapper).
+    public bool Takes(string eventName) => true;
 
     public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
@@ -25,7 +29,7 @@ internal sealed class PostHogDestination(
             {
                 outcomes[i] = new Outcome.Skipped("bot");
             }
-            else if (!Consent.Allows(session, "consent_analytics", tracking.Value.ConsentMode))
+            else if (!Consent.Allows(session, SessionField.ConsentAnalytics, tracking.Value.ConsentMode))
             {
                 outcomes[i] = new Outcome.Skipped("analytics consent");
             }
@@ -42,26 +46,26 @@ internal sealed class PostHogDestination(
         return outcomes;
     }
 
-    private async Task<SendResult> SendAsync(IReadOnlyList<PostHogEvent> events, CancellationToken cancellationToken)
+    private async Task<Outcome> SendAsync(IReadOnlyList<PostHogEvent> events, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await api.BatchAsync(new PostHogBatch(posthog.Value.ApiKey, events), cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                return SendResult.Ok;
+                return Outcome.Delivered;
             }
             if (HttpFailures.IsRetryableStatus(response.StatusCode) || response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                return new SendResult.Retryable($"PostHog answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
+                return new Outcome.Retry($"PostHog answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
             }
             var content = await response.Content.ReadAsStringAsync(cancellationToken);
             var detail = content.Length > 0 ? content[..Math.Min(500, content.Length)] : "no body";
-            return new SendResult.Refused($"PostHog {(int)response.StatusCode}: {detail}");
+            return new Outcome.Dead($"PostHog {(int)response.StatusCode}: {detail}");
         }
         catch (Exception ex) when (HttpFailures.IsTransient(ex, cancellationToken))
         {
-            return new SendResult.Retryable($"PostHog unreachable: {ex.GetType().Name}");
+            return new Outcome.Retry($"PostHog unreachable: {ex.GetType().Name}");
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Tracking.Delivery;
 using Tracking.Events;
 using Tracking.Infrastructure;
+using Tracking.Storage;
 
 namespace Tracking.PostHog;
 
@@ -21,10 +22,10 @@ internal static class PostHogMapper
 
     /// <summary>Person properties of a session: first touch once (<c>$set_once</c>), last touch always (<c>$set</c>).</summary>
     public static (JsonElement SetOnce, JsonElement Set) PersonProperties(IReadOnlyDictionary<string, string> session) =>
-        (Props(session, ("$initial_utm_source", "utm_source"), ("$initial_utm_medium", "utm_medium"), ("$initial_utm_campaign", "utm_campaign"),
-                ("$initial_utm_content", "utm_content"), ("first_touch_source", "first_touch_source"), ("first_touch_timestamp", "first_touch_timestamp")),
-         Props(session, ("last_touch_source", "last_touch_source"), ("last_touch_medium", "last_touch_medium"), ("last_touch_campaign", "last_touch_campaign"),
-                ("last_touch_content", "last_touch_content"), ("last_touch_timestamp", "last_touch_timestamp")));
+        (Props(session, ("$initial_utm_source", SessionField.UtmSource), ("$initial_utm_medium", SessionField.UtmMedium), ("$initial_utm_campaign", SessionField.UtmCampaign),
+                ("$initial_utm_content", SessionField.UtmContent), ("first_touch_source", SessionField.FirstTouchSource), ("first_touch_timestamp", SessionField.FirstTouchTimestamp)),
+         Props(session, ("last_touch_source", SessionField.LastTouchSource), ("last_touch_medium", SessionField.LastTouchMedium), ("last_touch_campaign", SessionField.LastTouchCampaign),
+                ("last_touch_content", SessionField.LastTouchContent), ("last_touch_timestamp", SessionField.LastTouchTimestamp)));
 
     /// <param name="person">The session's person properties (see <see cref="PersonProperties"/>), shared by its events.</param>
     public static PostHogEvent Map(OutboxEntry entry, IReadOnlyDictionary<string, string> session, (JsonElement SetOnce, JsonElement Set) person)
@@ -51,7 +52,7 @@ internal static class PostHogMapper
         properties["$set_once"] = person.SetOnce;
         properties["$set"] = person.Set;
 
-        var distinctId = Session("posthog_distinct_id") ?? Session("visitor_id") ?? entry.VisitorId ?? entry.SessionId;
+        var distinctId = Session(SessionField.PosthogDistinctId) ?? Session(SessionField.VisitorId) ?? entry.VisitorId ?? entry.SessionId;
         return new PostHogEvent(
             EventName(entry.Event),
             distinctId,

@@ -2,16 +2,31 @@ using Tracking.Sessions;
 
 namespace Tracking.Reports;
 
+/// <summary>An attribution model (<c>?model=</c>: first_touch, last_touch, linear, position_based).</summary>
+internal enum AttributionModel
+{
+    FirstTouch,
+    LastTouch,
+    Linear,
+    PositionBased,
+}
+
+/// <summary>What attribution rows are grouped by (<c>?groupBy=</c>).</summary>
+internal enum AttributionGroup
+{
+    Source,
+    Campaign,
+    Content,
+}
+
 /// <summary>How one conversion's credit is split over its touches.</summary>
 internal static class AttributionModels
 {
-    public static readonly string[] Names = ["first_touch", "last_touch", "linear", "position_based"];
-
     /// <summary>
     /// Credit per touch, summing to 1. Direct visits never take credit from a campaign; a path with no campaign
     /// touch (expired session, direct traffic) gets none and is reported as unattributed.
     /// </summary>
-    public static IReadOnlyList<(Touch Touch, double Credit)> Credit(string model, IReadOnlyList<Touch> path)
+    public static IReadOnlyList<(Touch Touch, double Credit)> Credit(AttributionModel model, IReadOnlyList<Touch> path)
     {
         var touches = path.Where(t => t.Source != "(direct)").ToList();
         var n = touches.Count;
@@ -21,10 +36,11 @@ internal static class AttributionModels
         }
         return model switch
         {
-            "first_touch" => [(touches[0], 1.0)],
-            "last_touch" => [(touches[^1], 1.0)],
-            "linear" => touches.Select(t => (t, 1.0 / n)).ToList(),
-            _ => PositionBased(touches),
+            AttributionModel.FirstTouch => [(touches[0], 1.0)],
+            AttributionModel.LastTouch => [(touches[^1], 1.0)],
+            AttributionModel.Linear => touches.Select(t => (t, 1.0 / n)).ToList(),
+            AttributionModel.PositionBased => PositionBased(touches),
+            _ => throw new ArgumentOutOfRangeException(nameof(model), model, "unknown attribution model"),
         };
     }
 

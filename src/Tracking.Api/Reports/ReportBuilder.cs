@@ -1,3 +1,4 @@
+using Tracking.Infrastructure;
 using Tracking.Sessions;
 using Tracking.Storage;
 
@@ -7,13 +8,13 @@ namespace Tracking.Reports;
 internal static class ReportBuilder
 {
     public const string Unattributed = "(unattributed)";
-    public static readonly string[] GroupBys = ["source", "campaign", "content"];
     private static readonly string[] VideoSteps = [Aggregates.Video(25), Aggregates.Video(50), Aggregates.Video(75), Aggregates.Video(95)];
 
-    public static AttributionReport Attribution(string model, string groupBy, ReportRange range, IReadOnlyList<ConversionRecord> conversions)
+    public static AttributionReport Attribution(AttributionModel model, AttributionGroup groupBy, ReportRange range, Conversions stored)
     {
+        var conversions = stored.Readable;
         var rows = new Dictionary<string, (double Donations, Dictionary<string, decimal> Revenue)>(StringComparer.Ordinal);
-        void Credit(string key, double credit, ConversionRecord c)
+        void Credit(string key, double credit, Conversion c)
         {
             var row = rows.TryGetValue(key, out var r) ? r : (0, new Dictionary<string, decimal>(StringComparer.Ordinal));
             row.Revenue[c.Currency] = row.Revenue.GetValueOrDefault(c.Currency) + (c.Amount * (decimal)credit);
@@ -21,7 +22,7 @@ internal static class ReportBuilder
         }
         foreach (var conversion in conversions)
         {
-            var credits = AttributionModels.Credit(model, conversion.Touches ?? []);
+            var credits = AttributionModels.Credit(model, conversion.Touches);
             if (credits.Count == 0)
             {
                 Credit(Unattributed, 1, conversion);
@@ -37,22 +38,24 @@ internal static class ReportBuilder
             .OrderByDescending(r => r.Donations).ThenBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
         var revenue = conversions.GroupBy(c => c.Currency).ToDictionary(g => g.Key, g => g.Sum(c => c.Amount), StringComparer.Ordinal);
-        return new AttributionReport(model, groupBy, Day(range.From), Day(range.To), result, new AttributionTotals(total, revenue));
+        return new AttributionReport(
+            WireName<AttributionModel>.Of(model), WireName<AttributionGroup>.Of(groupBy), Day(range.From), Day(range.To), result,
+            new AttributionTotals(total, revenue), stored.Unreadable);
     }
 
-    public static FunnelReport Funnel(ReportRange range, string? campaign, IReadOnlyDictionary<string, long> counters, IReadOnlyList<ConversionRecord> conversions)
+    public static FunnelReport Funnel(ReportRange range, string? campaign, IReadOnlyDictionary<string, long> counters, Conversions stored)
     {
         long Count(string metric) => counters
             .Where(c => c.Key.StartsWith(metric + "|", StringComparison.Ordinal) && (campaign is null || CampaignOf(c.Key) == campaign))
             .Sum(c => c.Value);
-        var matching = conversions.Where(c => campaign is null || LastCampaign(c) == campaign).ToList();
+        var matching = stored.Readable.Where(c => campaign is null || LastCampaign(c) == campaign).ToList();
         var counts = new List<(string Step, long Count)>
         {
-            ("sessions", Count(Aggregates.Sessions)),
-            ("content_views", Count(Aggregates.ContentViews)),
+            ("sessions", Count(AggregateMetric.Sessions)),
+            ("content_views", Count(AggregateMetric.ContentViews)),
         };
         counts.AddRange(VideoSteps.Select(v => (v, Count(v))));
-        counts.Add(("checkouts", Count(Aggregates.Checkouts)));
+        counts.Add(("checkouts", Count(AggregateMetric.Checkouts)));
         counts.Add(("donations", matching.Count));
         var steps = counts.Select((s, i) => new FunnelStep(
             s.Step, s.Count, i == 0 || counts[i - 1].Count == 0 ? null : Math.Round((double)s.Count / counts[i - 1].Count, 4))).ToList();
@@ -63,20 +66,20 @@ internal static class ReportBuilder
         var daily = range.Days().Select(day => byDay.TryGetValue(day, out var list)
             ? new DailyDonations(day, list.Count, list.GroupBy(c => c.Currency).ToDictionary(g => g.Key, g => g.Sum(c => c.Amount), StringComparer.Ordinal))
             : new DailyDonations(day, 0, new Dictionary<string, decimal>())).ToList();
-        return new FunnelReport(Day(range.From), Day(range.To), campaign, steps, median, daily);
+        return new FunnelReport(Day(range.From), Day(range.To), campaign, steps, median, daily, stored.Unreadable);
     }
 
-    private static string KeyOf(Touch touch, string groupBy) => groupBy switch
+    private static string KeyOf(Touch touch, AttributionGroup groupBy) => groupBy switch
     {
-        "campaign" => touch.Campaign ?? "(none)",
-        "content" => touch.Content ?? "(none)",
+        AttributionGroup.Campaign => touch.Campaign ?? "(none)",
+        AttributionGroup.Content => touch.Content ?? "(none)",
         _ => touch.Source,
     };
 
     // Counter names are "metric|source|medium|campaign|content".
     private static string? CampaignOf(string counter) => counter.Split('|') is { Length: 5 } parts ? parts[3] : null;
 
-    private static string? LastCampaign(ConversionRecord c) => c.Touches is { Count: > 0 } t ? t[^1].Campaign ?? "" : null;
+    private static string? LastCampaign(Conversion c) => c.Touches is { Count: > 0 } t ? t[^1].Campaign ?? "" : null;
 
     // Rounded to cents and without trailing zeros, so 10.00 reads 10.
     private static Dictionary<string, decimal> Rounded(Dictionary<string, decimal> revenue) =>

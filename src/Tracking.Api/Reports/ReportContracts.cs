@@ -4,15 +4,21 @@ public sealed record AttributionRow(string Key, double Donations, IReadOnlyDicti
 
 public sealed record AttributionTotals(int Donations, IReadOnlyDictionary<string, decimal> Revenue);
 
-public sealed record AttributionReport(string Model, string GroupBy, string From, string To, IReadOnlyList<AttributionRow> Rows, AttributionTotals Totals);
+/// <param name="UnreadableConversions">Stored conversions that could not be read (logged as errors); 0 unless something is wrong.</param>
+public sealed record AttributionReport(
+    string Model, string GroupBy, string From, string To, IReadOnlyList<AttributionRow> Rows, AttributionTotals Totals, int UnreadableConversions);
 
 public sealed record FunnelStep(string Step, long Count, double? Rate);
 
 public sealed record DailyDonations(string Day, int Donations, IReadOnlyDictionary<string, decimal> Revenue);
 
 public sealed record FunnelReport(
-    string From, string To, string? Campaign, IReadOnlyList<FunnelStep> Steps, long? MedianTimeToConversionMs, IReadOnlyList<DailyDonations> Daily);
+    string From, string To, string? Campaign, IReadOnlyList<FunnelStep> Steps, long? MedianTimeToConversionMs, IReadOnlyList<DailyDonations> Daily,
+    int UnreadableConversions);
 
-/// <summary>A stored conversion: amount, currency, when, and the touch path of its session (empty = unattributed).</summary>
-internal sealed record ConversionRecord(
-    string CheckoutSessionId, string SessionId, decimal Amount, string Currency, long At, List<Sessions.Touch>? Touches = null, long? TimeToConversion = null);
+/// <summary>A conversion as reports read it: the stored record and its session's touch path (empty = unattributed).</summary>
+internal sealed record Conversion(decimal Amount, string Currency, long At, IReadOnlyList<Sessions.Touch> Touches)
+{
+    /// <summary>From the first touch (the session's start) to the payment; unknown when the session had expired.</summary>
+    public long? TimeToConversion => Touches.Count > 0 ? Math.Max(0, At - Touches[0].Timestamp) : null;
+}

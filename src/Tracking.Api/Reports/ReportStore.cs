@@ -1,13 +1,22 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using StackExchange.Redis;
+using Tracking.Donations;
 using Tracking.Infrastructure;
+using Tracking.Sessions;
 using Tracking.Storage;
 
 namespace Tracking.Reports;
 
+/// <summary>The conversions of a range, and how many stored ones could not be read.</summary>
+internal sealed record Conversions(IReadOnlyList<Conversion> Readable, int Unreadable);
+
 /// <summary>Reads the durable aggregates and conversions of a range: one pipelined batch over days × partitions.</summary>
-internal sealed class ReportStore(IDatabase db)
+internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, ILogger<ReportStore> logger)
 {
+    private readonly Counter<long> _unreadable = meters.Create(TrackingMetrics.MeterName)
+        .CreateCounter<long>("tracking.reports.unreadable_conversions", description: "Stored conversions a report could not read");
+
     /// <summary>Counter name ("metric|source|medium|campaign|content") → summed count.</summary>
     public async Task<Dictionary<string, long>> CountersAsync(ReportRange range)
     {
@@ -23,27 +32,52 @@ internal sealed class ReportStore(IDatabase db)
         return totals;
     }
 
-    public async Task<List<ConversionRecord>> ConversionsAsync(ReportRange range)
+    /// <summary>
+    /// Every conversion of the range with its touch path. A record that cannot be read is not silently skipped:
+    /// it is logged as an error, counted in a metric, and reported in the report's <c>unreadableConversions</c>.
+    /// </summary>
+    public async Task<Conversions> ConversionsAsync(ReportRange range)
     {
-        var records = new List<ConversionRecord>();
-        foreach (var hash in await ReadAllAsync(range, Keys.Conversions))
+        var records = await ReadAllAsync(range, Keys.Conversions);
+        var paths = await ReadAllAsync(range, Keys.ConversionPaths);
+        var readable = new List<Conversion>();
+        var unreadable = 0;
+        for (var i = 0; i < records.Length; i++)
         {
-            foreach (var entry in hash)
+            var pathOf = paths[i].ToDictionary(e => (string)e.Name!, e => (string?)e.Value, StringComparer.Ordinal);
+            foreach (var entry in records[i])
             {
-                try
+                var id = (string)entry.Name!;
+                if (Read(entry.Value, pathOf.GetValueOrDefault(id)) is { } conversion)
                 {
-                    if (JsonSerializer.Deserialize((string)entry.Value!, AppJson.Default.ConversionRecord) is { } record)
-                    {
-                        records.Add(record);
-                    }
+                    readable.Add(conversion);
                 }
-                catch (JsonException)
+                else
                 {
-                    // A record we cannot read is skipped rather than failing the whole report.
+                    unreadable++;
+                    Log.Unreadable(logger, id);
                 }
             }
         }
-        return records;
+        if (unreadable > 0)
+        {
+            _unreadable.Add(unreadable);
+        }
+        return new Conversions(readable, unreadable);
+    }
+
+    private static Conversion? Read(RedisValue record, string? path)
+    {
+        try
+        {
+            var r = JsonSerializer.Deserialize((string)record!, DonationsJson.Default.ConversionRecord);
+            var touches = string.IsNullOrEmpty(path) ? [] : JsonSerializer.Deserialize(path, SessionsJson.Default.ListTouch);
+            return r is null || touches is null ? null : new Conversion(r.Amount, r.Currency, r.At, touches);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task<HashEntry[][]> ReadAllAsync(ReportRange range, Func<string, string, string> key)
@@ -52,5 +86,11 @@ internal sealed class ReportStore(IDatabase db)
         var reads = range.Days().SelectMany(day => Partitions.Tags.Select(tag => batch.HashGetAllAsync(key(tag, day)))).ToList();
         batch.Execute();
         return await Task.WhenAll(reads);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "Conversion {CheckoutSessionId} could not be read and is missing from this report (see unreadableConversions)")]
+        public static partial void Unreadable(ILogger logger, string checkoutSessionId);
     }
 }

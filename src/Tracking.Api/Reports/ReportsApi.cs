@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Infrastructure;
-using Tracking.Ops;
 
 namespace Tracking.Reports;
 
@@ -19,22 +18,20 @@ internal static class ReportsApi
     internal static async Task<Results<Ok<AttributionReport>, ContentHttpResult, ProblemHttpResult>> Attribution(
         HttpRequest request, ReportStore store, TimeProvider clock, string? model, string? from, string? to, string? groupBy)
     {
-        model ??= "last_touch";
-        groupBy ??= "campaign";
-        if (!AttributionModels.Names.Contains(model))
+        if (!WireName<AttributionModel>.TryParse(model ?? "last_touch", out var attribution))
         {
-            return Problems.Invalid("model", "Must be first_touch, last_touch, linear or position_based.");
+            return Problems.Invalid("model", $"Must be {WireName<AttributionModel>.Choices()}.");
         }
-        if (!ReportBuilder.GroupBys.Contains(groupBy))
+        if (!WireName<AttributionGroup>.TryParse(groupBy ?? "campaign", out var group))
         {
-            return Problems.Invalid("groupBy", "Must be source, campaign or content.");
+            return Problems.Invalid("groupBy", $"Must be {WireName<AttributionGroup>.Choices()}.");
         }
         var (range, problem) = ReportRange.Parse(from, to, clock.GetUtcNow());
         if (problem is not null)
         {
             return problem;
         }
-        var report = ReportBuilder.Attribution(model, groupBy, range!, await store.ConversionsAsync(range!));
+        var report = ReportBuilder.Attribution(attribution, group, range!, await store.ConversionsAsync(range!));
         return WantsCsv(request) ? TypedResults.Text(Csv.Attribution(report), "text/csv; charset=utf-8") : TypedResults.Ok(report);
     }
 

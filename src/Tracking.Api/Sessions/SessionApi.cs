@@ -24,7 +24,7 @@ internal static class SessionApi
     internal static async Task<Results<Created<SessionResponse>, Ok<SessionResponse>, ProblemHttpResult>> CreateOrTouch(
         HttpContext http, SessionStore store, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
     {
-        var (request, problem) = await JsonBody.ReadAsync(http.Request, AppJson.Default.SessionRequest);
+        var (request, problem) = await JsonBody.ReadAsync(http.Request, SessionsJson.Default.SessionRequest);
         if (problem is not null)
         {
             metrics.Rejected("session");
@@ -40,7 +40,7 @@ internal static class SessionApi
         var ttl = options.Value.SessionTtl;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var client = ClientContext.From(http, options.Value);
-        var touch = landing!.HasCampaign ? JsonSerializer.Serialize(landing.ToTouch(now), AppJson.Default.Touch) : null;
+        var touch = landing!.HasCampaign ? JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) : null;
 
         if (Ids.IsSessionId(request!.SessionId))
         {
@@ -56,7 +56,7 @@ internal static class SessionApi
         var visitorId = request.VisitorId ?? Ids.NewId();
         var count = await store.CountVisitAsync(visitorId);
         var session = SessionFields.ForNewSession(Ids.NewSessionId(), visitorId, count, request, landing, now, client);
-        await store.CreateAsync(session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), AppJson.Default.Touch) }, ttl, Aggregates.Day(clock.GetUtcNow()));
+        await store.CreateAsync(session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) }, ttl, Aggregates.Day(clock.GetUtcNow()));
         metrics.SessionCreated();
         return TypedResults.Created($"/session/{session.SessionId}", new SessionResponse(session.SessionId, visitorId, IsNew: true));
     }

@@ -7,7 +7,7 @@ namespace Tracking.Sessions;
 /// <summary>Maps a landing onto the seed schema's hash fields (empty values are never written).</summary>
 internal static class SessionFields
 {
-    private static readonly string[] LastTouchFields = ["last_touch_medium", "last_touch_campaign", "last_touch_content"];
+    private static readonly string[] LastTouchFields = [SessionField.LastTouchMedium, SessionField.LastTouchCampaign, SessionField.LastTouchContent];
 
     public static NewSession ForNewSession(
         string sessionId, string visitorId, long visitCount, SessionRequest request, Landing landing, long now, ClientContext client)
@@ -24,35 +24,35 @@ internal static class SessionFields
         }
         var nowText = now.ToString(CultureInfo.InvariantCulture);
 
-        Add("utm_source", landing.Utm.Source);
-        Add("utm_medium", landing.Utm.Medium);
-        Add("utm_campaign", landing.Utm.Campaign);
-        Add("utm_content", landing.Utm.Content);
-        Add("utm_term", landing.Utm.Term);
-        Add("first_touch_source", touch.Source);
-        Add("first_touch_timestamp", nowText);
-        Add("last_touch_source", touch.Source);
-        Add("last_touch_timestamp", nowText);
-        Add("last_touch_medium", touch.Medium);
-        Add("last_touch_campaign", touch.Campaign);
-        Add("last_touch_content", touch.Content);
-        Add("landing_page", landing.LandingPage);
-        Add("referrer", landing.ReferrerHost);
-        Add("fbclid", landing.Fbclid);
-        Add("fbclid_first_seen", landing.Fbclid is null ? null : nowText);
-        Add("gclid", landing.Gclid);
-        Add("fbp", request.Fbp);
-        Add("fbc", request.Fbc);
-        Add("country", client.Country);
-        Add("device_type", device.DeviceType);
-        Add("browser", device.Browser);
-        Add("bot", device.IsBot ? "true" : null);
-        Add("created_at", nowText);
-        Add("session_count", visitCount.ToString(CultureInfo.InvariantCulture));
-        Add("visitor_id", visitorId);
-        Add("posthog_distinct_id", request.PosthogDistinctId);
-        Add("consent_analytics", request.Consent?.Analytics ?? "pending");
-        Add("consent_marketing", request.Consent?.Marketing ?? "pending");
+        Add(SessionField.UtmSource, landing.Utm.Source);
+        Add(SessionField.UtmMedium, landing.Utm.Medium);
+        Add(SessionField.UtmCampaign, landing.Utm.Campaign);
+        Add(SessionField.UtmContent, landing.Utm.Content);
+        Add(SessionField.UtmTerm, landing.Utm.Term);
+        Add(SessionField.FirstTouchSource, touch.Source);
+        Add(SessionField.FirstTouchTimestamp, nowText);
+        Add(SessionField.LastTouchSource, touch.Source);
+        Add(SessionField.LastTouchTimestamp, nowText);
+        Add(SessionField.LastTouchMedium, touch.Medium);
+        Add(SessionField.LastTouchCampaign, touch.Campaign);
+        Add(SessionField.LastTouchContent, touch.Content);
+        Add(SessionField.LandingPage, landing.LandingPage);
+        Add(SessionField.Referrer, landing.ReferrerHost);
+        Add(SessionField.Fbclid, landing.Fbclid);
+        Add(SessionField.FbclidFirstSeen, landing.Fbclid is null ? null : nowText);
+        Add(SessionField.Gclid, landing.Gclid);
+        Add(SessionField.Fbp, request.Fbp);
+        Add(SessionField.Fbc, request.Fbc);
+        Add(SessionField.Country, client.Country);
+        Add(SessionField.DeviceType, device.DeviceType);
+        Add(SessionField.Browser, device.Browser);
+        Add(SessionField.Bot, device.IsBot ? "true" : null);
+        Add(SessionField.CreatedAt, nowText);
+        Add(SessionField.SessionCount, visitCount.ToString(CultureInfo.InvariantCulture));
+        Add(SessionField.VisitorId, visitorId);
+        Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);
+        Add(SessionField.ConsentAnalytics, request.Consent?.Analytics ?? "pending");
+        Add(SessionField.ConsentMarketing, request.Consent?.Marketing ?? "pending");
         return new NewSession(sessionId, visitorId, fields, TouchJson: "", client.Ip, client.UserAgent);
     }
 
@@ -71,19 +71,19 @@ internal static class SessionFields
         if (landing.HasCampaign)
         {
             var touch = landing.ToTouch(now);
-            Add("last_touch_source", touch.Source);
-            Add("last_touch_timestamp", now.ToString(CultureInfo.InvariantCulture));
-            Add("last_touch_medium", touch.Medium);
-            Add("last_touch_campaign", touch.Campaign);
-            Add("last_touch_content", touch.Content);
+            Add(SessionField.LastTouchSource, touch.Source);
+            Add(SessionField.LastTouchTimestamp, now.ToString(CultureInfo.InvariantCulture));
+            Add(SessionField.LastTouchMedium, touch.Medium);
+            Add(SessionField.LastTouchCampaign, touch.Campaign);
+            Add(SessionField.LastTouchContent, touch.Content);
             cleared = LastTouchFields.Where(f => !fields.Exists(p => p.Key == f)).ToArray();
         }
-        Add("gclid", landing.Gclid);
-        Add("fbp", request.Fbp);
-        Add("fbc", request.Fbc);
-        Add("consent_analytics", request.Consent?.Analytics);
-        Add("consent_marketing", request.Consent?.Marketing);
-        Add("posthog_distinct_id", request.PosthogDistinctId);
+        Add(SessionField.Gclid, landing.Gclid);
+        Add(SessionField.Fbp, request.Fbp);
+        Add(SessionField.Fbc, request.Fbc);
+        Add(SessionField.ConsentAnalytics, request.Consent?.Analytics);
+        Add(SessionField.ConsentMarketing, request.Consent?.Marketing);
+        Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);
         return new SessionVisit(request.SessionId!, fields, cleared, TouchJson: null, landing.Fbclid, now, client.Ip, client.UserAgent);
     }
 }

@@ -13,41 +13,14 @@ internal sealed record SessionVisit(
 /// <summary>Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot.</summary>
 internal sealed class SessionStore(IDatabase db)
 {
-    // KEYS: sess, touches, client, aggregate, aggregate keys.
-    private static readonly string CreateScript = Aggregates.LuaFunction + """
-        local unpack = unpack or table.unpack
-        local ttl = tonumber(ARGV[1])
-        redis.call('HSET', KEYS[1], unpack(ARGV, 5))
-        agg(KEYS[4], KEYS[5], KEYS[1], 'sessions')
-        agg(KEYS[4], KEYS[5], KEYS[1], 'touches')
-        redis.call('RPUSH', KEYS[2], ARGV[2])
-        if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], 'ip', ARGV[3]) end
-        if ARGV[4] ~= '' then redis.call('HSET', KEYS[3], 'ua', ARGV[4]) end
-        for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ttl) end
-        return 1
-        """;
+    private static readonly ScriptLayout CreateLayout = new(
+        ["sess", "touches", "client", "agg", "agg_keys"], ["ttl", "touch", "ip", "ua"], new ScriptList("fields", "name", "value"));
+    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout);
 
-    // KEYS: sess, events, seen, touches, client, aggregate, aggregate keys.
-    // ARGV: ttl, touch json, ip, ua, fbclid, now, cleared count, cleared fields..., field/value pairs...
-    private static readonly string TouchScript = Aggregates.LuaFunction + """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-        local unpack = unpack or table.unpack
-        local ttl = tonumber(ARGV[1])
-        if ARGV[5] ~= '' and redis.call('HGET', KEYS[1], 'fbclid') ~= ARGV[5] then
-          redis.call('HSET', KEYS[1], 'fbclid', ARGV[5], 'fbclid_first_seen', ARGV[6])
-        end
-        local cleared = tonumber(ARGV[7])
-        if cleared > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 8, 7 + cleared)) end
-        if #ARGV > 7 + cleared then redis.call('HSET', KEYS[1], unpack(ARGV, 8 + cleared)) end
-        if ARGV[2] ~= '' then
-          redis.call('RPUSH', KEYS[4], ARGV[2])
-          agg(KEYS[6], KEYS[7], KEYS[1], 'touches')
-        end
-        if ARGV[3] ~= '' then redis.call('HSET', KEYS[5], 'ip', ARGV[3]) end
-        if ARGV[4] ~= '' then redis.call('HSET', KEYS[5], 'ua', ARGV[4]) end
-        for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
-        return redis.call('HGET', KEYS[1], 'visitor_id') or ''
-        """;
+    private static readonly ScriptLayout TouchLayout = new(
+        ["sess", "events", "seen", "touches", "client", "agg", "agg_keys"], ["ttl", "touch", "ip", "ua", "fbclid", "now"],
+        new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"));
+    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout);
 
     private static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(400);
 
@@ -67,13 +40,12 @@ internal sealed class SessionStore(IDatabase db)
     {
         var id = session.SessionId;
         var tag = Partitions.TagOf(id);
-        var args = new List<RedisValue>(4 + session.Fields.Count * 2)
-        {
-            (long)ttl.TotalSeconds, session.TouchJson, session.Ip, session.UserAgent,
-        };
-        AddPairs(args, session.Fields);
-        await db.ScriptEvaluateAsync(
-            CreateScript, [Keys.Session(id), Keys.Touches(id), Keys.Client(id), Keys.Aggregate(tag, day), Keys.AggregateKeys(tag, day)], [.. args]);
+        var call = new ScriptCall(CreateLayout, 6 + (session.Fields.Count * 2))
+            .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id))
+            .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
+            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent);
+        Pairs(call, session.Fields);
+        await Create.RunAsync(db, call);
     }
 
     /// <summary>Touches a live session and returns its visitor id; null when it does not exist (unknown or expired).</summary>
@@ -81,16 +53,19 @@ internal sealed class SessionStore(IDatabase db)
     {
         var id = visit.SessionId;
         var tag = Partitions.TagOf(id);
-        var args = new List<RedisValue>(8 + visit.Cleared.Length + visit.Fields.Count * 2)
+        var call = new ScriptCall(TouchLayout, 10 + visit.Cleared.Length + (visit.Fields.Count * 2))
+            .Key("sess", Keys.Session(id)).Key("events", Keys.Events(id)).Key("seen", Keys.Seen(id))
+            .Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id))
+            .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
+            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", visit.TouchJson ?? "").Arg("ip", visit.Ip).Arg("ua", visit.UserAgent)
+            .Arg("fbclid", visit.Fbclid ?? "").Arg("now", visit.Now)
+            .List("cleared");
+        foreach (var field in visit.Cleared)
         {
-            (long)ttl.TotalSeconds, visit.TouchJson ?? "", visit.Ip, visit.UserAgent, visit.Fbclid ?? "", visit.Now, visit.Cleared.Length,
-        };
-        args.AddRange(visit.Cleared.Select(f => (RedisValue)f));
-        AddPairs(args, visit.Fields);
-        var result = await db.ScriptEvaluateAsync(
-            TouchScript,
-            [Keys.Session(id), Keys.Events(id), Keys.Seen(id), Keys.Touches(id), Keys.Client(id), Keys.Aggregate(tag, day), Keys.AggregateKeys(tag, day)],
-            [.. args]);
+            call.Arg("name", field);
+        }
+        Pairs(call, visit.Fields);
+        var result = await Touch.RunAsync(db, call);
         return result.IsNull ? null : result.ToString();
     }
 
@@ -105,12 +80,12 @@ internal sealed class SessionStore(IDatabase db)
         return hash.Length == 0 ? null : (hash, await events);
     }
 
-    private static void AddPairs(List<RedisValue> args, List<KeyValuePair<string, string>> fields)
+    private static void Pairs(ScriptCall call, List<KeyValuePair<string, string>> fields)
     {
+        call.List("fields");
         foreach (var (field, value) in fields)
         {
-            args.Add(field);
-            args.Add(value);
+            call.Arg("name", field).Arg("value", value);
         }
     }
 }

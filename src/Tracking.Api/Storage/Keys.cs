@@ -17,6 +17,9 @@ internal static class Keys
     /// <summary>Durable (no TTL) record of every conversion of a partition and day, attributed or not, with its touch path.</summary>
     public static string Conversions(string tag, string day) => $"conv:{{{tag}}}:{day}";
 
+    /// <summary>Beside <see cref="Conversions"/>: checkout session id → its session's touch path (JSON array).</summary>
+    public static string ConversionPaths(string tag, string day) => $"conv:{{{tag}}}:{day}:paths";
+
     /// <summary>Durable daily counters of a partition (see <see cref="Aggregates"/>).</summary>
     public static string Aggregate(string tag, string day) => $"agg:{{{tag}}}:{day}";
 
@@ -26,4 +29,5 @@ internal static class Keys
     public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";
     public static string OutboxTries(string tag) => $"outbox:{{{tag}}}:tries";
     public static string OutboxDead(string tag) => $"outbox:{{{tag}}}:dead";
+    public static string OutboxDeadReasons(string tag) => $"outbox:{{{tag}}}:dead:reasons";
 }

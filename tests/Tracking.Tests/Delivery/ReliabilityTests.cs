@@ -81,7 +81,7 @@ public sealed class ReliabilityTests : IDisposable
         }
         var store = _app.Services.GetRequiredService<OutboxStore>();
         Assert.Equal(80, (await store.DepthAsync()).Depth);
-        Assert.Empty(await store.ListAsync(dead: true, 10));
+        Assert.Empty(await store.ListAsync(DeliveryState.Dead, 10));
 
         _app.Stub.DeleteMapping(outage);
         await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count >= 40 && _app.PostHogEventsDelivered().Count >= 40);
@@ -209,7 +209,7 @@ public sealed class ReliabilityTests : IDisposable
 
         Assert.Empty(_app.MetaEventsDelivered());
         Assert.Single(_app.PostHogEventsDelivered());
-        var dead = await _app.Services.GetRequiredService<OutboxStore>().ListAsync(dead: true, 10);
-        Assert.Contains("7-day", Assert.Single(dead).Value, StringComparison.Ordinal);
+        var dead = await _app.Services.GetRequiredService<OutboxStore>().ListAsync(DeliveryState.Dead, 10);
+        Assert.Contains("7-day", Assert.Single(dead).Reason!.Reason, StringComparison.Ordinal);
     }
 }

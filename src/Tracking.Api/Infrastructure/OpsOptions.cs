@@ -1,4 +1,4 @@
-namespace Tracking.Ops;
+namespace Tracking.Infrastructure;
 
 /// <summary>The <c>Ops</c> section. No key = ops and report endpoints are disabled.</summary>
 public sealed class OpsOptions

@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Tracking.Infrastructure;
 
-namespace Tracking.Ops;
+namespace Tracking.Infrastructure;
 
-/// <summary>Requires <c>Authorization: Bearer {Ops:ApiKey}</c>, compared in constant time.</summary>
+/// <summary>
+/// Requires <c>Authorization: Bearer {Ops:ApiKey}</c>, compared in constant time: the one gate of every operator
+/// endpoint (ops, reports, dashboard data), shared here so no capability depends on another for it.
+/// </summary>
 internal sealed class OpsKeyFilter(IOptions<OpsOptions> options) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -1,0 +1,23 @@
+-- Settles a leased batch. Only entries whose due time is still our lease are touched: a worker that outlived
+-- its lease (another worker may hold the entry now) changes nothing.
+local lease = tonumber(A.lease)
+local function owned(id) return tonumber(redis.call('ZSCORE', K.due, id)) == lease end
+local function forget(id)
+  redis.call('ZREM', K.due, id)
+  redis.call('HDEL', K.items, id)
+  redis.call('HDEL', K.tries, id)
+end
+for _, d in ipairs(L.done) do
+  if owned(d.id) then forget(d.id) end
+end
+for _, r in ipairs(L.retry) do
+  if owned(r.id) then redis.call('ZADD', K.due, r.due, r.id) end
+end
+for _, x in ipairs(L.dead) do
+  if owned(x.id) then
+    redis.call('HSET', K.dead, x.id, redis.call('HGET', K.items, x.id) or '')
+    redis.call('HSET', K.reasons, x.id, x.reason)
+    forget(x.id)
+  end
+end
+return 1

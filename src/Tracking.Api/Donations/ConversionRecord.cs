@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tracking.Donations;
+
+/// <summary>
+/// A conversion as stored (durable, <c>conv:{p}:{day}</c>): what was paid and when. Its session's touch path is
+/// stored beside it (<c>conv:{p}:{day}:paths</c>), written by the same script.
+/// </summary>
+// Stored data is read leniently: a field added by a newer version must not make a record unreadable.
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record ConversionRecord(string CheckoutSessionId, string SessionId, decimal Amount, string Currency, long At);
+
+/// <summary>Source-generated JSON of the donations API and the conversion records: unknown request fields are refused.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(CheckoutRequest))]
+[JsonSerializable(typeof(CheckoutCreated))]
+[JsonSerializable(typeof(WebhookReceived))]
+[JsonSerializable(typeof(ConversionRecord))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class DonationsJson : JsonSerializerContext;

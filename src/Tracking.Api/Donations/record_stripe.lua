@@ -1,0 +1,29 @@
+-- Applies one verified Stripe event exactly once (ledger: by Stripe event id, and by Checkout Session for
+-- conversions). A conversion marks the live session paid, queues Purchase, and keeps a durable conversion record
+-- with its session's touch path (so attribution models can be recomputed after the session expires).
+if redis.call('HSETNX', K.ledger, 'evt:' .. A.stripe_event, A.kind) == 0 then return 'duplicate-event' end
+redis.call('EXPIRE', K.ledger, tonumber(A.ledger_ttl))
+local live = redis.call('EXISTS', K.sess) == 1
+if A.kind ~= 'convert' then
+  if live then
+    redis.call('HSET', K.sess, F.DonationStatus, A.kind)
+    redis.call('ZADD', K.events, A.at, A.member)
+  end
+  return 'recorded-' .. A.kind
+end
+if redis.call('HSETNX', K.ledger, 'cs:' .. A.checkout_id, A.stripe_event) == 0 then return 'already-converted' end
+if live then
+  redis.call('HSET', K.sess, F.DonationCompleted, 'true', F.DonationStatus, 'paid', F.DonationAmount, A.amount,
+    F.DonationCurrency, A.currency, F.CheckoutType, A.checkout_type, F.ConvertedAt, A.at)
+  local first = tonumber(redis.call('HGET', K.sess, F.FirstTouchTimestamp))
+  -- Stripe's event time has whole seconds: never report a negative duration.
+  if first then redis.call('HSET', K.sess, F.TimeToConversion, math.max(0, tonumber(A.at) - first)) end
+  redis.call('ZADD', K.events, A.at, A.member)
+  redis.call('SADD', K.seen, 'e:' .. A.checkout_id)
+end
+for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, A.entry) end
+redis.call('HSET', K.conversions, A.checkout_id, A.conversion)
+-- Each touch is already JSON (written by create/touch_session), so the path is their JSON array.
+redis.call('HSET', K.paths, A.checkout_id, '[' .. table.concat(redis.call('LRANGE', K.touches, 0, -1), ',') .. ']')
+if live then return 'converted' end
+return 'converted-unattributed'

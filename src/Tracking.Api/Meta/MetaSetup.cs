@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Tracking.Delivery;
+
+namespace Tracking.Meta;
+
+internal static class MetaSetup
+{
+    /// <summary>Meta Conversions API as an outbox destination: options (validated at start), Refit client, destination.</summary>
+    public static IHostApplicationBuilder AddMetaDestination(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetaOptions>, MetaOptionsValidator>();
+        services.AddDestinationClient<IMetaConversionsApi>("meta", MetaJson.Default.Options, sp => sp.GetRequiredService<IOptions<MetaOptions>>().Value.BaseUrl);
+        services.AddSingleton<IDestination, MetaDestination>();
+        return builder;
+    }
+}
+
+internal sealed partial class MetaOptionsValidator : IValidateOptions<MetaOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MetaOptions o)
+    {
+        if (!Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _))
+        {
+            return ValidateOptionsResult.Fail("Meta:BaseUrl must be an absolute URL.");
+        }
+        if (!ApiVersion().IsMatch(o.ApiVersion))
+        {
+            return ValidateOptionsResult.Fail($"Meta:ApiVersion must look like v25.0 (got '{o.ApiVersion}').");
+        }
+        if (o.PixelId.Length > 0 && !o.PixelId.All(char.IsAsciiDigit))
+        {
+            return ValidateOptionsResult.Fail("Meta:PixelId must be the numeric pixel (dataset) id.");
+        }
+        return ValidateOptionsResult.Success;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^v\d+\.\d+$")]
+    private static partial System.Text.RegularExpressions.Regex ApiVersion();
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using Tracking.Delivery;
+
+namespace Tracking.PostHog;
+
+internal static class PostHogSetup
+{
+    /// <summary>PostHog capture as an outbox destination: options (validated at start), Refit client, destination.</summary>
+    public static IHostApplicationBuilder AddPostHogDestination(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PostHogOptions>().BindConfiguration(PostHogOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PostHogOptions>, PostHogOptionsValidator>();
+        services.AddDestinationClient<IPostHogApi>("posthog", PostHogJson.Default.Options, sp => sp.GetRequiredService<IOptions<PostHogOptions>>().Value.Host);
+        services.AddSingleton<IDestination, PostHogDestination>();
+        return builder;
+    }
+}
+
+internal sealed class PostHogOptionsValidator : IValidateOptions<PostHogOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PostHogOptions o) =>
+        Uri.TryCreate(o.Host, UriKind.Absolute, out _)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("PostHog:Host must be an absolute URL.");
+}

@@ -1,0 +1,125 @@
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using StackExchange.Redis;
+
+namespace Tracking.Storage;
+
+/// <summary>
+/// One Lua script, loaded from its embedded <c>.lua</c> file and run as
+/// name tables (<c>F</c> session fields, <c>CF</c> client fields, <c>M</c> aggregate metrics) + <c>C</c> (numbers) + the shared library (library.lua) + the layout preamble + the body.
+/// Names are checked when the script is loaded (at start): a script that reads an undeclared key, argument, list or
+/// session field, or a gateway that passes a key the script never reads, stops the service instead of misbehaving.
+/// </summary>
+internal sealed partial class RedisScript
+{
+    private static readonly string Library = Resource("library.lua");
+
+    // Name tables generated from C# constants: F = session hash fields, CF = client hash fields, M = aggregate metrics.
+    private static readonly (string Table, IReadOnlyDictionary<string, string> Names)[] NameTables =
+    [
+        ("F", Constants(typeof(SessionField))),
+        ("CF", Constants(typeof(ClientField))),
+        ("M", Constants(typeof(AggregateMetric))),
+    ];
+
+    // Constants the scripts share with C#.
+    private static readonly IReadOnlyDictionary<string, long> Numbers = new Dictionary<string, long>(StringComparer.Ordinal)
+    {
+        ["MaxAttributionKeys"] = Aggregates.MaxKeysPerPartitionDay,
+    };
+
+    private RedisScript(string name, string text)
+    {
+        Name = name;
+        Text = text;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The full text sent to Redis (cached there by SHA: StackExchange.Redis uses EVALSHA after the first call).</summary>
+    public string Text { get; }
+
+    public static RedisScript Load(string file, ScriptLayout layout)
+    {
+        var body = Resource(file);
+        Check(file, body, layout);
+        var text = new StringBuilder(body.Length + 4096);
+        foreach (var (table, names) in NameTables)
+        {
+            text.Append("local ").Append(table).Append(" = {").AppendJoin("", names.Select(f => $"{f.Key} = '{f.Value}', ")).Append("}\n");
+        }
+        text.Append("local C = {").AppendJoin("", Numbers.Select(c => $"{c.Key} = {c.Value}, ")).Append("}\n")
+            .Append(Library).Append('\n')
+            .Append(layout.Preamble())
+            .Append(body);
+        return new RedisScript(file, text.ToString());
+    }
+
+    public Task<RedisResult> RunAsync(IDatabase db, ScriptCall call)
+    {
+        var (keys, args) = call.Build();
+        return db.ScriptEvaluateAsync(Text, keys, args);
+    }
+
+    private static void Check(string file, string body, ScriptLayout layout)
+    {
+        var errors = new List<string>();
+        void Names(Regex pattern, string text, ICollection<string> declared, string what)
+        {
+            foreach (var used in pattern.Matches(text).Select(m => m.Groups[1].Value).Distinct())
+            {
+                if (!declared.Contains(used))
+                {
+                    errors.Add($"{what} '{used}' is not declared");
+                }
+            }
+        }
+        Names(KeyUse(), body, layout.Keys, "key");
+        Names(ArgUse(), body, layout.Args, "argument");
+        Names(ListUse(), body, layout.Lists.Select(l => l.Name).ToList(), "list");
+        foreach (var (table, names) in NameTables)
+        {
+            Names(new Regex($@"(?<![\w.]){table}\.(\w+)"), body + Library, names.Keys.ToList(), $"{table} name");
+        }
+        Names(ConstantUse(), body + Library, Numbers.Keys.ToList(), "constant");
+        var keysUsed = KeyUse().Matches(body).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(layout.Keys.Where(k => !keysUsed.Contains(k)).Select(k => $"key '{k}' is passed but never used"));
+        var argsUsed = ArgUse().Matches(body).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(layout.Args.Where(a => !argsUsed.Contains(a)).Select(a => $"argument '{a}' is passed but never used"));
+        if (body.Contains("KEYS[", StringComparison.Ordinal) || body.Contains("ARGV[", StringComparison.Ordinal))
+        {
+            errors.Add("KEYS[n]/ARGV[n] used directly; read them by name (K.x, A.x, L.x)");
+        }
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException($"Lua script {file}: {string.Join("; ", errors)}.");
+        }
+    }
+
+    private static Dictionary<string, string> Constants(Type type) => type
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral)
+        .ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!, StringComparer.Ordinal);
+
+    private static string Resource(string file)
+    {
+        var name = "Tracking.Scripts." + file;
+        using var stream = typeof(RedisScript).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Lua script {name} is not embedded (see Tracking.Api.csproj).");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [GeneratedRegex(@"(?<![\w.])K\.(\w+)")]
+    private static partial Regex KeyUse();
+
+    [GeneratedRegex(@"(?<![\w.])A\.(\w+)")]
+    private static partial Regex ArgUse();
+
+    [GeneratedRegex(@"(?<![\w.])L\.(\w+)")]
+    private static partial Regex ListUse();
+
+    [GeneratedRegex(@"(?<![\w.])C\.(\w+)")]
+    private static partial Regex ConstantUse();
+}

@@ -1,0 +1,70 @@
+namespace Tracking.Storage;
+
+/// <summary>
+/// Every field name of the session hash <c>sess:{id}</c> (the seed's Redis schema), stated once. C# uses the
+/// constants; Lua scripts use them as <c>F.Name</c> (the table is generated from this class, and a script naming
+/// a field that is not here fails at start). docs/redis-layout.md explains each field.
+/// </summary>
+internal static class SessionField
+{
+    // Campaign parameters of the landing that created the session (never changed afterwards).
+    public const string UtmSource = "utm_source";
+    public const string UtmMedium = "utm_medium";
+    public const string UtmCampaign = "utm_campaign";
+    public const string UtmContent = "utm_content";
+    public const string UtmTerm = "utm_term";
+
+    // First touch: set once at creation. Last touch: moved by every landing that carries campaign parameters.
+    public const string FirstTouchSource = "first_touch_source";
+    public const string FirstTouchTimestamp = "first_touch_timestamp";
+    public const string LastTouchSource = "last_touch_source";
+    public const string LastTouchMedium = "last_touch_medium";
+    public const string LastTouchCampaign = "last_touch_campaign";
+    public const string LastTouchContent = "last_touch_content";
+    public const string LastTouchTimestamp = "last_touch_timestamp";
+
+    public const string LandingPage = "landing_page";
+    public const string Referrer = "referrer";
+
+    // Click ids and Meta cookies; fbclid_first_seen (ms) is the creation time Meta's fbc format needs.
+    public const string Fbclid = "fbclid";
+    public const string FbclidFirstSeen = "fbclid_first_seen";
+    public const string Gclid = "gclid";
+    public const string Fbp = "fbp";
+    public const string Fbc = "fbc";
+
+    // Request context and device.
+    public const string Country = "country";
+    public const string DeviceType = "device_type";
+    public const string Browser = "browser";
+    public const string Bot = "bot";
+
+    public const string CreatedAt = "created_at";
+    public const string SessionCount = "session_count";
+    public const string VisitorId = "visitor_id";
+    public const string PosthogDistinctId = "posthog_distinct_id";
+    public const string ConsentAnalytics = "consent_analytics";
+    public const string ConsentMarketing = "consent_marketing";
+
+    // Journey.
+    public const string ContentViewed = "content_viewed";
+    public const string DonationInitiated = "donation_initiated";
+    public const string DonationAmount = "donation_amount";
+    public const string DonationCurrency = "donation_currency";
+    public const string CheckoutSessionId = "checkout_session_id";
+    public const string DonationCompleted = "donation_completed";
+    public const string DonationStatus = "donation_status";
+    public const string CheckoutType = "checkout_type";
+    public const string ConvertedAt = "converted_at";
+    public const string TimeToConversion = "time_to_conversion";
+
+    /// <summary>Highest video milestone reached for one content: <c>{content}_completion</c>.</summary>
+    public static string Completion(string content) => content + "_completion";
+}
+
+/// <summary>Fields of <c>client:sess:{id}</c>: the request context Meta needs, kept out of <c>GET /session</c>.</summary>
+internal static class ClientField
+{
+    public const string Ip = "ip";
+    public const string UserAgent = "ua";
+}

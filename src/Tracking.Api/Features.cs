@@ -3,6 +3,7 @@ using Tracking.Delivery;
 using Tracking.Donations;
 using Tracking.Events;
 using Tracking.Health;
+using Tracking.Infrastructure;
 using Tracking.Ops;
 using Tracking.Reports;
 using Tracking.Sessions;
@@ -35,6 +36,7 @@ internal static class Features
         app.MapReportsApi();
         app.MapDashboard();
         app.MapTracker();
+        app.MapOpenApiDocument();
         return app;
     }
 }

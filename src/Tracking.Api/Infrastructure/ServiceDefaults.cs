@@ -30,6 +30,7 @@ internal static class ServiceDefaults
         });
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJson.Default));
         services.AddProblemDetails();
+        services.AddOpenApiDocument();
         services.AddExceptionHandler<StoreUnavailableHandler>();
         services.AddPerIpRateLimiting();
         services.AddSiteCors();

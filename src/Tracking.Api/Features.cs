@@ -40,6 +40,7 @@ internal static class Features
         app.MapReportsApi();
         app.MapDashboard();
         app.MapTracker();
+        app.MapOpenApiDocument();
         return app;
     }
 }

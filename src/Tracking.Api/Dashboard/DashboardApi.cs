@@ -15,7 +15,9 @@ internal static class DashboardApi
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/dashboard", Get).WithTags("Reports").WithName("Dashboard").WithSummary("The donations dashboard (HTML).");
+        app.MapGet("/dashboard", Get).WithTags("Reports").WithName("Dashboard").WithSummary("The donations dashboard (HTML).")
+            .WithDescription("One self-contained page over /reports; it asks for the ops key itself.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html");
         return app;
     }
 

@@ -21,6 +21,20 @@ internal static partial class CheckoutApi
             .WithTags("Donations")
             .WithName("CreateCheckout")
             .WithSummary("Create a Stripe Checkout Session for a donation and record InitiateCheckout.")
+            .WithDescription("""
+                `amount` is in major units (25 or 25.50) within Donations__MinAmount..MaxAmount; zero-decimal currencies
+                (JPY…) take whole amounts; `currency` defaults to Donations__Currency. A double-click within ten minutes
+                reuses the same Checkout Session (Stripe idempotency key). InitiateCheckout (value, currency) is stored and
+                queued for Meta and PostHog; redirect the visitor to the returned `url`. 503 also when donations are not
+                configured (no Stripe__SecretKey).
+                """)
+            .WithJsonBody<CheckoutRequest>(alsoAs: "text/plain")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(RateLimiting.PerIp)
             .RequireCors(Cors.Sites);
         return app;

@@ -21,7 +21,20 @@ internal static partial class StripeWebhookApi
         app.MapPost("/stripe/webhook", Receive)
             .WithTags("Donations")
             .WithName("StripeWebhook")
-            .WithSummary("Stripe event delivery: marks sessions converted and queues Purchase with its value.");
+            .WithSummary("Stripe event delivery: marks sessions converted and queues Purchase with its value.")
+            .WithDescription("""
+                `checkout.session.completed` (paid) or `checkout.session.async_payment_succeeded` converts the session once
+                (idempotent by Stripe event id and by Checkout Session) and queues Purchase with its value.
+                `async_payment_failed` and `expired` are recorded on the session; other types are acknowledged and ignored.
+                Answered once the effects are durable in Redis. `outcome`: converted, converted-unattributed,
+                already-converted, duplicate-event, recorded-failed, recorded-expired, awaiting-payment, not-ours or ignored.
+                400 when the signature is missing or wrong, or the payload is not a Stripe event.
+                """)
+            .WithRequiredHeader("Stripe-Signature", "Stripe's signature of the raw body.")
+            .WithJsonBody<System.Text.Json.JsonElement>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -14,6 +14,19 @@ internal static class EventsApi
             .WithTags("Events")
             .WithName("PostEvents")
             .WithSummary("Record one event or a batch for a live session; idempotent by eventId.")
+            .WithDescription("""
+                One event, or `{ sessionId?, events: [...] }` with up to Tracking__MaxEventsPerBatch (50) events of one session.
+                `Purchase` and `InitiateCheckout` are server-only (403). `VideoProgress` needs `properties.content` and
+                `properties.percent` in 25/50/75/95; each milestone is stored once per content per session.
+                A `timestamp` (ms) more than 24 h in the past or 5 min in the future is replaced by server time.
+                """)
+            .WithJsonBody<EventsRequest>(alsoAs: "text/plain")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(RateLimiting.PerIp)
             .RequireCors(Cors.Sites);
         return app;

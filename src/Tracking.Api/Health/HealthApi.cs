@@ -15,7 +15,9 @@ internal static class HealthApi
         group.MapGet("/live", () => TypedResults.Ok(new HealthReport("live")))
             .WithName("Live").WithSummary("The process is up.");
         group.MapGet("/ready", Ready)
-            .WithName("Ready").WithSummary("Redis answers: the service can accept data.");
+            .WithName("Ready").WithSummary("Redis answers: the service can accept data.")
+            .WithDescription("`outboxDepth` counts entries waiting for Meta/PostHog; `oldestDueAgeSeconds` is how overdue the most overdue is.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -31,3 +31,17 @@ internal sealed class OpsKeyFilter(IOptions<OpsOptions> options) : IEndpointFilt
         return await next(context);
     }
 }
+
+/// <summary>Marks endpoints behind <see cref="OpsKeyFilter"/> (the OpenAPI document gives them the bearer scheme).</summary>
+internal sealed class OpsKeyRequired;
+
+internal static class OpsKeyFilterExtensions
+{
+    /// <summary>Puts the endpoints behind the ops key, and documents it with the 401 and 404 the filter answers.</summary>
+    public static TBuilder RequireOpsKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter<TBuilder, OpsKeyFilter>()
+            .WithMetadata(new OpsKeyRequired())
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

@@ -30,6 +30,7 @@ internal static class ServiceDefaults
             kestrel.Limits.MinRequestBodyDataRate = new(240, TimeSpan.FromSeconds(5));
         });
         services.AddProblemDetails();
+        services.AddOpenApiDocument();
         services.AddExceptionHandler<StoreUnavailableHandler>();
         services.AddPerIpRateLimiting();
         services.AddSiteCors();

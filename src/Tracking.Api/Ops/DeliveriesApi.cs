@@ -17,9 +17,14 @@ internal static class DeliveriesApi
 {
     public static IEndpointRouteBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/ops/deliveries").WithTags("Ops").AddEndpointFilter<OpsKeyFilter>();
-        group.MapGet("/", List).WithName("ListDeliveries").WithSummary("Pending or dead-lettered outbox entries.");
-        group.MapPost("/replay", Replay).WithName("ReplayDeliveries").WithSummary("Requeue dead letters (all, or the given ids).");
+        var group = app.MapGroup("/ops/deliveries").WithTags("Ops").RequireOpsKey()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/", List).WithName("ListDeliveries").WithSummary("Pending or dead-lettered outbox entries.")
+            .WithDescription("`state`: dead or pending (required); `limit`: 1-1000, default 100.");
+        group.MapPost("/replay", Replay).WithName("ReplayDeliveries").WithSummary("Requeue dead letters (all, or the given ids).")
+            .WithDescription("No body (or no `ids`) requeues every dead letter; `ids` (at most 10000, as listed by GET /ops/deliveries) only those.")
+            .WithJsonBody<ReplayRequest>(required: false)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 

@@ -7,11 +7,28 @@ internal static class ReportsApi
 {
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/reports").WithTags("Reports").AddEndpointFilter<OpsKeyFilter>();
+        var group = app.MapGroup("/reports").WithTags("Reports").RequireOpsKey()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/attribution", Attribution)
-            .WithName("AttributionReport").WithSummary("Donations and revenue credited to sources, campaigns or contents under a model.");
+            .WithName("AttributionReport").WithSummary("Donations and revenue credited to sources, campaigns or contents under a model.")
+            .WithDescription("""
+                `model`: first_touch, last_touch (default), linear or position_based; `groupBy`: source, campaign (default) or
+                content; `from`/`to`: UTC days (yyyy-MM-dd), default the 30 days up to today, at most 400 days.
+                Computed from durable conversion records (each keeps its session's touch path), so it survives session expiry.
+                Linear splits credit evenly; position_based gives 40/20/40 (50/50 with two touches). Direct visits never take
+                credit; conversions without a campaign touch (expired session, direct traffic) are the `(unattributed)` row.
+                Revenue is per currency, never added across currencies. `Accept: text/csv` answers CSV.
+                """)
+            .ProducesTextToo(StatusCodes.Status200OK, "text/csv");
         group.MapGet("/funnel", Funnel)
-            .WithName("FunnelReport").WithSummary("Sessions → content views → video milestones → checkouts → donations.");
+            .WithName("FunnelReport").WithSummary("Sessions → content views → video milestones → checkouts → donations.")
+            .WithDescription("""
+                `from`/`to` as for /reports/attribution; `campaign` (at most 256 characters) filters on the last touch.
+                Counters are durable daily aggregates written with each fact and credited to the session's last touch at that
+                moment. Each step counts once per session; `rate` is the count over the previous step's.
+                `Accept: text/csv` answers CSV.
+                """)
+            .ProducesTextToo(StatusCodes.Status200OK, "text/csv");
         return app;
     }
 

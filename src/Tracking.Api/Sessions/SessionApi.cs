@@ -10,14 +10,24 @@ internal static class SessionApi
 {
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/session").WithTags("Sessions").RequireRateLimiting(RateLimiting.PerIp).RequireCors(Cors.Sites);
+        var group = app.MapGroup("/session").WithTags("Sessions").RequireRateLimiting(RateLimiting.PerIp).RequireCors(Cors.Sites)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/", CreateOrTouch)
             .WithName("CreateOrTouchSession")
-            .WithSummary("Create a session for a landing, or touch a live one (first touch kept, last touch updated).");
+            .WithSummary("Create a session for a landing, or touch a live one (first touch kept, last touch updated).")
+            .WithDescription("""
+                No `sessionId`, or an unknown/expired one, creates a new session (201) with a server-chosen id.
+                A live `sessionId` is touched (200): campaign parameters become the new last touch, the TTL restarts.
+                UTMs, fbclid and gclid are read from `url`'s query unless given explicitly.
+                """)
+            .WithJsonBody<SessionRequest>(alsoAs: "text/plain")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/{id}", Get)
             .WithName("GetSession")
-            .WithSummary("A session's attributes and its events, oldest first.");
+            .WithSummary("A session's attributes and its events, oldest first.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

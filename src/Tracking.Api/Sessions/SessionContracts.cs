@@ -1,8 +1,9 @@
 namespace Tracking.Sessions;
 
-public sealed record UtmParameters(string? Source, string? Medium, string? Campaign, string? Content, string? Term);
+// Defaults mark every member optional, as it is when read (the OpenAPI schema would call them required otherwise).
+public sealed record UtmParameters(string? Source = null, string? Medium = null, string? Campaign = null, string? Content = null, string? Term = null);
 
-public sealed record ConsentState(string? Analytics, string? Marketing);
+public sealed record ConsentState(string? Analytics = null, string? Marketing = null);
 
 /// <summary>Body of <c>POST /session</c>.</summary>
 public sealed record SessionRequest(

@@ -17,7 +17,10 @@ internal static class TrackerApi
 
     public static IEndpointRouteBuilder MapTracker(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/tracker.js", Get).WithTags("Tracker").WithName("TrackerScript").WithSummary("The browser snippet (window.tracking).");
+        app.MapGet("/tracker.js", Get).WithTags("Tracker").WithName("TrackerScript").WithSummary("The browser snippet (window.tracking).")
+            .WithDescription("Cacheable for an hour, with a content-hash ETag; 304 when If-None-Match matches.")
+            .Produces<string>(StatusCodes.Status200OK, "application/javascript")
+            .Produces(StatusCodes.Status304NotModified);
         return app;
     }
 

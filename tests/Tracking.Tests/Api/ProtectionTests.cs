@@ -56,6 +56,8 @@ public sealed class ProtectionTests
     public void A_bad_setting_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
     {
         using var app = new TrackingApp(new() { [key] = value });
+        app.ExpectErrors(r => r.Category == "Microsoft.Extensions.Hosting.Internal.Host" && r.Message == "Hosting failed to start",
+            "the bad setting must stop start-up, and the host logs that it did");
 
         var error = Record.Exception(() => app.CreateClient());
 

@@ -12,6 +12,9 @@ namespace Tracking.Tests.Browser;
 public sealed class JourneyTests : IAsyncLifetime
 {
     private const string Landing = "/index.html?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s&fbclid=IwAR_e2e_Click";
+    /// <summary>How long what the browser sends asynchronously may take to land.</summary>
+    private static readonly TimeSpan BrowserBound = TimeSpan.FromSeconds(20);
+
     private DemoSite _site = null!;
     private DeliveryApp _app = null!;
     private IPlaywright _playwright = null!;
@@ -39,10 +42,16 @@ public sealed class JourneyTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        _app.Dispose();
-        await _site.DisposeAsync();
+        try
+        {
+            await _browser.DisposeAsync();
+            _playwright.Dispose();
+            await _app.DisposeAsync(); // fails the test on unexpected error logs or unmatched outbound requests
+        }
+        finally
+        {
+            await _site.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -65,7 +74,8 @@ public sealed class JourneyTests : IAsyncLifetime
         await page.EvalOnSelectorAsync("#trailer", "v => v.play()");
         await page.WaitForFunctionAsync("() => document.querySelector('#trailer').currentTime > 0.3");
         await page.EvalOnSelectorAsync("#trailer", "v => { v.pause(); v.currentTime = v.duration * 0.6; }");
-        await UntilAsync(async () => (int?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "trailer_30s_completion") >= 50);
+        await Eventually.UntilAsync(async () => (int?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "trailer_30s_completion") >= 50,
+            BrowserBound, "the trailer's 50 % milestone recorded on the session");
         await Screenshot(page, "journey-2-watch.png");
 
         // 4-5. Donate 25 → Stripe stand-in → pay → thank-you page.
@@ -75,7 +85,8 @@ public sealed class JourneyTests : IAsyncLifetime
         await page.ClickAsync("#pay");
         await page.WaitForSelectorAsync("#thanks");
         await Screenshot(page, "journey-4-thank-you.png");
-        await UntilAsync(async () => (await EventNamesAsync(sid)).Count(e => e == "PageView") >= 4);
+        await Eventually.UntilAsync(async () => (await EventNamesAsync(sid)).Count(e => e == "PageView") >= 4,
+            BrowserBound, "the thank-you page's PageView (the 4th) stored");
 
         // Redis: attribution, content, completion, conversion, and the ordered events.
         var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
@@ -118,12 +129,13 @@ public sealed class JourneyTests : IAsyncLifetime
         await page.GotoAsync(_site.Url + "/index.html?utm_source=facebook&fbclid=IwAR_denied");
         var sid = await SessionIdAsync(page);
         await page.ClickAsync("#deny");
-        await UntilAsync(async () => (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "consent_marketing") == "denied");
+        await Eventually.UntilAsync(async () => (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "consent_marketing") == "denied",
+            BrowserBound, "the denied marketing consent stored on the session");
         var callsBefore = pixelCalls;
         await page.ClickAsync("#watch");
         await page.WaitForURLAsync("**/watch.html");
         await page.EvalOnSelectorAsync("#trailer", "v => { v.currentTime = v.duration * 0.3; }");
-        await UntilAsync(async () => (await EventNamesAsync(sid)).Contains("VideoProgress"));
+        await Eventually.UntilAsync(async () => (await EventNamesAsync(sid)).Contains("VideoProgress"), BrowserBound, "a VideoProgress event stored after the seek");
 
         await _app.RunRoundsAsync();
 
@@ -143,20 +155,6 @@ public sealed class JourneyTests : IAsyncLifetime
 
     private async Task<List<string>> EventNamesAsync(string sid) =>
         (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("event").GetString()!).ToList();
-
-    /// <summary>Polls a condition (bounded: 20 s), for what the browser sends asynchronously.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail("condition not met within 20 s");
-    }
 
     private static Task<byte[]> Screenshot(IPage page, string name) => page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath(name) });
 }

@@ -44,7 +44,6 @@ public sealed class MappingTests : IDisposable
         var actual = sent.Clone();
         // The test host has no socket address; everything else is compared exactly.
         Assert.Equal(Normalize(expected), Normalize(WithoutIp(actual)));
-        _app.AssertNoUnexpectedRequests();
     }
 
     [Fact]
@@ -77,12 +76,12 @@ public sealed class MappingTests : IDisposable
         Assert.Equal(50, events[1].GetProperty("properties").GetProperty("percent").GetInt32());
         // Video progress is PostHog only.
         Assert.DoesNotContain(_app.MetaEventsDelivered(), e => e.GetProperty("event_id").GetString() == "vp1");
-        _app.AssertNoUnexpectedRequests();
     }
 
     [Fact]
     public async Task A_retried_event_keeps_its_meta_event_id_and_posthog_uuid()
     {
+        _app.ExpectDestinationFailures("both destinations answer 503 for two rounds so the event is retried");
         _app.StubMetaOk();
         _app.StubPostHogOk();
         var outage = Guid.NewGuid();
@@ -94,7 +93,7 @@ public sealed class MappingTests : IDisposable
         await _app.RunRoundsAsync(2);
         _app.Stub.DeleteMapping(outage);
 
-        await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count > 0 && _app.PostHogEventsDelivered().Count > 0);
+        await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count > 0 && _app.PostHogEventsDelivered().Count > 0, "the event delivered to Meta and to PostHog after the outage");
 
         var metaIds = _app.Calls(DeliveryApp.MetaPath).SelectMany(c => JsonDocument.Parse(c.RequestMessage.Body!).RootElement.GetProperty("data").EnumerateArray()).Select(e => e.GetProperty("event_id").GetString()).Distinct().ToList();
         var uuids = _app.Calls(DeliveryApp.PostHogPath).SelectMany(c => JsonDocument.Parse(c.RequestMessage.Body!).RootElement.GetProperty("batch").EnumerateArray()).Select(e => e.GetProperty("uuid").GetString()).Distinct().ToList();

@@ -150,6 +150,7 @@ public sealed class DonationTests : IDisposable
     [Fact]
     public async Task Stripe_down_is_a_502_without_secrets_and_nothing_is_written()
     {
+        _app.ExpectErrors("Tracking.Donations", "Stripe answers 500 on purpose; the failed checkout creation is logged as an error");
         _app.Stub.Given(Request.Create().WithPath(CheckoutPath).UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(500).WithBodyAsJson(new { error = new { type = "api_error", message = "internal detail sk_live_leak" } }));
         var (client, sid, _) = await SessionAsync();

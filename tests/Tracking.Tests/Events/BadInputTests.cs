@@ -4,9 +4,9 @@ using Tracking.Tests.Infrastructure;
 namespace Tracking.Tests.Events;
 
 /// <summary>Every bad input class gets a 4xx problem+json naming the field, and nothing is written.</summary>
-public sealed class BadInputTests(BadInputTests.App app) : IClassFixture<BadInputTests.App>
+public sealed class BadInputTests(BadInputTests.Fixture app) : SharedAppTests<BadInputTests.Fixture>(app)
 {
-    public sealed class App : TrackingApp;
+    public sealed class Fixture : TrackingApp;
 
     public static TheoryData<string, string, int, string> Cases => new()
     {
@@ -38,9 +38,9 @@ public sealed class BadInputTests(BadInputTests.App app) : IClassFixture<BadInpu
     [MemberData(nameof(Cases))]
     public async Task Bad_input_is_a_problem_naming_the_field_and_writes_nothing(string path, string body, int status, string field)
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
-        var before = await app.Db.HashLengthAsync($"sess:{{{id}}}");
+        var before = await App.Db.HashLengthAsync($"sess:{{{id}}}");
 
         var response = await client.PostJsonAsync(path, body.Replace("SID", id, StringComparison.Ordinal));
 
@@ -50,14 +50,14 @@ public sealed class BadInputTests(BadInputTests.App app) : IClassFixture<BadInpu
             ? errors.EnumerateObject().Select(e => e.Name).ToArray()
             : [problem.GetProperty("field").GetString()!];
         Assert.Contains(field, named);
-        Assert.False(await app.Db.KeyExistsAsync($"events:sess:{{{id}}}"));
-        Assert.Equal(before, await app.Db.HashLengthAsync($"sess:{{{id}}}"));
+        Assert.False(await App.Db.KeyExistsAsync($"events:sess:{{{id}}}"));
+        Assert.Equal(before, await App.Db.HashLengthAsync($"sess:{{{id}}}"));
     }
 
     [Fact]
     public async Task Too_many_events_in_a_batch_is_refused()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         var events = string.Join(",", Enumerable.Range(0, 51).Select(_ => """{"event":"PageView"}"""));
 
@@ -65,13 +65,13 @@ public sealed class BadInputTests(BadInputTests.App app) : IClassFixture<BadInpu
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty("events", out _));
-        Assert.False(await app.Db.KeyExistsAsync($"events:sess:{{{id}}}"));
+        Assert.False(await App.Db.KeyExistsAsync($"events:sess:{{{id}}}"));
     }
 
     [Fact]
     public async Task An_oversized_body_is_a_413_problem()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         var huge = new string('x', 70 * 1024);
 
@@ -79,13 +79,13 @@ public sealed class BadInputTests(BadInputTests.App app) : IClassFixture<BadInpu
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("body", (await response.ProblemAsync()).GetProperty("field").GetString());
-        Assert.False(await app.Db.KeyExistsAsync($"events:sess:{{{id}}}"));
+        Assert.False(await App.Db.KeyExistsAsync($"events:sess:{{{id}}}"));
     }
 
     [Fact]
     public async Task An_unmapped_route_is_a_problem_not_an_empty_404()
     {
-        var response = await app.CreateClient().GetAsync("/nope");
+        var response = await App.CreateClient().GetAsync("/nope");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await response.ProblemAsync();

@@ -5,18 +5,18 @@ using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests.Events;
 
-public sealed class EventTests(EventTests.App app) : IClassFixture<EventTests.App>
+public sealed class EventTests(EventTests.Fixture app) : SharedAppTests<EventTests.Fixture>(app)
 {
-    public sealed class App : TrackingApp;
+    public sealed class Fixture : TrackingApp;
 
     private async Task<(HttpClient Client, string Id)> SessionAsync()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         return (client, (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!);
     }
 
     private async Task<string[]> StoredEventsAsync(string id) =>
-        (await app.Db.SortedSetRangeByRankAsync($"events:sess:{{{id}}}")).Select(v => v.ToString()).ToArray();
+        (await App.Db.SortedSetRangeByRankAsync($"events:sess:{{{id}}}")).Select(v => v.ToString()).ToArray();
 
     [Fact]
     public async Task Events_are_kept_in_timestamp_order_with_the_seed_member_shape()
@@ -35,7 +35,7 @@ public sealed class EventTests(EventTests.App app) : IClassFixture<EventTests.Ap
             $$$"""{"event":"VideoStart","eventId":"e2","timestamp":{{{now - 2000}}},"content":"trailer_30s"}""",
             $$$"""{"event":"VideoProgress","eventId":"e3","timestamp":{{{now - 1000}}},"content":"trailer_30s","percent":50}""",
         ], stored);
-        var scores = await app.Db.SortedSetRangeByRankWithScoresAsync($"events:sess:{{{id}}}");
+        var scores = await App.Db.SortedSetRangeByRankWithScoresAsync($"events:sess:{{{id}}}");
         Assert.Equal(now - 3000, (long)scores[0].Score);
     }
 
@@ -72,8 +72,8 @@ public sealed class EventTests(EventTests.App app) : IClassFixture<EventTests.Ap
         Assert.Equal(1, body.GetProperty("duplicates").GetInt32());
         Assert.Equal(1, (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicates").GetInt32());
         Assert.Equal(3, (await StoredEventsAsync(id)).Length);
-        Assert.Equal("50", (string?)await app.Db.HashGetAsync($"sess:{{{id}}}", "trailer_30s_completion"));
-        Assert.Equal("25", (string?)await app.Db.HashGetAsync($"sess:{{{id}}}", "main_film_completion"));
+        Assert.Equal("50", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "trailer_30s_completion"));
+        Assert.Equal("25", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "main_film_completion"));
     }
 
     [Theory]
@@ -99,17 +99,17 @@ public sealed class EventTests(EventTests.App app) : IClassFixture<EventTests.Ap
 
         await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","events":[{"event":"PageView","timestamp":4102444800000},{"event":"ViewContent","timestamp":1000}]}""");
 
-        var scores = await app.Db.SortedSetRangeByRankWithScoresAsync($"events:sess:{{{id}}}");
+        var scores = await App.Db.SortedSetRangeByRankWithScoresAsync($"events:sess:{{{id}}}");
         Assert.All(scores, s => Assert.InRange((long)s.Score, before, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1));
     }
 
     [Fact]
     public async Task Events_for_an_unknown_session_are_a_404_problem_and_write_nothing()
     {
-        var response = await app.Browser().PostJsonAsync("/events", """{"sessionId":"AAAAAAAAAAAAAAAAAAAAAAAAAA","event":"PageView"}""");
+        var response = await App.Browser().PostJsonAsync("/events", """{"sessionId":"AAAAAAAAAAAAAAAAAAAAAAAAAA","event":"PageView"}""");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("sessionId", (await response.ProblemAsync()).GetProperty("field").GetString());
-        Assert.False(await app.Db.KeyExistsAsync("events:sess:{AAAAAAAAAAAAAAAAAAAAAAAAAA}"));
+        Assert.False(await App.Db.KeyExistsAsync("events:sess:{AAAAAAAAAAAAAAAAAAAAAAAAAA}"));
     }
 }

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests.Faults;
@@ -13,12 +13,10 @@ public sealed class LogSafetyTests
     [Fact]
     public async Task A_whole_journey_logs_no_secret_email_or_ip()
     {
-        var lines = new ConcurrentQueue<string>();
         using var app = DeliveryApp.CreateWithStripe();
         using var logged = app.WithWebHostBuilder(b => b
             .UseSetting("Tracking:TrustedProxies:0", "0.0.0.0/0")
-            .UseSetting("Logging:LogLevel:Default", "Trace")
-            .ConfigureLogging(logging => logging.AddProvider(new CapturingProvider(lines))));
+            .UseSetting("Logging:LogLevel:Default", "Trace"));
         app.StubMetaOk();
         app.StubPostHogOk();
         var client = logged.CreateClient();
@@ -34,6 +32,9 @@ public sealed class LogSafetyTests
         await logged.CreateClient().GetAsync("/ops/deliveries?state=dead");
         await logged.Services.GetRequiredService<Tracking.Delivery.OutboxWorker>().DrainAllOnceAsync(CancellationToken.None);
 
+        // Every record the app's FakeLogCollector holds, with its structured values, scopes and exception.
+        var lines = app.Logs.GetSnapshot().Select(Line).ToList();
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Level == LogLevel.Trace || r.Level == LogLevel.Debug); // Trace really was on
         Assert.NotEmpty(lines);
         string[] forbidden = ["203.0.113.77", "secret.donor@example.com", "meta-secret-token", "phc_test_key", "sk_test_secret_never_logged", StripeSigner.Secret, "ops-key-0123456789abcdef0123456789"];
         foreach (var line in lines)
@@ -45,30 +46,12 @@ public sealed class LogSafetyTests
         }
     }
 
-    private sealed class CapturingProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    private static string Line(FakeLogRecord r)
     {
-        public ILogger CreateLogger(string categoryName) => new Capturing(categoryName, lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Capturing(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                lines.Enqueue($"{category} scope: {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-                lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
-            }
-        }
+        var values = string.Join(";", r.StructuredState?.Select(p => $"{p.Key}={p.Value}") ?? []);
+        var scopes = string.Join(" | ", r.Scopes.Select(scope => scope is IEnumerable<KeyValuePair<string, object?>> pairs
+            ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}"))
+            : scope?.ToString()));
+        return $"{r.Level} {r.Category}: {r.Message} [{values}] scopes: {scopes} {r.Exception}";
     }
 }

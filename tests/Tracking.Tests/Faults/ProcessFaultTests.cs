@@ -13,7 +13,13 @@ public sealed class ProcessFaultTests : IDisposable
     private readonly WireMockServer _stub = WireMockServer.Start();
     private readonly int _database = TrackingApp.IsolatedDatabase();
 
-    public void Dispose() => _stub.Stop();
+    /// <summary>Strict, as DeliveryApp is: a request no mapping expected fails the test.</summary>
+    public void Dispose()
+    {
+        var unmatched = StrictStub.UnmatchedRequests(_stub);
+        _stub.Stop();
+        Assert.Empty(unmatched);
+    }
 
     private Dictionary<string, string> Settings(string lease) => new()
     {
@@ -54,14 +60,6 @@ public sealed class ProcessFaultTests : IDisposable
         .SelectMany(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement.GetProperty("data").EnumerateArray())
         .Select(e => e.GetProperty("event_id").GetString()!).ToList();
 
-    private static async Task UntilAsync(Func<bool> condition, int seconds)
-    {
-        for (var i = 0; i < seconds * 10 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task A_service_killed_mid_delivery_loses_nothing_after_restart()
     {
@@ -74,12 +72,13 @@ public sealed class ProcessFaultTests : IDisposable
         var db = RedisServer.Shared.Connection.GetDatabase(_database);
         long Leased() => Tracking.Storage.Partitions.Tags.Sum(tag => db.SortedSetLength(
             Tracking.Storage.Keys.OutboxDue(tag), DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeMilliseconds(), double.PositiveInfinity));
-        await UntilAsync(() => Leased() > 0, 20);
+        await Eventually.UntilAsync(() => Leased() > 0, TimeSpan.FromSeconds(20), "a batch leased while its slow request is in flight");
         var leasedAtKill = Leased();
         first.Kill();
         Assert.True(leasedAtKill > 0, "the kill happened while a batch was leased");
         using var second = await ServiceProcess.StartAsync(settings);
-        await UntilAsync(() => ids.All(MetaEventIds().Contains), 40);
+        await Eventually.UntilAsync(() => !ids.Except(MetaEventIds()).Any(), TimeSpan.FromSeconds(40),
+            "the restarted service to deliver every event to Meta", TimeSpan.FromMilliseconds(100), () => $"{ids.Except(MetaEventIds()).Count()} of {ids.Count} not delivered");
 
         var delivered = MetaEventIds();
         Assert.Empty(ids.Except(delivered));
@@ -96,7 +95,8 @@ public sealed class ProcessFaultTests : IDisposable
         using var b = await ServiceProcess.StartAsync(settings);
 
         var ids = await PostEventsAsync([a, b], sessions: 20, perSession: 20);
-        await UntilAsync(() => MetaEventIds().Count >= ids.Count, 30);
+        await Eventually.UntilAsync(() => MetaEventIds().Count >= ids.Count, TimeSpan.FromSeconds(30),
+            "the two replicas to send as many events to Meta as were posted", TimeSpan.FromMilliseconds(100), () => $"{MetaEventIds().Count} of {ids.Count} sent");
 
         var delivered = MetaEventIds();
         Assert.Equal(ids.Order(), delivered.Order());

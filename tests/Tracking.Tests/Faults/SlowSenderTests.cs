@@ -21,22 +21,18 @@ public sealed class SlowSenderTests
             $"POST /events HTTP/1.1\r\nHost: {uri.Host}\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{{"));
 
         // Trickle one byte a second; Kestrel requires 240 B/s after a 5 s grace. Bounded: 30 s at most.
-        var cut = false;
-        for (var i = 0; i < 30 && !cut; i++)
+        await Eventually.UntilAsync(async () =>
         {
-            await Task.Delay(1000);
             try
             {
                 await stream.WriteAsync(" "u8.ToArray());
-                cut = tcp.Client.Poll(0, SelectMode.SelectRead) && (tcp.Available == 0 || await ReadsResponseAsync(stream));
+                return tcp.Client.Poll(0, SelectMode.SelectRead) && (tcp.Available == 0 || await ReadsResponseAsync(stream));
             }
             catch (IOException)
             {
-                cut = true;
+                return true;
             }
-        }
-
-        Assert.True(cut, "the slow sender was still being served after 30 s");
+        }, TimeSpan.FromSeconds(30), "Kestrel to cut off a client sending its body a byte a second", poll: TimeSpan.FromSeconds(1));
     }
 
     private static async Task<bool> ReadsResponseAsync(NetworkStream stream)

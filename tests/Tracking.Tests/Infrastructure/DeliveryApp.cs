@@ -12,6 +12,8 @@ namespace Tracking.Tests.Infrastructure;
 /// <summary>
 /// The service with Meta and PostHog pointed at one strict WireMock server, a controllable clock, its own Redis
 /// database, and the outbox worker driven by the test (round by round) instead of in the background.
+/// Strict: on dispose, any request the stub received that no mapping matched fails the test, unless the test
+/// opted out with <see cref="AllowUnmatchedRequests"/> and said why.
 /// </summary>
 public sealed class DeliveryApp : TrackingApp
 {
@@ -24,6 +26,8 @@ public sealed class DeliveryApp : TrackingApp
         Stub = stub;
         Clock = clock;
     }
+
+    private string? _unmatchedAllowedBecause;
 
     public WireMockServer Stub { get; }
 
@@ -99,15 +103,20 @@ public sealed class DeliveryApp : TrackingApp
         }
     }
 
-    /// <summary>Runs rounds until <paramref name="done"/> holds (an open circuit needs real time to close), at most 50.</summary>
-    public async Task RunUntilAsync(Func<bool> done)
+    /// <summary>
+    /// Runs rounds until <paramref name="done"/> holds (an open circuit needs real time to close); fails the test,
+    /// naming <paramref name="what"/>, if it still does not after <paramref name="timeout"/> (default 20 s).
+    /// </summary>
+    public Task RunUntilAsync(Func<bool> done, string what, TimeSpan? timeout = null) => Eventually.UntilAsync(async () =>
     {
-        for (var i = 0; i < 50 && !done(); i++)
+        if (done())
         {
-            await RunRoundsAsync();
-            await Task.Delay(100);
+            return true;
         }
-    }
+        await RunRoundsAsync();
+        return done();
+    }, timeout ?? TimeSpan.FromSeconds(20), what, poll: TimeSpan.FromMilliseconds(100),
+        state: () => $"{MetaEventsDelivered().Count} events delivered to Meta, {PostHogEventsDelivered().Count} to PostHog");
 
     public void StubMetaOk() => Stub.Given(Request.Create().WithPath(MetaPath).UsingPost()).AtPriority(100)
         .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { events_received = 1, messages = Array.Empty<string>(), fbtrace_id = "trace" }));
@@ -127,16 +136,25 @@ public sealed class DeliveryApp : TrackingApp
         .SelectMany(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement.GetProperty(array).EnumerateArray())
         .ToList();
 
-    /// <summary>Strictness: a request no mapping expected fails the test.</summary>
-    public void AssertNoUnexpectedRequests() =>
-        Assert.Empty(Stub.LogEntries.Where(e => e.MappingGuid is null).Select(e => $"{e.RequestMessage.Method} {e.RequestMessage.Path}"));
+    /// <summary>
+    /// For tests that make a destination fail (5xx, outage): Polly's telemetry logs every handled failed attempt and
+    /// every opened circuit at Error, under the category "Polly".
+    /// </summary>
+    public void ExpectDestinationFailures(string because) => ExpectErrors("Polly", because);
 
-    protected override void Dispose(bool disposing)
+    /// <summary>For tests that dead-letter events on purpose: the outbox worker logs each dead letter at Error.</summary>
+    public void ExpectDeadLetters(string because) =>
+        ExpectErrors(r => r.Category == "Tracking.Delivery.OutboxWorker" && r.Message.Contains("dead-lettered", StringComparison.Ordinal), because);
+
+    /// <summary>Opts this test out of strict stubbing: for tests that send unmatched requests on purpose.</summary>
+    public void AllowUnmatchedRequests(string because)
     {
-        base.Dispose(disposing);
-        if (disposing)
-        {
-            Stub.Stop();
-        }
+        ArgumentException.ThrowIfNullOrWhiteSpace(because);
+        _unmatchedAllowedBecause = because;
     }
+
+    protected override IEnumerable<string> Violations() => base.Violations().Concat(_unmatchedAllowedBecause is not null ? [] :
+        StrictStub.UnmatchedRequests(Stub).Select(r => $"outbound request no stub mapping expected: {r} (stub it, or AllowUnmatchedRequests and say why)"));
+
+    protected override void ReleaseResources() => Stub.Stop();
 }

@@ -4,6 +4,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,19 +14,22 @@ namespace Tracking.Tests.Infrastructure;
 /// <summary>
 /// The demo site (examples/demo) on loopback, plus a Stripe stand-in on the same origin: its checkout API returns a
 /// "pay" page that, when clicked, posts a correctly signed checkout.session.completed to the service and redirects
-/// to the success URL, as Stripe does.
+/// to the success URL, as Stripe does. Like <see cref="TrackingApp"/>, an Error it logs (a failed webhook post, say)
+/// fails the test on dispose.
 /// </summary>
 public sealed class DemoSite : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _video;
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> _checkouts = new();
+    private readonly ErrorLogGuard _logs;
     private int _next;
 
-    private DemoSite(WebApplication app, string video)
+    private DemoSite(WebApplication app, string video, ErrorLogGuard logs)
     {
         _app = app;
         _video = video;
+        _logs = logs;
     }
 
     public string Url { get; private set; } = "";
@@ -39,9 +44,11 @@ public sealed class DemoSite : IAsyncDisposable
         GenerateVideo(video);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        var logs = new ErrorLogGuard();
+        builder.Logging.ClearProviders().AddFakeLogging();
+        builder.Services.Replace(ServiceDescriptor.Singleton(logs.Collector));
         var app = builder.Build();
-        var site = new DemoSite(app, video);
+        var site = new DemoSite(app, video, logs);
         app.MapGet("/{page}.html", (string page) => site.Page(root, page));
         app.MapGet("/trailer.webm", () => Results.File(video, "video/webm", enableRangeProcessing: true));
         app.MapPost("/v1/checkout/sessions", (HttpRequest r) => site.CreateCheckout(r));
@@ -95,7 +102,11 @@ public sealed class DemoSite : IAsyncDisposable
             RedirectStandardError = true,
         };
         using var ffmpeg = Process.Start(info) ?? throw new InvalidOperationException("ffmpeg did not start");
-        ffmpeg.WaitForExit(60_000);
+        if (!ffmpeg.WaitForExit(60_000))
+        {
+            ffmpeg.Kill();
+            throw new InvalidOperationException("ffmpeg did not make the test video within 60 s");
+        }
         if (ffmpeg.ExitCode != 0 || !File.Exists(path))
         {
             throw new InvalidOperationException("ffmpeg could not make the test video: " + ffmpeg.StandardError.ReadToEnd());
@@ -104,8 +115,19 @@ public sealed class DemoSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        File.Delete(_video);
+        try
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        finally
+        {
+            File.Delete(_video);
+        }
+        var unexpected = _logs.Unexpected();
+        if (unexpected.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException("the demo site logged, unexpectedly:" + Environment.NewLine + "  - " + string.Join(Environment.NewLine + "  - ", unexpected));
+        }
     }
 }

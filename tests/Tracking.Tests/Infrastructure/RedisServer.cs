@@ -104,22 +104,20 @@ public sealed class RedisServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void WaitForPort(int port)
+    private static void WaitForPort(int port) => Eventually.Until(() =>
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
         }
-        throw new InvalidOperationException($"redis-server did not listen on {port}");
-    }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }, TimeSpan.FromSeconds(10), $"redis-server to listen on port {port}");
+
+    /// <summary>Keys in <paramref name="database"/> summed over every master (a cluster spreads them).</summary>
+    public long DatabaseSize(int database) => Masters.Sum(s => s.DatabaseSize(database));
 }

@@ -6,20 +6,20 @@ using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests.Sessions;
 
-public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTests.App>
+public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<SessionTests.Fixture>(app)
 {
-    public sealed class App : TrackingApp;
+    public sealed class Fixture : TrackingApp;
 
     [Fact]
     public async Task Landing_with_utms_and_fbclid_stores_exactly_the_seed_fields()
     {
-        var client = app.Browser();
+        var client = App.Browser();
 
         var created = await client.NewSessionAsync(extra: new { referrer = "https://m.facebook.com/story" });
 
         var id = created.GetProperty("sessionId").GetString()!;
         Assert.True(created.GetProperty("isNew").GetBoolean());
-        var hash = (await app.Db.HashGetAllAsync($"sess:{{{id}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        var hash = (await App.Db.HashGetAllAsync($"sess:{{{id}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         var created_at = hash["created_at"];
         var expected = new Dictionary<string, string>
         {
@@ -54,7 +54,7 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
     [Fact]
     public async Task Session_ids_are_long_random_and_safe_for_keys()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var a = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         var b = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
 
@@ -66,10 +66,10 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
     [Fact]
     public async Task Touch_with_a_new_campaign_moves_last_touch_only()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         var key = $"sess:{{{id}}}";
-        var firstTimestamp = (string)(await app.Db.HashGetAsync(key, "first_touch_timestamp"))!;
+        var firstTimestamp = (string)(await App.Db.HashGetAsync(key, "first_touch_timestamp"))!;
 
         var response = await client.PostAsJsonAsync("/session", new { url = "https://film.example/?utm_source=email&utm_medium=newsletter&utm_campaign=december", sessionId = id });
 
@@ -77,7 +77,7 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(body.GetProperty("isNew").GetBoolean());
         Assert.Equal(id, body.GetProperty("sessionId").GetString());
-        var hash = (await app.Db.HashGetAllAsync(key)).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        var hash = (await App.Db.HashGetAllAsync(key)).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         Assert.Equal("facebook", hash["first_touch_source"]);
         Assert.Equal(firstTimestamp, hash["first_touch_timestamp"]);
         Assert.Equal("facebook", hash["utm_source"]);
@@ -85,26 +85,26 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
         Assert.Equal("newsletter", hash["last_touch_medium"]);
         Assert.Equal("december", hash["last_touch_campaign"]);
         Assert.False(hash.ContainsKey("last_touch_content"), "a touch without utm_content must not keep the old one");
-        Assert.Equal(2, await app.Db.ListLengthAsync($"touches:sess:{{{id}}}"));
+        Assert.Equal(2, await App.Db.ListLengthAsync($"touches:sess:{{{id}}}"));
     }
 
     [Fact]
     public async Task Touch_without_campaign_parameters_keeps_last_touch()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
 
         var response = await client.PostAsJsonAsync("/session", new { url = "https://film.example/about", sessionId = id, referrer = "https://film.example/watch" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("facebook", (string?)await app.Db.HashGetAsync($"sess:{{{id}}}", "last_touch_source"));
-        Assert.Equal(1, await app.Db.ListLengthAsync($"touches:sess:{{{id}}}"));
+        Assert.Equal("facebook", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "last_touch_source"));
+        Assert.Equal(1, await App.Db.ListLengthAsync($"touches:sess:{{{id}}}"));
     }
 
     [Fact]
     public async Task Returning_visitor_increments_session_count()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var first = await client.NewSessionAsync();
         var visitor = first.GetProperty("visitorId").GetString()!;
 
@@ -112,32 +112,32 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
 
         Assert.Equal(visitor, second.GetProperty("visitorId").GetString());
         var id = second.GetProperty("sessionId").GetString()!;
-        Assert.Equal("2", (string?)await app.Db.HashGetAsync($"sess:{{{id}}}", "session_count"));
+        Assert.Equal("2", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "session_count"));
     }
 
     [Fact]
     public async Task Unknown_or_expired_session_id_gets_a_new_server_chosen_session()
     {
-        var client = app.Browser();
+        var client = App.Browser();
 
         var response = await client.PostAsJsonAsync("/session", new { url = "https://film.example/", sessionId = "expiredSession12345" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.NotEqual("expiredSession12345", body.GetProperty("sessionId").GetString());
-        Assert.False(await app.Db.KeyExistsAsync("sess:{expiredSession12345}"));
+        Assert.False(await App.Db.KeyExistsAsync("sess:{expiredSession12345}"));
     }
 
     [Fact]
     public async Task Session_and_event_keys_expire_together_after_the_ttl()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","event":"PageView"}""")).EnsureSuccessStatusCode();
 
         foreach (var key in new[] { $"sess:{{{id}}}", $"events:sess:{{{id}}}" })
         {
-            var ttl = await app.Db.KeyTimeToLiveAsync(key);
+            var ttl = await App.Db.KeyTimeToLiveAsync(key);
             Assert.NotNull(ttl);
             Assert.InRange(ttl.Value, TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
         }
@@ -146,7 +146,7 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
     [Fact]
     public async Task Get_session_returns_attributes_and_events_oldest_first()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","events":[{"event":"ViewContent","timestamp":{{{now - 1000}}},"properties":{"content":"trailer_30s"}},{"event":"PageView","timestamp":{{{now - 5000}}}}]}""")).EnsureSuccessStatusCode();
@@ -162,7 +162,7 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
     [Fact]
     public async Task Get_unknown_session_is_a_404_problem()
     {
-        var response = await app.CreateClient().GetAsync("/session/doesNotExist123");
+        var response = await App.CreateClient().GetAsync("/session/doesNotExist123");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("id", (await response.ProblemAsync()).GetProperty("field").GetString());
@@ -171,12 +171,12 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
     [Fact]
     public async Task Explicit_utm_values_win_over_the_url_query_and_consent_is_kept()
     {
-        var client = app.Browser();
+        var client = App.Browser();
         var created = await client.NewSessionAsync(
             url: "https://film.example/?utm_source=facebook&gclid=Cj0KCQ",
             extra: new { utm = new { source = "instagram", campaign = "spring" }, consent = new { analytics = "granted", marketing = "denied" } });
 
-        var hash = (await app.Db.HashGetAllAsync($"sess:{{{created.GetProperty("sessionId").GetString()}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        var hash = (await App.Db.HashGetAllAsync($"sess:{{{created.GetProperty("sessionId").GetString()}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         Assert.Equal("instagram", hash["utm_source"]);
         Assert.Equal("spring", hash["utm_campaign"]);
         Assert.Equal("Cj0KCQ", hash["gclid"]);
@@ -187,10 +187,10 @@ public sealed class SessionTests(SessionTests.App app) : IClassFixture<SessionTe
     [Fact]
     public async Task Bots_are_marked_on_the_session()
     {
-        var client = app.Browser("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
+        var client = App.Browser("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
 
-        Assert.Equal("true", (string?)await app.Db.HashGetAsync($"sess:{{{id}}}", "bot"));
-        Assert.Equal("bot", (string?)await app.Db.HashGetAsync($"sess:{{{id}}}", "device_type"));
+        Assert.Equal("true", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "bot"));
+        Assert.Equal("bot", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "device_type"));
     }
 }

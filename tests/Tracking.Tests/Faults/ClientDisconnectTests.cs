@@ -1,8 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 using Tracking.Tests.Infrastructure;
 
 namespace Tracking.Tests.Faults;
@@ -13,11 +11,11 @@ public sealed class ClientDisconnectTests
     [Fact]
     public async Task A_connection_reset_mid_body_logs_no_error_and_the_service_keeps_serving()
     {
-        using var app = new TrackingApp(services: s => s.AddLogging(b => b.AddFakeLogging()));
+        using var app = new TrackingApp();
         app.UseKestrel(0);
         app.StartServer();
         var uri = app.ClientOptions.BaseAddress;
-        var logs = app.Services.GetFakeLogCollector();
+        var logs = app.Logs;
 
         for (var i = 0; i < 5; i++)
         {

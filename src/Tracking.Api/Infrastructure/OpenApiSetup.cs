@@ -128,6 +128,18 @@ internal static class OpenApiSetup
             return Task.CompletedTask;
         });
 
+    /// <summary>Documents the only values a string query parameter takes: the wire names of an enum the handler parses.</summary>
+    public static RouteHandlerBuilder WithQueryChoices<TEnum>(this RouteHandlerBuilder builder, string name)
+        where TEnum : struct, Enum =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Parameters?.FirstOrDefault(p => p.Name == name) is OpenApiParameter { Schema: OpenApiSchema schema })
+            {
+                schema.Enum = [.. WireName<TEnum>.All.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v))];
+            }
+            return Task.CompletedTask;
+        });
+
     /// <summary>Documents a text alternative of a response (CSV on <c>Accept: text/csv</c>), which typed results cannot express.</summary>
     public static TBuilder ProducesTextToo<TBuilder>(this TBuilder builder, int status, string contentType)
         where TBuilder : IEndpointConventionBuilder =>

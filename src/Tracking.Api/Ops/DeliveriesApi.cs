@@ -20,6 +20,7 @@ internal static class DeliveriesApi
         var group = app.MapGroup("/ops/deliveries").WithTags("Ops").RequireOpsKey()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", List).WithName("ListDeliveries").WithSummary("Pending or dead-lettered outbox entries.")
+            .WithQueryChoices<DeliveryState>("state")
             .WithDescription("`state`: dead or pending (required); `limit`: 1-1000, default 100.");
         group.MapPost("/replay", Replay).WithName("ReplayDeliveries").WithSummary("Requeue dead letters (all, or the given ids).")
             .WithDescription("No body (or no `ids`) requeues every dead letter; `ids` (at most 10000, as listed by GET /ops/deliveries) only those.")

@@ -11,6 +11,7 @@ internal static class ReportsApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/attribution", Attribution)
             .WithName("AttributionReport").WithSummary("Donations and revenue credited to sources, campaigns or contents under a model.")
+            .WithQueryChoices<AttributionModel>("model").WithQueryChoices<AttributionGroup>("groupBy")
             .WithDescription("""
                 `model`: first_touch, last_touch (default), linear or position_based; `groupBy`: source, campaign (default) or
                 content; `from`/`to`: UTC days (yyyy-MM-dd), default the 30 days up to today, at most 400 days.

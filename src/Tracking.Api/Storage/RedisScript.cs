@@ -47,7 +47,10 @@ internal sealed partial class RedisScript
         var text = new StringBuilder(body.Length + 4096);
         foreach (var (table, names) in NameTables)
         {
-            text.Append("local ").Append(table).Append(" = {").AppendJoin("", names.Select(f => $"{f.Key} = '{f.Value}', ")).Append("}\n");
+            // Only the names this script (or the library) reads: the table is rebuilt on every call.
+            var used = Uses(table, body + Library);
+            text.Append("local ").Append(table).Append(" = {")
+                .AppendJoin("", names.Where(f => used.Contains(f.Key)).Select(f => $"{f.Key} = '{f.Value}', ")).Append("}\n");
         }
         text.Append("local C = {").AppendJoin("", Numbers.Select(c => $"{c.Key} = {c.Value}, ")).Append("}\n")
             .Append(Library).Append('\n')
@@ -62,7 +65,7 @@ internal sealed partial class RedisScript
         return db.ScriptEvaluateAsync(Text, keys, args);
     }
 
-    private static void Check(string file, string body, ScriptLayout layout)
+    internal static void Check(string file, string body, ScriptLayout layout)
     {
         var errors = new List<string>();
         void Names(Regex pattern, string text, ICollection<string> declared, string what)
@@ -96,6 +99,9 @@ internal sealed partial class RedisScript
             throw new InvalidOperationException($"Lua script {file}: {string.Join("; ", errors)}.");
         }
     }
+
+    private static HashSet<string> Uses(string table, string lua) =>
+        Regex.Matches(lua, $@"(?<![\w.]){table}\.(\w+)").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
     private static Dictionary<string, string> Constants(Type type) => type
         .GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -132,6 +132,9 @@ public sealed class ReportTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/reports/attribution?model=u_shaped", "model")]
+    [InlineData("/reports/attribution?model=1", "model")]
+    [InlineData("/reports/attribution?model=FirstTouch", "model")]
+    [InlineData("/reports/attribution?groupBy=0", "groupBy")]
     [InlineData("/reports/attribution?groupBy=ad", "groupBy")]
     [InlineData("/reports/attribution?from=2026-13-01", "from")]
     [InlineData("/reports/funnel?from=2026-02-01&to=2026-01-01", "to")]
@@ -143,6 +146,22 @@ public sealed class ReportTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task A_stored_conversion_that_cannot_be_read_is_reported_and_logged_never_silently_dropped()
+    {
+        var day = _app.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await _app.Db.HashSetAsync(Tracking.Storage.Keys.Conversions(Tracking.Storage.Partitions.Tags[0], day), "cs_broken", "{\"amount\":\"not a number\"");
+        _app.ExpectErrors("Tracking.Reports.ReportStore", "one conversion record is corrupted on purpose");
+
+        var attribution = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?{_range}");
+        var funnel = await _ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?{_range}");
+
+        Assert.Equal(5, attribution.GetProperty("totals").GetProperty("donations").GetInt32());
+        Assert.Equal(1, attribution.GetProperty("unreadableConversions").GetInt32());
+        Assert.Equal(1, funnel.GetProperty("unreadableConversions").GetInt32());
+        Assert.Contains(_app.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Message.Contains("cs_broken", StringComparison.Ordinal));
     }
 
     [Fact]

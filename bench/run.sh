@@ -135,6 +135,8 @@ stop_service
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 CPU_MODEL=$(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')
+# The hand-kept "Before and after" section (rows of runs on both sides of a change) survives regeneration.
+HISTORY=$(awk '/^## Before and after/ {keep = 1} keep' docs/benchmarks.md 2>/dev/null || true)
 {
   echo "# Benchmarks"
   echo
@@ -165,6 +167,7 @@ CPU_MODEL=$(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//
   echo "and validates the body with the service's own code and answers 202; the stand-ins (\`bench/StandIn\`) answer Meta and"
   echo "PostHog at once and count requests and events. The request runs use \`Delivery__WorkerEnabled=false\` so they measure"
   echo "the HTTP path alone; the drain run measures the worker alone."
+  if [ -n "$HISTORY" ]; then echo; echo "$HISTORY"; fi
 } > "$OUT/benchmarks.md"
 if [ "$SMOKE" != 1 ]; then cp "$OUT/benchmarks.md" docs/benchmarks.md; fi
 cat "$OUT/benchmarks.md"

@@ -5,16 +5,21 @@ internal static class Crc16
 {
     private static readonly ushort[] Table = BuildTable();
 
-    public static int Slot(ReadOnlySpan<char> hashTag)
+    public static int Slot(ReadOnlySpan<char> hashTag) => Compute(hashTag) & 16383;
+
+    /// <summary>The full 16-bit CRC of an ASCII string (ids use a safe alphabet, so one byte per char is exact).</summary>
+    public static ushort Compute(ReadOnlySpan<char> text)
     {
         ushort crc = 0;
-        foreach (var ch in hashTag)
+        foreach (var ch in text)
         {
-            // Tags we hash are ASCII (ids use a safe alphabet), so one byte per char is exact.
-            crc = (ushort)((crc << 8) ^ Table[((crc >> 8) ^ (byte)ch) & 0xFF]);
+            crc = Update(crc, (byte)ch);
         }
-        return crc & 16383;
+        return crc;
     }
+
+    /// <summary>The CRC after one more byte.</summary>
+    public static ushort Update(ushort crc, byte value) => (ushort)((crc << 8) ^ Table[((crc >> 8) ^ value) & 0xFF]);
 
     private static ushort[] BuildTable()
     {

@@ -17,12 +17,44 @@ public sealed class SlotTests
             [
                 Keys.Session(id), Keys.Events(id), Keys.Seen(id), Keys.Touches(id), Keys.Client(id), Keys.StripeLedger(id),
                 Keys.OutboxDue(tag), Keys.OutboxItems(tag), Keys.OutboxTries(tag), Keys.OutboxDead(tag),
-                Keys.Aggregate(tag, day), Keys.AggregateKeys(tag, day), Keys.Conversions(tag, day),
+                Keys.OutboxDeadReasons(tag), Keys.Aggregate(tag, day), Keys.AggregateKeys(tag, day), Keys.Conversions(tag, day),
+                Keys.ConversionPaths(tag, day),
             ];
 
             Assert.Single(keys.Select(SlotOf).Distinct());
             Assert.True(id.Length >= 27, "160 random bits in base64url");
         }
+    }
+
+    [Fact]
+    public void New_session_ids_land_on_partition_slots_spread_over_all_partitions_in_constant_time()
+    {
+        var ids = Enumerable.Range(0, 20_000).Select(_ => Ids.NewSessionId()).ToList();
+
+        Assert.All(ids, id => Assert.True(Ids.IsSessionId(id), $"{id} is not on a partition slot"));
+        Assert.All(ids, id => Assert.Equal(30, id.Length));
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        // 20 000 ids over 16 partitions: 1 250 expected each; a skewed suffix table would show here.
+        var perPartition = ids.GroupBy(Partitions.Of).Select(g => g.Count()).ToList();
+        Assert.Equal(16, perPartition.Count);
+        Assert.All(perPartition, n => Assert.InRange(n, 1_000, 1_500));
+    }
+
+    [Fact]
+    public void Ids_issued_before_the_suffix_scheme_stay_valid()
+    {
+        // Drawn by rejection sampling (27 characters, on a partition slot): still a session id we could have issued.
+        string? old = null;
+        var random = new Random(7);
+        var bytes = new byte[20];
+        while (old is null)
+        {
+            random.NextBytes(bytes);
+            var candidate = System.Buffers.Text.Base64Url.EncodeToString(bytes);
+            old = Partitions.IsPartitionSlot(Crc16.Slot(candidate)) ? candidate : null;
+        }
+
+        Assert.True(Ids.IsSessionId(old));
     }
 
     [Fact]

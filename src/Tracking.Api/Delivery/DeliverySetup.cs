@@ -17,6 +17,7 @@ internal static class DeliverySetup
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<SessionSnapshots>();
         services.AddSingleton<DeliveryMetrics>();
+        services.AddSingleton<DestinationHealth>();
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         return builder;

@@ -16,6 +16,7 @@ internal sealed partial class OutboxWorker(
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
     DeliveryMetrics metrics,
+    DestinationHealth health,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
     private readonly Dictionary<string, IDestination> _destinations = destinations.ToDictionary(d => d.Name, StringComparer.Ordinal);
@@ -132,9 +133,10 @@ internal sealed partial class OutboxWorker(
             var later = now + (long)options.Value.MaxBackoff.TotalMilliseconds;
             return group.Select(l => new Settled(l, new Outcome.Retry("destination disabled"), later)).ToList();
         }
+        var settled = new List<Settled>(group.Count);
         var pending = group.Select(l => new Pending(l, l.Entry!, sessions[l.Entry!.SessionId])).ToList();
         var outcomes = await destination.DeliverAsync(pending, ct);
-        var settled = new List<Settled>(group.Count);
+        health.Record(destination.Name, outcomes);
         for (var i = 0; i < group.Count; i++)
         {
             var leased = group[i];

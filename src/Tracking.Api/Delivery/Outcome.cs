@@ -15,8 +15,12 @@ internal abstract record Outcome(string Reason)
     /// <summary>Deliberately not sent (consent, bot); done, not an error.</summary>
     public sealed record Skipped(string Why) : Outcome(Why);
 
-    /// <summary>Temporary failure: reschedule, never drop; never sooner than <paramref name="RetryAfter"/>.</summary>
-    public sealed record Retry(string Why, TimeSpan? RetryAfter = null) : Outcome(Why);
+    /// <summary>
+    /// Temporary failure: reschedule, never drop; never sooner than <paramref name="RetryAfter"/>.
+    /// <paramref name="Unauthorized"/>: the destination refused our credentials (revoked or wrong key), which an
+    /// operator must fix; entries wait until then, or until they are too old for the destination (then dead).
+    /// </summary>
+    public sealed record Retry(string Why, TimeSpan? RetryAfter = null, bool Unauthorized = false) : Outcome(Why);
 
     /// <summary>The destination refused this content: dead-letter it with the destination's words.</summary>
     public sealed record Dead(string Why) : Outcome(Why);

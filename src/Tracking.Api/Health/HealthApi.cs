@@ -5,7 +5,13 @@ using Tracking.Infrastructure;
 
 namespace Tracking.Health;
 
-public sealed record HealthReport(string Status, double? RedisLatencyMs = null, long? OutboxDepth = null, double? OldestDueAgeSeconds = null);
+/// <param name="Destinations">
+/// Per destination, as this replica's worker last saw it: unknown (nothing sent yet), ok, failing, unauthorized
+/// (our key is refused: rotate it), disabled (no credentials).
+/// </param>
+public sealed record HealthReport(
+    string Status, double? RedisLatencyMs = null, long? OutboxDepth = null, double? OldestDueAgeSeconds = null,
+    IReadOnlyDictionary<string, string>? Destinations = null);
 
 internal static class HealthApi
 {
@@ -16,12 +22,18 @@ internal static class HealthApi
             .WithName("Live").WithSummary("The process is up.");
         group.MapGet("/ready", Ready)
             .WithName("Ready").WithSummary("Redis answers: the service can accept data.")
-            .WithDescription("`outboxDepth` counts entries waiting for Meta/PostHog; `oldestDueAgeSeconds` is how overdue the most overdue is.")
+            .WithDescription("""
+                `outboxDepth` counts entries waiting for Meta/PostHog; `oldestDueAgeSeconds` is how overdue the most overdue is;
+                `destinations` says per destination whether this replica's sends succeed (`ok`), fail for now (`failing`), are
+                refused for our credentials (`unauthorized`: rotate the key), or nothing was sent yet (`unknown`), or it is `disabled`.
+                Stays 200 while Redis answers: the service still accepts and keeps data.
+                """)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    internal static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> Ready(IDatabase db, OutboxStore outbox, TimeProvider clock)
+    internal static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> Ready(
+        IDatabase db, OutboxStore outbox, IEnumerable<IDestination> destinations, DestinationHealth health, TimeProvider clock)
     {
         try
         {
@@ -29,7 +41,8 @@ internal static class HealthApi
             var (depth, oldestDue) = await outbox.DepthAsync().WaitAsync(TimeSpan.FromSeconds(2));
             // How overdue the most overdue entry is: 0 when nothing waits past its due time.
             var overdue = oldestDue is { } due ? Math.Max(0, (clock.GetUtcNow().ToUnixTimeMilliseconds() - due) / 1000.0) : 0;
-            return TypedResults.Ok(new HealthReport("ready", Math.Round(latency.TotalMilliseconds, 2), depth, Math.Round(overdue, 1)));
+            var status = destinations.ToDictionary(d => d.Name, d => WireName<DestinationStatus>.Of(health.Of(d)), StringComparer.Ordinal);
+            return TypedResults.Ok(new HealthReport("ready", Math.Round(latency.TotalMilliseconds, 2), depth, Math.Round(overdue, 1), status));
         }
         catch (Exception ex) when (ex is TimeoutException || Infrastructure.StoreUnavailableHandler.IsStoreFailure(ex))
         {

@@ -12,7 +12,10 @@ internal sealed class MetaDestination(
     IMetaConversionsApi api, IOptions<MetaOptions> meta, IOptions<TrackingOptions> tracking, TimeProvider clock) : IDestination
 {
     // Meta refuses a whole request holding one event older than 7 days; keep a margin for clock and queue time.
-    private static readonly TimeSpan MaxAge = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(30);
+    private static readonly TimeSpan EventTimeLimit = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(30);
+
+    // Graph error codes about the token itself or its permissions: an operator must act.
+    private static readonly int[] CredentialErrors = [10, 102, 190, 200];
 
     // Graph error codes that are about our token, permissions or throttling, never about the event itself.
     private static readonly int[] NotTheEventsFault = [1, 2, 4, 10, 17, 32, 102, 190, 200, 613];
@@ -29,7 +32,7 @@ internal sealed class MetaDestination(
     public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         var outcomes = new Outcome[batch.Count];
-        var oldest = clock.GetUtcNow() - MaxAge;
+        var oldest = clock.GetUtcNow() - EventTimeLimit;
         var toSend = new List<(int Index, MetaServerEvent Event)>(batch.Count);
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         string Hash(string value) => hashes.TryGetValue(value, out var h) ? h : hashes[value] = Hashing.Sha256(value);
@@ -87,7 +90,11 @@ internal sealed class MetaDestination(
             return new Outcome.Retry($"Meta answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
         }
         var error = Read(content, MetaJson.Default.MetaErrorBody)?.Error;
-        if (error is null || NotTheEventsFault.Contains(error.Code) || response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (error is not null && CredentialErrors.Contains(error.Code)))
+        {
+            return new Outcome.Retry($"Meta refused our token ({(int)response.StatusCode}: {error?.Message ?? "no error body"})", Unauthorized: true);
+        }
+        if (error is null || NotTheEventsFault.Contains(error.Code))
         {
             return new Outcome.Retry($"Meta answered {(int)response.StatusCode}: {error?.Message ?? "no error body"}");
         }

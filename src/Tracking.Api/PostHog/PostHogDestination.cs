@@ -8,7 +8,7 @@ namespace Tracking.PostHog;
 
 /// <summary>Sends outbox entries to PostHog's <c>/batch/</c> endpoint.</summary>
 internal sealed class PostHogDestination(
-    IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<TrackingOptions> tracking, IOptions<DeliveryOptions> delivery) : IDestination
+    IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<TrackingOptions> tracking, IOptions<DeliveryOptions> delivery, TimeProvider clock) : IDestination
 {
     public string Name => "posthog";
 
@@ -22,6 +22,7 @@ internal sealed class PostHogDestination(
         var outcomes = new Outcome[batch.Count];
         var toSend = new List<(int Index, PostHogEvent Event)>(batch.Count);
         var people = new Dictionary<string, (System.Text.Json.JsonElement, System.Text.Json.JsonElement)>(StringComparer.Ordinal);
+        var oldest = (clock.GetUtcNow() - posthog.Value.MaxAge).ToUnixTimeMilliseconds();
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, entry, session) = batch[i];
@@ -32,6 +33,11 @@ internal sealed class PostHogDestination(
             else if (!Consent.Allows(session, SessionField.ConsentAnalytics, tracking.Value.ConsentMode))
             {
                 outcomes[i] = new Outcome.Skipped("analytics consent");
+            }
+            else if (entry.Timestamp < oldest)
+            {
+                // Bounds the outbox while PostHog is unreachable or refuses our key.
+                outcomes[i] = new Outcome.Dead($"older than PostHog:MaxAge ({posthog.Value.MaxAge}); not sent");
             }
             else
             {
@@ -55,7 +61,11 @@ internal sealed class PostHogDestination(
             {
                 return Outcome.Delivered;
             }
-            if (HttpFailures.IsRetryableStatus(response.StatusCode) || response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                return new Outcome.Retry($"PostHog refused our project key ({(int)response.StatusCode})", Unauthorized: true);
+            }
+            if (HttpFailures.IsRetryableStatus(response.StatusCode))
             {
                 return new Outcome.Retry($"PostHog answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
             }

@@ -8,5 +8,8 @@ public sealed class PostHogOptions
     public string Host { get; set; } = "https://us.i.posthog.com";
     public string ApiKey { get; set; } = "";
 
+    /// <summary>Events older than this are dead-lettered instead of sent, so an outage or a revoked key cannot grow the outbox for ever.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(ApiKey);
 }

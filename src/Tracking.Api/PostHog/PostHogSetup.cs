@@ -20,7 +20,7 @@ internal static class PostHogSetup
 internal sealed class PostHogOptionsValidator : IValidateOptions<PostHogOptions>
 {
     public ValidateOptionsResult Validate(string? name, PostHogOptions o) =>
-        Uri.TryCreate(o.Host, UriKind.Absolute, out _)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("PostHog:Host must be an absolute URL.");
+        !Uri.TryCreate(o.Host, UriKind.Absolute, out _) ? ValidateOptionsResult.Fail("PostHog:Host must be an absolute URL.")
+        : o.MaxAge < TimeSpan.FromHours(1) ? ValidateOptionsResult.Fail("PostHog:MaxAge must be at least 01:00:00.")
+        : ValidateOptionsResult.Success;
 }

@@ -98,6 +98,16 @@ internal sealed class OutboxStore(IDatabase db)
         return counts.Sum(c => (long)c);
     }
 
+    /// <summary>The partitions whose earliest entry is due by <paramref name="now"/> (ms).</summary>
+    public async Task<IReadOnlyList<int>> DuePartitionsAsync(long now)
+    {
+        var batch = db.CreateBatch();
+        var heads = Partitions.Tags.Select(tag => batch.SortedSetRangeByRankWithScoresAsync(Keys.OutboxDue(tag), 0, 0)).ToList();
+        batch.Execute();
+        await Task.WhenAll(heads);
+        return Enumerable.Range(0, heads.Count).Where(p => heads[p].Result is [{ } first] && first.Score <= now).ToList();
+    }
+
     public async Task<(long Depth, long? OldestDue)> DepthAsync()
     {
         var batch = db.CreateBatch();

@@ -80,12 +80,18 @@ internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, IL
         }
     }
 
+    // Days × partitions hashes, pipelined a month at a time so a year-long report holds only a month of pending reads.
     private async Task<HashEntry[][]> ReadAllAsync(ReportRange range, Func<string, string, string> key)
     {
-        var batch = db.CreateBatch();
-        var reads = range.Days().SelectMany(day => Partitions.Tags.Select(tag => batch.HashGetAllAsync(key(tag, day)))).ToList();
-        batch.Execute();
-        return await Task.WhenAll(reads);
+        var all = new List<HashEntry[]>();
+        foreach (var days in range.Days().Chunk(31))
+        {
+            var batch = db.CreateBatch();
+            var reads = days.SelectMany(day => Partitions.Tags.Select(tag => batch.HashGetAllAsync(key(tag, day)))).ToList();
+            batch.Execute();
+            all.AddRange(await Task.WhenAll(reads));
+        }
+        return [.. all];
     }
 
     private static partial class Log

@@ -6,20 +6,21 @@ namespace Tracking.Storage;
 /// <summary>Unguessable ids in a safe alphabet ([A-Za-z0-9_-]) so they can sit inside Redis keys.</summary>
 internal static class Ids
 {
-    // 20 random bytes = 160 bits (27 characters), then 3 characters that put the id on a partition slot.
+    // 20 random bytes = 160 bits (27 characters), then 2 characters that put the id on a partition slot.
     private const int RandomBytes = 20;
     private const int RandomChars = 27;
-    private const int SuffixChars = 3;
+    private const int SuffixChars = 2;
+    private const int Mask = Partitions.SlotStride - 1;
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-    /// <summary>For each value of a CRC's low 10 bits, a three-character suffix whose own CRC has those low bits.</summary>
+    /// <summary>For each value of a CRC's low bits below the partition stride, a suffix whose own CRC has those low bits.</summary>
     private static readonly string[] Suffixes = BuildSuffixes();
 
     /// <summary>
-    /// A new session id in constant time: 160 random bits, then a three-character suffix that lands the id's CRC16 on a
-    /// partition slot (a multiple of 1024). CRC16 (zero start, no final xor) is linear, so
-    /// crc(prefix ‖ suffix) = crc(prefix ‖ 000) ⊕ crc(suffix): the suffix is looked up for the prefix's low 10 bits, and the
-    /// partition (bits 10-13) stays as random as the prefix. No rejection sampling, no CPU a client can multiply.
+    /// A new session id in constant time: 160 random bits, then a two-character suffix that lands the id's CRC16 on a
+    /// partition slot (a multiple of the stride, 64). CRC16 (zero start, no final xor) is linear, so
+    /// crc(prefix ‖ suffix) = crc(prefix ‖ 00) ⊕ crc(suffix): the suffix is looked up for the prefix's low 6 bits, and the
+    /// partition (bits 6-13) stays as random as the prefix. No rejection sampling, no CPU a client can multiply.
     /// </summary>
     public static string NewSessionId()
     {
@@ -32,19 +33,19 @@ internal static class Ids
         {
             padded = Crc16.Update(padded, 0);
         }
-        Suffixes[padded & 1023].CopyTo(id[RandomChars..]);
+        Suffixes[padded & Mask].CopyTo(id[RandomChars..]);
         return new string(id);
     }
 
     private static string[] BuildSuffixes()
     {
-        // Two characters reach only 1022 of the 1024 values; three reach all of them within the first few thousand.
-        var table = new string[1024];
+        // Two characters of the alphabet reach every value below the stride (a test checks; start fails if not).
+        var table = new string[Partitions.SlotStride];
         var filled = 0;
-        for (var n = 0; filled < table.Length && n < Alphabet.Length * Alphabet.Length * Alphabet.Length; n++)
+        for (var n = 0; filled < table.Length && n < Alphabet.Length * Alphabet.Length; n++)
         {
-            var suffix = new string([Alphabet[n % 64], Alphabet[n / 64 % 64], Alphabet[n / 4096]]);
-            ref var slot = ref table[Crc16.Compute(suffix) & 1023];
+            var suffix = new string([Alphabet[n % 64], Alphabet[n / 64 % 64]]);
+            ref var slot = ref table[Crc16.Compute(suffix) & Mask];
             if (slot is null)
             {
                 slot = suffix;

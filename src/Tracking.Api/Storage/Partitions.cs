@@ -2,14 +2,17 @@ namespace Tracking.Storage;
 
 /// <summary>
 /// The outbox and the aggregates are split into <see cref="Count"/> partitions, each pinned to one Redis Cluster
-/// slot (evenly spread: slot = p * 1024). Session ids are drawn so that a session's own hash tag lands on one of
-/// those slots, which lets a single Lua script write the session, its events and its outbox entries atomically
-/// on a cluster, without cross-slot errors and without one hot shard.
+/// slot, evenly spread over the slot space (slot = p × 64), so a cluster of up to 256 masters shares the work and a
+/// reshard moves 1/256 of it at a time. Session ids are made so that a session's own hash tag lands on one of those
+/// slots (see <see cref="Ids.NewSessionId"/>), which lets a single Lua script write the session, its events and its
+/// outbox entries atomically on a cluster, without cross-slot errors and without one hot shard.
+/// Ids issued when there were 16 partitions (slot = p × 1024) are on partition slots still: raising the count only
+/// ever adds partitions (their tags are found the same way), so it never strands data.
 /// </summary>
 internal static class Partitions
 {
-    public const int Count = 16;
-    private const int SlotStride = 16384 / Count;
+    public const int Count = 256;
+    public const int SlotStride = 16384 / Count;
 
     /// <summary>For each partition, a short tag that hashes to that partition's slot.</summary>
     public static IReadOnlyList<string> Tags { get; } = FindTags();

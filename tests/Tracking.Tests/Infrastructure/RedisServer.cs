@@ -42,7 +42,7 @@ public sealed class RedisServer : IDisposable
     /// <summary>True when TEST_REDIS names a Redis Cluster: one database only, so isolation is by flushing.</summary>
     public bool IsCluster => Connection.GetServers().Any(s => s.ServerType == ServerType.Cluster);
 
-    private IEnumerable<IServer> Masters => Connection.GetServers().Where(s => !s.IsReplica && s.IsConnected);
+    public IEnumerable<IServer> Masters => Connection.GetServers().Where(s => !s.IsReplica && s.IsConnected);
 
     public void Flush(int database)
     {

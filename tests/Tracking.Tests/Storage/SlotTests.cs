@@ -32,12 +32,12 @@ public sealed class SlotTests
         var ids = Enumerable.Range(0, 20_000).Select(_ => Ids.NewSessionId()).ToList();
 
         Assert.All(ids, id => Assert.True(Ids.IsSessionId(id), $"{id} is not on a partition slot"));
-        Assert.All(ids, id => Assert.Equal(30, id.Length));
+        Assert.All(ids, id => Assert.Equal(29, id.Length));
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
-        // 20 000 ids over 16 partitions: 1 250 expected each; a skewed suffix table would show here.
+        // 20 000 ids over 256 partitions: 78 expected each; a skewed suffix table would show here.
         var perPartition = ids.GroupBy(Partitions.Of).Select(g => g.Count()).ToList();
-        Assert.Equal(16, perPartition.Count);
-        Assert.All(perPartition, n => Assert.InRange(n, 1_000, 1_500));
+        Assert.Equal(256, perPartition.Count);
+        Assert.All(perPartition, n => Assert.InRange(n, 30, 140));
     }
 
     [Fact]
@@ -60,8 +60,19 @@ public sealed class SlotTests
     [Fact]
     public void Partitions_sit_on_evenly_spread_slots()
     {
-        Assert.Equal(16, Partitions.Tags.Count);
-        Assert.Equal(Enumerable.Range(0, 16).Select(p => p * 1024), Partitions.Tags.Select(t => Crc16.Slot(t)));
+        Assert.Equal(256, Partitions.Tags.Count);
+        Assert.Equal(Enumerable.Range(0, 256).Select(p => p * 64), Partitions.Tags.Select(t => Crc16.Slot(t)));
+        // The 16 partitions of earlier versions (slot = p × 1024) keep their tags, so their outbox and reports stay readable.
+        var earlier = new string[16];
+        for (var n = 0; earlier.Contains(null); n++)
+        {
+            var slot = Crc16.Slot("p" + n);
+            if (slot % 1024 == 0)
+            {
+                earlier[slot / 1024] ??= "p" + n;
+            }
+        }
+        Assert.Equal(earlier, Enumerable.Range(0, 16).Select(p => Partitions.Tags[p * 16]));
     }
 
     [Fact]

@@ -46,13 +46,21 @@ internal sealed partial class StoreUnavailableHandler(IProblemDetailsService pro
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
             if (e is RedisException or RedisTimeoutException or System.Net.Sockets.SocketException or IOException
-                || e.GetType().Namespace?.StartsWith("Pipelines.Sockets", StringComparison.Ordinal) == true)
+                || e.GetType().Namespace?.StartsWith("Pipelines.Sockets", StringComparison.Ordinal) == true
+                || IsFromStoreClient(e))
             {
                 return true;
             }
         }
         return false;
     }
+
+    // A connection dropped mid-write surfaces from the client's pipe as "InvalidOperationException: Writing is not
+    // allowed after writer was completed": an outage like any other, thrown by the Redis client's own code.
+    private static bool IsFromStoreClient(Exception e) =>
+        e is InvalidOperationException or ObjectDisposedException
+        && (e.Source is "StackExchange.Redis" or "Pipelines.Sockets.Unofficial" or "System.IO.Pipelines"
+            || e.StackTrace?.Contains("StackExchange.Redis.", StringComparison.Ordinal) == true);
 
     /// <summary>
     /// Kestrel's own I/O errors (a client resetting the connection mid-body, a body that cannot be read) are

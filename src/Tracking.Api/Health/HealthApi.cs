@@ -17,7 +17,8 @@ internal static class HealthApi
         group.MapGet("/ready", Ready)
             .WithName("Ready").WithSummary("Redis answers: the service can accept data.")
             .WithDescription("`outboxDepth` counts entries waiting for Meta/PostHog; `oldestDueAgeSeconds` is how overdue the most overdue is.")
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(RateLimiting.Health).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 

@@ -9,6 +9,10 @@ COPY src/ src/
 RUN dotnet publish src/Tracking.Api/Tracking.Api.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# Needs Redis: this Release image has no embedded store, so without Redis__ConnectionString (e.g.
+# `docker run -e Redis__ConnectionString=redis:6379,password=… tracking`) it stops at start, naming the key.
+LABEL org.opencontainers.image.title="tracking" \
+      org.opencontainers.image.description="Attribution tracking service. Requires Redis: set Redis__ConnectionString."
 WORKDIR /app
 # curl only for the container health check.
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*

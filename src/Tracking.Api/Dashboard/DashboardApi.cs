@@ -17,7 +17,8 @@ internal static class DashboardApi
     {
         app.MapGet("/dashboard", Get).WithTags("Reports").WithName("Dashboard").WithSummary("The donations dashboard (HTML).")
             .WithDescription("One self-contained page over /reports; it asks for the ops key itself.")
-            .Produces<string>(StatusCodes.Status200OK, "text/html");
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .RequireRateLimiting(Infrastructure.RateLimiting.Ops).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 

@@ -36,7 +36,8 @@ internal static partial class CheckoutApi
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(RateLimiting.PerIp)
-            .RequireCors(Cors.Sites);
+            .RequireCors(Cors.Sites)
+            .RequireSiteOrigin();
         return app;
     }
 

@@ -34,7 +34,8 @@ internal static partial class StripeWebhookApi
             .WithJsonBody<System.Text.Json.JsonElement>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(RateLimiting.Webhook).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 

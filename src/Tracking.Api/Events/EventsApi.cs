@@ -28,7 +28,8 @@ internal static class EventsApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(RateLimiting.PerIp)
-            .RequireCors(Cors.Sites);
+            .RequireCors(Cors.Sites)
+            .RequireSiteOrigin();
         return app;
     }
 

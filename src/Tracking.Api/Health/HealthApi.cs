@@ -28,7 +28,8 @@ internal static class HealthApi
                 refused for our credentials (`unauthorized`: rotate the key), or nothing was sent yet (`unknown`), or it is `disabled`.
                 Stays 200 while Redis answers: the service still accepts and keeps data.
                 """)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(RateLimiting.Health).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 

@@ -27,10 +27,10 @@ internal static class OpenApiSetup
     {
         ["400"] = "Invalid input: `errors` maps each bad field to messages (`field` names it otherwise).",
         ["401"] = "Missing or wrong ops key.",
-        ["403"] = "A server-only event (Purchase, InitiateCheckout).",
+        ["403"] = "`Origin` (or `Referer`) outside Tracking__AllowedOrigins; on /events also a server-only event (Purchase, InitiateCheckout).",
         ["404"] = "Unknown or expired session.",
         ["413"] = "The body exceeds 64 KB.",
-        ["429"] = "Rate limited per client IP; retry after `Retry-After` seconds.",
+        ["429"] = "Rate limited per client (IPv4 address or IPv6 /64), or locked out after wrong ops keys; `limit` names the limit; retry after `Retry-After` seconds.",
         ["502"] = "Stripe refused or is unreachable; nothing was recorded.",
         ["503"] = "Redis unavailable; nothing was recorded. Retry shortly.",
     };
@@ -99,6 +99,7 @@ internal static class OpenApiSetup
                     schema.AdditionalPropertiesAllowed = true;
                     schema.Properties ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
                     schema.Properties["field"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The offending input (header, query parameter or body field)." };
+                    schema.Properties["limit"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The limit that was exceeded (429)." };
                 }
                 return Task.CompletedTask;
             });

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Tracking.Infrastructure;
 
 /// <summary>The <c>Ops</c> section. No key = ops and report endpoints are disabled.</summary>
@@ -5,6 +7,31 @@ public sealed class OpsOptions
 {
     public const string Section = "Ops";
 
-    /// <summary>Bearer key for ops endpoints; use at least 32 random characters.</summary>
+    /// <summary>The shortest key accepted: a guessable key would make the wrong-key lockout the only defence.</summary>
+    public const int MinKeyLength = 32;
+
+    /// <summary>Bearer key for ops endpoints: at least <see cref="MinKeyLength"/> visible ASCII characters, random.</summary>
     public string ApiKey { get; set; } = "";
+}
+
+internal sealed class OpsOptionsValidator : IValidateOptions<OpsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OpsOptions options)
+    {
+        var key = options.ApiKey;
+        if (key.Length == 0)
+        {
+            return ValidateOptionsResult.Success;
+        }
+        if (key.Length < OpsOptions.MinKeyLength)
+        {
+            // The length only, never the key.
+            return ValidateOptionsResult.Fail($"{OpsOptions.Section}:ApiKey must be at least {OpsOptions.MinKeyLength} characters (got {key.Length}); leave it empty to disable ops endpoints.");
+        }
+        if (key.Any(c => c is < '!' or > '~'))
+        {
+            return ValidateOptionsResult.Fail($"{OpsOptions.Section}:ApiKey must be visible ASCII characters only (it travels in an Authorization header).");
+        }
+        return ValidateOptionsResult.Success;
+    }
 }

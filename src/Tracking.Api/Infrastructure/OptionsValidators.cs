@@ -18,6 +18,14 @@ internal sealed class TrackingOptionsValidator : IValidateOptions<TrackingOption
         {
             errors.Add($"{S}:RateLimitPerMinute must be at least 1.");
         }
+        if (options.OpsRateLimitPerMinute < 1)
+        {
+            errors.Add($"{S}:OpsRateLimitPerMinute must be at least 1.");
+        }
+        if (options.WebhookRateLimitPerMinute < 1)
+        {
+            errors.Add($"{S}:WebhookRateLimitPerMinute must be at least 1.");
+        }
         if (options.MaxEventsPerBatch is < 1 or > 500)
         {
             errors.Add($"{S}:MaxEventsPerBatch must be between 1 and 500.");

@@ -18,7 +18,9 @@ internal static class ServiceDefaults
         services.AddSingleton<IValidateOptions<TrackingOptions>, TrackingOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TrackingMetrics>();
-        services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section);
+        services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OpsOptions>, OpsOptionsValidator>();
+        services.AddSingleton<OpsKeyFailures>();
 
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
         {
@@ -76,6 +78,8 @@ internal static class ServiceDefaults
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        // Before the forwarded headers replace the peer's address with the client's: only a proxy peer's headers count.
+        ProxyPeer.Capture(app);
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -7,10 +7,16 @@ public sealed class TrackingOptions
 {
     public const string Section = "Tracking";
 
-    /// <summary>Origins allowed to call the API from a browser (CORS). Empty = no browser origin is allowed.</summary>
+    /// <summary>
+    /// Origins allowed to call the API from a browser (CORS); when set, a write carrying another <c>Origin</c> (or
+    /// <c>Referer</c>) is refused with 403. Empty = no CORS origin, and writes are not checked.
+    /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
-    /// <summary>Request header holding the visitor's ISO country code, set by the CDN or load balancer.</summary>
+    /// <summary>
+    /// Request header holding the visitor's ISO country code, set by the CDN or load balancer; believed only when the
+    /// request's socket peer is one of <see cref="TrustedProxies"/>.
+    /// </summary>
     public string CountryHeader { get; set; } = "CF-IPCountry";
 
     public int SessionTtlDays { get; set; } = 7;
@@ -18,8 +24,14 @@ public sealed class TrackingOptions
     /// <summary>Proxies (IPs or CIDR ranges) whose <c>X-Forwarded-For</c> is believed. Empty = only the socket address counts.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
-    /// <summary>Requests per minute one client IP may make before getting 429.</summary>
+    /// <summary>Requests per minute one client (IPv4 address or IPv6 /64) may make to the site endpoints before getting 429.</summary>
     public int RateLimitPerMinute { get; set; } = 600;
+
+    /// <summary>The same for <c>/ops/*</c>, <c>/reports/*</c>, <c>/dashboard</c> and (its own bucket) <c>/health/ready</c>.</summary>
+    public int OpsRateLimitPerMinute { get; set; } = 60;
+
+    /// <summary>The same for <c>/stripe/webhook</c>; higher, as Stripe bursts its retries after an outage.</summary>
+    public int WebhookRateLimitPerMinute { get; set; } = 600;
 
     public int MaxEventsPerBatch { get; set; } = 50;
 

@@ -23,7 +23,8 @@ internal static class SessionApi
                 """)
             .WithJsonBody<SessionRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequireSiteOrigin();
         group.MapGet("/{id}", Get)
             .WithName("GetSession")
             .WithSummary("A session's attributes and its events, oldest first.")

@@ -7,7 +7,7 @@ public sealed class RedisOptions
 {
     public const string Section = "Redis";
 
-    /// <summary>StackExchange.Redis connection string. Empty = start the embedded in-memory store (development only).</summary>
+    /// <summary>StackExchange.Redis connection string. Empty = the embedded in-memory store (Debug build, Development environment only).</summary>
     public string ConnectionString { get; set; } = "";
 
     /// <summary>Loopback port of the embedded store; 0 picks a free one.</summary>
@@ -16,21 +16,42 @@ public sealed class RedisOptions
     public bool UseEmbedded => string.IsNullOrWhiteSpace(ConnectionString);
 }
 
-internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
+/// <summary>
+/// Fails closed: without a connection string the service starts only where the embedded store is compiled in
+/// (Debug) and the environment is Development (<c>dotnet run</c>, via launchSettings.json). Anywhere else it would
+/// answer 202 while nothing survives a restart, so it refuses to start instead.
+/// </summary>
+/// <param name="environment">The host environment's name (<c>ASPNETCORE_ENVIRONMENT</c>).</param>
+/// <param name="embeddedStore">Whether this build contains the embedded store.</param>
+internal sealed class RedisOptionsValidator(string environment, bool embeddedStore) : IValidateOptions<RedisOptions>
 {
+#if EMBEDDED_STORE
+    public const bool EmbeddedStoreCompiled = true;
+#else
+    public const bool EmbeddedStoreCompiled = false;
+#endif
+
+    public RedisOptionsValidator(IHostEnvironment host)
+        : this(host.EnvironmentName, EmbeddedStoreCompiled)
+    {
+    }
+
     public ValidateOptionsResult Validate(string? name, RedisOptions options)
     {
         if (options.EmbeddedPort is < 0 or > 65535)
         {
             return ValidateOptionsResult.Fail("Redis:EmbeddedPort must be between 0 and 65535.");
         }
-#if !EMBEDDED_STORE
-        if (options.UseEmbedded)
+        if (options.UseEmbedded && !embeddedStore)
         {
             return ValidateOptionsResult.Fail(
                 "Redis:ConnectionString is required: this build has no embedded store (only Debug builds do, e.g. `dotnet run --project src/Tracking.Api`).");
         }
-#endif
+        if (options.UseEmbedded && !string.Equals(environment, Environments.Development, StringComparison.OrdinalIgnoreCase))
+        {
+            return ValidateOptionsResult.Fail(
+                $"Redis:ConnectionString is required outside the Development environment (this is '{environment}'): the embedded in-memory store loses every event on restart.");
+        }
         if (!options.UseEmbedded)
         {
             try

@@ -8,7 +8,7 @@ internal static partial class RedisSetup
     public static IHostApplicationBuilder AddRedisStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<RedisOptions>>(sp => new RedisOptionsValidator(sp.GetRequiredService<IHostEnvironment>()));
 
 #if EMBEDDED_STORE
         builder.Services.AddSingleton(sp => new EmbeddedStore(sp.GetRequiredService<IOptions<RedisOptions>>().Value.EmbeddedPort, sp.GetRequiredService<ILoggerFactory>()));

@@ -62,7 +62,7 @@ public sealed class OpenApiContractTests(ITestOutputHelper output)
     [Fact]
     public async Task The_document_is_public()
     {
-        using var app = new TrackingApp(new() { ["Ops:ApiKey"] = "secret-ops-key" });
+        using var app = new TrackingApp(new() { ["Ops:ApiKey"] = "secret-ops-key-0123456789abcdef0123" });
         var response = await app.CreateClient().GetAsync(OpenApiSetup.Route);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

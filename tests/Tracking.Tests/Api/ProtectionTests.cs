@@ -53,6 +53,10 @@ public sealed class ProtectionTests
     [InlineData("Tracking:TrustedProxies:0", "not-an-ip", "Tracking:TrustedProxies:0")]
     [InlineData("Tracking:AllowedOrigins:0", "film.example", "Tracking:AllowedOrigins:0")]
     [InlineData("Tracking:ConsentMode", "maybe", "Tracking:ConsentMode")]
+    [InlineData("Tracking:OpsRateLimitPerMinute", "0", "Tracking:OpsRateLimitPerMinute")]
+    [InlineData("Tracking:WebhookRateLimitPerMinute", "0", "Tracking:WebhookRateLimitPerMinute")]
+    [InlineData("Ops:ApiKey", "ops-key-only-31-characters-long", "Ops:ApiKey")]
+    [InlineData("Ops:ApiKey", "ops key with spaces 0123456789abcdef", "Ops:ApiKey")]
     public void A_bad_setting_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
     {
         using var app = new TrackingApp(new() { [key] = value });

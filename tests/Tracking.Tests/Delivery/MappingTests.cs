@@ -7,7 +7,10 @@ namespace Tracking.Tests.Delivery;
 /// <summary>The exact JSON Meta and PostHog receive for the journey's events.</summary>
 public sealed class MappingTests : IDisposable
 {
-    private readonly DeliveryApp _app = DeliveryApp.Create();
+    // The country header counts only from a trusted proxy: the Meta test arrives through this one.
+    private const string Proxy = "10.0.0.1";
+
+    private readonly DeliveryApp _app = DeliveryApp.Create(new() { ["Tracking:TrustedProxies:0"] = Proxy });
 
     public void Dispose() => _app.Dispose();
 
@@ -19,7 +22,7 @@ public sealed class MappingTests : IDisposable
     {
         _app.StubMetaOk();
         _app.StubPostHogOk();
-        var client = _app.Browser();
+        var client = _app.Browser().FromPeer(Proxy);
         var landedAt = _app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         var created = await client.NewSessionAsync(url: "https://film.example/watch?utm_source=facebook&utm_campaign=winter&fbclid=IwAR1234AbCd", extra: new { fbp = "fb.1.1700000000000.1234567890" });
         var id = created.GetProperty("sessionId").GetString()!;

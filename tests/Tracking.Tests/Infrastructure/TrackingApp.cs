@@ -39,6 +39,8 @@ public class TrackingApp : WebApplicationFactory<Program>
             ["Redis:ConnectionString"] = RedisServer.Shared.ConnectionString + (cluster ? "" : $",defaultDatabase={Database}"),
             ["Tracking:AllowedOrigins:0"] = "https://film.example",
             ["Tracking:RateLimitPerMinute"] = "100000",
+            ["Tracking:OpsRateLimitPerMinute"] = "100000",
+            ["Tracking:WebhookRateLimitPerMinute"] = "100000",
             // No credentials = destination disabled; the addresses matter only if a test adds credentials without a stub.
             ["Meta:PixelId"] = "",
             ["Meta:AccessToken"] = "",
@@ -90,6 +92,8 @@ public class TrackingApp : WebApplicationFactory<Program>
             services.AddFakeLogging();
             // This factory's collector, not a per-host one: it outlives the host and gathers every host built from this factory.
             services.Replace(ServiceDescriptor.Singleton(_logs.Collector));
+            // A request's X-Test-Peer header plays its socket address (the test host has none).
+            services.AddSingleton<IStartupFilter, TestPeer>();
         });
         if (_services is not null)
         {

@@ -8,12 +8,15 @@ namespace Tracking.Tests.Sessions;
 
 public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<SessionTests.Fixture>(app)
 {
-    public sealed class Fixture : TrackingApp;
+    // The country header counts only from a trusted proxy: the landing test arrives through this one.
+    public sealed class Fixture() : TrackingApp(new() { ["Tracking:TrustedProxies:0"] = Proxy });
+
+    private const string Proxy = "10.0.0.1";
 
     [Fact]
     public async Task Landing_with_utms_and_fbclid_stores_exactly_the_seed_fields()
     {
-        var client = App.Browser();
+        var client = App.Browser().FromPeer(Proxy);
 
         var created = await client.NewSessionAsync(extra: new { referrer = "https://m.facebook.com/story" });
 

@@ -17,6 +17,8 @@ Fuzzer.OutOfProcess.Run(stream =>
 
 internal static class FuzzTargets
 {
+    private static readonly CheckoutMark Mark = new("whsec_fuzz");
+
     public static void Run(string input)
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000);
@@ -37,7 +39,7 @@ internal static class FuzzTargets
             }
         });
         Try(() => JsonSerializer.Deserialize(input, DonationsJson.Default.CheckoutRequest));
-        StripeTry(() => StripeWebhookEvents.Describe(Stripe.EventUtility.ParseEvent(input, throwOnApiVersionMismatch: false)));
+        StripeTry(() => StripeWebhookEvents.Describe(Stripe.EventUtility.ParseEvent(input, throwOnApiVersionMismatch: false), Mark));
     }
 
     // What the endpoints catch and answer 400 for.

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Stripe;
 using Stripe.Checkout;
 using Tracking.Delivery;
@@ -22,15 +23,18 @@ internal static partial class CheckoutApi
             .WithName("CreateCheckout")
             .WithSummary("Create a Stripe Checkout Session for a donation and record InitiateCheckout.")
             .WithDescription("""
-                `amount` is in major units (25 or 25.50) within Donations__MinAmount..MaxAmount; zero-decimal currencies
-                (JPY…) take whole amounts; `currency` defaults to Donations__Currency. A double-click within ten minutes
-                reuses the same Checkout Session (Stripe idempotency key). InitiateCheckout (value, currency) is stored and
-                queued for Meta and PostHog; redirect the visitor to the returned `url`. 503 also when donations are not
-                configured (no Stripe__SecretKey).
+                `amount` is in major units (25 or 25.50) within the currency's bounds (Donations__Limits__{currency}__Min/Max,
+                else Donations__MinAmount..MaxAmount); zero-decimal currencies (JPY…) take whole amounts; `currency` defaults to
+                Donations__Currency and must be one of Donations__Currencies. A double-click within ten minutes reuses the same
+                Checkout Session (Stripe idempotency key). A session may create at most Donations__MaxCheckoutsPerSession (5)
+                Checkout Sessions, then 409 (nothing is sent to Stripe). InitiateCheckout (value, currency; never the typed
+                `email`, which only prefills Stripe's form) is stored and queued for Meta and PostHog; redirect the visitor to
+                the returned `url`. 503 also when donations are not configured (no Stripe__SecretKey).
                 """)
             .WithJsonBody<CheckoutRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway)
@@ -42,7 +46,7 @@ internal static partial class CheckoutApi
     }
 
     internal static async Task<Results<Created<CheckoutCreated>, ProblemHttpResult>> Create(
-        HttpContext http, DonationStore store, IStripeClient stripe, Outbox outbox, IOptions<DonationOptions> donations,
+        HttpContext http, DonationStore store, IStripeClient stripe, Outbox outbox, CheckoutMark mark, IOptions<DonationOptions> donations,
         IOptions<StripeOptions> stripeOptions, IOptions<TrackingOptions> tracking, TimeProvider clock, ILoggerFactory loggers)
     {
         if (string.IsNullOrWhiteSpace(stripeOptions.Value.SecretKey))
@@ -63,13 +67,19 @@ internal static partial class CheckoutApi
             errors.Add("sessionId", "The session id is required.");
         }
         errors.SafeId("sessionId", request.SessionId);
+        var allowed = o.AllowedCurrencies();
+        var (min, max) = o.Bounds(currency);
         if (!Money.IsCurrency(currency))
         {
             errors.Add("currency", "Must be a three-letter ISO 4217 code.");
         }
-        else if (request.Amount is not { } amount || amount < o.MinAmount || amount > o.MaxAmount)
+        else if (!allowed.Contains(currency, StringComparer.Ordinal))
         {
-            errors.Add("amount", $"Must be between {o.MinAmount} and {o.MaxAmount}.");
+            errors.Add("currency", $"Donations are accepted in {string.Join(", ", allowed)} only.");
+        }
+        else if (request.Amount is not { } amount || amount < min || amount > max)
+        {
+            errors.Add("amount", $"Must be between {min} and {max} {currency.ToUpperInvariant()}.");
         }
         else if (Money.ToMinor(amount, currency) is not { } m)
         {
@@ -97,19 +107,34 @@ internal static partial class CheckoutApi
         }
         var fields = session.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
+        var idempotencyKey = IdempotencyKey(sid, currency, minor, request.Email, now);
+
+        // The slot is taken before Stripe is called, atomically: a session past its limit costs Stripe nothing.
+        var reserved = await store.ReserveCheckoutAsync(sid, idempotencyKey, o.MaxCheckoutsPerSession);
+        if (reserved == 0)
+        {
+            return Problems.UnknownSession();
+        }
+        if (reserved < 0)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict, "Checkout limit reached",
+                $"This session has already started {o.MaxCheckoutsPerSession} checkouts (Donations__MaxCheckoutsPerSession); nothing was sent to Stripe.", "sessionId");
+        }
 
         Session checkout;
         try
         {
             checkout = await new SessionService(stripe).CreateAsync(
-                StripeCheckout.Options(o, sid, fields, currency, minor, request.Email, request.Content),
-                new RequestOptions { IdempotencyKey = IdempotencyKey(sid, currency, minor, request.Email, now) },
+                StripeCheckout.Options(o, sid, mark.For(sid), fields, currency, minor, request.Email, request.Content),
+                new RequestOptions { IdempotencyKey = idempotencyKey },
                 http.RequestAborted);
         }
         catch (Exception ex) when (ex is StripeException or HttpRequestException or TaskCanceledException)
         {
             // Neither the secret nor Stripe's raw error leaves the service; the log keeps the error type and code.
-            Log.StripeFailed(loggers.CreateLogger("Tracking.Donations"), ex.GetType().Name, (ex as StripeException)?.StripeError?.Code ?? "");
+            var logger = loggers.CreateLogger("Tracking.Donations");
+            Log.StripeFailed(logger, ex.GetType().Name, (ex as StripeException)?.StripeError?.Code ?? "");
+            await ReleaseAsync(store, sid, idempotencyKey, logger);
             return Problems.Status(StatusCodes.Status502BadGateway, "Payment provider unavailable", "Stripe could not create the checkout; nothing was recorded. Try again.");
         }
 
@@ -121,14 +146,29 @@ internal static partial class CheckoutApi
         var entry = outbox.Queue(new OutboxEntry(
             sid, eventId, EventNames.InitiateCheckout, timestamp, http.Request.Headers.Referer.ToString() is { Length: > 0 } r && Uri.IsWellFormedUriString(r, UriKind.Absolute) ? r : null,
             request.Content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(request.Content, DonationsJson.Default.String) },
-            client.Ip, client.UserAgent, major, currency, Hashing.Email(request.Email)));
+            // No em: the typed e-mail is unverified, and anyone could attach a victim's address to a checkout. Purchase
+            // carries the address the payer gave Stripe (customer_details.email).
+            client.Ip, client.UserAgent, major, currency));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
-        var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, tracking.Value.SessionTtl, timestamp);
+        var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp);
         if (recorded == 0)
         {
             return Problems.UnknownSession();
         }
         return TypedResults.Created(checkout.Url, new CheckoutCreated(checkout.Id, checkout.Url));
+    }
+
+    /// <summary>A slot Stripe did not fill goes back; if Redis cannot take it back, the session just has one slot fewer.</summary>
+    private static async Task ReleaseAsync(DonationStore store, string sessionId, string slot, ILogger logger)
+    {
+        try
+        {
+            await store.ReleaseCheckoutAsync(sessionId, slot);
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            Log.ReleaseFailed(logger, ex.GetType().Name);
+        }
     }
 
     /// <summary>Same visitor, amount and e-mail within ten minutes = the same Checkout Session (a double-click).</summary>
@@ -143,5 +183,8 @@ internal static partial class CheckoutApi
     {
         [LoggerMessage(Level = LogLevel.Error, Message = "Stripe checkout creation failed: {Kind} {Code}")]
         public static partial void StripeFailed(ILogger logger, string kind, string code);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A checkout slot could not be given back after Stripe failed ({Kind}); the session keeps one slot fewer")]
+        public static partial void ReleaseFailed(ILogger logger, string kind);
     }
 }

@@ -15,6 +15,34 @@ internal sealed class DonationOptionsValidator : IValidateOptions<DonationOption
         {
             errors.Add($"Donations:Currency must be a three-letter ISO 4217 code (got '{o.Currency}').");
         }
+        for (var i = 0; i < o.Currencies.Count; i++)
+        {
+            if (!Money.IsCurrency(o.Currencies[i]))
+            {
+                errors.Add($"Donations:Currencies:{i} must be a three-letter ISO 4217 code (got '{o.Currencies[i]}').");
+            }
+        }
+        var allowed = o.AllowedCurrencies();
+        if (o.Currencies.Count > 0 && !allowed.Contains(o.Currency.ToLowerInvariant(), StringComparer.Ordinal))
+        {
+            errors.Add($"Donations:Currency ('{o.Currency}') must be one of Donations:Currencies.");
+        }
+        foreach (var (currency, limits) in o.Limits)
+        {
+            var (min, max) = o.Bounds(currency);
+            if (!allowed.Contains(currency.ToLowerInvariant(), StringComparer.Ordinal))
+            {
+                errors.Add($"Donations:Limits:{currency} names a currency that is not in Donations:Currencies (or Donations:Currency).");
+            }
+            else if (limits is null || min <= 0 || max < min)
+            {
+                errors.Add($"Donations:Limits:{currency}:Min must be positive and Donations:Limits:{currency}:Max at least Min (the global Donations:MinAmount/MaxAmount fill a bound not given).");
+            }
+        }
+        if (o.MaxCheckoutsPerSession is < 1 or > 1000)
+        {
+            errors.Add("Donations:MaxCheckoutsPerSession must be between 1 and 1000.");
+        }
         if (!Uri.TryCreate(o.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", "x", StringComparison.Ordinal), UriKind.Absolute, out _))
         {
             errors.Add("Donations:SuccessUrl must be an absolute URL.");

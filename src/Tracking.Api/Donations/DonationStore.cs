@@ -11,10 +11,16 @@ internal sealed record DonationWrite(string SessionId, string EventId, long Time
 internal sealed class DonationStore(IDatabase db)
 {
     private static readonly ScriptLayout InitiateLayout = new(
-        ["sess", "events", "seen", "due", "items", "agg", "agg_keys"],
-        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry"],
+        ["sess", "events", "seen", "due", "items", "agg", "agg_keys", "ledger"],
+        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "slot", "ledger_ttl"],
         new ScriptList("outbox", "id"));
     private static readonly RedisScript Initiate = RedisScript.Load("initiate_checkout.lua", InitiateLayout);
+
+    private static readonly ScriptLayout ReserveLayout = new(["sess", "ledger"], ["slot", "max", "ledger_ttl"]);
+    private static readonly RedisScript Reserve = RedisScript.Load("reserve_checkout.lua", ReserveLayout);
+
+    private static readonly ScriptLayout ReleaseLayout = new(["ledger"], ["slot"]);
+    private static readonly RedisScript Release = RedisScript.Load("release_checkout.lua", ReleaseLayout);
 
     private static readonly ScriptLayout StripeLayout = new(
         ["sess", "events", "seen", "due", "items", "ledger", "conversions", "paths", "touches"],
@@ -25,8 +31,26 @@ internal sealed class DonationStore(IDatabase db)
     // Longer than Stripe's 3-day retry window, so a late duplicate is still recognised.
     private static readonly TimeSpan LedgerTtl = TimeSpan.FromDays(30);
 
+    /// <summary>Takes one of the session's checkout slots for this idempotency key, before Stripe is called.</summary>
+    /// <returns>0 (no session), 1 (reserved, or already this key's), -1 (the session has used all its slots; nothing written).</returns>
+    public async Task<int> ReserveCheckoutAsync(string sessionId, string slot, int max)
+    {
+        var call = new ScriptCall(ReserveLayout)
+            .Key("sess", Keys.Session(sessionId)).Key("ledger", Keys.StripeLedger(sessionId))
+            .Arg("slot", slot).Arg("max", max).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds);
+        return (int)await Reserve.RunAsync(db, call);
+    }
+
+    /// <summary>Gives back a slot Stripe did not fill (a slot already holding a Checkout Session is kept).</summary>
+    public async Task ReleaseCheckoutAsync(string sessionId, string slot)
+    {
+        var call = new ScriptCall(ReleaseLayout).Key("ledger", Keys.StripeLedger(sessionId)).Arg("slot", slot);
+        await Release.RunAsync(db, call);
+    }
+
+    /// <param name="slot">The idempotency key whose slot (see <see cref="ReserveCheckoutAsync"/>) now holds <paramref name="checkoutId"/>.</param>
     /// <returns>0 (no session), 1 (recorded), 2 (already recorded).</returns>
-    public async Task<int> InitiateAsync(DonationWrite write, string amount, string currency, string checkoutId, TimeSpan ttl, long now)
+    public async Task<int> InitiateAsync(DonationWrite write, string amount, string currency, string checkoutId, string slot, TimeSpan ttl, long now)
     {
         var sid = write.SessionId;
         var tag = Partitions.TagOf(sid);
@@ -34,10 +58,10 @@ internal sealed class DonationStore(IDatabase db)
         var call = new ScriptCall(InitiateLayout)
             .Key("sess", Keys.Session(sid)).Key("events", Keys.Events(sid)).Key("seen", Keys.Seen(sid))
             .Key("due", Keys.OutboxDue(tag)).Key("items", Keys.OutboxItems(tag))
-            .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
+            .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day)).Key("ledger", Keys.StripeLedger(sid))
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("now", now).Arg("event_id", write.EventId).Arg("score", write.Timestamp)
             .Arg("member", write.Member).Arg("amount", amount).Arg("currency", currency).Arg("checkout_id", checkoutId)
-            .Arg("entry", write.Outbox.Json);
+            .Arg("entry", write.Outbox.Json).Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds);
         Outbox(call, write.Outbox);
         return (int)await Initiate.RunAsync(db, call);
     }

@@ -13,15 +13,18 @@ internal static class CheckoutMetadata
     public const string Fbc = "fbc";
     public const string Country = "country";
     public const string Content = "content";
+
+    /// <summary>The <see cref="CheckoutMark"/> of the session: only Checkout Sessions carrying it are recorded.</summary>
+    public const string Mark = "tracking_mark";
 }
 
 internal static class StripeCheckout
 {
     /// <summary>The Checkout Session we ask Stripe for: a one-line donation tied to our session by id and metadata.</summary>
     public static SessionCreateOptions Options(
-        DonationOptions o, string sessionId, IReadOnlyDictionary<string, string> session, string currency, long minor, string? email, string? content)
+        DonationOptions o, string sessionId, string mark, IReadOnlyDictionary<string, string> session, string currency, long minor, string? email, string? content)
     {
-        var metadata = new Dictionary<string, string> { [CheckoutMetadata.SessionId] = sessionId };
+        var metadata = new Dictionary<string, string> { [CheckoutMetadata.SessionId] = sessionId, [CheckoutMetadata.Mark] = mark };
         void Meta(string key, string? value)
         {
             if (!string.IsNullOrEmpty(value))

@@ -28,6 +28,9 @@ internal static partial class StripeWebhookApi
                 `async_payment_failed` and `expired` are recorded on the session; other types are acknowledged and ignored.
                 Answered once the effects are durable in Redis. `outcome`: converted, converted-unattributed,
                 already-converted, duplicate-event, recorded-failed, recorded-expired, awaiting-payment, not-ours or ignored.
+                Only Checkout Sessions this service created are recorded: their metadata `tracking_mark` must verify for the
+                session they name; any other Checkout Session on the account (a Payment Link whose buyer set
+                `client_reference_id`, another integration) is acknowledged with 200 `not-ours` and changes nothing.
                 400 when the signature is missing or wrong, or the payload is not a Stripe event.
                 """)
             .WithRequiredHeader("Stripe-Signature", "Stripe's signature of the raw body.")
@@ -40,7 +43,7 @@ internal static partial class StripeWebhookApi
     }
 
     internal static async Task<Results<Ok<WebhookReceived>, ProblemHttpResult>> Receive(
-        HttpContext http, DonationStore store, Outbox outbox, IOptions<StripeOptions> stripe, IOptions<DonationOptions> donations,
+        HttpContext http, DonationStore store, Outbox outbox, CheckoutMark mark, IOptions<StripeOptions> stripe, IOptions<DonationOptions> donations,
         TimeProvider clock, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("Tracking.Donations.StripeWebhook");
@@ -76,9 +79,15 @@ internal static partial class StripeWebhookApi
             Log.ApiVersion(logger, stripeEvent.ApiVersion ?? "", StripeConfiguration.ApiVersion);
         }
 
-        var described = StripeWebhookEvents.Describe(stripeEvent);
+        var described = StripeWebhookEvents.Describe(stripeEvent, mark);
         if (!described.Records)
         {
+            if (described.Kind == StripeOutcome.NotOurs && described.Checkout?.Metadata?.ContainsKey(CheckoutMetadata.Mark) == true)
+            {
+                // Marked, but not with our key for that session: a rolled Stripe__WebhookSecret, or a forgery.
+                Log.MarkMismatch(logger, described.Checkout.Id ?? "");
+            }
+            // 2xx, so Stripe stops retrying an event that will never be ours.
             return TypedResults.Ok(new WebhookReceived(true, described.Kind));
         }
         var (kind, checkout, sid, amount, currency) = (described.Kind, described.Checkout!, described.SessionId!, described.Amount, described.Currency);
@@ -102,7 +111,7 @@ internal static partial class StripeWebhookApi
         var timestamp = Math.Max(receivedAt, stripeTime);
         if (kind != "convert")
         {
-            var name = kind == "failed" ? "DonationFailed" : "CheckoutExpired";
+            var name = kind == "failed" ? EventNames.DonationFailed : EventNames.CheckoutExpired;
             var note = ServerEventMember.Write(name, stripeEvent.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
             return new DonationWrite(sid, stripeEvent.Id, timestamp, note, QueuedEntry.None);
         }
@@ -115,7 +124,8 @@ internal static partial class StripeWebhookApi
             donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
             content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(content, DonationsJson.Default.String) },
             clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
-            decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email ?? checkout.CustomerEmail),
+            // The address the payer gave Stripe, never the one typed into /checkout.
+            decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email),
             metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
@@ -125,6 +135,9 @@ internal static partial class StripeWebhookApi
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event api_version {EventVersion} differs from the library's {LibraryVersion}; processed as it parsed")]
         public static partial void ApiVersion(ILogger logger, string eventVersion, string libraryVersion);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout Session {CheckoutId} carries a tracking_mark that does not verify (Stripe__WebhookSecret rolled while it was open, or a forgery); acknowledged, not recorded")]
+        public static partial void MarkMismatch(ILogger logger, string checkoutId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Stripe {Type}: {Outcome}")]
         public static partial void Processed(ILogger logger, string type, string outcome);

@@ -19,7 +19,10 @@ internal sealed record StripeOutcome(string Kind, Session? Checkout = null, stri
 
 internal static class StripeWebhookEvents
 {
-    public static StripeOutcome Describe(Event stripeEvent)
+    /// <param name="mark">Tells our Checkout Sessions from the account's others (Payment Links, other integrations):
+    /// only a Checkout Session whose <c>tracking_mark</c> verifies for the session it names is ours; any other is
+    /// <see cref="StripeOutcome.NotOurs"/> (acknowledged, nothing recorded or sent).</param>
+    public static StripeOutcome Describe(Event stripeEvent, CheckoutMark mark)
     {
         var kind = stripeEvent.Type switch
         {
@@ -33,6 +36,14 @@ internal static class StripeWebhookEvents
         {
             return new StripeOutcome(StripeOutcome.Ignored);
         }
+        // Our Checkout Sessions carry our session id both as client_reference_id and in metadata, plus its mark;
+        // a buyer can set client_reference_id (Payment Links) but never metadata.
+        var sid = checkout.Metadata?.GetValueOrDefault(CheckoutMetadata.SessionId);
+        if (!Ids.IsSessionId(sid) || checkout.ClientReferenceId != sid || !mark.Verifies(sid, checkout.Metadata?.GetValueOrDefault(CheckoutMetadata.Mark))
+            || string.IsNullOrEmpty(checkout.Id) || !Ids.IsSafe(checkout.Id, 255))
+        {
+            return new StripeOutcome(StripeOutcome.NotOurs, checkout);
+        }
         if (kind == "completed")
         {
             // Delayed methods (bank debits) complete unpaid and succeed later in async_payment_succeeded.
@@ -41,11 +52,6 @@ internal static class StripeWebhookEvents
                 return new StripeOutcome(StripeOutcome.AwaitingPayment, checkout);
             }
             kind = StripeOutcome.Convert;
-        }
-        var sid = checkout.ClientReferenceId ?? checkout.Metadata?.GetValueOrDefault(CheckoutMetadata.SessionId);
-        if (!Ids.IsSessionId(sid) || string.IsNullOrEmpty(checkout.Id) || !Ids.IsSafe(checkout.Id, 255))
-        {
-            return new StripeOutcome(StripeOutcome.NotOurs, checkout);
         }
         var currency = (checkout.Currency ?? "").ToLowerInvariant();
         if (!Money.IsCurrency(currency) || checkout.AmountTotal is not (>= 0 and < 100_000_000_000))

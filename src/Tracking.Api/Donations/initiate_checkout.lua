@@ -1,6 +1,10 @@
 -- Records InitiateCheckout for a live session once per event id: session fields, the event, the day's first
--- checkout counter, and its outbox entries. Returns 0 (no session), 1 (recorded), 2 (already recorded).
+-- checkout counter, its outbox entries, and the Checkout Session in its ledger slot. Returns 0 (no session), 1 (recorded), 2 (already recorded).
 if redis.call('EXISTS', K.sess) == 0 then return 0 end
+-- The slot reserved by reserve_checkout.lua now holds the Checkout Session; counted again if a failing twin
+-- request released it meanwhile (so a created Checkout Session is always counted).
+if redis.call('HSET', K.ledger, 'slot:' .. A.slot, A.checkout_id) == 1 then redis.call('HINCRBY', K.ledger, 'slots', 1) end
+redis.call('EXPIRE', K.ledger, tonumber(A.ledger_ttl))
 if redis.call('SADD', K.seen, 'e:' .. A.event_id) == 0 then return 2 end
 redis.call('HSET', K.sess, F.DonationInitiated, 'true', F.DonationAmount, A.amount, F.DonationCurrency, A.currency,
   F.CheckoutSessionId, A.checkout_id)

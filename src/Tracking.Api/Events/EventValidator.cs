@@ -60,11 +60,11 @@ internal static class EventValidator
             {
                 errors.Add(prefix + "sessionId", "All events of a batch must belong to one session.");
             }
-            if (item.Event is not null && EventNames.IsServerOnly(item.Event))
+            if (item.Event is not null && EventNames.IsReserved(item.Event))
             {
                 var field = prefix + "event";
                 return ("", [], Problems.Status(StatusCodes.Status403Forbidden, "Server-only event",
-                    $"'{item.Event}' is recorded by the server from Stripe; browsers cannot send it.", field));
+                    $"'{Truncate(item.Event)}' is recorded by the server (checkout, Stripe) or is a name Meta or PostHog reserve; browsers cannot send it.", field));
             }
             var one = ValidateOne(item, prefix, errors, now);
             if (one is not null)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
 
@@ -5,7 +6,25 @@ namespace Tracking.Events;
 
 internal static class OutboxEntries
 {
-    /// <summary>The outbox entry of a browser event: the event plus the request's IP and User-Agent for Meta.</summary>
+    /// <summary>
+    /// The outbox entry of a browser event: the event plus the request's IP and User-Agent for Meta. The one place
+    /// browser properties are filtered for the destinations: money and `$` names (<see cref="EventNames.IsServerProperty"/>)
+    /// never leave the service (they stay in the session's event list, which nothing that counts money reads).
+    /// </summary>
     public static OutboxEntry ForBrowserEvent(string sessionId, TrackedEvent e, ClientContext client) =>
-        new(sessionId, e.EventId, e.Name, e.Timestamp, e.Url, e.Properties is { Count: > 0 } ? e.Properties : null, client.Ip, client.UserAgent);
+        new(sessionId, e.EventId, e.Name, e.Timestamp, e.Url, Forwardable(e.Properties), client.Ip, client.UserAgent);
+
+    private static Dictionary<string, JsonElement>? Forwardable(Dictionary<string, JsonElement>? properties)
+    {
+        if (properties is not { Count: > 0 })
+        {
+            return null;
+        }
+        if (!properties.Keys.Any(EventNames.IsServerProperty))
+        {
+            return properties;
+        }
+        var kept = properties.Where(p => !EventNames.IsServerProperty(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return kept.Count > 0 ? kept : null;
+    }
 }

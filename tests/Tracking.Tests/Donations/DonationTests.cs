@@ -11,7 +11,11 @@ namespace Tracking.Tests.Donations;
 public sealed class DonationTests : IDisposable
 {
     private const string CheckoutPath = DeliveryApp.CheckoutPath;
-    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe();
+    // The currencies the theories below use (the default allows Donations:Currency only).
+    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe(new()
+    {
+        ["Donations:Currencies:0"] = "usd", ["Donations:Currencies:1"] = "eur", ["Donations:Currencies:2"] = "jpy", ["Donations:Currencies:3"] = "kwd",
+    });
 
     public DonationTests()
     {
@@ -52,6 +56,7 @@ public sealed class DonationTests : IDisposable
         Assert.Equal(sid, form["client_reference_id"]);
         Assert.Equal(sid, form["metadata[session_id]"]);
         Assert.Equal(visitor, form["metadata[visitor_id]"]);
+        Assert.Equal(StripeSigner.Mark(sid), form["metadata[tracking_mark]"]);
         Assert.Equal("2550", form["line_items[0][price_data][unit_amount]"]);
         Assert.Equal("usd", form["line_items[0][price_data][currency]"]);
         Assert.Equal("Support the film", form["line_items[0][price_data][product_data][name]"]);

@@ -86,7 +86,9 @@ public sealed class DemoSite : IAsyncDisposable
         var payload = StripeSigner.CheckoutEvent(
             "evt_" + id, "checkout.session.completed", id, form["client_reference_id"], "paid",
             long.Parse(form["line_items[0][price_data][unit_amount]"], CultureInfo.InvariantCulture), form["line_items[0][price_data][currency]"],
-            DateTimeOffset.UtcNow, "donor@example.com", form.GetValueOrDefault("metadata[visitor_id]"));
+            DateTimeOffset.UtcNow, "donor@example.com", form.GetValueOrDefault("metadata[visitor_id]"),
+            // Stripe returns the metadata the service created the session with, its mark included.
+            mark: form["metadata[tracking_mark]"]);
         using var http = new HttpClient();
         using var webhook = new HttpRequestMessage(HttpMethod.Post, TrackingUrl + "/stripe/webhook") { Content = new StringContent(payload) };
         webhook.Headers.Add("Stripe-Signature", StripeSigner.Sign(payload, DateTimeOffset.UtcNow));

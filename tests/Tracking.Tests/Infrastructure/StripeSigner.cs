@@ -15,11 +15,28 @@ public static class StripeSigner
         return $"t={t},v1={Convert.ToHexStringLower(mac)}";
     }
 
+    /// <summary>Pass as <c>mark</c> for a Checkout Session without a tracking_mark (not created by the service).</summary>
+    public const string NoMark = "";
+
+    /// <summary>
+    /// The service's checkout mark (Donations/CheckoutMark.cs), derived here independently so a change of the
+    /// derivation (which would orphan checkouts still open) fails the tests: hex HMAC-SHA256(K, session id),
+    /// K = HMAC-SHA256(webhook secret, "tracking-checkout-mark/v1").
+    /// </summary>
+    public static string Mark(string sessionId, string secret = Secret)
+    {
+        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes("tracking-checkout-mark/v1"));
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(sessionId)));
+    }
+
+    /// <param name="mark">metadata.tracking_mark: null = the mark the service writes for <paramref name="sessionId"/>; <see cref="NoMark"/> = none.</param>
     public static string CheckoutEvent(string eventId, string type, string checkoutId, string? sessionId, string paymentStatus, long amountTotal, string currency,
-        DateTimeOffset created, string? email = null, string? visitorId = null)
+        DateTimeOffset created, string? email = null, string? visitorId = null, string? mark = null)
     {
         var client = sessionId is null ? "null" : $"\"{sessionId}\"";
-        var metadata = sessionId is null ? "{}" : $$"""{"session_id":"{{sessionId}}","visitor_id":"{{visitorId}}"}""";
+        mark ??= sessionId is null ? NoMark : Mark(sessionId);
+        var markField = mark.Length == 0 ? "" : $",\"tracking_mark\":\"{mark}\"";
+        var metadata = sessionId is null ? "{}" : $$"""{"session_id":"{{sessionId}}","visitor_id":"{{visitorId}}"{{markField}}}""";
         var details = email is null ? "null" : $$"""{"email":"{{email}}"}""";
         return $$"""
             {"id":"{{eventId}}","object":"event","api_version":"{{Stripe.StripeConfiguration.ApiVersion}}","created":{{created.ToUnixTimeSeconds()}},

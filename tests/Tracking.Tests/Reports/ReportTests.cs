@@ -16,7 +16,7 @@ namespace Tracking.Tests.Reports;
 /// </summary>
 public sealed class ReportTests : IAsyncLifetime
 {
-    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe();
+    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe(new() { ["Donations:Currencies:0"] = "usd", ["Donations:Currencies:1"] = "eur" });
     private HttpClient _ops = null!;
     private string _range = "";
 

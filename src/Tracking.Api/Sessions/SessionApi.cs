@@ -59,7 +59,7 @@ internal static class SessionApi
             var existingVisitor = await store.TouchAsync(visit with { TouchJson = touch }, ttl, Aggregates.Day(clock.GetUtcNow()));
             if (existingVisitor is not null)
             {
-                return TypedResults.Ok(new SessionResponse(request.SessionId!, existingVisitor, IsNew: false));
+                return TypedResults.Ok(new SessionResponse(request.SessionId!, existingVisitor, IsNew: false, now + (long)ttl.TotalMilliseconds));
             }
         }
 
@@ -69,7 +69,7 @@ internal static class SessionApi
         var session = SessionFields.ForNewSession(Ids.NewSessionId(), visitorId, count, request, landing, now, client);
         await store.CreateAsync(session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) }, ttl, Aggregates.Day(clock.GetUtcNow()));
         metrics.SessionCreated();
-        return TypedResults.Created($"/session/{session.SessionId}", new SessionResponse(session.SessionId, visitorId, IsNew: true));
+        return TypedResults.Created($"/session/{session.SessionId}", new SessionResponse(session.SessionId, visitorId, IsNew: true, now + (long)ttl.TotalMilliseconds));
     }
 
     internal static async Task<Results<Ok<SessionView>, ProblemHttpResult>> Get(string id, SessionStore store)

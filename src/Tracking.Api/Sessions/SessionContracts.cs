@@ -19,6 +19,7 @@ public sealed record SessionRequest(
     ConsentState? Consent = null,
     string? PosthogDistinctId = null);
 
-public sealed record SessionResponse(string SessionId, string VisitorId, bool IsNew);
+/// <param name="ExpiresAt">When the session expires unless touched again (ms since the epoch): the snippet keeps the id exactly that long.</param>
+public sealed record SessionResponse(string SessionId, string VisitorId, bool IsNew, long ExpiresAt);
 
 public sealed record SessionView(string SessionId, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<System.Text.Json.JsonElement> Events);

@@ -4,7 +4,9 @@
   if (w.tracking && w.tracking.version) return;
   var script = d.currentScript;
   var endpoint = ((script && script.getAttribute('data-endpoint')) || (script ? new URL(script.src).origin : '')).replace(/\/$/, '');
-  var DAY = 864e5, SESSION_TTL = 7 * DAY, VISITOR_TTL = 365 * DAY;
+  var DAY = 864e5, VISITOR_TTL = 365 * DAY;
+  var CAMPAIGN = /[?&](utm_[a-z]+|fbclid|gclid)=/;
+  function noop() {}
   var MILESTONES = [25, 50, 75, 95];
   var queue = [], sessionId = null, ready;
 
@@ -52,7 +54,8 @@
     for (var k in extra) body[k] = extra[k];
     return post('/session', body).then(function (s) {
       sessionId = s.sessionId;
-      store('trk_sid', s.sessionId, SESSION_TTL);
+      // Kept exactly as long as the server keeps the session (it answers when that is).
+      store('trk_sid', s.sessionId, Math.max(0, s.expiresAt - Date.now()));
       store('trk_vid', s.visitorId, VISITOR_TTL);
       return s;
     });
@@ -66,14 +69,19 @@
       w.fbq('track', PIXEL[name], properties && properties.content ? { content_ids: [properties.content], content_name: properties.content } : {}, { eventID: event.eventId });
     }
     queue.push(event);
-    return ready.then(flush);
+    return ready.then(flush).catch(noop);
   }
+  // Sends what is queued. Before the session reply is in, a returning visitor's stored id is good enough, so a
+  // click followed by a quick exit still leaves on pagehide. Failures never reach the host page: the batch goes
+  // back to the queue for the next send or pagehide.
   function flush() {
-    if (!queue.length || !sessionId) return Promise.resolve();
+    var sid = sessionId || store('trk_sid');
+    if (!queue.length || !sid) return Promise.resolve();
     var batch = queue.splice(0, 50);
-    return post('/events', { sessionId: sessionId, events: batch }).then(flush, function (e) {
+    return post('/events', { sessionId: sid, events: batch }).then(flush, function (e) {
       if (String(e.message).indexOf('404') >= 0) return session().then(function () { queue = batch.concat(queue); return flush(); });
-    });
+      if (!/tracking 4/.test(String(e.message))) queue = batch.concat(queue);
+    }).catch(noop);
   }
 
   function trackVideo(video) {
@@ -94,9 +102,44 @@
     video.addEventListener('seeked', progress);
     video.addEventListener('ended', progress);
   }
-  function scan() { Array.prototype.forEach.call(d.querySelectorAll('video[data-track-content]'), trackVideo); }
+  function scan(root) {
+    root = root || d;
+    if (root.matches && root.matches('video[data-track-content]')) trackVideo(root);
+    if (root.querySelectorAll) Array.prototype.forEach.call(root.querySelectorAll('video[data-track-content]'), trackVideo);
+  }
+  // Videos a framework renders after load (React, Next.js) are tracked too, each once.
+  function watchForVideos() {
+    scan();
+    if (!w.MutationObserver) return;
+    new MutationObserver(function (changes) {
+      changes.forEach(function (c) { Array.prototype.forEach.call(c.addedNodes, function (n) { if (n.nodeType === 1) scan(n); }); });
+    }).observe(d.documentElement, { childList: true, subtree: true });
+  }
 
-  ready = session(consent().analytics || consent().marketing ? { consent: consent() } : {}).catch(function () {});
+  // Single-page sites: a client-side navigation is a PageView of the new URL, and a touch when it brings campaign
+  // parameters. Hash-only changes are not navigations.
+  var page = location.pathname + location.search;
+  function navigated() {
+    var now = location.pathname + location.search;
+    if (now === page) return;
+    page = now;
+    if (CAMPAIGN.test(location.search)) ready = ready.then(function () { return session(); }).catch(noop);
+    send('PageView');
+  }
+  function watchHistory() {
+    ['pushState', 'replaceState'].forEach(function (name) {
+      var original = w.history[name];
+      if (typeof original !== 'function') return;
+      w.history[name] = function () {
+        var result = original.apply(this, arguments);
+        try { navigated(); } catch (e) { /* never break the host's navigation */ }
+        return result;
+      };
+    });
+    w.addEventListener('popstate', navigated);
+  }
+
+  ready = session(consent().analytics || consent().marketing ? { consent: consent() } : {}).catch(noop);
   w.tracking = {
     version: 1,
     ready: ready,
@@ -105,16 +148,18 @@
     consent: function (c) {
       var next = { analytics: c.analytics || consent().analytics || 'pending', marketing: c.marketing || consent().marketing || 'pending' };
       store('trk_consent', next, VISITOR_TTL);
-      return ready.then(function () { return session({ consent: next }); });
+      return ready.then(function () { return session({ consent: next }); }).then(noop, noop);
     },
+    // Resolves with the Checkout Session (after redirecting to it), or null when the service could not create one.
     donate: function (amount, opts) {
       opts = opts || {};
       return ready.then(function () {
         return post('/checkout', { sessionId: sessionId, amount: amount, currency: opts.currency, email: opts.email, content: opts.content });
-      }).then(function (c) { if (opts.redirect !== false) location.assign(c.url); return c; });
+      }).then(function (c) { if (opts.redirect !== false) location.assign(c.url); return c; }, function () { return null; });
     }
   };
   send('PageView');
-  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', scan); else scan();
+  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', watchForVideos); else watchForVideos();
+  watchHistory();
   w.addEventListener('pagehide', flush);
 })(window, document);

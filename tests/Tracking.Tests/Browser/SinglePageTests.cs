@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests.Browser;
+
+/// <summary>
+/// The snippet on a single-page site (examples/demo/app.html): client-side navigations, videos rendered after load,
+/// a quick exit while the session request is slow, and a service that cannot be reached — in headless Chromium.
+/// </summary>
+public sealed class SinglePageTests : IAsyncLifetime
+{
+    private static readonly TimeSpan BrowserBound = TimeSpan.FromSeconds(20);
+
+    private DemoSite _site = null!;
+    private DeliveryApp _app = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await DemoSite.StartAsync();
+        _app = DeliveryApp.Create(new() { ["Tracking:AllowedOrigins:0"] = _site.Url }, realClock: true);
+        _app.UseKestrel(0);
+        _app.StartServer();
+        _site.TrackingUrl = _app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        (_playwright, _browser) = await Chromium.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await _browser.DisposeAsync();
+            _playwright.Dispose();
+            await _app.DisposeAsync();
+        }
+        finally
+        {
+            await _site.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Client_side_navigations_are_page_views_campaign_parameters_move_the_touch_and_late_videos_are_tracked_once()
+    {
+        var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });
+        await page.GotoAsync(_site.Url + "/app.html");
+        var sid = await SessionIdAsync(page);
+
+        await page.ClickAsync("#about");
+        await page.ClickAsync("#campaign");
+        await page.ClickAsync("#section"); // only the hash changes: not a navigation
+        await page.ClickAsync("#add-video");
+        await page.EvalOnSelectorAsync("#clip", "v => v.play()");
+        await page.WaitForFunctionAsync("() => document.querySelector('#clip').currentTime > 0.3");
+        await page.EvalOnSelectorAsync("#clip", "v => { v.pause(); v.currentTime = 0; return v.play(); }"); // a replay is not a second start
+
+        await Eventually.UntilAsync(async () => (await EventsAsync(sid)).Count(e => e.Event == "PageView") >= 3 && (await EventsAsync(sid)).Any(e => e.Event == "VideoStart"),
+            BrowserBound, "three page views and the late video's start stored");
+        await page.WaitForTimeoutAsync(500); // let a wrongly doubled VideoStart arrive before counting (bounded)
+        var events = await EventsAsync(sid);
+        Assert.Equal(["/app.html", "/app.html?view=about", "/app.html?view=news&utm_source=newsletter&utm_medium=email&utm_campaign=spring"],
+            events.Where(e => e.Event == "PageView").Select(e => new Uri(e.Url!).PathAndQuery));
+        Assert.Single(events, e => e.Event == "VideoStart" && e.Content == "late_clip");
+        Assert.Equal("spring", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "last_touch_campaign"));
+        Assert.Equal("late_clip", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "content_viewed"));
+    }
+
+    [Fact]
+    public async Task A_click_while_a_slow_session_request_is_in_flight_still_arrives_when_the_visitor_leaves()
+    {
+        var context = await _browser.NewContextAsync(new() { UserAgent = Chromium.DesktopChrome });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_site.Url + "/app.html");
+        var sid = await SessionIdAsync(page); // a returning visitor: the id is in localStorage
+
+        // The next visit's POST /session answers 1.5 s late; the visitor clicks and leaves before that.
+        await page.RouteAsync("**/session", async route =>
+        {
+            await Task.Delay(1500);
+            await route.ContinueAsync();
+        });
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForFunctionAsync("() => window.tracking");
+        await page.EvaluateAsync("() => { tracking.event('ButtonClick', { element: 'donate_cta_header' }); }"); // not awaited: the visitor leaves at once
+        await page.GotoAsync("about:blank");
+
+        await Eventually.UntilAsync(async () => (await EventsAsync(sid)).Any(e => e.Event == "ButtonClick"), BrowserBound, "the click sent on pagehide with the stored session id");
+        await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_unreachable_service_leaves_no_error_on_the_host_page()
+    {
+        var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });
+        var errors = new ConcurrentQueue<string>();
+        page.PageError += (_, error) => errors.Enqueue("page error: " + error);
+        page.Console += (_, message) =>
+        {
+            // Chromium reports the refused connection itself ("Failed to load resource"); what must never appear is
+            // an exception or rejection escaping the snippet into the host page.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            {
+                errors.Enqueue(message.Text);
+            }
+        };
+        await page.GotoAsync(_site.Url + "/app.html");
+        await page.WaitForFunctionAsync("() => window.tracking");
+        // The service goes away after the snippet loaded: every call to it fails as a network error.
+        foreach (var path in new[] { "**/session", "**/events", "**/checkout" })
+        {
+            await page.RouteAsync(path, route => route.AbortAsync("connectionrefused"));
+        }
+
+        await page.EvaluateAsync("""
+            async () => {
+              tracking.consent({ analytics: 'granted', marketing: 'denied' });
+              tracking.event('ButtonClick', { element: 'cta' });
+              tracking.contentView('trailer_30s');
+              const donated = await tracking.donate(25, { redirect: false });
+              if (donated !== null) throw new Error('donate should resolve null when the service is unreachable');
+            }
+            """);
+        await page.WaitForTimeoutAsync(4000); // the snippet's own retries (0.5 + 1 + 2 s) run out within this bound
+
+        Assert.Empty(errors);
+    }
+
+    private sealed record StoredEvent(string Event, string? Url, string? Content);
+
+    private async Task<List<StoredEvent>> EventsAsync(string sid) =>
+        (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Select(v =>
+        {
+            var e = JsonDocument.Parse(v.ToString()).RootElement;
+            return new StoredEvent(e.GetProperty("event").GetString()!, e.TryGetProperty("url", out var u) ? u.GetString() : null,
+                e.TryGetProperty("content", out var c) ? c.GetString() : null);
+        }).ToList();
+
+    private static async Task<string> SessionIdAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => window.tracking && localStorage.getItem('trk_sid')");
+        var raw = await page.EvaluateAsync<string>("() => localStorage.getItem('trk_sid')");
+        return JsonDocument.Parse(raw).RootElement.GetProperty("v").GetString()!;
+    }
+}

@@ -26,11 +26,13 @@ internal static partial class CheckoutApi
                 (JPY…) take whole amounts; `currency` defaults to Donations__Currency. A double-click within ten minutes
                 reuses the same Checkout Session (Stripe idempotency key). InitiateCheckout (value, currency) is stored and
                 queued for Meta and PostHog; redirect the visitor to the returned `url`. 503 also when donations are not
-                configured (no Stripe__SecretKey).
+                configured (no Stripe__SecretKey). 409 (before Stripe is called) when the session already holds
+                Tracking__MaxEventsPerSession events.
                 """)
             .WithJsonBody<CheckoutRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway)
@@ -94,6 +96,12 @@ internal static partial class CheckoutApi
         {
             return Problems.UnknownSession();
         }
+        // A full session gets no InitiateCheckout, so it gets no Stripe call either.
+        var maxEvents = tracking.Value.MaxEventsPerSession;
+        if (await store.EventCountAsync(sid) is var held && held >= maxEvents)
+        {
+            return SessionLimits.Full(held, maxEvents, "a checkout");
+        }
         var fields = session.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
 
@@ -126,6 +134,11 @@ internal static partial class CheckoutApi
         if (recorded == 0)
         {
             return Problems.UnknownSession();
+        }
+        if (recorded == 3)
+        {
+            // Filled by a concurrent request since the check above: the Checkout Session stays unused and expires.
+            return SessionLimits.Full(maxEvents, maxEvents, "a checkout");
         }
         return TypedResults.Created(checkout.Url, new CheckoutCreated(checkout.Id, checkout.Url));
     }

@@ -65,16 +65,21 @@ public sealed class DeliveryApp : TrackingApp
     public const string CheckoutPath = "/v1/checkout/sessions";
 
     /// <summary>Also wired to Stripe: API base on the stub (which answers checkout creation) and a webhook secret.</summary>
-    public static DeliveryApp CreateWithStripe()
+    public static DeliveryApp CreateWithStripe(Dictionary<string, string?>? extra = null)
     {
-        var app = Create(new()
+        var settings = new Dictionary<string, string?>
         {
             ["Stripe:SecretKey"] = "sk_test_secret_never_logged",
             ["Stripe:WebhookSecret"] = StripeSigner.Secret,
             ["Donations:SuccessUrl"] = "https://film.example/thank-you?cs={CHECKOUT_SESSION_ID}",
             ["Donations:CancelUrl"] = "https://film.example/donate",
             ["Donations:ProductName"] = "Support the film",
-        });
+        };
+        foreach (var (k, v) in extra ?? [])
+        {
+            settings[k] = v;
+        }
+        var app = Create(settings);
         app.Stub.Given(Request.Create().WithPath(CheckoutPath).UsingPost()).AtPriority(100)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""
                 {"id":"cs_test_a1","object":"checkout.session","mode":"payment","payment_status":"unpaid","status":"open",

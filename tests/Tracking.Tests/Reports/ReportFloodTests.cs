@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tracking.Storage;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests.Reports;
+
+/// <summary>
+/// The issue's report attack: thousands of `utm_campaign=junkN` landings just after midnight UTC took the 500 report
+/// keys of every partition-day, so every later real campaign counted under "(other)". Here the flood comes first, through
+/// POST /session, until every one of the 16 partitions has seen more junk keys than both tiers together can hold; then
+/// real donors walk full journeys, and the reports still count them exactly, while each partition-day's counters stay
+/// within their caps. Each test owns a redis-server, so <c>used_memory</c> measures that test alone.
+/// (A flood of new sessions costs ~1 ms of CPU each — the id is drawn for a partition slot — so the second test floods
+/// through return visits instead: also POST /session, a distinct utm_campaign each, one junk key per request.)
+/// </summary>
+public sealed class ReportFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<OwnRedis>
+{
+    private const string Ops = "ops-key-0123456789abcdef0123456789";
+    private const int Real = 24;
+
+    // More junk keys per partition than the candidate tier holds, so eviction is exercised in every partition.
+    private const int JunkPerPartition = Aggregates.MaxCandidatesPerPartitionDay + 100;
+
+    [LocalRedisFact]
+    public async Task A_flood_of_junk_campaigns_before_real_donors_leaves_their_funnel_and_attribution_exact()
+    {
+        using var app = Start();
+        var before = await redis.UsedMemoryAsync();
+
+        var junk = await FloodAsync(app, "junk", JunkPerPartition);
+        await DonorsAsync(app, "winter", Real, content: _ => "trailer_30s");
+
+        var ops = OpsClient(app);
+        var range = Range(app);
+        Assert.Equal(Exact(Real), Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=winter&{range}")));
+        var attribution = await ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model=last_touch&groupBy=campaign&{range}");
+        var winter = attribution.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("key").GetString() == "winter");
+        Assert.Equal(Real, winter.GetProperty("donations").GetDouble());
+        Assert.Equal(Real * 25m, winter.GetProperty("revenue").GetProperty("usd").GetDecimal());
+        // Totals stay exact too: evicted junk counts under "(other)", never lost.
+        var all = Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?{range}"));
+        Assert.Equal($"sessions={junk + Real}", all[0]);
+
+        var held = await AssertBoundedAsync(app);
+        Assert.True(held < junk, $"the partitions hold {held} attribution keys for {junk} junk keys posted: nothing was evicted");
+        var durable = await DurableGrowthAsync(before);
+        // Caps: per partition-day at most 500 admitted + 500 candidate keys, each with at most 8 counters and a rank
+        // entry (≤ 1 KB for these short keys), plus the donors' conversion records.
+        Assert.True(durable < Partitions.Tags.Count * 1000 * 1024L, $"durable data grew by {durable:N0} bytes");
+    }
+
+    [LocalRedisFact]
+    public async Task An_allow_listed_campaign_is_exact_even_when_junk_already_holds_every_admitted_key()
+    {
+        using var app = Start(new() { ["Tracking:ReportCampaigns:0"] = "winter" });
+        var day = Aggregates.Day(app.Clock.GetUtcNow());
+        // A determined attacker repeated 500 junk keys per partition until all were admitted for the day.
+        foreach (var tag in Partitions.Tags)
+        {
+            await redis.Db.SetAddAsync(Keys.AggregateKeys(tag, day), Enumerable.Range(0, Aggregates.MaxKeysPerPartitionDay).Select(i => (StackExchange.Redis.RedisValue)$"x|y|admitted{i}|").ToArray());
+        }
+
+        // The listed campaign, with a different utm_content each time (as a flood of variants would), and one that is not listed.
+        await DonorsAsync(app, "winter", Real, content: i => $"variant_{i}");
+        await DonorsAsync(app, "spring", Real / 2, content: _ => "trailer_60s");
+        // Then one-off junk: more keys in every partition than the candidate tier holds.
+        await ReturnVisitFloodAsync(app, "junk", JunkPerPartition);
+
+        var ops = OpsClient(app);
+        var range = Range(app);
+        Assert.Equal(Exact(Real), Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=winter&{range}")));
+        // Not listed, but engaged: each of its keys has more facts than any one-off junk key, so none was evicted.
+        Assert.Equal(Exact(Real / 2), Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=spring&{range}")));
+        await AssertBoundedAsync(app);
+        foreach (var tag in Partitions.Tags)
+        {
+            // Past the full admitted tier, the listed campaign's variants share one key per partition-day.
+            Assert.Equal(Aggregates.MaxKeysPerPartitionDay, await redis.Db.SetLengthAsync(Keys.AggregateKeys(tag, day)));
+            Assert.DoesNotContain((await redis.Db.HashKeysAsync(Keys.Aggregate(tag, day))).Select(k => (string)k!), k => k.Contains("variant_", StringComparison.Ordinal));
+        }
+    }
+
+    private DeliveryApp Start(Dictionary<string, string?>? extra = null)
+    {
+        redis.Connection.GetServers().Single().FlushAllDatabases();
+        var settings = new Dictionary<string, string?>(extra ?? []) { [redis.Setting.Key] = redis.Setting.Value };
+        return DeliveryApp.CreateWithStripe(settings);
+    }
+
+    private static string[] Exact(int n) =>
+        [$"sessions={n}", $"content_views={n}", $"video_25={n}", "video_50=0", "video_75=0", "video_95=0", $"checkouts={n}", $"donations={n}"];
+
+    /// <summary>
+    /// Posts one landing per junk campaign (each distinct) until every partition has had <paramref name="perPartition"/>
+    /// more of them; returns how many were posted.
+    /// </summary>
+    private static async Task<int> FloodAsync(DeliveryApp app, string prefix, int perPartition)
+    {
+        var client = app.Browser();
+        var landed = new ConcurrentDictionary<string, int>(Partitions.Tags.Select(t => KeyValuePair.Create(t, 0)));
+        var posted = 0;
+        const int Limit = 40_000; // ~10,000 are expected; the bound only keeps a broken test from running forever
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (landed.Values.Min() < perPartition)
+            {
+                var n = Interlocked.Increment(ref posted);
+                Assert.True(n <= Limit, $"{Limit} junk landings did not reach {perPartition} in every partition");
+                var response = await client.PostAsJsonAsync("/session", new { url = $"https://film.example/?utm_source=facebook&utm_medium=paid&utm_campaign={prefix}{n}" });
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                var sid = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionId").GetString()!;
+                landed.AddOrUpdate(Partitions.TagOf(sid), 1, (_, c) => c + 1);
+            }
+        })));
+        return landed.Values.Sum();
+    }
+
+    /// <summary>One session per partition, then <paramref name="perPartition"/> return visits to each, a distinct junk campaign every time.</summary>
+    private static async Task ReturnVisitFloodAsync(DeliveryApp app, string prefix, int perPartition)
+    {
+        var client = app.Browser();
+        var pool = new Dictionary<string, string>();
+        for (var i = 0; pool.Count < Partitions.Tags.Count; i++)
+        {
+            Assert.True(i < 2000, "2000 new sessions did not cover the 16 partitions");
+            var sid = (await client.NewSessionAsync("https://film.example/")).GetProperty("sessionId").GetString()!;
+            pool.TryAdd(Partitions.TagOf(sid), sid);
+        }
+        await Task.WhenAll(pool.Values.Select(sid => Task.Run(async () =>
+        {
+            for (var n = 0; n < perPartition; n++)
+            {
+                var response = await client.PostAsJsonAsync("/session", new { url = $"https://film.example/?utm_source=facebook&utm_medium=paid&utm_campaign={prefix}{sid[..6]}{n}", sessionId = sid });
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        })));
+    }
+
+    /// <summary>Full journeys: land on the campaign, view, watch a quarter, check out, pay 25 USD.</summary>
+    private static async Task DonorsAsync(DeliveryApp app, string campaign, int count, Func<int, string> content)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var client = app.Browser();
+            var created = await client.NewSessionAsync($"https://film.example/watch?utm_source=facebook&utm_medium=paid&utm_campaign={campaign}&utm_content={content(i)}");
+            var sid = created.GetProperty("sessionId").GetString()!;
+            var events = await client.PostJsonAsync("/events", $$"""
+                {"sessionId":"{{sid}}","events":[{"event":"ViewContent","properties":{"content":"trailer"} },
+                  {"event":"VideoProgress","properties":{"content":"trailer","percent":25} }]}
+                """);
+            Assert.Equal(HttpStatusCode.Accepted, events.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25, currency = "usd" })).StatusCode);
+            var payload = StripeSigner.CheckoutEvent($"evt_{campaign}_{i}", "checkout.session.completed", $"cs_{campaign}_{i}", sid, "paid", 2500, "usd",
+                app.Clock.GetUtcNow(), visitorId: created.GetProperty("visitorId").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await app.DeliverWebhookAsync(payload)).StatusCode);
+        }
+    }
+
+    /// <summary>Every partition-day within its caps; returns the attribution keys held over all partitions.</summary>
+    private async Task<long> AssertBoundedAsync(DeliveryApp app)
+    {
+        var day = Aggregates.Day(app.Clock.GetUtcNow());
+        var metrics = typeof(AggregateMetric).GetFields().Count(f => f.IsLiteral && f.Name != nameof(AggregateMetric.VideoPrefix));
+        long held = 0;
+        foreach (var tag in Partitions.Tags)
+        {
+            var admitted = await redis.Db.SetLengthAsync(Keys.AggregateKeys(tag, day));
+            var candidates = await redis.Db.SortedSetLengthAsync(Keys.AggregateRanks(tag, day));
+            Assert.InRange(admitted, 0, Aggregates.MaxKeysPerPartitionDay);
+            Assert.InRange(candidates, 0, Aggregates.MaxCandidatesPerPartitionDay);
+            Assert.InRange(await redis.Db.HashLengthAsync(Keys.AggregateCandidates(tag, day)), 0, (Aggregates.MaxCandidatesPerPartitionDay * metrics) + 1);
+            Assert.InRange(await redis.Db.HashLengthAsync(Keys.Aggregate(tag, day)), 0, (Aggregates.MaxKeysPerPartitionDay + 2) * metrics);
+            held += admitted + candidates;
+        }
+        return held;
+    }
+
+    /// <summary>used_memory growth once every session has expired: what stays (counters, conversions, outbox).</summary>
+    private async Task<long> DurableGrowthAsync(long before)
+    {
+        var withSessions = await redis.UsedMemoryAsync();
+        foreach (var pattern in new[] { "*sess:*", "visitor:*" })
+        {
+            var keys = redis.Keys(pattern).ToArray();
+            for (var i = 0; i < keys.Length; i += 1000)
+            {
+                await redis.Db.KeyDeleteAsync(keys[i..Math.Min(i + 1000, keys.Length)]);
+            }
+        }
+        var after = await redis.UsedMemoryAsync();
+        output.WriteLine($"used_memory: {before:N0} before, {withSessions:N0} after the flood, {after:N0} once the sessions expired");
+        return after - before;
+    }
+
+    private static HttpClient OpsClient(DeliveryApp app)
+    {
+        var ops = app.CreateClient();
+        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Ops);
+        return ops;
+    }
+
+    private static string Range(DeliveryApp app) => $"from={Aggregates.Day(app.Clock.GetUtcNow())}&to={Aggregates.Day(app.Clock.GetUtcNow().AddDays(1))}";
+
+    private static string[] Steps(JsonElement funnel) => funnel.GetProperty("steps").EnumerateArray()
+        .Select(s => $"{s.GetProperty("step").GetString()}={s.GetProperty("count").GetInt64()}").ToArray();
+}

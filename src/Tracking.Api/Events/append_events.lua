@@ -2,7 +2,8 @@
 -- session fields they imply, the partition-day counters, and each fresh event's outbox entries.
 -- Bounds: a session holds at most A.max_events events (a request that would pass it is refused whole, before anything
 -- is written), and completion fields for at most A.max_contents contents (later contents' milestones are stored as
--- events and counted, without a field). The seen set grows by at most two members per stored event.
+-- events and counted, without a field). The seen set grows by at most two members per stored event (plus six
+-- once-per-session facts).
 -- Returns {accepted, duplicates}, {-1, 0} when the session does not exist, or {-2, held} when the session holds
 -- `held` events and this request's fresh ones would pass A.max_events.
 if redis.call('EXISTS', K.sess) == 0 then return {-1, 0} end

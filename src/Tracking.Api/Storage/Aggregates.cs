@@ -24,8 +24,8 @@ namespace Tracking.Storage;
 /// </list>
 /// <para>
 /// A key's counts are exact as long as it was never evicted, and one-off junk is always evicted before a key with more
-/// facts: a real campaign arriving after a flood is exact, and so is one that gets a second fact before
-/// <see cref="MaxCandidatesPerPartitionDay"/> newer one-off keys land in its partition. Reports show candidates under
+/// facts: a real campaign arriving after a flood is exact, and so is one that gets more facts than a one-off landing
+/// before <see cref="MaxCandidatesPerPartitionDay"/> newer one-off keys land in its partition. Reports show candidates under
 /// their own key. Storage per partition-day: at most 500 + 500 keys × <see cref="AggregateMetric"/> counters, plus one
 /// "(other)" key per allow-listed campaign.
 /// </para>

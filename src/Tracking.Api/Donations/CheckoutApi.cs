@@ -29,7 +29,8 @@ internal static partial class CheckoutApi
                 Checkout Session (Stripe idempotency key). A session may create at most Donations__MaxCheckoutsPerSession (5)
                 Checkout Sessions, then 409 (nothing is sent to Stripe). InitiateCheckout (value, currency; never the typed
                 `email`, which only prefills Stripe's form) is stored and queued for Meta and PostHog; redirect the visitor to
-                the returned `url`. 503 also when donations are not configured (no Stripe__SecretKey).
+                the returned `url`. 503 also when donations are not configured (no Stripe__SecretKey). 409 (before Stripe is
+                called) also when the session already holds Tracking__MaxEventsPerSession events.
                 """)
             .WithJsonBody<CheckoutRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()
@@ -105,6 +106,12 @@ internal static partial class CheckoutApi
         {
             return Problems.UnknownSession();
         }
+        // A full session gets no InitiateCheckout, so it gets no Stripe call either.
+        var maxEvents = tracking.Value.MaxEventsPerSession;
+        if (await store.EventCountAsync(sid) is var held && held >= maxEvents)
+        {
+            return SessionLimits.Full(held, maxEvents, "a checkout");
+        }
         var fields = session.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         var idempotencyKey = IdempotencyKey(sid, currency, minor, request.Email, now);
@@ -154,6 +161,11 @@ internal static partial class CheckoutApi
         if (recorded == 0)
         {
             return Problems.UnknownSession();
+        }
+        if (recorded == 3)
+        {
+            // Filled by a concurrent request since the check above: the Checkout Session stays unused and expires.
+            return SessionLimits.Full(maxEvents, maxEvents, "a checkout");
         }
         return TypedResults.Created(checkout.Url, new CheckoutCreated(checkout.Id, checkout.Url));
     }

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Tracking.Delivery;
+using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Donations;
@@ -8,12 +10,12 @@ namespace Tracking.Donations;
 internal sealed record DonationWrite(string SessionId, string EventId, long Timestamp, string Member, QueuedEntry Outbox);
 
 /// <summary>Gateways of initiate_checkout.lua and record_stripe.lua: one script each, on the session's slot.</summary>
-internal sealed class DonationStore(IDatabase db)
+internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> options)
 {
     private static readonly ScriptLayout InitiateLayout = new(
-        ["sess", "events", "seen", "due", "items", "agg", "agg_keys", "ledger"],
-        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "slot", "ledger_ttl"],
-        new ScriptList("outbox", "id"));
+        ["sess", "events", "seen", "due", "items", .. Aggregates.ScriptKeys, "ledger"],
+        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "max_events", "slot", "ledger_ttl"],
+        new ScriptList("outbox", "id"), Aggregates.CampaignList);
     private static readonly RedisScript Initiate = RedisScript.Load("initiate_checkout.lua", InitiateLayout);
 
     private static readonly ScriptLayout ReserveLayout = new(["sess", "ledger"], ["slot", "max", "ledger_ttl"]);
@@ -49,7 +51,7 @@ internal sealed class DonationStore(IDatabase db)
     }
 
     /// <param name="slot">The idempotency key whose slot (see <see cref="ReserveCheckoutAsync"/>) now holds <paramref name="checkoutId"/>.</param>
-    /// <returns>0 (no session), 1 (recorded), 2 (already recorded).</returns>
+    /// <returns>0 (no session), 1 (recorded), 2 (already recorded), 3 (the session holds Tracking__MaxEventsPerSession events: nothing recorded).</returns>
     public async Task<int> InitiateAsync(DonationWrite write, string amount, string currency, string checkoutId, string slot, TimeSpan ttl, long now)
     {
         var sid = write.SessionId;
@@ -58,11 +60,13 @@ internal sealed class DonationStore(IDatabase db)
         var call = new ScriptCall(InitiateLayout)
             .Key("sess", Keys.Session(sid)).Key("events", Keys.Events(sid)).Key("seen", Keys.Seen(sid))
             .Key("due", Keys.OutboxDue(tag)).Key("items", Keys.OutboxItems(tag))
-            .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day)).Key("ledger", Keys.StripeLedger(sid))
+            .AggregateKeys(tag, day).Key("ledger", Keys.StripeLedger(sid))
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("now", now).Arg("event_id", write.EventId).Arg("score", write.Timestamp)
             .Arg("member", write.Member).Arg("amount", amount).Arg("currency", currency).Arg("checkout_id", checkoutId)
-            .Arg("entry", write.Outbox.Json).Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds);
+            .Arg("entry", write.Outbox.Json).Arg("max_events", options.Value.MaxEventsPerSession)
+            .Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds);
         Outbox(call, write.Outbox);
+        call.ReportCampaigns(options.Value.ReportCampaigns);
         return (int)await Initiate.RunAsync(db, call);
     }
 
@@ -85,6 +89,9 @@ internal sealed class DonationStore(IDatabase db)
         Outbox(call, write.Outbox);
         return (string)(await Stripe.RunAsync(db, call))!;
     }
+
+    /// <summary>How many events the session holds (checked against Tracking__MaxEventsPerSession before Stripe is called).</summary>
+    public Task<long> EventCountAsync(string sessionId) => db.SortedSetLengthAsync(Keys.Events(sessionId));
 
     public async Task<(HashEntry[] Session, HashEntry[] Client)> ReadAsync(string sessionId)
     {

@@ -1,15 +1,21 @@
 -- Records InitiateCheckout for a live session once per event id: session fields, the event, the day's first
--- checkout counter, its outbox entries, and the Checkout Session in its ledger slot. Returns 0 (no session), 1 (recorded), 2 (already recorded).
+-- checkout counter, its outbox entries, and the Checkout Session in its ledger slot. Returns 0 (no session),
+-- 1 (recorded), 2 (already recorded), 3 (the session already holds A.max_events events: nothing recorded;
+-- CheckoutApi checks this before calling Stripe, so only a race gets here).
 if redis.call('EXISTS', K.sess) == 0 then return 0 end
 -- The slot reserved by reserve_checkout.lua now holds the Checkout Session; counted again if a failing twin
 -- request released it meanwhile (so a created Checkout Session is always counted).
 if redis.call('HSET', K.ledger, 'slot:' .. A.slot, A.checkout_id) == 1 then redis.call('HINCRBY', K.ledger, 'slots', 1) end
 redis.call('EXPIRE', K.ledger, tonumber(A.ledger_ttl))
-if redis.call('SADD', K.seen, 'e:' .. A.event_id) == 0 then return 2 end
+if redis.call('SISMEMBER', K.seen, 'e:' .. A.event_id) == 1 then return 2 end
+if redis.call('ZCARD', K.events) >= tonumber(A.max_events) then return 3 end
+redis.call('SADD', K.seen, 'e:' .. A.event_id)
 redis.call('HSET', K.sess, F.DonationInitiated, 'true', F.DonationAmount, A.amount, F.DonationCurrency, A.currency,
   F.CheckoutSessionId, A.checkout_id)
 redis.call('ZADD', K.events, A.score, A.member)
-if redis.call('SADD', K.seen, 'f:checkout') == 1 then agg(K.agg, K.agg_keys, K.sess, M.Checkouts) end
+if redis.call('SADD', K.seen, 'f:checkout') == 1 then
+  agg(agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns), K.sess, M.Checkouts)
+end
 for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, A.entry) end
 refresh(tonumber(A.ttl), K.sess, K.events, K.seen)
 return 1

@@ -23,11 +23,14 @@ internal static class EventsApi
                 or PostHog (revenue comes from Stripe only). `VideoProgress` needs `properties.content` and
                 `properties.percent` in 25/50/75/95; each milestone is stored once per content per session.
                 A `timestamp` (ms) more than 24 h in the past or 5 min in the future is replaced by server time.
+                A session holds at most Tracking__MaxEventsPerSession (1000) events: a request whose new events would pass
+                that is refused whole (409, nothing stored); an event takes at most Tracking__MaxEventBytes (4096) as stored.
                 """)
             .WithJsonBody<EventsRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -48,10 +51,10 @@ internal static class EventsApi
         }
         var now = clock.GetUtcNow();
         var (sessionId, events, invalid) = EventValidator.Validate(body!, options.Value.MaxEventsPerBatch, now);
-        if (invalid is not null)
+        if ((invalid ?? SessionLimits.TooLarge(events, body!.Events is not null, options.Value.MaxEventBytes)) is { } refused)
         {
             metrics.Rejected("events");
-            return invalid;
+            return refused;
         }
         if (!Ids.IsSessionId(sessionId))
         {
@@ -60,11 +63,13 @@ internal static class EventsApi
         }
         var client = ClientContext.From(http, options.Value);
         var writes = events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();
-        var stored = await store.AppendAsync(sessionId, writes, options.Value.SessionTtl, now.ToUnixTimeMilliseconds());
-        if (stored is not { } result)
+        var result = await store.AppendAsync(sessionId, writes, options.Value.SessionTtl, now.ToUnixTimeMilliseconds());
+        if (result.Status != AppendStatus.Stored)
         {
             metrics.Rejected("events");
-            return Problems.UnknownSession();
+            return result.Status == AppendStatus.SessionFull
+                ? SessionLimits.Full(result.Held, options.Value.MaxEventsPerSession, "this request's new events")
+                : Problems.UnknownSession();
         }
         metrics.EventsStored(result.Accepted, result.Duplicates);
         return TypedResults.Accepted((string?)null, new EventsAccepted(result.Accepted, result.Duplicates));

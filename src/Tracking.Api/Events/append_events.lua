@@ -1,30 +1,64 @@
 -- Stores a request's events for one live session: dedup (event id, once-only milestones), the sorted set, the
 -- session fields they imply, the partition-day counters, and each fresh event's outbox entries.
--- Returns {accepted, duplicates}, or {-1, 0} when the session does not exist.
+-- Bounds: a session holds at most A.max_events events (a request that would pass it is refused whole, before anything
+-- is written), and completion fields for at most A.max_contents contents (later contents' milestones are stored as
+-- events and counted, without a field). The seen set grows by at most two members per stored event (plus six
+-- once-per-session facts).
+-- Returns {accepted, duplicates}, {-1, 0} when the session does not exist, or {-2, held} when the session holds
+-- `held` events and this request's fresh ones would pass A.max_events.
 if redis.call('EXISTS', K.sess) == 0 then return {-1, 0} end
-local accepted, duplicates, fresh = 0, 0, {}
+
+-- Which events are fresh (id and once-only milestone not seen before, nor earlier in this request): decided by reads
+-- only, so that a refused request writes nothing.
+local fresh, count, ids, milestones = {}, 0, {}, {}
 for i, e in ipairs(L.events) do
-  local new = e.milestone == '' or redis.call('SISMEMBER', K.seen, 'm:' .. e.milestone) == 0
-  new = new and redis.call('SADD', K.seen, 'e:' .. e.id) == 1
+  local new = e.milestone == '' or (not milestones[e.milestone] and redis.call('SISMEMBER', K.seen, 'm:' .. e.milestone) == 0)
   if new then
-    accepted = accepted + 1
+    new = not ids[e.id] and redis.call('SISMEMBER', K.seen, 'e:' .. e.id) == 0
+    ids[e.id] = true
+  end
+  if new then
     fresh[i] = true
+    count = count + 1
+    if e.milestone ~= '' then milestones[e.milestone] = true end
+  end
+end
+if count > 0 then
+  local held = redis.call('ZCARD', K.events)
+  if held + count > tonumber(A.max_events) then return {-2, held} end
+end
+
+local counters = agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns)
+local completions -- contents with a completion field, counted when a new one is first due
+for i, e in ipairs(L.events) do
+  if fresh[i] then
+    redis.call('SADD', K.seen, 'e:' .. e.id)
     if e.milestone ~= '' then redis.call('SADD', K.seen, 'm:' .. e.milestone) end
     redis.call('ZADD', K.events, e.score, e.member)
     if e.content ~= '' then
       redis.call('HSET', K.sess, F.ContentViewed, e.content)
-      if redis.call('SADD', K.seen, 'f:content') == 1 then agg(K.agg, K.agg_keys, K.sess, M.ContentViews) end
+      if redis.call('SADD', K.seen, 'f:content') == 1 then agg(counters, K.sess, M.ContentViews) end
     end
     if e.completion_field ~= '' then
       local metric = M.VideoPrefix .. e.completion_value
-      if redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg(K.agg, K.agg_keys, K.sess, metric) end
+      if redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg(counters, K.sess, metric) end
       local value = tonumber(e.completion_value)
-      if value > (tonumber(redis.call('HGET', K.sess, e.completion_field)) or 0) then
-        redis.call('HSET', K.sess, e.completion_field, value)
+      local current = redis.call('HGET', K.sess, e.completion_field)
+      if current then
+        if value > tonumber(current) then redis.call('HSET', K.sess, e.completion_field, value) end
+      else
+        if not completions then
+          completions = 0
+          for _, name in ipairs(redis.call('HKEYS', K.sess)) do
+            if string.sub(name, -#F.CompletionSuffix) == F.CompletionSuffix then completions = completions + 1 end
+          end
+        end
+        if completions < tonumber(A.max_contents) then
+          redis.call('HSET', K.sess, e.completion_field, value)
+          completions = completions + 1
+        end
       end
     end
-  else
-    duplicates = duplicates + 1
   end
 end
 for _, o in ipairs(L.outbox) do
@@ -34,4 +68,4 @@ end
 -- The session, its events and its dedup set live and die together; touches and client data are
 -- refreshed by POST /session, which the snippet calls on every page load.
 refresh(tonumber(A.ttl), K.sess, K.events, K.seen)
-return {accepted, duplicates}
+return {count, #L.events - count}

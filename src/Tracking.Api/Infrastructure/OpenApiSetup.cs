@@ -29,6 +29,7 @@ internal static class OpenApiSetup
         ["401"] = "Missing or wrong ops key.",
         ["403"] = "`Origin` (or `Referer`) outside Tracking__AllowedOrigins; on /events also a server-only event (Purchase, InitiateCheckout).",
         ["404"] = "Unknown or expired session.",
+        ["409"] = "The session's event cap (Tracking__MaxEventsPerSession) would be passed (`field`: events); nothing was recorded.",
         ["413"] = "The body exceeds 64 KB.",
         ["429"] = "Rate limited per client (IPv4 address or IPv6 /64), or locked out after wrong ops keys; `limit` names the limit; retry after `Retry-After` seconds.",
         ["502"] = "Stripe refused or is unreachable; nothing was recorded.",

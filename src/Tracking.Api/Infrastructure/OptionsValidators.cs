@@ -30,6 +30,34 @@ internal sealed class TrackingOptionsValidator : IValidateOptions<TrackingOption
         {
             errors.Add($"{S}:MaxEventsPerBatch must be between 1 and 500.");
         }
+        if (options.MaxEventsPerSession is < 1 or > 100_000)
+        {
+            errors.Add($"{S}:MaxEventsPerSession must be between 1 and 100000 (got {options.MaxEventsPerSession}).");
+        }
+        if (options.MaxEventBytes is < 512 or > 65_536)
+        {
+            errors.Add($"{S}:MaxEventBytes must be between 512 and 65536 (got {options.MaxEventBytes}).");
+        }
+        if (options.MaxTouchesPerSession is < 2 or > 1000)
+        {
+            errors.Add($"{S}:MaxTouchesPerSession must be between 2 and 1000: the first touch and at least the latest (got {options.MaxTouchesPerSession}).");
+        }
+        if (options.MaxContentsPerSession is < 1 or > 1000)
+        {
+            errors.Add($"{S}:MaxContentsPerSession must be between 1 and 1000 (got {options.MaxContentsPerSession}).");
+        }
+        if (options.ReportCampaigns.Length > 100)
+        {
+            errors.Add($"{S}:ReportCampaigns holds at most 100 campaigns (got {options.ReportCampaigns.Length}).");
+        }
+        for (var i = 0; i < options.ReportCampaigns.Length; i++)
+        {
+            var campaign = options.ReportCampaigns[i];
+            if (string.IsNullOrWhiteSpace(campaign) || campaign.Length > 256 || campaign != campaign.Trim() || campaign.IndexOfAny(['|', '\n', '\r']) >= 0)
+            {
+                errors.Add($"{S}:ReportCampaigns:{i} must be a utm_campaign value: 1-256 characters, no '|', line break or surrounding spaces (got '{campaign}').");
+            }
+        }
         if (string.IsNullOrWhiteSpace(options.CountryHeader))
         {
             errors.Add($"{S}:CountryHeader must not be empty.");

@@ -35,6 +35,21 @@ public sealed class TrackingOptions
 
     public int MaxEventsPerBatch { get; set; } = 50;
 
+    /// <summary>Events one session may hold; a request whose new events would pass it is refused whole (409).</summary>
+    public int MaxEventsPerSession { get; set; } = 1000;
+
+    /// <summary>Bytes one stored event (its JSON member) may take; a larger one is refused (400).</summary>
+    public int MaxEventBytes { get; set; } = 4096;
+
+    /// <summary>Touches a session keeps: the first (it anchors first-touch attribution) and the latest N-1.</summary>
+    public int MaxTouchesPerSession { get; set; } = 50;
+
+    /// <summary>Contents a session keeps a <c>{content}_completion</c> field for (the first N watched).</summary>
+    public int MaxContentsPerSession { get; set; } = 20;
+
+    /// <summary>Campaigns whose report counters are always kept exact, whatever a flood of other campaigns does.</summary>
+    public string[] ReportCampaigns { get; set; } = [];
+
     /// <summary><c>opt-out</c> (pending consent counts as granted) or <c>opt-in</c> (pending holds data back).</summary>
     public ConsentMode ConsentMode { get; set; } = ConsentMode.OptOut;
 

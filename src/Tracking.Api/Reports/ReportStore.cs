@@ -17,16 +17,23 @@ internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, IL
     private readonly Counter<long> _unreadable = meters.Create(TrackingMetrics.MeterName)
         .CreateCounter<long>("tracking.reports.unreadable_conversions", description: "Stored conversions a report could not read");
 
-    /// <summary>Counter name ("metric|source|medium|campaign|content") → summed count.</summary>
+    /// <summary>
+    /// Counter name ("metric|source|medium|campaign|content") → summed count, over both tiers (see Aggregates):
+    /// admitted keys and "(other)", and the candidates not (yet) admitted, each under its own key.
+    /// </summary>
     public async Task<Dictionary<string, long>> CountersAsync(ReportRange range)
     {
         var totals = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var hash in await ReadAllAsync(range, Keys.Aggregate))
+        foreach (var hash in (await ReadAllAsync(range, Keys.Aggregate)).Concat(await ReadAllAsync(range, Keys.AggregateCandidates)))
         {
             foreach (var entry in hash)
             {
                 var name = (string)entry.Name!;
-                totals[name] = totals.GetValueOrDefault(name) + (long)entry.Value;
+                // The candidates' hash also holds its insertion counter, which has no '|'.
+                if (name.Contains('|', StringComparison.Ordinal))
+                {
+                    totals[name] = totals.GetValueOrDefault(name) + (long)entry.Value;
+                }
             }
         }
         return totals;

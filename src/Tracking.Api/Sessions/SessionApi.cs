@@ -28,6 +28,7 @@ internal static class SessionApi
         group.MapGet("/{id}", Get)
             .WithName("GetSession")
             .WithSummary("A session's attributes and its events, oldest first.")
+            .WithDescription("Bounded like the session: at most the latest 2 × Tracking__MaxEventsPerSession events (each at most Tracking__MaxEventBytes).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Sessions;
@@ -10,16 +12,20 @@ internal sealed record NewSession(string SessionId, string VisitorId, List<KeyVa
 internal sealed record SessionVisit(
     string SessionId, List<KeyValuePair<string, string>> Fields, string[] Cleared, string? TouchJson, string? Fbclid, long Now, string Ip, string UserAgent);
 
-/// <summary>Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot.</summary>
-internal sealed class SessionStore(IDatabase db)
+/// <summary>
+/// Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot. The touches list
+/// is capped (Tracking__MaxTouchesPerSession) and reads of the events are bounded (see <see cref="ReadAsync"/>).
+/// </summary>
+internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> options)
 {
     private static readonly ScriptLayout CreateLayout = new(
-        ["sess", "touches", "client", "agg", "agg_keys"], ["ttl", "touch", "ip", "ua"], new ScriptList("fields", "name", "value"));
+        ["sess", "touches", "client", .. Aggregates.ScriptKeys], ["ttl", "touch", "ip", "ua"],
+        new ScriptList("fields", "name", "value"), Aggregates.CampaignList);
     private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout);
 
     private static readonly ScriptLayout TouchLayout = new(
-        ["sess", "events", "seen", "touches", "client", "agg", "agg_keys"], ["ttl", "touch", "ip", "ua", "fbclid", "now"],
-        new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"));
+        ["sess", "events", "seen", "touches", "client", .. Aggregates.ScriptKeys], ["ttl", "touch", "ip", "ua", "fbclid", "now", "max_touches"],
+        new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), Aggregates.CampaignList);
     private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout);
 
     private static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(400);
@@ -42,9 +48,10 @@ internal sealed class SessionStore(IDatabase db)
         var tag = Partitions.TagOf(id);
         var call = new ScriptCall(CreateLayout, 6 + (session.Fields.Count * 2))
             .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id))
-            .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
+            .AggregateKeys(tag, day)
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent);
         Pairs(call, session.Fields);
+        call.ReportCampaigns(options.Value.ReportCampaigns);
         await Create.RunAsync(db, call);
     }
 
@@ -56,24 +63,30 @@ internal sealed class SessionStore(IDatabase db)
         var call = new ScriptCall(TouchLayout, 10 + visit.Cleared.Length + (visit.Fields.Count * 2))
             .Key("sess", Keys.Session(id)).Key("events", Keys.Events(id)).Key("seen", Keys.Seen(id))
             .Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id))
-            .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
+            .AggregateKeys(tag, day)
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", visit.TouchJson ?? "").Arg("ip", visit.Ip).Arg("ua", visit.UserAgent)
-            .Arg("fbclid", visit.Fbclid ?? "").Arg("now", visit.Now)
+            .Arg("fbclid", visit.Fbclid ?? "").Arg("now", visit.Now).Arg("max_touches", options.Value.MaxTouchesPerSession)
             .List("cleared");
         foreach (var field in visit.Cleared)
         {
             call.Arg("name", field);
         }
         Pairs(call, visit.Fields);
+        call.ReportCampaigns(options.Value.ReportCampaigns);
         var result = await Touch.RunAsync(db, call);
         return result.IsNull ? null : result.ToString();
     }
 
+    /// <summary>
+    /// The session's fields and its latest events, oldest first: at most twice Tracking__MaxEventsPerSession (browser
+    /// events and checkouts stop at the cap; Stripe's results of those checkouts may follow), so no session — not even
+    /// one stored before the cap existed — makes this read unbounded.
+    /// </summary>
     public async Task<(HashEntry[] Attributes, RedisValue[] Events)?> ReadAsync(string id)
     {
         var batch = db.CreateBatch();
         var attributes = batch.HashGetAllAsync(Keys.Session(id));
-        var events = batch.SortedSetRangeByRankAsync(Keys.Events(id));
+        var events = batch.SortedSetRangeByRankAsync(Keys.Events(id), -2L * options.Value.MaxEventsPerSession, -1);
         batch.Execute();
         await Task.WhenAll(attributes, events);
         var hash = await attributes;

@@ -1,7 +1,8 @@
 -- Creates a session: its hash fields, its first touch, the request context, and the day's counters.
 hset_pairs(K.sess, L.fields)
-agg(K.agg, K.agg_keys, K.sess, M.Sessions)
-agg(K.agg, K.agg_keys, K.sess, M.Touches)
+local counters = agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns)
+agg(counters, K.sess, M.Sessions)
+agg(counters, K.sess, M.Touches)
 redis.call('RPUSH', K.touches, A.touch)
 if A.ip ~= '' then redis.call('HSET', K.client, CF.Ip, A.ip) end
 if A.ua ~= '' then redis.call('HSET', K.client, CF.UserAgent, A.ua) end

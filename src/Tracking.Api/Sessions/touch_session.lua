@@ -1,5 +1,7 @@
 -- A return visit to a live session: a new fbclid restarts its clock, campaign parameters move the last touch
 -- (clearing last-touch fields the new touch lacks), and every key of the session lives on.
+-- The touches list keeps the first touch (it anchors first-touch attribution and time to conversion) and the latest
+-- A.max_touches - 1, so no number of landings can grow it.
 -- Returns the session's visitor id, or nil when the session does not exist.
 if redis.call('EXISTS', K.sess) == 0 then return false end
 if A.fbclid ~= '' and redis.call('HGET', K.sess, F.Fbclid) ~= A.fbclid then
@@ -12,8 +14,13 @@ if #L.cleared > 0 then
 end
 hset_pairs(K.sess, L.fields)
 if A.touch ~= '' then
-  redis.call('RPUSH', K.touches, A.touch)
-  agg(K.agg, K.agg_keys, K.sess, M.Touches)
+  local max = tonumber(A.max_touches)
+  if redis.call('RPUSH', K.touches, A.touch) > max then
+    local first = redis.call('LINDEX', K.touches, 0)
+    redis.call('LTRIM', K.touches, 1 - max, -1)
+    redis.call('LPUSH', K.touches, first)
+  end
+  agg(agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns), K.sess, M.Touches)
 end
 if A.ip ~= '' then redis.call('HSET', K.client, CF.Ip, A.ip) end
 if A.ua ~= '' then redis.call('HSET', K.client, CF.UserAgent, A.ua) end

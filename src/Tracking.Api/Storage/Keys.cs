@@ -23,7 +23,14 @@ internal static class Keys
     /// <summary>Durable daily counters of a partition (see <see cref="Aggregates"/>).</summary>
     public static string Aggregate(string tag, string day) => $"agg:{{{tag}}}:{day}";
 
+    /// <summary>The admitted attribution keys of <see cref="Aggregate"/> (at most <see cref="Aggregates.MaxKeysPerPartitionDay"/>).</summary>
     public static string AggregateKeys(string tag, string day) => $"agg:{{{tag}}}:{day}:keys";
+
+    /// <summary>Counters of the candidate keys of a partition-day, not yet admitted (see <see cref="Aggregates"/>).</summary>
+    public static string AggregateCandidates(string tag, string day) => $"agg:{{{tag}}}:{day}:cand";
+
+    /// <summary>Candidate key → facts counted (plus an age fraction): who is evicted when the candidates are full.</summary>
+    public static string AggregateRanks(string tag, string day) => $"agg:{{{tag}}}:{day}:rank";
 
     public static string OutboxDue(string tag) => $"outbox:{{{tag}}}:due";
     public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";

@@ -27,6 +27,8 @@ internal sealed partial class RedisScript
     private static readonly IReadOnlyDictionary<string, long> Numbers = new Dictionary<string, long>(StringComparer.Ordinal)
     {
         ["MaxAttributionKeys"] = Aggregates.MaxKeysPerPartitionDay,
+        ["MaxCandidateKeys"] = Aggregates.MaxCandidatesPerPartitionDay,
+        ["AdmitAfterFacts"] = Aggregates.AdmitAfterFacts,
     };
 
     private RedisScript(string name, string text)

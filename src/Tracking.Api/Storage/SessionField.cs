@@ -58,8 +58,11 @@ internal static class SessionField
     public const string ConvertedAt = "converted_at";
     public const string TimeToConversion = "time_to_conversion";
 
+    /// <summary>Ends every completion field (Lua counts a session's completion fields by it).</summary>
+    public const string CompletionSuffix = "_completion";
+
     /// <summary>Highest video milestone reached for one content: <c>{content}_completion</c>.</summary>
-    public static string Completion(string content) => content + "_completion";
+    public static string Completion(string content) => content + CompletionSuffix;
 }
 
 /// <summary>Fields of <c>client:sess:{id}</c>: the request context Meta needs, kept out of <c>GET /session</c>.</summary>

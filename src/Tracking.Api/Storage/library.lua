@@ -1,17 +1,70 @@
 -- Shared by every script (prepended after F and C, before the script's own layout preamble).
 local unpack = unpack or table.unpack
 
--- Adds one to `metric|attribution key` of the session's current last touch in the partition-day counters.
--- Distinct attribution keys per partition-day are capped; past the cap a fact counts under '(other)'.
-local function agg(hash, keyset, sess, metric)
+-- Daily attribution counters of a partition-day, in two tiers (Storage/Aggregates.cs explains the scheme):
+-- admitted keys (agg_keys, at most C.MaxAttributionKeys, never evicted) count in `agg`; any other key is a candidate
+-- counted in `agg_cand` and ranked in `agg_rank` by facts counted (+ an age fraction), at most C.MaxCandidateKeys.
+-- A new key evicts the candidate with the fewest facts, the oldest of those (its counts move to '(other)', totals stay
+-- exact); a candidate with C.AdmitAfterFacts facts is admitted. Allow-listed campaigns skip the candidates.
+local AGG_METRICS = {M.Sessions, M.Touches, M.ContentViews, M.Checkouts, M.Video25, M.Video50, M.Video75, M.Video95}
+local AGG_OTHER = '(other)|||'
+local AGG_SEQ = '#seq' -- field of agg_cand (no '|', so no counter): candidates inserted so far, for the age fraction
+local AGG_AGE = 2 ^ 33 -- candidates of equal count are ordered by insertion: score = facts + seq / AGG_AGE
+
+-- The keys of a partition-day plus the allow-listed campaigns ({name} records), as `agg` takes them.
+local function agg_tiers(hash, keys, cand, rank, campaigns)
+  local allowed = {}
+  for _, c in ipairs(campaigns) do allowed[c.name] = true end
+  return {hash = hash, keys = keys, cand = cand, rank = rank, allowed = allowed}
+end
+
+-- Moves every candidate counter of `key` onto the admitted counters of `into`, and drops the candidate.
+local function agg_move(t, key, into)
+  local names = {}
+  for i, m in ipairs(AGG_METRICS) do names[i] = m .. '|' .. key end
+  local counts = redis.call('HMGET', t.cand, unpack(names))
+  for i, m in ipairs(AGG_METRICS) do
+    if counts[i] then redis.call('HINCRBY', t.hash, m .. '|' .. into, counts[i]) end
+  end
+  redis.call('HDEL', t.cand, unpack(names))
+  redis.call('ZREM', t.rank, key)
+end
+
+-- Adds one to `metric|attribution key` of the session's current last touch in the partition-day counters `t`.
+local function agg(t, sess, metric)
   local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent)
   local parts = {}
   for i = 1, 4 do parts[i] = (string.gsub(f[i] or '', '[|\n]', '_')) end
   local key = table.concat(parts, '|')
-  if redis.call('SISMEMBER', keyset, key) == 0 then
-    if redis.call('SCARD', keyset) >= C.MaxAttributionKeys then key = '(other)|||' else redis.call('SADD', keyset, key) end
+  if redis.call('SISMEMBER', t.keys, key) == 1 then
+    redis.call('HINCRBY', t.hash, metric .. '|' .. key, 1)
+    return
   end
-  redis.call('HINCRBY', hash, metric .. '|' .. key, 1)
+  local room = redis.call('SCARD', t.keys) < C.MaxAttributionKeys
+  if f[3] and t.allowed[f[3]] then
+    if room then
+      agg_move(t, key, key) -- counted as a candidate before the campaign was listed
+      redis.call('SADD', t.keys, key)
+      redis.call('HINCRBY', t.hash, metric .. '|' .. key, 1)
+    else
+      redis.call('HINCRBY', t.hash, metric .. '|(other)||' .. parts[3] .. '|', 1)
+    end
+    return
+  end
+  if not redis.call('ZSCORE', t.rank, key) then
+    if redis.call('ZCARD', t.rank) >= C.MaxCandidateKeys then
+      local victim = redis.call('ZPOPMIN', t.rank)
+      agg_move(t, victim[1], AGG_OTHER)
+    end
+    local seq = redis.call('HINCRBY', t.cand, AGG_SEQ, 1)
+    redis.call('ZADD', t.rank, string.format('%.17g', math.min(seq, AGG_AGE - 1) / AGG_AGE), key)
+  end
+  redis.call('HINCRBY', t.cand, metric .. '|' .. key, 1)
+  local facts = math.floor(tonumber(redis.call('ZINCRBY', t.rank, 1, key)))
+  if facts >= C.AdmitAfterFacts and room then
+    agg_move(t, key, key)
+    redis.call('SADD', t.keys, key)
+  end
 end
 
 -- Queues one outbox entry under its id (ids are formed by Delivery.OutboxId), due at `at` (ms).

@@ -68,7 +68,7 @@ internal sealed class OutboxStore(IDatabase db)
             call.Arg("id", s.Entry.Id);
         }
         call.List("retry");
-        foreach (var s in settled.Where(s => s.Outcome is Outcome.Retry))
+        foreach (var s in settled.Where(s => s.Outcome is Outcome.Retry or Outcome.Held))
         {
             call.Arg("id", s.Entry.Id).Arg("due", s.DueAt);
         }

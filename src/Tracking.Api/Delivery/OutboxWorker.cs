@@ -145,7 +145,13 @@ internal sealed partial class OutboxWorker(
             var leased = group[i];
             var outcome = outcomes[i];
             metrics.Record(destination.Name, outcome, leased.Entry!.Timestamp, now);
-            var due = outcome is Outcome.Retry retry ? now + (long)Backoff(leased.Attempt, retry.RetryAfter).TotalMilliseconds : 0;
+            var due = outcome switch
+            {
+                Outcome.Retry retry => now + (long)Backoff(leased.Attempt, retry.RetryAfter).TotalMilliseconds,
+                // Held for consent: looked at again soon at first, then every Delivery:MaxBackoff at most.
+                Outcome.Held => now + (long)Backoff(leased.Attempt, null).TotalMilliseconds,
+                _ => 0,
+            };
             settled.Add(new Settled(leased, outcome, due));
             if (outcome is Outcome.Dead dead)
             {

@@ -115,9 +115,12 @@ internal static partial class StripeWebhookApi
             var note = ServerEventMember.Write(name, stripeEvent.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
             return new DonationWrite(sid, stripeEvent.Id, timestamp, note, QueuedEntry.None);
         }
-        var (_, client) = await store.ReadAsync(sid);
+        var (session, client) = await store.ReadAsync(sid);
         var clientFields = client.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
         var metadata = checkout.Metadata ?? [];
+        // The consent recorded with the Purchase: the live session's, else what the checkout recorded in Stripe.
+        string? Consent(string field, string key) => session.FirstOrDefault(e => e.Name == field).Value is { IsNullOrEmpty: false } v
+            ? (string?)v : metadata.GetValueOrDefault(key);
         var content = metadata.GetValueOrDefault(CheckoutMetadata.Content);
         var entry = outbox.Queue(new OutboxEntry(
             sid, checkout.Id, EventNames.Purchase, stripeTime,
@@ -126,7 +129,8 @@ internal static partial class StripeWebhookApi
             clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
             // The address the payer gave Stripe, never the one typed into /checkout.
             decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email),
-            metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country)));
+            metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country),
+            Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
     }

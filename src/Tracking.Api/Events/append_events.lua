@@ -27,9 +27,10 @@ for i, e in ipairs(L.events) do
     duplicates = duplicates + 1
   end
 end
+local consent = #L.outbox > 0 and consent_members(K.sess) or ''
 for _, o in ipairs(L.outbox) do
   local i = tonumber(o.event)
-  if fresh[i] then enqueue(K.due, K.items, A.now, o.id, L.events[i].entry) end
+  if fresh[i] then enqueue(K.due, K.items, A.now, o.id, with_consent(L.events[i].entry, consent)) end
 end
 -- The session, its events and its dedup set live and die together; touches and client data are
 -- refreshed by POST /session, which the snippet calls on every page load.

@@ -32,3 +32,15 @@ local function hset_pairs(key, pairs_list)
   for _, p in ipairs(pairs_list) do flat[#flat + 1] = p.name; flat[#flat + 1] = p.value end
   redis.call('HSET', key, unpack(flat))
 end
+
+-- The session's consent as the last members of an outbox entry's JSON (OutboxEntry.ConsentMarketing/Analytics):
+-- what was in force when the entry was queued, honoured if the session has expired by the time it is sent.
+local function consent_members(sess)
+  local c = redis.call('HMGET', sess, F.ConsentMarketing, F.ConsentAnalytics)
+  local function v(x) if x == 'granted' or x == 'denied' then return x end return 'pending' end
+  return ',"consentMarketing":"' .. v(c[1]) .. '","consentAnalytics":"' .. v(c[2]) .. '"}'
+end
+
+local function with_consent(entry, members)
+  return string.sub(entry, 1, -2) .. members
+end

@@ -25,10 +25,16 @@ internal static class SessionApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .RequireSiteOrigin();
-        group.MapGet("/{id}", Get)
+        // Operators only: a session id sits in the browser's storage (readable by every script on the site), in
+        // PostHog and in Stripe, so it must not be a bearer token for the session's data. Not CORS-enabled.
+        app.MapGet("/session/{id}", Get)
+            .WithTags("Sessions")
             .WithName("GetSession")
-            .WithSummary("A session's attributes and its events, oldest first.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("A session's attributes and its events, oldest first (ops key).")
+            .WithDescription("Requires `Authorization: Bearer {Ops__ApiKey}`; the tracking snippet never calls it.")
+            .RequireOpsKey()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -8,11 +8,11 @@ namespace Tracking.Donations;
 internal sealed record DonationWrite(string SessionId, string EventId, long Timestamp, string Member, QueuedEntry Outbox);
 
 /// <summary>Gateways of initiate_checkout.lua and record_stripe.lua: one script each, on the session's slot.</summary>
-internal sealed class DonationStore(IDatabase db)
+internal sealed class DonationStore(IDatabase db, Microsoft.Extensions.Options.IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout InitiateLayout = new(
         ["sess", "events", "seen", "due", "items", "agg", "agg_keys", "ledger"],
-        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "slot", "ledger_ttl"],
+        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "slot", "ledger_ttl", "retain"],
         new ScriptList("outbox", "id"));
     private static readonly RedisScript Initiate = RedisScript.Load("initiate_checkout.lua", InitiateLayout);
 
@@ -24,7 +24,7 @@ internal sealed class DonationStore(IDatabase db)
 
     private static readonly ScriptLayout StripeLayout = new(
         ["sess", "events", "seen", "due", "items", "ledger", "conversions", "paths", "touches"],
-        ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "member", "entry", "ledger_ttl", "now", "conversion"],
+        ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "member", "entry", "ledger_ttl", "now", "conversion", "retain"],
         new ScriptList("outbox", "id"));
     private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout);
 
@@ -61,7 +61,7 @@ internal sealed class DonationStore(IDatabase db)
             .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day)).Key("ledger", Keys.StripeLedger(sid))
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("now", now).Arg("event_id", write.EventId).Arg("score", write.Timestamp)
             .Arg("member", write.Member).Arg("amount", amount).Arg("currency", currency).Arg("checkout_id", checkoutId)
-            .Arg("entry", write.Outbox.Json).Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds);
+            .Arg("entry", write.Outbox.Json).Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds).Arg("retain", retention.Value.Seconds);
         Outbox(call, write.Outbox);
         return (int)await Initiate.RunAsync(db, call);
     }
@@ -81,7 +81,8 @@ internal sealed class DonationStore(IDatabase db)
             .Arg("stripe_event", stripeEventId).Arg("checkout_id", write.EventId).Arg("kind", kind).Arg("at", write.Timestamp)
             .Arg("amount", amount).Arg("currency", currency).Arg("checkout_type", checkoutType).Arg("member", write.Member)
             .Arg("entry", write.Outbox.Json).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds).Arg("now", now)
-            .Arg("conversion", System.Text.Json.JsonSerializer.Serialize(conversion, DonationsJson.Default.ConversionRecord));
+            .Arg("conversion", System.Text.Json.JsonSerializer.Serialize(conversion, DonationsJson.Default.ConversionRecord))
+            .Arg("retain", retention.Value.Seconds);
         Outbox(call, write.Outbox);
         return (string)(await Stripe.RunAsync(db, call))!;
     }

@@ -9,7 +9,7 @@ if redis.call('SADD', K.seen, 'e:' .. A.event_id) == 0 then return 2 end
 redis.call('HSET', K.sess, F.DonationInitiated, 'true', F.DonationAmount, A.amount, F.DonationCurrency, A.currency,
   F.CheckoutSessionId, A.checkout_id)
 redis.call('ZADD', K.events, A.score, A.member)
-if redis.call('SADD', K.seen, 'f:checkout') == 1 then agg(K.agg, K.agg_keys, K.sess, M.Checkouts) end
+if redis.call('SADD', K.seen, 'f:checkout') == 1 then agg(K.agg, K.agg_keys, K.sess, M.Checkouts, tonumber(A.retain)) end
 for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, A.entry) end
 refresh(tonumber(A.ttl), K.sess, K.events, K.seen)
 return 1

@@ -25,5 +25,6 @@ for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, A.entry) en
 redis.call('HSET', K.conversions, A.checkout_id, A.conversion)
 -- Each touch is already JSON (written by create/touch_session), so the path is their JSON array.
 redis.call('HSET', K.paths, A.checkout_id, '[' .. table.concat(redis.call('LRANGE', K.touches, 0, -1), ',') .. ']')
+refresh(tonumber(A.retain), K.conversions, K.paths)
 if live then return 'converted' end
 return 'converted-unattributed'

@@ -12,11 +12,11 @@ internal sealed record EventWrite(TrackedEvent Event, QueuedEntry Outbox);
 /// updates, TTLs, counters) together with their outbox entries on the session's partition (same slot), so an event
 /// is never stored without its delivery, or the reverse.
 /// </summary>
-internal sealed class EventStore(IDatabase db)
+internal sealed class EventStore(IDatabase db, Microsoft.Extensions.Options.IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout Layout = new(
         ["sess", "events", "seen", "due", "items", "agg", "agg_keys"],
-        ["ttl", "now"],
+        ["ttl", "now", "retain"],
         new ScriptList("events", "id", "milestone", "score", "member", "content", "completion_field", "completion_value", "entry"),
         new ScriptList("outbox", "event", "id"));
     private static readonly RedisScript Script = RedisScript.Load("append_events.lua", Layout);
@@ -29,7 +29,7 @@ internal sealed class EventStore(IDatabase db)
             .Key("sess", Keys.Session(sessionId)).Key("events", Keys.Events(sessionId)).Key("seen", Keys.Seen(sessionId))
             .Key("due", Keys.OutboxDue(tag)).Key("items", Keys.OutboxItems(tag))
             .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
-            .Arg("ttl", (long)ttl.TotalSeconds).Arg("now", now)
+            .Arg("ttl", (long)ttl.TotalSeconds).Arg("now", now).Arg("retain", retention.Value.Seconds)
             .List("events");
         for (var n = 0; n < writes.Count; n++)
         {

@@ -13,11 +13,11 @@ for i, e in ipairs(L.events) do
     redis.call('ZADD', K.events, e.score, e.member)
     if e.content ~= '' then
       redis.call('HSET', K.sess, F.ContentViewed, e.content)
-      if redis.call('SADD', K.seen, 'f:content') == 1 then agg(K.agg, K.agg_keys, K.sess, M.ContentViews) end
+      if redis.call('SADD', K.seen, 'f:content') == 1 then agg(K.agg, K.agg_keys, K.sess, M.ContentViews, tonumber(A.retain)) end
     end
     if e.completion_field ~= '' then
       local metric = M.VideoPrefix .. e.completion_value
-      if redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg(K.agg, K.agg_keys, K.sess, metric) end
+      if redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg(K.agg, K.agg_keys, K.sess, metric, tonumber(A.retain)) end
       local value = tonumber(e.completion_value)
       if value > (tonumber(redis.call('HGET', K.sess, e.completion_field)) or 0) then
         redis.call('HSET', K.sess, e.completion_field, value)

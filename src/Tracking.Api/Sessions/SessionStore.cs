@@ -11,14 +11,14 @@ internal sealed record SessionVisit(
     string SessionId, List<KeyValuePair<string, string>> Fields, string[] Cleared, string? TouchJson, string? Fbclid, long Now, string Ip, string UserAgent);
 
 /// <summary>Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot.</summary>
-internal sealed class SessionStore(IDatabase db)
+internal sealed class SessionStore(IDatabase db, Microsoft.Extensions.Options.IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout CreateLayout = new(
-        ["sess", "touches", "client", "agg", "agg_keys"], ["ttl", "touch", "ip", "ua"], new ScriptList("fields", "name", "value"));
+        ["sess", "touches", "client", "agg", "agg_keys"], ["ttl", "touch", "ip", "ua", "retain"], new ScriptList("fields", "name", "value"));
     private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout);
 
     private static readonly ScriptLayout TouchLayout = new(
-        ["sess", "events", "seen", "touches", "client", "agg", "agg_keys"], ["ttl", "touch", "ip", "ua", "fbclid", "now"],
+        ["sess", "events", "seen", "touches", "client", "agg", "agg_keys"], ["ttl", "touch", "ip", "ua", "fbclid", "now", "retain"],
         new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"));
     private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout);
 
@@ -43,7 +43,8 @@ internal sealed class SessionStore(IDatabase db)
         var call = new ScriptCall(CreateLayout, 6 + (session.Fields.Count * 2))
             .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id))
             .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
-            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent);
+            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
+            .Arg("retain", retention.Value.Seconds);
         Pairs(call, session.Fields);
         await Create.RunAsync(db, call);
     }
@@ -58,7 +59,7 @@ internal sealed class SessionStore(IDatabase db)
             .Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id))
             .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", visit.TouchJson ?? "").Arg("ip", visit.Ip).Arg("ua", visit.UserAgent)
-            .Arg("fbclid", visit.Fbclid ?? "").Arg("now", visit.Now)
+            .Arg("fbclid", visit.Fbclid ?? "").Arg("now", visit.Now).Arg("retain", retention.Value.Seconds)
             .List("cleared");
         foreach (var field in visit.Cleared)
         {

@@ -13,7 +13,7 @@ end
 hset_pairs(K.sess, L.fields)
 if A.touch ~= '' then
   redis.call('RPUSH', K.touches, A.touch)
-  agg(K.agg, K.agg_keys, K.sess, M.Touches)
+  agg(K.agg, K.agg_keys, K.sess, M.Touches, tonumber(A.retain))
 end
 if A.ip ~= '' then redis.call('HSET', K.client, CF.Ip, A.ip) end
 if A.ua ~= '' then redis.call('HSET', K.client, CF.UserAgent, A.ua) end

@@ -3,7 +3,8 @@ local unpack = unpack or table.unpack
 
 -- Adds one to `metric|attribution key` of the session's current last touch in the partition-day counters.
 -- Distinct attribution keys per partition-day are capped; past the cap a fact counts under '(other)'.
-local function agg(hash, keyset, sess, metric)
+-- Both keys live `ttl` seconds (Reports:RetentionDays) after their last write.
+local function agg(hash, keyset, sess, metric, ttl)
   local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent)
   local parts = {}
   for i = 1, 4 do parts[i] = (string.gsub(f[i] or '', '[|\n]', '_')) end
@@ -12,6 +13,8 @@ local function agg(hash, keyset, sess, metric)
     if redis.call('SCARD', keyset) >= C.MaxAttributionKeys then key = '(other)|||' else redis.call('SADD', keyset, key) end
   end
   redis.call('HINCRBY', hash, metric .. '|' .. key, 1)
+  redis.call('EXPIRE', hash, ttl)
+  if redis.call('EXISTS', keyset) == 1 then redis.call('EXPIRE', keyset, ttl) end
 end
 
 -- Queues one outbox entry under its id (ids are formed by Delivery.OutboxId), due at `at` (ms).

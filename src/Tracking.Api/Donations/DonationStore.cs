@@ -87,6 +87,39 @@ internal sealed class DonationStore(IDatabase db, Microsoft.Extensions.Options.I
         return (string)(await Stripe.RunAsync(db, call))!;
     }
 
+    /// <summary>
+    /// Indexes a conversion under its visitor, and the visitor under the payer's e-mail hash, for export and erasure
+    /// (separate slots, so separate commands, after the conversion is durable). Both live as long as conversion records.
+    /// </summary>
+    public async Task IndexConversionAsync(string visitorId, string sessionId, long at, string checkoutId, string? emailHash)
+    {
+        var ttl = TimeSpan.FromSeconds(retention.Value.Seconds);
+        var index = Keys.VisitorIndex(visitorId);
+        var day = Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(at));
+        var batch = db.CreateBatch();
+        var writes = new List<Task>
+        {
+            batch.SetAddAsync(index, $"c:{sessionId}:{day}:{checkoutId}"),
+        };
+        if (emailHash is not null)
+        {
+            writes.Add(batch.SetAddAsync(index, "e:" + emailHash));
+            writes.Add(batch.SetAddAsync(Keys.EmailIndex(emailHash), visitorId));
+            writes.Add(batch.KeyExpireAsync(Keys.EmailIndex(emailHash), ttl));
+        }
+        // The index outlives the visit counter when it holds conversions: as long as they do.
+        writes.Add(batch.KeyExpireAsync(index, ttl));
+        batch.Execute();
+        await Task.WhenAll(writes);
+    }
+
+    /// <summary>The session's visitor: from the session, else from the Stripe ledger (which outlives it).</summary>
+    public async Task<string?> VisitorOfAsync(string sessionId)
+    {
+        var live = (string?)await db.HashGetAsync(Keys.Session(sessionId), SessionField.VisitorId);
+        return string.IsNullOrEmpty(live) ? (string?)await db.HashGetAsync(Keys.StripeLedger(sessionId), "visitor") : live;
+    }
+
     public async Task<(HashEntry[] Session, HashEntry[] Client)> ReadAsync(string sessionId)
     {
         var batch = db.CreateBatch();

@@ -95,6 +95,14 @@ internal static partial class StripeWebhookApi
         var conversion = new ConversionRecord(checkout.Id, sid, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, write.Timestamp);
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, kind, amount, currency, checkout.Customer is null ? "guest" : "customer", conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        if (kind == "convert" && outcome is "converted" or "converted-unattributed")
+        {
+            var visitor = (string?)await store.VisitorOfAsync(sid) ?? (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.VisitorId);
+            if (!string.IsNullOrEmpty(visitor) && Ids.IsSafe(visitor, 64))
+            {
+                await store.IndexConversionAsync(visitor, sid, write.Timestamp, checkout.Id, Hashing.Email(checkout.CustomerDetails?.Email));
+            }
+        }
         Log.Processed(logger, stripeEvent.Type, outcome);
         return TypedResults.Ok(new WebhookReceived(true, outcome));
     }

@@ -4,6 +4,8 @@ if redis.call('EXISTS', K.sess) == 0 then return 0 end
 -- The slot reserved by reserve_checkout.lua now holds the Checkout Session; counted again if a failing twin
 -- request released it meanwhile (so a created Checkout Session is always counted).
 if redis.call('HSET', K.ledger, 'slot:' .. A.slot, A.checkout_id) == 1 then redis.call('HINCRBY', K.ledger, 'slots', 1) end
+-- The visitor, for a payment that succeeds after the session expired (export and erasure find it by visitor).
+redis.call('HSET', K.ledger, 'visitor', redis.call('HGET', K.sess, F.VisitorId) or '')
 redis.call('EXPIRE', K.ledger, tonumber(A.ledger_ttl))
 if redis.call('SADD', K.seen, 'e:' .. A.event_id) == 0 then return 2 end
 redis.call('HSET', K.sess, F.DonationInitiated, 'true', F.DonationAmount, A.amount, F.DonationCurrency, A.currency,

@@ -71,8 +71,9 @@ internal static class SessionApi
 
         // No id, or an unknown/expired one: a new session, never with an id the client chose.
         var visitorId = request.VisitorId ?? Ids.NewId();
-        var count = await store.CountVisitAsync(visitorId);
-        var session = SessionFields.ForNewSession(Ids.NewSessionId(), visitorId, count, request, landing, now, client);
+        var sessionId = Ids.NewSessionId();
+        var count = await store.CountVisitAsync(visitorId, sessionId);
+        var session = SessionFields.ForNewSession(sessionId, visitorId, count, request, landing, now, client);
         await store.CreateAsync(session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) }, ttl, Aggregates.Day(clock.GetUtcNow()));
         metrics.SessionCreated();
         return TypedResults.Created($"/session/{session.SessionId}", new SessionResponse(session.SessionId, visitorId, IsNew: true));

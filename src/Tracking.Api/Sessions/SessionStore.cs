@@ -25,14 +25,18 @@ internal sealed class SessionStore(IDatabase db, Microsoft.Extensions.Options.IO
     private static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(400);
 
     /// <summary>Counts this visit for the visitor (a separate slot, so a separate command) and returns the count.</summary>
-    public async Task<long> CountVisitAsync(string visitorId)
+    /// <remarks>Also indexes the new session under the visitor (export and erasure find it there).</remarks>
+    public async Task<long> CountVisitAsync(string visitorId, string sessionId)
     {
         var key = Keys.Visitor(visitorId);
+        var index = Keys.VisitorIndex(visitorId);
         var batch = db.CreateBatch();
         var count = batch.StringIncrementAsync(key);
         var expire = batch.KeyExpireAsync(key, VisitorMemory);
+        var indexed = batch.SetAddAsync(index, "s:" + sessionId);
+        var indexExpire = batch.KeyExpireAsync(index, VisitorMemory);
         batch.Execute();
-        await Task.WhenAll(count, expire);
+        await Task.WhenAll(count, expire, indexed, indexExpire);
         return await count;
     }
 

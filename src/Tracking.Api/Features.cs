@@ -7,6 +7,7 @@ using Tracking.Infrastructure;
 using Tracking.Meta;
 using Tracking.Ops;
 using Tracking.PostHog;
+using Tracking.Privacy;
 using Tracking.Reports;
 using Tracking.Sessions;
 using Tracking.Tracker;
@@ -26,6 +27,7 @@ internal static class Features
         builder.AddMetaDestination();
         builder.AddPostHogDestination();
         builder.AddDonations();
+        builder.Services.AddSingleton<VisitorStore>().AddHttpJson(PrivacyJson.Default);
         return builder;
     }
 
@@ -38,6 +40,7 @@ internal static class Features
         app.MapStripeWebhookApi();
         app.MapDeliveriesApi();
         app.MapReportsApi();
+        app.MapVisitorsApi();
         app.MapDashboard();
         app.MapTracker();
         app.MapOpenApiDocument();

@@ -39,7 +39,7 @@ internal sealed class DeliveryMetrics
             case Outcome.Dead:
                 _dead.Add(1, tag);
                 break;
-            case Outcome.Skipped:
+            case Outcome.Skipped or Outcome.Held:
                 _skipped.Add(1, tag);
                 break;
         }

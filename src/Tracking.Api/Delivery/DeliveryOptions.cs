@@ -33,6 +33,11 @@ public sealed class DeliveryOptions
     /// <summary>How long a destination's circuit stays open after mostly failing calls.</summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a dead letter (which holds the visitor's IP, User-Agent, hashed e-mail) is kept for replay.</summary>
+    public int DeadLetterRetentionDays { get; set; } = 30;
+
+    public TimeSpan DeadLetterRetention => TimeSpan.FromDays(DeadLetterRetentionDays);
+
     /// <summary>Partitions drained in parallel by one worker.</summary>
     public int Parallelism { get; set; } = 4;
 }

@@ -23,6 +23,10 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
         {
             errors.Add("Delivery:Retries must be 0-10 and Delivery:Parallelism 1-16.");
         }
+        if (o.DeadLetterRetentionDays is < 1 or > 365)
+        {
+            errors.Add($"Delivery:DeadLetterRetentionDays must be between 1 and 365 (got {o.DeadLetterRetentionDays}).");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

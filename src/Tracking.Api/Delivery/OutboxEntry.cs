@@ -5,7 +5,10 @@ namespace Tracking.Delivery;
 /// <summary>
 /// One event waiting for delivery, stored as JSON (<see cref="DeliveryJson"/>) in the same script as the event
 /// itself, once per destination (see <see cref="OutboxId"/>). Carries what the request knew (IP, User-Agent) and,
-/// for server events, what the session may no longer hold when it is sent.
+/// for server events, what the session may no longer hold when it is sent. <c>ConsentMarketing</c> and
+/// <c>ConsentAnalytics</c> are the consent that applied when it was queued (granted, denied, pending): what is honoured
+/// once the session has expired (see <see cref="Consent.Decide"/>). They are the entry's last members: browser events
+/// get them stamped by the append script from the live session.
 /// </summary>
 internal sealed record OutboxEntry(
     string SessionId,
@@ -22,7 +25,9 @@ internal sealed record OutboxEntry(
     string? VisitorId = null,
     string? Fbp = null,
     string? Fbc = null,
-    string? Country = null);
+    string? Country = null,
+    string? ConsentMarketing = null,
+    string? ConsentAnalytics = null);
 
 /// <summary>Outbox entry ids: <c>{destination}:{session id}:{event id}</c>, formed and read only here.</summary>
 internal static class OutboxId

@@ -25,13 +25,13 @@ internal sealed record StoredEntry(string Id, string Entry, DeadReason? Reason);
 /// (hash: id → <see cref="DeadReason"/>). Leasing pushes an entry's due time past the lease, so no other worker
 /// sees it until the lease ends.
 /// </summary>
-internal sealed class OutboxStore(IDatabase db)
+internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOptions<DeliveryOptions> options)
 {
     private static readonly ScriptLayout LeaseLayout = new(["due", "items", "tries"], ["now", "lease", "count"]);
     private static readonly RedisScript Lease = RedisScript.Load("lease.lua", LeaseLayout);
 
     private static readonly ScriptLayout SettleLayout = new(
-        ["due", "items", "tries", "dead", "reasons"], ["lease"],
+        ["due", "items", "tries", "dead", "reasons"], ["lease", "dead_ttl"],
         new ScriptList("done", "id"), new ScriptList("retry", "id", "due"), new ScriptList("dead", "id", "reason"));
     private static readonly RedisScript Settle = RedisScript.Load("settle.lua", SettleLayout);
 
@@ -61,14 +61,15 @@ internal sealed class OutboxStore(IDatabase db)
 
     public async Task SettleAsync(int partition, long lease, IReadOnlyCollection<Settled> settled, long now)
     {
-        var call = Partition(SettleLayout, partition, withDead: true, 8 + (settled.Count * 2)).Arg("lease", lease);
+        var call = Partition(SettleLayout, partition, withDead: true, 8 + (settled.Count * 2)).Arg("lease", lease)
+            .Arg("dead_ttl", (long)options.Value.DeadLetterRetention.TotalSeconds);
         call.List("done");
         foreach (var s in settled.Where(s => s.Outcome is Outcome.Sent or Outcome.Skipped))
         {
             call.Arg("id", s.Entry.Id);
         }
         call.List("retry");
-        foreach (var s in settled.Where(s => s.Outcome is Outcome.Retry))
+        foreach (var s in settled.Where(s => s.Outcome is Outcome.Retry or Outcome.Held))
         {
             call.Arg("id", s.Entry.Id).Arg("due", s.DueAt);
         }
@@ -96,6 +97,34 @@ internal sealed class OutboxStore(IDatabase db)
         });
         var counts = await Task.WhenAll(runs);
         return counts.Sum(c => (long)c);
+    }
+
+    /// <summary>Deletes the dead letters that died before <paramref name="cutoff"/> (ms); returns how many.</summary>
+    public async Task<long> PurgeDeadAsync(long cutoff)
+    {
+        long purged = 0;
+        foreach (var tag in Partitions.Tags)
+        {
+            var old = new List<RedisValue>();
+            await foreach (var r in db.HashScanAsync(Keys.OutboxDeadReasons(tag), pageSize: 500))
+            {
+                if ((ParseReason(r.Value)?.DeadAt ?? 0) < cutoff)
+                {
+                    old.Add(r.Name);
+                }
+            }
+            if (old.Count > 0)
+            {
+                var ids = old.ToArray();
+                var batch = db.CreateBatch();
+                var dead = batch.HashDeleteAsync(Keys.OutboxDead(tag), ids);
+                var reasons = batch.HashDeleteAsync(Keys.OutboxDeadReasons(tag), ids);
+                batch.Execute();
+                purged += await dead;
+                await reasons;
+            }
+        }
+        return purged;
     }
 
     /// <summary>The partitions whose earliest entry is due by <paramref name="now"/> (ms).</summary>

@@ -37,6 +37,7 @@ internal sealed partial class OutboxWorker(
             Log.DestinationDisabled(logger, destination.Name);
         }
         var lastDepth = DateTimeOffset.MinValue;
+        var lastPurge = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var full = false;
@@ -47,6 +48,11 @@ internal sealed partial class OutboxWorker(
                 {
                     metrics.Depth((await store.DepthAsync()).Depth);
                     lastDepth = clock.GetUtcNow();
+                }
+                if (clock.GetUtcNow() - lastPurge > TimeSpan.FromHours(1))
+                {
+                    await PurgeDeadLettersAsync();
+                    lastPurge = clock.GetUtcNow();
                 }
             }
             catch (Exception ex) when (ex is TimeoutException || Infrastructure.StoreUnavailableHandler.IsStoreFailure(ex))
@@ -74,6 +80,18 @@ internal sealed partial class OutboxWorker(
                 }
             }
         }
+    }
+
+    /// <summary>Deletes dead letters older than Delivery:DeadLetterRetentionDays (run hourly by the worker).</summary>
+    public async Task<long> PurgeDeadLettersAsync()
+    {
+        var cutoff = (clock.GetUtcNow() - options.Value.DeadLetterRetention).ToUnixTimeMilliseconds();
+        var purged = await store.PurgeDeadAsync(cutoff);
+        if (purged > 0)
+        {
+            Log.DeadLettersPurged(logger, purged, options.Value.DeadLetterRetentionDays);
+        }
+        return purged;
     }
 
     /// <summary>One pass over every partition with due entries; returns how many had a full batch (more is waiting).</summary>
@@ -145,7 +163,13 @@ internal sealed partial class OutboxWorker(
             var leased = group[i];
             var outcome = outcomes[i];
             metrics.Record(destination.Name, outcome, leased.Entry!.Timestamp, now);
-            var due = outcome is Outcome.Retry retry ? now + (long)Backoff(leased.Attempt, retry.RetryAfter).TotalMilliseconds : 0;
+            var due = outcome switch
+            {
+                Outcome.Retry retry => now + (long)Backoff(leased.Attempt, retry.RetryAfter).TotalMilliseconds,
+                // Held for consent: looked at again soon at first, then every Delivery:MaxBackoff at most.
+                Outcome.Held => now + (long)Backoff(leased.Attempt, null).TotalMilliseconds,
+                _ => 0,
+            };
             settled.Add(new Settled(leased, outcome, due));
             if (outcome is Outcome.Dead dead)
             {
@@ -183,6 +207,9 @@ internal sealed partial class OutboxWorker(
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Outbox round failed; leased entries will be retried after their lease")]
         public static partial void RoundFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "{Count} dead letters older than {Days} days deleted (Delivery:DeadLetterRetentionDays)")]
+        public static partial void DeadLettersPurged(ILogger logger, long count, int days);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: {Count} events rescheduled ({Reason})")]
         public static partial void Rescheduled(ILogger logger, string destination, int count, string reason);

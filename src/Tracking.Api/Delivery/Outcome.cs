@@ -22,6 +22,12 @@ internal abstract record Outcome(string Reason)
     /// </summary>
     public sealed record Retry(string Why, TimeSpan? RetryAfter = null, bool Unauthorized = false) : Outcome(Why);
 
+    /// <summary>
+    /// Consent not given yet (opt-in mode): kept, looked at again with backoff; sent once granted, dropped once
+    /// denied, when the session expires undecided, or when the entry is too old for the destination.
+    /// </summary>
+    public sealed record Held(string Why) : Outcome(Why);
+
     /// <summary>The destination refused this content: dead-letter it with the destination's words.</summary>
     public sealed record Dead(string Why) : Outcome(Why);
 }

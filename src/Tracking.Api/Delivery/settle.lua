@@ -20,4 +20,7 @@ for _, x in ipairs(L.dead) do
     forget(x.id)
   end
 end
+-- The dead-letter hashes die Delivery:DeadLetterRetentionDays after their newest letter; older letters are
+-- purged one by one (OutboxStore.PurgeDeadAsync).
+if #L.dead > 0 then refresh(tonumber(A.dead_ttl), K.dead, K.reasons) end
 return 1

@@ -114,6 +114,8 @@ internal static partial class CheckoutApi
         }
         var fields = session.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
+        // Click ids and the visitor id go to Stripe only when Meta could be sent them (marketing consent allows).
+        var marketing = Consent.Decide(fields, null, SessionField.ConsentMarketing, tracking.Value.ConsentMode) == ConsentDecision.Send;
         var idempotencyKey = IdempotencyKey(sid, currency, minor, request.Email, now);
 
         // The slot is taken before Stripe is called, atomically: a session past its limit costs Stripe nothing.
@@ -132,7 +134,7 @@ internal static partial class CheckoutApi
         try
         {
             checkout = await new SessionService(stripe).CreateAsync(
-                StripeCheckout.Options(o, sid, mark.For(sid), fields, currency, minor, request.Email, request.Content),
+                StripeCheckout.Options(o, sid, mark.For(sid), fields, marketing, currency, minor, request.Email, request.Content),
                 new RequestOptions { IdempotencyKey = idempotencyKey },
                 http.RequestAborted);
         }
@@ -155,7 +157,8 @@ internal static partial class CheckoutApi
             request.Content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(request.Content, DonationsJson.Default.String) },
             // No em: the typed e-mail is unverified, and anyone could attach a victim's address to a checkout. Purchase
             // carries the address the payer gave Stripe (customer_details.email).
-            client.Ip, client.UserAgent, major, currency));
+            client.Ip, client.UserAgent, major, currency,
+            ConsentMarketing: fields.GetValueOrDefault(SessionField.ConsentMarketing), ConsentAnalytics: fields.GetValueOrDefault(SessionField.ConsentAnalytics)));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
         var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp);
         if (recorded == 0)

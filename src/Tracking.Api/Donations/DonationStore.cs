@@ -10,11 +10,11 @@ namespace Tracking.Donations;
 internal sealed record DonationWrite(string SessionId, string EventId, long Timestamp, string Member, QueuedEntry Outbox);
 
 /// <summary>Gateways of initiate_checkout.lua and record_stripe.lua: one script each, on the session's slot.</summary>
-internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> options)
+internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> options, IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout InitiateLayout = new(
         ["sess", "events", "seen", "due", "items", .. Aggregates.ScriptKeys, "ledger"],
-        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "max_events", "slot", "ledger_ttl"],
+        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "max_events", "slot", "ledger_ttl", "retain"],
         new ScriptList("outbox", "id"), Aggregates.CampaignList);
     private static readonly RedisScript Initiate = RedisScript.Load("initiate_checkout.lua", InitiateLayout);
 
@@ -26,7 +26,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
 
     private static readonly ScriptLayout StripeLayout = new(
         ["sess", "events", "seen", "due", "items", "ledger", "conversions", "paths", "touches"],
-        ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "member", "entry", "ledger_ttl", "now", "conversion"],
+        ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "member", "entry", "ledger_ttl", "now", "conversion", "retain"],
         new ScriptList("outbox", "id"));
     private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout);
 
@@ -64,7 +64,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("now", now).Arg("event_id", write.EventId).Arg("score", write.Timestamp)
             .Arg("member", write.Member).Arg("amount", amount).Arg("currency", currency).Arg("checkout_id", checkoutId)
             .Arg("entry", write.Outbox.Json).Arg("max_events", options.Value.MaxEventsPerSession)
-            .Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds);
+            .Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds).Arg("retain", retention.Value.Seconds);
         Outbox(call, write.Outbox);
         call.ReportCampaigns(options.Value.ReportCampaigns);
         return (int)await Initiate.RunAsync(db, call);
@@ -85,13 +85,47 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
             .Arg("stripe_event", stripeEventId).Arg("checkout_id", write.EventId).Arg("kind", kind).Arg("at", write.Timestamp)
             .Arg("amount", amount).Arg("currency", currency).Arg("checkout_type", checkoutType).Arg("member", write.Member)
             .Arg("entry", write.Outbox.Json).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds).Arg("now", now)
-            .Arg("conversion", System.Text.Json.JsonSerializer.Serialize(conversion, DonationsJson.Default.ConversionRecord));
+            .Arg("conversion", System.Text.Json.JsonSerializer.Serialize(conversion, DonationsJson.Default.ConversionRecord))
+            .Arg("retain", retention.Value.Seconds);
         Outbox(call, write.Outbox);
         return (string)(await Stripe.RunAsync(db, call))!;
     }
 
     /// <summary>How many events the session holds (checked against Tracking__MaxEventsPerSession before Stripe is called).</summary>
     public Task<long> EventCountAsync(string sessionId) => db.SortedSetLengthAsync(Keys.Events(sessionId));
+
+    /// <summary>
+    /// Indexes a conversion under its visitor, and the visitor under the payer's e-mail hash, for export and erasure
+    /// (separate slots, so separate commands, after the conversion is durable). Both live as long as conversion records.
+    /// </summary>
+    public async Task IndexConversionAsync(string visitorId, string sessionId, long at, string checkoutId, string? emailHash)
+    {
+        var ttl = TimeSpan.FromSeconds(retention.Value.Seconds);
+        var index = Keys.VisitorIndex(visitorId);
+        var day = Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(at));
+        var batch = db.CreateBatch();
+        var writes = new List<Task>
+        {
+            batch.SetAddAsync(index, $"c:{sessionId}:{day}:{checkoutId}"),
+        };
+        if (emailHash is not null)
+        {
+            writes.Add(batch.SetAddAsync(index, "e:" + emailHash));
+            writes.Add(batch.SetAddAsync(Keys.EmailIndex(emailHash), visitorId));
+            writes.Add(batch.KeyExpireAsync(Keys.EmailIndex(emailHash), ttl));
+        }
+        // The index outlives the visit counter when it holds conversions: as long as they do.
+        writes.Add(batch.KeyExpireAsync(index, ttl));
+        batch.Execute();
+        await Task.WhenAll(writes);
+    }
+
+    /// <summary>The session's visitor: from the session, else from the Stripe ledger (which outlives it).</summary>
+    public async Task<string?> VisitorOfAsync(string sessionId)
+    {
+        var live = (string?)await db.HashGetAsync(Keys.Session(sessionId), SessionField.VisitorId);
+        return string.IsNullOrEmpty(live) ? (string?)await db.HashGetAsync(Keys.StripeLedger(sessionId), "visitor") : live;
+    }
 
     public async Task<(HashEntry[] Session, HashEntry[] Client)> ReadAsync(string sessionId)
     {

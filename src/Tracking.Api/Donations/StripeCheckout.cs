@@ -14,6 +14,10 @@ internal static class CheckoutMetadata
     public const string Country = "country";
     public const string Content = "content";
 
+    /// <summary>The session's marketing and analytics consent at checkout, honoured if the session expires before the payment succeeds.</summary>
+    public const string ConsentMarketing = "consent_marketing";
+    public const string ConsentAnalytics = "consent_analytics";
+
     /// <summary>The <see cref="CheckoutMark"/> of the session: only Checkout Sessions carrying it are recorded.</summary>
     public const string Mark = "tracking_mark";
 }
@@ -22,7 +26,7 @@ internal static class StripeCheckout
 {
     /// <summary>The Checkout Session we ask Stripe for: a one-line donation tied to our session by id and metadata.</summary>
     public static SessionCreateOptions Options(
-        DonationOptions o, string sessionId, string mark, IReadOnlyDictionary<string, string> session, string currency, long minor, string? email, string? content)
+        DonationOptions o, string sessionId, string mark, IReadOnlyDictionary<string, string> session, bool marketing, string currency, long minor, string? email, string? content)
     {
         var metadata = new Dictionary<string, string> { [CheckoutMetadata.SessionId] = sessionId, [CheckoutMetadata.Mark] = mark };
         void Meta(string key, string? value)
@@ -32,13 +36,20 @@ internal static class StripeCheckout
                 metadata[key] = value;
             }
         }
-        // What Meta needs for the Purchase travels with the payment, so a session that expires before Stripe's
-        // webhook arrives still yields a matched Purchase.
-        Meta(CheckoutMetadata.VisitorId, session.GetValueOrDefault(SessionField.VisitorId));
-        Meta(CheckoutMetadata.Fbp, session.GetValueOrDefault(SessionField.Fbp));
-        Meta(CheckoutMetadata.Fbc, session.GetValueOrDefault(SessionField.Fbc)
-            ?? MetaMapper.BuildFbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen)));
-        Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
+        // The consent in force travels with the payment: a delayed payment (SEPA, ACH) whose session has expired
+        // honours it.
+        Meta(CheckoutMetadata.ConsentMarketing, session.GetValueOrDefault(SessionField.ConsentMarketing));
+        Meta(CheckoutMetadata.ConsentAnalytics, session.GetValueOrDefault(SessionField.ConsentAnalytics));
+        if (marketing)
+        {
+            // What Meta needs for the Purchase travels with the payment, so a session that expires before Stripe's
+            // webhook arrives still yields a matched Purchase; only when marketing is allowed.
+            Meta(CheckoutMetadata.VisitorId, session.GetValueOrDefault(SessionField.VisitorId));
+            Meta(CheckoutMetadata.Fbp, session.GetValueOrDefault(SessionField.Fbp));
+            Meta(CheckoutMetadata.Fbc, session.GetValueOrDefault(SessionField.Fbc)
+                ?? MetaMapper.BuildFbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen)));
+            Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
+        }
         Meta(CheckoutMetadata.Content, content);
         return new SessionCreateOptions
         {

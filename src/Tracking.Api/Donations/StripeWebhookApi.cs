@@ -95,6 +95,14 @@ internal static partial class StripeWebhookApi
         var conversion = new ConversionRecord(checkout.Id, sid, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, write.Timestamp);
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, kind, amount, currency, checkout.Customer is null ? "guest" : "customer", conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        if (kind == "convert" && outcome is "converted" or "converted-unattributed")
+        {
+            var visitor = (string?)await store.VisitorOfAsync(sid) ?? (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.VisitorId);
+            if (!string.IsNullOrEmpty(visitor) && Ids.IsSafe(visitor, 64))
+            {
+                await store.IndexConversionAsync(visitor, sid, write.Timestamp, checkout.Id, Hashing.Email(checkout.CustomerDetails?.Email));
+            }
+        }
         Log.Processed(logger, stripeEvent.Type, outcome);
         return TypedResults.Ok(new WebhookReceived(true, outcome));
     }
@@ -115,9 +123,12 @@ internal static partial class StripeWebhookApi
             var note = ServerEventMember.Write(name, stripeEvent.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
             return new DonationWrite(sid, stripeEvent.Id, timestamp, note, QueuedEntry.None);
         }
-        var (_, client) = await store.ReadAsync(sid);
+        var (session, client) = await store.ReadAsync(sid);
         var clientFields = client.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
         var metadata = checkout.Metadata ?? [];
+        // The consent recorded with the Purchase: the live session's, else what the checkout recorded in Stripe.
+        string? Consent(string field, string key) => session.FirstOrDefault(e => e.Name == field).Value is { IsNullOrEmpty: false } v
+            ? (string?)v : metadata.GetValueOrDefault(key);
         var content = metadata.GetValueOrDefault(CheckoutMetadata.Content);
         var entry = outbox.Queue(new OutboxEntry(
             sid, checkout.Id, EventNames.Purchase, stripeTime,
@@ -126,7 +137,8 @@ internal static partial class StripeWebhookApi
             clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
             // The address the payer gave Stripe, never the one typed into /checkout.
             decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email),
-            metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country)));
+            metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country),
+            Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
     }

@@ -6,6 +6,8 @@ if redis.call('EXISTS', K.sess) == 0 then return 0 end
 -- The slot reserved by reserve_checkout.lua now holds the Checkout Session; counted again if a failing twin
 -- request released it meanwhile (so a created Checkout Session is always counted).
 if redis.call('HSET', K.ledger, 'slot:' .. A.slot, A.checkout_id) == 1 then redis.call('HINCRBY', K.ledger, 'slots', 1) end
+-- The visitor, for a payment that succeeds after the session expired (export and erasure find it by visitor).
+redis.call('HSET', K.ledger, 'visitor', redis.call('HGET', K.sess, F.VisitorId) or '')
 redis.call('EXPIRE', K.ledger, tonumber(A.ledger_ttl))
 if redis.call('SISMEMBER', K.seen, 'e:' .. A.event_id) == 1 then return 2 end
 if redis.call('ZCARD', K.events) >= tonumber(A.max_events) then return 3 end
@@ -14,7 +16,7 @@ redis.call('HSET', K.sess, F.DonationInitiated, 'true', F.DonationAmount, A.amou
   F.CheckoutSessionId, A.checkout_id)
 redis.call('ZADD', K.events, A.score, A.member)
 if redis.call('SADD', K.seen, 'f:checkout') == 1 then
-  agg(agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns), K.sess, M.Checkouts)
+  agg(agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns, A.retain), K.sess, M.Checkouts)
 end
 for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, A.entry) end
 refresh(tonumber(A.ttl), K.sess, K.events, K.seen)

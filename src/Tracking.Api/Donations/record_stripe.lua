@@ -26,5 +26,6 @@ redis.call('HSET', K.conversions, A.checkout_id, A.conversion)
 -- Each touch is already JSON (written by create/touch_session), so the path is their JSON array; touch_session.lua
 -- caps the list (first touch + the latest Tracking__MaxTouchesPerSession - 1), so the path is capped the same way.
 redis.call('HSET', K.paths, A.checkout_id, '[' .. table.concat(redis.call('LRANGE', K.touches, 0, -1), ',') .. ']')
+refresh(tonumber(A.retain), K.conversions, K.paths)
 if live then return 'converted' end
 return 'converted-unattributed'

@@ -27,11 +27,11 @@ internal readonly record struct AppendResult(AppendStatus Status, int Accepted, 
 /// is never stored without its delivery, or the reverse. A session holds at most Tracking__MaxEventsPerSession events
 /// and Tracking__MaxContentsPerSession completion fields.
 /// </summary>
-internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options)
+internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options, IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout Layout = new(
         ["sess", "events", "seen", "due", "items", .. Aggregates.ScriptKeys],
-        ["ttl", "now", "max_events", "max_contents"],
+        ["ttl", "now", "max_events", "max_contents", "retain"],
         new ScriptList("events", "id", "milestone", "score", "member", "content", "completion_field", "completion_value", "entry"),
         new ScriptList("outbox", "event", "id"),
         Aggregates.CampaignList);
@@ -47,6 +47,7 @@ internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options
             .Key("due", Keys.OutboxDue(tag)).Key("items", Keys.OutboxItems(tag))
             .AggregateKeys(tag, day)
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("now", now).Arg("max_events", o.MaxEventsPerSession).Arg("max_contents", o.MaxContentsPerSession)
+            .Arg("retain", retention.Value.Seconds)
             .List("events");
         for (var n = 0; n < writes.Count; n++)
         {

@@ -28,7 +28,7 @@ if count > 0 then
   if held + count > tonumber(A.max_events) then return {-2, held} end
 end
 
-local counters = agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns)
+local counters = agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns, A.retain)
 local completions -- contents with a completion field, counted when a new one is first due
 for i, e in ipairs(L.events) do
   if fresh[i] then
@@ -61,9 +61,10 @@ for i, e in ipairs(L.events) do
     end
   end
 end
+local consent = #L.outbox > 0 and consent_members(K.sess) or ''
 for _, o in ipairs(L.outbox) do
   local i = tonumber(o.event)
-  if fresh[i] then enqueue(K.due, K.items, A.now, o.id, L.events[i].entry) end
+  if fresh[i] then enqueue(K.due, K.items, A.now, o.id, with_consent(L.events[i].entry, consent)) end
 end
 -- The session, its events and its dedup set live and die together; touches and client data are
 -- refreshed by POST /session, which the snippet calls on every page load.

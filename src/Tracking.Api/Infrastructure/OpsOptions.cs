@@ -12,12 +12,19 @@ public sealed class OpsOptions
 
     /// <summary>Bearer key for ops endpoints: at least <see cref="MinKeyLength"/> visible ASCII characters, random.</summary>
     public string ApiKey { get; set; } = "";
+
+    /// <summary>How long the record of an erasure (hashed visitor id, time, counts; no personal data) is kept.</summary>
+    public int ErasureAuditRetentionDays { get; set; } = 1095;
 }
 
 internal sealed class OpsOptionsValidator : IValidateOptions<OpsOptions>
 {
     public ValidateOptionsResult Validate(string? name, OpsOptions options)
     {
+        if (options.ErasureAuditRetentionDays is < 1 or > 3650)
+        {
+            return ValidateOptionsResult.Fail($"{OpsOptions.Section}:ErasureAuditRetentionDays must be between 1 and 3650 (got {options.ErasureAuditRetentionDays}).");
+        }
         var key = options.ApiKey;
         if (key.Length == 0)
         {

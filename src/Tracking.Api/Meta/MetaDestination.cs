@@ -43,9 +43,16 @@ internal sealed class MetaDestination(
             {
                 outcomes[i] = new Outcome.Skipped("bot");
             }
-            else if (!Consent.Allows(session, SessionField.ConsentMarketing, tracking.Value.ConsentMode))
+            else if (Consent.Decide(session, entry.ConsentMarketing, SessionField.ConsentMarketing, tracking.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
             {
                 outcomes[i] = new Outcome.Skipped("marketing consent");
+            }
+            else if (consent == ConsentDecision.Hold)
+            {
+                // Held no longer than Meta would take it.
+                outcomes[i] = entry.Timestamp < oldest.ToUnixTimeMilliseconds()
+                    ? new Outcome.Skipped("marketing consent never given within Meta's 7-day limit")
+                    : new Outcome.Held("marketing consent pending");
             }
             else if (entry.Timestamp < oldest.ToUnixTimeMilliseconds())
             {

@@ -30,9 +30,15 @@ internal sealed class PostHogDestination(
             {
                 outcomes[i] = new Outcome.Skipped("bot");
             }
-            else if (!Consent.Allows(session, SessionField.ConsentAnalytics, tracking.Value.ConsentMode))
+            else if (Consent.Decide(session, entry.ConsentAnalytics, SessionField.ConsentAnalytics, tracking.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
             {
                 outcomes[i] = new Outcome.Skipped("analytics consent");
+            }
+            else if (consent == ConsentDecision.Hold)
+            {
+                outcomes[i] = entry.Timestamp < oldest
+                    ? new Outcome.Skipped("analytics consent never given within PostHog:MaxAge")
+                    : new Outcome.Held("analytics consent pending");
             }
             else if (entry.Timestamp < oldest)
             {

@@ -1,13 +1,14 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Infrastructure;
+using Tracking.Storage;
 
 namespace Tracking.Reports;
 
 /// <summary>An inclusive range of UTC days, at most <see cref="MaxDays"/> long.</summary>
 internal sealed record ReportRange(DateOnly From, DateOnly To)
 {
-    public const int MaxDays = 400;
+    public const int MaxDays = RetentionOptions.MaxReportDays;
 
     public IEnumerable<string> Days()
     {

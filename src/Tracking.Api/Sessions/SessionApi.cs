@@ -25,11 +25,19 @@ internal static class SessionApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .RequireSiteOrigin();
-        group.MapGet("/{id}", Get)
+        // Operators only: a session id sits in the browser's storage (readable by every script on the site), in
+        // PostHog and in Stripe, so it must not be a bearer token for the session's data. Not CORS-enabled.
+        app.MapGet("/session/{id}", Get)
+            .WithTags("Sessions")
             .WithName("GetSession")
-            .WithSummary("A session's attributes and its events, oldest first.")
-            .WithDescription("Bounded like the session: at most the latest 2 × Tracking__MaxEventsPerSession events (each at most Tracking__MaxEventBytes).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("A session's attributes and its events, oldest first (ops key).")
+            .WithDescription("""
+                Requires `Authorization: Bearer {Ops__ApiKey}`; the tracking snippet never calls it. Bounded like the session:
+                at most the latest 2 × Tracking__MaxEventsPerSession events (each at most Tracking__MaxEventBytes).
+                """)
+            .RequireOpsKey()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -66,8 +74,9 @@ internal static class SessionApi
 
         // No id, or an unknown/expired one: a new session, never with an id the client chose.
         var visitorId = request.VisitorId ?? Ids.NewId();
-        var count = await store.CountVisitAsync(visitorId);
-        var session = SessionFields.ForNewSession(Ids.NewSessionId(), visitorId, count, request, landing, now, client);
+        var sessionId = Ids.NewSessionId();
+        var count = await store.CountVisitAsync(visitorId, sessionId);
+        var session = SessionFields.ForNewSession(sessionId, visitorId, count, request, landing, now, client);
         await store.CreateAsync(session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) }, ttl, Aggregates.Day(clock.GetUtcNow()));
         metrics.SessionCreated();
         return TypedResults.Created($"/session/{session.SessionId}", new SessionResponse(session.SessionId, visitorId, IsNew: true, now + (long)ttl.TotalMilliseconds));

@@ -16,29 +16,33 @@ internal sealed record SessionVisit(
 /// Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot. The touches list
 /// is capped (Tracking__MaxTouchesPerSession) and reads of the events are bounded (see <see cref="ReadAsync"/>).
 /// </summary>
-internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> options)
+internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> options, IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout CreateLayout = new(
-        ["sess", "touches", "client", .. Aggregates.ScriptKeys], ["ttl", "touch", "ip", "ua"],
+        ["sess", "touches", "client", .. Aggregates.ScriptKeys], ["ttl", "touch", "ip", "ua", "retain"],
         new ScriptList("fields", "name", "value"), Aggregates.CampaignList);
     private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout);
 
     private static readonly ScriptLayout TouchLayout = new(
-        ["sess", "events", "seen", "touches", "client", .. Aggregates.ScriptKeys], ["ttl", "touch", "ip", "ua", "fbclid", "now", "max_touches"],
+        ["sess", "events", "seen", "touches", "client", .. Aggregates.ScriptKeys], ["ttl", "touch", "ip", "ua", "fbclid", "now", "max_touches", "retain"],
         new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), Aggregates.CampaignList);
     private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout);
 
     private static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(400);
 
     /// <summary>Counts this visit for the visitor (a separate slot, so a separate command) and returns the count.</summary>
-    public async Task<long> CountVisitAsync(string visitorId)
+    /// <remarks>Also indexes the new session under the visitor (export and erasure find it there).</remarks>
+    public async Task<long> CountVisitAsync(string visitorId, string sessionId)
     {
         var key = Keys.Visitor(visitorId);
+        var index = Keys.VisitorIndex(visitorId);
         var batch = db.CreateBatch();
         var count = batch.StringIncrementAsync(key);
         var expire = batch.KeyExpireAsync(key, VisitorMemory);
+        var indexed = batch.SetAddAsync(index, "s:" + sessionId);
+        var indexExpire = batch.KeyExpireAsync(index, VisitorMemory);
         batch.Execute();
-        await Task.WhenAll(count, expire);
+        await Task.WhenAll(count, expire, indexed, indexExpire);
         return await count;
     }
 
@@ -49,7 +53,8 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         var call = new ScriptCall(CreateLayout, 6 + (session.Fields.Count * 2))
             .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id))
             .AggregateKeys(tag, day)
-            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent);
+            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
+            .Arg("retain", retention.Value.Seconds);
         Pairs(call, session.Fields);
         call.ReportCampaigns(options.Value.ReportCampaigns);
         await Create.RunAsync(db, call);
@@ -66,6 +71,7 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
             .AggregateKeys(tag, day)
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", visit.TouchJson ?? "").Arg("ip", visit.Ip).Arg("ua", visit.UserAgent)
             .Arg("fbclid", visit.Fbclid ?? "").Arg("now", visit.Now).Arg("max_touches", options.Value.MaxTouchesPerSession)
+            .Arg("retain", retention.Value.Seconds)
             .List("cleared");
         foreach (var field in visit.Cleared)
         {

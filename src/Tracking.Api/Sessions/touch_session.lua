@@ -20,7 +20,7 @@ if A.touch ~= '' then
     redis.call('LTRIM', K.touches, 1 - max, -1)
     redis.call('LPUSH', K.touches, first)
   end
-  agg(agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns), K.sess, M.Touches)
+  agg(agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns, A.retain), K.sess, M.Touches)
 end
 if A.ip ~= '' then redis.call('HSET', K.client, CF.Ip, A.ip) end
 if A.ua ~= '' then redis.call('HSET', K.client, CF.UserAgent, A.ua) end

@@ -14,6 +14,18 @@ internal static class Keys
     public static string StripeLedger(string id) => $"stripe:sess:{{{id}}}";
     public static string Visitor(string visitorId) => $"visitor:{{{visitorId}}}";
 
+    /// <summary>
+    /// Beside <see cref="Visitor"/>: what is kept about the visitor elsewhere, for export and erasure
+    /// (<c>s:{session id}</c>, <c>c:{session id}:{day}:{checkout session id}</c>, <c>e:{e-mail SHA-256}</c>).
+    /// </summary>
+    public static string VisitorIndex(string visitorId) => $"visitor:{{{visitorId}}}:index";
+
+    /// <summary>The visitors who paid with this e-mail (kept only as its SHA-256): <c>GET /ops/visitors?email=</c>.</summary>
+    public static string EmailIndex(string emailHash) => $"email:{{{emailHash}}}";
+
+    /// <summary>One erasure (hashed visitor id, time, counts; no personal data).</summary>
+    public static string ErasureAudit(string visitorHash, long at) => $"audit:erasure:{{{visitorHash}}}:{at}";
+
     /// <summary>Durable (no TTL) record of every conversion of a partition and day, attributed or not, with its touch path.</summary>
     public static string Conversions(string tag, string day) => $"conv:{{{tag}}}:{day}";
 

@@ -8,6 +8,8 @@ internal static partial class RedisSetup
     public static IHostApplicationBuilder AddRedisStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<RedisOptions>>(sp => new RedisOptionsValidator(sp.GetRequiredService<IHostEnvironment>()));
 
 #if EMBEDDED_STORE

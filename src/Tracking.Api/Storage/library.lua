@@ -11,11 +11,18 @@ local AGG_OTHER = '(other)|||'
 local AGG_SEQ = '#seq' -- field of agg_cand (no '|', so no counter): candidates inserted so far, for the age fraction
 local AGG_AGE = 2 ^ 33 -- candidates of equal count are ordered by insertion: score = facts + seq / AGG_AGE
 
--- The keys of a partition-day plus the allow-listed campaigns ({name} records), as `agg` takes them.
-local function agg_tiers(hash, keys, cand, rank, campaigns)
+-- The keys of a partition-day plus the allow-listed campaigns ({name} records), as `agg` takes them; all four keys
+-- live `ttl` seconds (Reports:RetentionDays) after their last write.
+local function agg_tiers(hash, keys, cand, rank, campaigns, ttl)
   local allowed = {}
   for _, c in ipairs(campaigns) do allowed[c.name] = true end
-  return {hash = hash, keys = keys, cand = cand, rank = rank, allowed = allowed}
+  return {hash = hash, keys = keys, cand = cand, rank = rank, allowed = allowed, ttl = tonumber(ttl)}
+end
+
+local function agg_retain(t)
+  for _, key in ipairs({t.hash, t.keys, t.cand, t.rank}) do
+    if redis.call('EXISTS', key) == 1 then redis.call('EXPIRE', key, t.ttl) end
+  end
 end
 
 -- Moves every candidate counter of `key` onto the admitted counters of `into`, and drops the candidate.
@@ -30,8 +37,7 @@ local function agg_move(t, key, into)
   redis.call('ZREM', t.rank, key)
 end
 
--- Adds one to `metric|attribution key` of the session's current last touch in the partition-day counters `t`.
-local function agg(t, sess, metric)
+local function agg_count(t, sess, metric)
   local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent)
   local parts = {}
   for i = 1, 4 do parts[i] = (string.gsub(f[i] or '', '[|\n]', '_')) end
@@ -67,6 +73,12 @@ local function agg(t, sess, metric)
   end
 end
 
+-- Adds one to `metric|attribution key` of the session's current last touch in the partition-day counters `t`.
+local function agg(t, sess, metric)
+  agg_count(t, sess, metric)
+  agg_retain(t)
+end
+
 -- Queues one outbox entry under its id (ids are formed by Delivery.OutboxId), due at `at` (ms).
 local function enqueue(due, items, at, id, entry)
   redis.call('HSET', items, id, entry)
@@ -84,4 +96,16 @@ local function hset_pairs(key, pairs_list)
   local flat = {}
   for _, p in ipairs(pairs_list) do flat[#flat + 1] = p.name; flat[#flat + 1] = p.value end
   redis.call('HSET', key, unpack(flat))
+end
+
+-- The session's consent as the last members of an outbox entry's JSON (OutboxEntry.ConsentMarketing/Analytics):
+-- what was in force when the entry was queued, honoured if the session has expired by the time it is sent.
+local function consent_members(sess)
+  local c = redis.call('HMGET', sess, F.ConsentMarketing, F.ConsentAnalytics)
+  local function v(x) if x == 'granted' or x == 'denied' then return x end return 'pending' end
+  return ',"consentMarketing":"' .. v(c[1]) .. '","consentAnalytics":"' .. v(c[2]) .. '"}'
+end
+
+local function with_consent(entry, members)
+  return string.sub(entry, 1, -2) .. members
 end

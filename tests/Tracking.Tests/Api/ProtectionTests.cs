@@ -57,6 +57,8 @@ public sealed class ProtectionTests
     [InlineData("Tracking:WebhookRateLimitPerMinute", "0", "Tracking:WebhookRateLimitPerMinute")]
     [InlineData("Ops:ApiKey", "ops-key-only-31-characters-long", "Ops:ApiKey")]
     [InlineData("Ops:ApiKey", "ops key with spaces 0123456789abcdef", "Ops:ApiKey")]
+    [InlineData("Reports:RetentionDays", "399", "Reports:RetentionDays")]
+    [InlineData("Delivery:DeadLetterRetentionDays", "0", "Delivery:DeadLetterRetentionDays")]
     public void A_bad_setting_stops_start_up_with_a_message_naming_the_key(string key, string value, string named)
     {
         using var app = new TrackingApp(new() { [key] = value });

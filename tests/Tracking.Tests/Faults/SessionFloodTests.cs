@@ -101,7 +101,7 @@ public sealed class SessionFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOu
             app.MetaEventsDelivered().Select(e => e.GetProperty("event_id").GetString()!).Order(StringComparer.Ordinal));
 
         // And reading the session back is bounded by the same caps.
-        var read = await client.GetAsync($"/session/{sid}");
+        var read = await Ops(app).GetAsync($"/session/{sid}");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var body = await read.Content.ReadAsByteArrayAsync();
         Assert.Equal(MaxEvents, JsonDocument.Parse(body).RootElement.GetProperty("events").GetArrayLength());
@@ -233,7 +233,7 @@ public sealed class SessionFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOu
         var members = Enumerable.Range(0, 5000).Select(i => new StackExchange.Redis.SortedSetEntry($$"""{"event":"PageView","eventId":"old-{{i}}","timestamp":{{i}}}""", i)).ToArray();
         await redis.Db.SortedSetAddAsync(Keys.Events(sid), members);
 
-        var view = await client.GetFromJsonAsync<JsonElement>($"/session/{sid}");
+        var view = await Ops(app).GetFromJsonAsync<JsonElement>($"/session/{sid}");
 
         var events = view.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(2 * MaxEvents, events.Count);
@@ -242,5 +242,13 @@ public sealed class SessionFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOu
         // And the session takes no new event: it is over the cap.
         var refused = await client.PostJsonAsync("/events", $$"""{"sessionId":"{{sid}}","event":"PageView"}""");
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+    }
+
+    // GET /session/{id} is an operator read (the ops key of DeliveryApp).
+    private static HttpClient Ops(DeliveryApp app)
+    {
+        var ops = app.CreateClient();
+        ops.DefaultRequestHeaders.Authorization = new("Bearer", "ops-key-0123456789abcdef0123456789");
+        return ops;
     }
 }

@@ -9,7 +9,9 @@ namespace Tracking.Tests.Sessions;
 public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<SessionTests.Fixture>(app)
 {
     // The country header counts only from a trusted proxy: the landing test arrives through this one.
-    public sealed class Fixture() : TrackingApp(new() { ["Tracking:TrustedProxies:0"] = Proxy });
+    public sealed class Fixture() : TrackingApp(new() { ["Tracking:TrustedProxies:0"] = Proxy, ["Ops:ApiKey"] = OpsKey });
+
+    private const string OpsKey = "ops-key-0123456789abcdef0123456789";
 
     private const string Proxy = "10.0.0.1";
 
@@ -154,7 +156,10 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","events":[{"event":"ViewContent","timestamp":{{{now - 1000}}},"properties":{"content":"trailer_30s"}},{"event":"PageView","timestamp":{{{now - 5000}}}}]}""")).EnsureSuccessStatusCode();
 
-        var view = await client.GetFromJsonAsync<JsonElement>($"/session/{id}");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/session/{id}")).StatusCode);
+        var ops = App.CreateClient();
+        ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey);
+        var view = await ops.GetFromJsonAsync<JsonElement>($"/session/{id}");
 
         Assert.Equal("facebook", view.GetProperty("attributes").GetProperty("utm_source").GetString());
         Assert.Equal("trailer_30s", view.GetProperty("attributes").GetProperty("content_viewed").GetString());
@@ -165,7 +170,9 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
     [Fact]
     public async Task Get_unknown_session_is_a_404_problem()
     {
-        var response = await App.CreateClient().GetAsync("/session/doesNotExist123");
+        var ops = App.CreateClient();
+        ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey);
+        var response = await ops.GetAsync("/session/doesNotExist123");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("id", (await response.ProblemAsync()).GetProperty("field").GetString());

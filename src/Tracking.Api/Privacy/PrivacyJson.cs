@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tracking.Privacy;
+
+/// <summary>Source-generated JSON of the visitor export and erasure API.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(VisitorExport))]
+[JsonSerializable(typeof(VisitorMatches))]
+[JsonSerializable(typeof(ErasureResult))]
+[JsonSerializable(typeof(ErasureAudit))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class PrivacyJson : JsonSerializerContext;

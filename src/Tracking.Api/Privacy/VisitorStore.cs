@@ -1,0 +1,241 @@
+using System.Text.Json;
+using StackExchange.Redis;
+using Tracking.Donations;
+using Tracking.Infrastructure;
+using Tracking.Storage;
+
+namespace Tracking.Privacy;
+
+public sealed record SessionExport(
+    string SessionId, Dictionary<string, string> Attributes, Dictionary<string, string> Client, IReadOnlyList<JsonElement> Events,
+    IReadOnlyList<JsonElement> Touches, Dictionary<string, string> StripeLedger);
+
+public sealed record ConversionExport(string Day, JsonElement Record, JsonElement? Path);
+
+public sealed record OutboxExport(string Id, JsonElement Entry, JsonElement? Failure);
+
+public sealed record VisitorExport(
+    string VisitorId, long? SessionCount, IReadOnlyList<string> EmailHashes, IReadOnlyList<SessionExport> Sessions,
+    IReadOnlyList<ConversionExport> Conversions, IReadOnlyList<OutboxExport> Pending, IReadOnlyList<OutboxExport> Dead);
+
+public sealed record VisitorMatches(IReadOnlyList<string> Visitors);
+
+/// <summary>What one erasure removed. <c>posthog</c>: not-configured, accepted or failed.</summary>
+public sealed record ErasureResult(
+    int Visitors, int Sessions, long KeysDeleted, long PendingEntries, long DeadLetters, long ConversionsAnonymised, string PostHog);
+
+/// <summary>The audit record of an erasure, kept Ops:ErasureAuditRetentionDays: no personal data.</summary>
+public sealed record ErasureAudit(string VisitorHash, long At, ErasureResult Removed);
+
+/// <summary>
+/// Everything kept about one visitor, found through <c>visitor:{id}:index</c> (sessions, conversions, e-mail hashes):
+/// read for export, removed for erasure. Rare operator requests: each key is read or written by its own command (any
+/// slot), and the outbox of each session's partition is scanned for that session's entries.
+/// </summary>
+internal sealed class VisitorStore(IDatabase db)
+{
+    private sealed record Index(List<string> Sessions, List<(string Sid, string Day, string Checkout)> Conversions, List<string> Emails);
+
+    private async Task<Index> ReadIndexAsync(string visitorId)
+    {
+        var index = new Index([], [], []);
+        foreach (var member in await db.SetMembersAsync(Keys.VisitorIndex(visitorId)))
+        {
+            var m = member.ToString();
+            if (m.StartsWith("s:", StringComparison.Ordinal) && Ids.IsSessionId(m[2..]))
+            {
+                index.Sessions.Add(m[2..]);
+            }
+            else if (m.StartsWith("c:", StringComparison.Ordinal) && m.Split(':', 4) is [_, var sid, var day, var cs] && Ids.IsSessionId(sid))
+            {
+                index.Conversions.Add((sid, day, cs));
+            }
+            else if (m.StartsWith("e:", StringComparison.Ordinal))
+            {
+                index.Emails.Add(m[2..]);
+            }
+        }
+        foreach (var (sid, _, _) in index.Conversions.Where(c => !index.Sessions.Contains(c.Sid)).ToList())
+        {
+            index.Sessions.Add(sid);
+        }
+        return index;
+    }
+
+    public async Task<IReadOnlyList<string>> VisitorsByEmailAsync(string emailHash) =>
+        (await db.SetMembersAsync(Keys.EmailIndex(emailHash))).Select(v => v.ToString()).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Null when nothing is kept about the visitor.</summary>
+    public async Task<VisitorExport?> ExportAsync(string visitorId)
+    {
+        var count = (long?)await db.StringGetAsync(Keys.Visitor(visitorId));
+        var index = await ReadIndexAsync(visitorId);
+        var sessions = new List<SessionExport>();
+        var pending = new List<OutboxExport>();
+        var dead = new List<OutboxExport>();
+        foreach (var sid in index.Sessions)
+        {
+            var attributes = Dict(await db.HashGetAllAsync(Keys.Session(sid)));
+            var client = Dict(await db.HashGetAllAsync(Keys.Client(sid)));
+            var events = (await db.SortedSetRangeByRankAsync(Keys.Events(sid))).Select(e => Json(e.ToString())).ToList();
+            var touches = (await db.ListRangeAsync(Keys.Touches(sid))).Select(e => Json(e.ToString())).ToList();
+            var ledger = Dict(await db.HashGetAllAsync(Keys.StripeLedger(sid)));
+            if (attributes.Count + client.Count + events.Count + touches.Count + ledger.Count > 0)
+            {
+                sessions.Add(new SessionExport(sid, attributes, client, events, touches, ledger));
+            }
+            var tag = Partitions.TagOf(sid);
+            foreach (var e in await ScanAsync(Keys.OutboxItems(tag), sid))
+            {
+                pending.Add(new OutboxExport(e.Name!, Json(e.Value!), null));
+            }
+            foreach (var e in await ScanAsync(Keys.OutboxDead(tag), sid))
+            {
+                var reason = await db.HashGetAsync(Keys.OutboxDeadReasons(tag), e.Name);
+                dead.Add(new OutboxExport(e.Name!, Json(e.Value!), reason.IsNullOrEmpty ? null : Json(reason!)));
+            }
+        }
+        var conversions = new List<ConversionExport>();
+        foreach (var (sid, day, cs) in index.Conversions)
+        {
+            var tag = Partitions.TagOf(sid);
+            var record = await db.HashGetAsync(Keys.Conversions(tag, day), cs);
+            if (!record.IsNullOrEmpty)
+            {
+                var path = await db.HashGetAsync(Keys.ConversionPaths(tag, day), cs);
+                conversions.Add(new ConversionExport(day, Json(record!), path.IsNullOrEmpty ? null : Json(path!)));
+            }
+        }
+        if (count is null && sessions.Count == 0 && conversions.Count == 0 && pending.Count == 0 && dead.Count == 0 && index.Emails.Count == 0)
+        {
+            return null;
+        }
+        return new VisitorExport(visitorId, count, index.Emails, sessions, conversions, pending, dead);
+    }
+
+    /// <summary>The PostHog distinct ids the visitor's live sessions name (read before erasing them).</summary>
+    public async Task<IReadOnlyList<string>> PostHogIdsAsync(string visitorId)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal) { visitorId };
+        foreach (var sid in (await ReadIndexAsync(visitorId)).Sessions)
+        {
+            ids.Add(sid);
+            if ((string?)await db.HashGetAsync(Keys.Session(sid), SessionField.PosthogDistinctId) is { Length: > 0 } distinct)
+            {
+                ids.Add(distinct);
+            }
+        }
+        return [.. ids];
+    }
+
+    /// <summary>Removes everything kept about the visitor; conversions keep amount, currency, day and attribution path only.</summary>
+    public async Task<ErasureResult> EraseAsync(string visitorId)
+    {
+        var index = await ReadIndexAsync(visitorId);
+        long keys = 0, pendingCount = 0, deadCount = 0, anonymised = 0;
+        foreach (var sid in index.Sessions)
+        {
+            foreach (var key in new[] { Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.Touches(sid), Keys.Client(sid), Keys.StripeLedger(sid) })
+            {
+                keys += await db.KeyDeleteAsync(key) ? 1 : 0;
+            }
+            var tag = Partitions.TagOf(sid);
+            var items = (await ScanAsync(Keys.OutboxItems(tag), sid)).Select(e => e.Name).ToArray();
+            if (items.Length > 0)
+            {
+                await db.SortedSetRemoveAsync(Keys.OutboxDue(tag), items);
+                await db.HashDeleteAsync(Keys.OutboxTries(tag), items);
+                pendingCount += await db.HashDeleteAsync(Keys.OutboxItems(tag), items);
+            }
+            var dead = (await ScanAsync(Keys.OutboxDead(tag), sid)).Select(e => e.Name).ToArray();
+            if (dead.Length > 0)
+            {
+                await db.HashDeleteAsync(Keys.OutboxDeadReasons(tag), dead);
+                deadCount += await db.HashDeleteAsync(Keys.OutboxDead(tag), dead);
+            }
+        }
+        foreach (var (sid, day, cs) in index.Conversions)
+        {
+            anonymised += await AnonymiseAsync(Partitions.TagOf(sid), day, cs) ? 1 : 0;
+        }
+        foreach (var email in index.Emails)
+        {
+            await db.SetRemoveAsync(Keys.EmailIndex(email), visitorId);
+        }
+        keys += await db.KeyDeleteAsync(Keys.Visitor(visitorId)) ? 1 : 0;
+        keys += await db.KeyDeleteAsync(Keys.VisitorIndex(visitorId)) ? 1 : 0;
+        return new ErasureResult(1, index.Sessions.Count, keys, pendingCount, deadCount, anonymised, "not-configured");
+    }
+
+    public Task DeleteEmailAsync(string emailHash) => db.KeyDeleteAsync(Keys.EmailIndex(emailHash));
+
+    public async Task AuditAsync(string visitorId, ErasureResult result, long at, TimeSpan retention)
+    {
+        var hash = Hashing.Sha256("erasure|" + visitorId);
+        var json = JsonSerializer.Serialize(new ErasureAudit(hash, at, result), PrivacyJson.Default.ErasureAudit);
+        await db.StringSetAsync(Keys.ErasureAudit(hash, at), json, retention);
+    }
+
+    /// <summary>
+    /// Rewrites a conversion without its session and checkout ids (under a field derived from the checkout id, so
+    /// the reports count it once); amount, currency, time and attribution path stay, so reports do not change.
+    /// </summary>
+    private async Task<bool> AnonymiseAsync(string tag, string day, string checkoutId)
+    {
+        var conversions = Keys.Conversions(tag, day);
+        var paths = Keys.ConversionPaths(tag, day);
+        var raw = await db.HashGetAsync(conversions, checkoutId);
+        if (raw.IsNullOrEmpty)
+        {
+            return false;
+        }
+        var field = "erased-" + Hashing.Sha256(checkoutId)[..24];
+        ConversionRecord? record;
+        try
+        {
+            record = JsonSerializer.Deserialize((string)raw!, DonationsJson.Default.ConversionRecord);
+        }
+        catch (JsonException)
+        {
+            record = null;
+        }
+        if (record is not null)
+        {
+            var kept = new ConversionRecord(field, "", record.Amount, record.Currency, record.At);
+            await db.HashSetAsync(conversions, field, JsonSerializer.Serialize(kept, DonationsJson.Default.ConversionRecord));
+            var path = await db.HashGetAsync(paths, checkoutId);
+            if (!path.IsNull)
+            {
+                await db.HashSetAsync(paths, field, path);
+            }
+        }
+        await db.HashDeleteAsync(paths, checkoutId);
+        return await db.HashDeleteAsync(conversions, checkoutId);
+    }
+
+    // Outbox ids are {destination}:{session id}:{event id}; session ids are base64url, no glob characters.
+    private async Task<List<HashEntry>> ScanAsync(string key, string sessionId)
+    {
+        var found = new List<HashEntry>();
+        await foreach (var e in db.HashScanAsync(key, $"*:{sessionId}:*", pageSize: 500))
+        {
+            found.Add(e);
+        }
+        return found;
+    }
+
+    private static Dictionary<string, string> Dict(HashEntry[] entries) =>
+        entries.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
+
+    private static JsonElement Json(string value)
+    {
+        try
+        {
+            return JsonDocument.Parse(value).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(value, PrivacyJson.Default.String);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tracking.Delivery;
+using Tracking.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Tracking.Tests.Privacy;
+
+/// <summary>Every durable key has a bounded life.</summary>
+public sealed class RetentionTests
+{
+    // The outbox queue itself: its entries are bounded by each destination's max age (then sent, dropped or dead).
+    private static bool IsQueue(string key) => key.StartsWith("outbox:", StringComparison.Ordinal)
+        && (key.EndsWith(":due", StringComparison.Ordinal) || key.EndsWith(":items", StringComparison.Ordinal) || key.EndsWith(":tries", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task After_a_journey_with_a_donation_and_a_dead_letter_every_key_but_the_queue_has_a_ttl_and_old_dead_letters_go()
+    {
+        using var app = DeliveryApp.CreateWithStripe(new() { ["Reports:RetentionDays"] = "500", ["Delivery:DeadLetterRetentionDays"] = "30" });
+        app.ExpectDeadLetters("Meta refuses the events for their content, so they are dead-lettered and their retention can be checked");
+        app.Stub.Given(Request.Create().WithPath(DeliveryApp.MetaPath).UsingPost()).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(400).WithBodyAsJson(new { error = new { message = "Invalid parameter", type = "OAuthException", code = 100, error_subcode = 2804003 } }));
+        app.StubPostHogOk();
+        var client = app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        var now = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","events":[{"event":"ViewContent","timestamp":{{{now}}},"properties":{"content":"trailer_30s"}},{"event":"VideoProgress","timestamp":{{{now}}},"properties":{"content":"trailer_30s","percent":50}}]}""")).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.DeliverWebhookAsync(ConsentTravelsTests.EchoingMetadata(app, "evt_paid", "checkout.session.completed", sid, "donor@example.com"))).StatusCode);
+        await app.RunRoundsAsync(2);
+        var store = app.Services.GetRequiredService<OutboxStore>();
+        Assert.NotEmpty(await store.ListAsync(DeliveryState.Dead, 100));
+
+        var server = RedisServer.Shared.Connection.GetServers().First(s => !s.IsReplica);
+        var keys = server.Keys(app.Database, "*").Select(k => k.ToString()).ToList();
+        Assert.Contains(keys, k => k.StartsWith("conv:", StringComparison.Ordinal));
+        Assert.Contains(keys, k => k.StartsWith("agg:", StringComparison.Ordinal));
+        Assert.Contains(keys, k => k.EndsWith(":dead", StringComparison.Ordinal));
+        foreach (var key in keys.Where(k => !IsQueue(k)))
+        {
+            var ttl = await app.Db.KeyTimeToLiveAsync(key);
+            Assert.True(ttl is not null, $"{key} has no TTL");
+            if (key.StartsWith("agg:", StringComparison.Ordinal) || key.StartsWith("conv:", StringComparison.Ordinal))
+            {
+                Assert.InRange(ttl!.Value, TimeSpan.FromDays(500), TimeSpan.FromDays(502));
+            }
+            if (key.StartsWith("outbox:", StringComparison.Ordinal))
+            {
+                Assert.InRange(ttl!.Value, TimeSpan.FromDays(29), TimeSpan.FromDays(30));
+            }
+        }
+
+        Assert.Equal(0, await app.Worker.PurgeDeadLettersAsync());
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        Assert.True(await app.Worker.PurgeDeadLettersAsync() > 0);
+        Assert.Empty(await store.ListAsync(DeliveryState.Dead, 100));
+    }
+}

@@ -22,7 +22,9 @@ internal sealed record OutboxEntry(
     string? VisitorId = null,
     string? Fbp = null,
     string? Fbc = null,
-    string? Country = null);
+    string? Country = null,
+    string? Referrer = null,
+    string? PostHogSession = null);
 
 /// <summary>Outbox entry ids: <c>{destination}:{session id}:{event id}</c>, formed and read only here.</summary>
 internal static class OutboxId

@@ -13,6 +13,8 @@ internal static class CheckoutMetadata
     public const string Fbc = "fbc";
     public const string Country = "country";
     public const string Content = "content";
+    public const string PageUrl = "page_url";
+    public const string PageReferrer = "page_referrer";
 
     /// <summary>The <see cref="CheckoutMark"/> of the session: only Checkout Sessions carrying it are recorded.</summary>
     public const string Mark = "tracking_mark";
@@ -20,9 +22,13 @@ internal static class CheckoutMetadata
 
 internal static class StripeCheckout
 {
+    /// <summary>Stripe's limit for a metadata value.</summary>
+    public const int MaxPageUrl = 500;
+
     /// <summary>The Checkout Session we ask Stripe for: a one-line donation tied to our session by id and metadata.</summary>
     public static SessionCreateOptions Options(
-        DonationOptions o, string sessionId, string mark, IReadOnlyDictionary<string, string> session, string currency, long minor, string? email, string? content)
+        DonationOptions o, string sessionId, string mark, IReadOnlyDictionary<string, string> session, string currency, long minor, string? email, string? content,
+        string? pageUrl = null, string? pageReferrer = null)
     {
         var metadata = new Dictionary<string, string> { [CheckoutMetadata.SessionId] = sessionId, [CheckoutMetadata.Mark] = mark };
         void Meta(string key, string? value)
@@ -40,6 +46,8 @@ internal static class StripeCheckout
             ?? MetaMapper.BuildFbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen)));
         Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
         Meta(CheckoutMetadata.Content, content);
+        Meta(CheckoutMetadata.PageUrl, pageUrl);
+        Meta(CheckoutMetadata.PageReferrer, pageReferrer);
         return new SessionCreateOptions
         {
             Mode = "payment",

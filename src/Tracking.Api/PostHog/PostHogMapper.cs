@@ -74,9 +74,9 @@ internal static class PostHogMapper
         {
             properties["$geoip_disable"] = True;
         }
-        if (entry.PostHogSession is not null)
+        if (entry.VisitStart is > 0 and var start)
         {
-            properties["$session_id"] = Text(entry.PostHogSession);
+            properties["$session_id"] = Text(VisitId(entry.SessionId, start));
         }
         if (entry.Value is { } value)
         {
@@ -125,6 +125,23 @@ internal static class PostHogMapper
             ["tracking_session_id"] = Text(entry.SessionId),
         };
         return new PostHogEvent("$identify", identified, properties, mapped.Timestamp, Hashing.StableUuid($"{entry.SessionId}:{entry.EventId}:identify").ToString());
+    }
+
+    /// <summary>
+    /// PostHog's <c>$session_id</c> of a visit: a UUIDv7 whose timestamp is the visit's first event (ms) and whose
+    /// other bits come from our session id and that start, so every event of the visit (and every retry) carries the same one.
+    /// </summary>
+    internal static string VisitId(string sessionId, long startMs)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"visit:{sessionId}:{startMs}"))[..16];
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(startMs >> (8 * (5 - i)));
+        }
+        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        var hex = Convert.ToHexStringLower(bytes);
+        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
     }
 
     /// <summary>The operating system, named as posthog-js names it, from the User-Agent (null when unknown).</summary>

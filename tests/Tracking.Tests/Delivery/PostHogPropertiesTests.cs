@@ -21,7 +21,8 @@ public sealed class PostHogPropertiesTests
         .SelectMany(r => r.GetProperty("batch").EnumerateArray().Select(e => (r, e)))
         .ToList();
 
-    private static readonly string[] Generated = ["$set", "$set_once", "$lib", "tracking_session_id"];
+    // $session_id is pinned by its own test below.
+    private static readonly string[] Generated = ["$set", "$set_once", "$lib", "tracking_session_id", "$session_id"];
 
     private static string Props(JsonElement e) => JsonSerializer.Serialize(
         e.GetProperty("properties").EnumerateObject().Where(p => !Generated.Contains(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal).ToDictionary(p => p.Name, p => p.Value));
@@ -114,5 +115,38 @@ public sealed class PostHogPropertiesTests
 
         var e = Assert.Single(PostHogEvents(app)).Event;
         Assert.Equal("ph-anon-2", e.GetProperty("distinct_id").GetString());
+    }
+
+    [Fact]
+    public async Task Session_id_is_a_uuidv7_per_visit_stamped_with_its_first_event_and_renewed_after_30_idle_minutes()
+    {
+        await using var app = App();
+        var client = app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        var t0 = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        async Task PostAt(string id, long at) => Assert.Equal(HttpStatusCode.Accepted,
+            (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"PageView","eventId":"{{{id}}}","timestamp":{{{at}}}}""")).StatusCode);
+
+        await PostAt("a", t0);
+        app.Clock.Advance(TimeSpan.FromMinutes(20));
+        await PostAt("b", t0 + 20 * 60_000);
+        app.Clock.Advance(TimeSpan.FromMinutes(31));
+        await PostAt("c", t0 + 51 * 60_000);
+        await app.RunRoundsAsync();
+
+        var ids = PostHogEvents(app).Select(x => x.Event).ToDictionary(
+            e => e.GetProperty("properties").GetProperty("tracking_event").GetString() + e.GetProperty("uuid").GetString(),
+            e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
+        var byEvent = PostHogEvents(app).Select(x => x.Event).ToDictionary(e => e.GetProperty("timestamp").GetString()!, e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
+        Assert.Equal(3, byEvent.Count);
+        var sessions = byEvent.OrderBy(p => DateTimeOffset.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(p => p.Value).ToList();
+        Assert.Equal(sessions[0], sessions[1]);
+        Assert.NotEqual(sessions[1], sessions[2]);
+        foreach (var (id, first) in new[] { (sessions[0], t0), (sessions[2], t0 + 51 * 60_000) })
+        {
+            Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", id);
+            Assert.Equal(first, Convert.ToInt64(id.Replace("-", "", StringComparison.Ordinal)[..12], 16));
+        }
+        Assert.NotEmpty(ids);
     }
 }

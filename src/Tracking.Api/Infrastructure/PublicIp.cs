@@ -6,7 +6,7 @@ namespace Tracking.Infrastructure;
 /// <summary>
 /// A visitor address fit to hand to a destination: parsed (ports and brackets stripped, IPv4-mapped IPv6 back to
 /// IPv4, IPv6 kept as IPv6), and only when it is a public unicast address. Private, loopback, link-local,
-/// unique-local, CGNAT, documentation and unspecified addresses say nothing about the visitor and are dropped.
+/// unique-local, CGNAT, multicast and unspecified addresses say nothing about the visitor and are dropped.
 /// </summary>
 internal static class PublicIp
 {
@@ -50,18 +50,13 @@ internal static class PublicIp
                 || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)      // CGNAT 100.64/10
                 || (b[0] == 169 && b[1] == 254)                     // link-local
                 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-                || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 192 && b[1] == 0 && b[2] is 0 or 2)    // IETF, TEST-NET-1
-                || (b[0] == 198 && b[1] is 18 or 19)                // benchmarking
-                || (b[0] == 198 && b[1] == 51 && b[2] == 100)       // TEST-NET-2
-                || (b[0] == 203 && b[1] == 0 && b[2] == 113));      // TEST-NET-3
+                || (b[0] == 192 && b[1] == 168));
         }
         if (ip.AddressFamily == AddressFamily.InterNetworkV6)
         {
             var b = ip.GetAddressBytes();
             return !(ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6Multicast || ip.IsIPv6UniqueLocal
-                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)  // documentation 2001:db8::/32
-                || (b[0] == 0 && b[1] == 0));                                     // ::/16 (unspecified, compat, mapped leftovers)
+                || (b[0] == 0 && b[1] == 0));  // ::/16 (unspecified, compat, mapped leftovers)
         }
         return false;
     }

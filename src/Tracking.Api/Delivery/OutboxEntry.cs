@@ -27,7 +27,19 @@ internal sealed record OutboxEntry(
     string? Fbc = null,
     string? Country = null,
     string? ConsentMarketing = null,
-    string? ConsentAnalytics = null);
+    string? ConsentAnalytics = null,
+    string? Referrer = null,
+    [property: System.Text.Json.Serialization.JsonPropertyName(OutboxEntry.VisitStartName)] long? VisitStart = null)
+{
+    /// <summary>
+    /// Ms start of the visit (PostHog's session: a new one after 30 minutes without events) the event belongs to.
+    /// Browser events are queued with <see cref="VisitPending"/> and the append script writes the real start in
+    /// (its name starts with '$', which no forwarded browser property can carry, so the script finds only this one).
+    /// </summary>
+    public const string VisitStartName = "$visitStart";
+
+    public const long VisitPending = -1;
+}
 
 /// <summary>Outbox entry ids: <c>{destination}:{session id}:{event id}</c>, formed and read only here.</summary>
 internal static class OutboxId

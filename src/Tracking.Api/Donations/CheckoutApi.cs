@@ -95,6 +95,14 @@ internal static partial class CheckoutApi
             errors.Add("email", "Must be an e-mail address.");
         }
         errors.SafeId("content", request.Content);
+        foreach (var (field, value) in new[] { ("url", request.Url), ("referrer", request.Referrer) })
+        {
+            // Stripe keeps metadata values up to 500 characters; the page travels there to the Purchase.
+            if (value is not null && (value.Length > StripeCheckout.MaxPageUrl || !Uri.TryCreate(value, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
+            {
+                errors.Add(field, $"Must be an absolute http(s) URL of at most {StripeCheckout.MaxPageUrl} characters.");
+            }
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -117,6 +125,8 @@ internal static partial class CheckoutApi
         // Click ids and the visitor id go to Stripe only when Meta could be sent them (marketing consent allows).
         var marketing = Consent.Decide(fields, null, SessionField.ConsentMarketing, tracking.Value.ConsentMode) == ConsentDecision.Send;
         var idempotencyKey = IdempotencyKey(sid, currency, minor, request.Email, now);
+        // The page where the donation started: the snippet sends it; else the Referer header (often only the origin).
+        var pageUrl = request.Url ?? (http.Request.Headers.Referer.ToString() is { Length: > 0 and <= StripeCheckout.MaxPageUrl } r && Uri.IsWellFormedUriString(r, UriKind.Absolute) ? r : null);
 
         // The slot is taken before Stripe is called, atomically: a session past its limit costs Stripe nothing.
         var reserved = await store.ReserveCheckoutAsync(sid, idempotencyKey, o.MaxCheckoutsPerSession);
@@ -134,7 +144,7 @@ internal static partial class CheckoutApi
         try
         {
             checkout = await new SessionService(stripe).CreateAsync(
-                StripeCheckout.Options(o, sid, mark.For(sid), fields, marketing, currency, minor, request.Email, request.Content),
+                StripeCheckout.Options(o, sid, mark.For(sid), fields, marketing, currency, minor, request.Email, request.Content, pageUrl, request.Referrer),
                 new RequestOptions { IdempotencyKey = idempotencyKey },
                 http.RequestAborted);
         }
@@ -153,12 +163,13 @@ internal static partial class CheckoutApi
         var member = ServerEventMember.Write(EventNames.InitiateCheckout, eventId, timestamp, major, currency, checkout.Id, checkoutType: "guest");
         var client = ClientContext.From(http, tracking.Value);
         var entry = outbox.Queue(new OutboxEntry(
-            sid, eventId, EventNames.InitiateCheckout, timestamp, http.Request.Headers.Referer.ToString() is { Length: > 0 } r && Uri.IsWellFormedUriString(r, UriKind.Absolute) ? r : null,
+            sid, eventId, EventNames.InitiateCheckout, timestamp, pageUrl,
             request.Content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(request.Content, DonationsJson.Default.String) },
             // No em: the typed e-mail is unverified, and anyone could attach a victim's address to a checkout. Purchase
             // carries the address the payer gave Stripe (customer_details.email).
             client.Ip, client.UserAgent, major, currency,
-            ConsentMarketing: fields.GetValueOrDefault(SessionField.ConsentMarketing), ConsentAnalytics: fields.GetValueOrDefault(SessionField.ConsentAnalytics)));
+            ConsentMarketing: fields.GetValueOrDefault(SessionField.ConsentMarketing), ConsentAnalytics: fields.GetValueOrDefault(SessionField.ConsentAnalytics),
+            Referrer: request.Referrer));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
         var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp);
         if (recorded == 0)

@@ -13,6 +13,8 @@ internal static class CheckoutMetadata
     public const string Fbc = "fbc";
     public const string Country = "country";
     public const string Content = "content";
+    public const string PageUrl = "page_url";
+    public const string PageReferrer = "page_referrer";
 
     /// <summary>The session's marketing and analytics consent at checkout, honoured if the session expires before the payment succeeds.</summary>
     public const string ConsentMarketing = "consent_marketing";
@@ -24,9 +26,13 @@ internal static class CheckoutMetadata
 
 internal static class StripeCheckout
 {
+    /// <summary>Stripe's limit for a metadata value.</summary>
+    public const int MaxPageUrl = 500;
+
     /// <summary>The Checkout Session we ask Stripe for: a one-line donation tied to our session by id and metadata.</summary>
     public static SessionCreateOptions Options(
-        DonationOptions o, string sessionId, string mark, IReadOnlyDictionary<string, string> session, bool marketing, string currency, long minor, string? email, string? content)
+        DonationOptions o, string sessionId, string mark, IReadOnlyDictionary<string, string> session, bool marketing, string currency, long minor, string? email, string? content,
+        string? pageUrl = null, string? pageReferrer = null)
     {
         var metadata = new Dictionary<string, string> { [CheckoutMetadata.SessionId] = sessionId, [CheckoutMetadata.Mark] = mark };
         void Meta(string key, string? value)
@@ -51,6 +57,8 @@ internal static class StripeCheckout
             Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
         }
         Meta(CheckoutMetadata.Content, content);
+        Meta(CheckoutMetadata.PageUrl, pageUrl);
+        Meta(CheckoutMetadata.PageReferrer, pageReferrer);
         return new SessionCreateOptions
         {
             Mode = "payment",

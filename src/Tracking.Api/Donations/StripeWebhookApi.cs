@@ -132,13 +132,15 @@ internal static partial class StripeWebhookApi
         var content = metadata.GetValueOrDefault(CheckoutMetadata.Content);
         var entry = outbox.Queue(new OutboxEntry(
             sid, checkout.Id, EventNames.Purchase, stripeTime,
-            donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
+            // The page where the donation started (not Stripe's, nor the thank-you page); older Checkout Sessions lack it.
+            metadata.GetValueOrDefault(CheckoutMetadata.PageUrl) ?? donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
             content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(content, DonationsJson.Default.String) },
             clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
             // The address the payer gave Stripe, never the one typed into /checkout.
             decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email),
             metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country),
-            Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics)));
+            Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics),
+            Referrer: metadata.GetValueOrDefault(CheckoutMetadata.PageReferrer)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
     }

@@ -9,7 +9,8 @@ public sealed record EventRequest(
     string? EventId = null,
     string? Url = null,
     long? Timestamp = null,
-    Dictionary<string, JsonElement>? Properties = null);
+    Dictionary<string, JsonElement>? Properties = null,
+    string? Referrer = null);
 
 /// <summary>Body of <c>POST /events</c>: one event, or <c>{ "sessionId"?, "events": [...] }</c> for a batch.</summary>
 public sealed record EventsRequest(
@@ -19,6 +20,7 @@ public sealed record EventsRequest(
     string? Url = null,
     long? Timestamp = null,
     Dictionary<string, JsonElement>? Properties = null,
-    List<EventRequest>? Events = null);
+    List<EventRequest>? Events = null,
+    string? Referrer = null);
 
 public sealed record EventsAccepted(int Accepted, int Duplicates);

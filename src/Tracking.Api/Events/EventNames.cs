@@ -32,6 +32,8 @@ internal static class EventNames
         {
             Purchase, InitiateCheckout, DonationFailed, CheckoutExpired,
             "Donation Completed", "Checkout Started",
+            // Meta's name for Purchase under Meta:DonationEventName=Donate.
+            "Donate",
             "Content Viewed", "Video Progress",
         }.Select(Normalize),
         StringComparer.Ordinal);

@@ -22,9 +22,9 @@ internal static class EventValidator
         EventsRequest body, int maxBatch, DateTimeOffset now)
     {
         var isBatch = body.Events is not null;
-        var items = body.Events ?? [new EventRequest(body.SessionId, body.Event, body.EventId, body.Url, body.Timestamp, body.Properties)];
+        var items = body.Events ?? [new EventRequest(body.SessionId, body.Event, body.EventId, body.Url, body.Timestamp, body.Properties, body.Referrer)];
         var errors = new FieldErrors();
-        if (isBatch && (body.Event ?? body.EventId ?? body.Url ?? (object?)body.Timestamp ?? body.Properties) is not null)
+        if (isBatch && (body.Event ?? body.EventId ?? body.Url ?? body.Referrer ?? (object?)body.Timestamp ?? body.Properties) is not null)
         {
             errors.Add("events", "A batch carries its events in 'events' only (plus an optional shared 'sessionId').");
         }
@@ -85,6 +85,10 @@ internal static class EventValidator
         if (item.Url is not null && (item.Url.Length > MaxUrl || !Uri.TryCreate(item.Url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
         {
             errors.Add(prefix + "url", $"Must be an absolute http(s) URL of at most {MaxUrl} characters.");
+        }
+        if (item.Referrer is not null && (item.Referrer.Length > MaxUrl || !Uri.TryCreate(item.Referrer, UriKind.Absolute, out var r) || r.Scheme is not ("http" or "https")))
+        {
+            errors.Add(prefix + "referrer", $"Must be an absolute http(s) URL of at most {MaxUrl} characters (the page's document.referrer).");
         }
         var props = item.Properties ?? [];
         if (props.Count > MaxProperties)
@@ -147,7 +151,7 @@ internal static class EventValidator
             : now.ToUnixTimeMilliseconds();
         var eventId = item.EventId ?? Ids.NewEventId();
         var contentViewed = name is EventNames.ViewContent or EventNames.VideoStart ? content : null;
-        return new TrackedEvent(eventId, name, timestamp, Member(name, eventId, timestamp, item.Url, props), milestone, contentViewed, completionField, percent, item.Url, item.Properties);
+        return new TrackedEvent(eventId, name, timestamp, Member(name, eventId, timestamp, item.Url, props), milestone, contentViewed, completionField, percent, item.Url, item.Properties, item.Referrer);
     }
 
     /// <summary>The sorted-set member: the seed's flat JSON shape, our own fields first and never overridden.</summary>

@@ -12,7 +12,7 @@ internal static class OutboxEntries
     /// never leave the service (they stay in the session's event list, which nothing that counts money reads).
     /// </summary>
     public static OutboxEntry ForBrowserEvent(string sessionId, TrackedEvent e, ClientContext client) =>
-        new(sessionId, e.EventId, e.Name, e.Timestamp, e.Url, Forwardable(e.Properties), client.Ip, client.UserAgent);
+        new(sessionId, e.EventId, e.Name, e.Timestamp, e.Url, Forwardable(e.Properties), client.Ip, client.UserAgent, Referrer: e.Referrer, VisitStart: OutboxEntry.VisitPending);
 
     private static Dictionary<string, JsonElement>? Forwardable(Dictionary<string, JsonElement>? properties)
     {

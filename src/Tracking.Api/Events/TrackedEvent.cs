@@ -11,4 +11,5 @@ internal sealed record TrackedEvent(
     string? CompletionField,
     int CompletionValue,
     string? Url,
-    Dictionary<string, System.Text.Json.JsonElement>? Properties);
+    Dictionary<string, System.Text.Json.JsonElement>? Properties,
+    string? Referrer = null);

@@ -61,10 +61,30 @@ for i, e in ipairs(L.events) do
     end
   end
 end
+-- Visits (PostHog's $session_id): a new one when 30 minutes passed since the visit's latest event, or when an event
+-- is older than the visit's start (its id's timestamp must never be after the visit's first event).
+local visit_start = tonumber(redis.call('HGET', K.sess, F.VisitStart))
+local visit_last = tonumber(redis.call('HGET', K.sess, F.VisitLast))
+local starts = {}
+for i, e in ipairs(L.events) do
+  if fresh[i] then
+    local ts = math.floor(tonumber(e.score))
+    if not visit_start or ts < visit_start or ts - visit_last > 1800000 then
+      visit_start, visit_last = ts, ts
+    elseif ts > visit_last then
+      visit_last = ts
+    end
+    starts[i] = visit_start
+  end
+end
+if visit_start then redis.call('HSET', K.sess, F.VisitStart, visit_start, F.VisitLast, visit_last) end
 local consent = #L.outbox > 0 and consent_members(K.sess) or ''
 for _, o in ipairs(L.outbox) do
   local i = tonumber(o.event)
-  if fresh[i] then enqueue(K.due, K.items, A.now, o.id, with_consent(L.events[i].entry, consent)) end
+  if fresh[i] then
+    local entry = string.gsub(L.events[i].entry, '"%$visitStart":%-1', '"$visitStart":' .. string.format('%d', starts[i]), 1)
+    enqueue(K.due, K.items, A.now, o.id, with_consent(entry, consent))
+  end
 end
 -- The session, its events and its dedup set live and die together; touches and client data are
 -- refreshed by POST /session, which the snippet calls on every page load.

@@ -18,6 +18,7 @@ public sealed record MetaServerEvent(
     string EventId,
     string ActionSource,
     string? EventSourceUrl,
+    string? ReferrerUrl,
     MetaUserData UserData,
     MetaCustomData? CustomData,
     string[]? DataProcessingOptions,
@@ -33,7 +34,7 @@ public sealed record MetaUserData(
     string[]? Country,
     string[]? Em);
 
-public sealed record MetaCustomData(decimal? Value, string? Currency, string[]? ContentIds, string? ContentName);
+public sealed record MetaCustomData(decimal? Value, string? Currency, string[]? ContentIds, string? ContentName, int? Percent = null);
 
 public sealed record MetaResponse(int EventsReceived, string? FbtraceId);
 

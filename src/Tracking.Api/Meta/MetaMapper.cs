@@ -7,7 +7,7 @@ using Tracking.Storage;
 namespace Tracking.Meta;
 
 /// <summary>Our events as Meta server events (the seed's journey map).</summary>
-internal static class MetaMapper
+internal static partial class MetaMapper
 {
     /// <summary>Meta's name for our event, or null when Meta does not get it (video progress, unlisted custom events).</summary>
     public static string? EventName(string name, MetaOptions options) => name switch
@@ -15,8 +15,8 @@ internal static class MetaMapper
         EventNames.PageView => "PageView",
         EventNames.ViewContent or EventNames.VideoStart => "ViewContent",
         EventNames.InitiateCheckout => "InitiateCheckout",
-        EventNames.Purchase => "Purchase",
-        EventNames.VideoProgress => null,
+        EventNames.Purchase => options.DonationEventName,
+        // Everything else, video progress included, only when the operator lists it in Meta:CustomEvents.
         _ => options.CustomEvents.Contains(name, StringComparer.Ordinal) ? name : null,
     };
 
@@ -28,17 +28,20 @@ internal static class MetaMapper
         var visitor = Session(SessionField.VisitorId) ?? entry.VisitorId;
         var country = Session(SessionField.Country) ?? entry.Country;
         var userData = new MetaUserData(
-            ClientIpAddress: NullIfEmpty(entry.Ip),
+            ClientIpAddress: PublicIp.Normalize(entry.Ip),
             ClientUserAgent: NullIfEmpty(entry.UserAgent),
-            Fbp: Session(SessionField.Fbp) ?? entry.Fbp,
-            Fbc: Session(SessionField.Fbc) ?? entry.Fbc ?? BuildFbc(Session(SessionField.Fbclid), Session(SessionField.FbclidFirstSeen)),
+            // Cookies pass byte for byte (a parameter-builder appendix included); a malformed one is left out, so
+            // Meta never refuses the batch over it, and the next well-formed candidate is used instead.
+            Fbp: FirstWellFormed(Session(SessionField.Fbp), entry.Fbp),
+            Fbc: FirstWellFormed(Session(SessionField.Fbc), entry.Fbc, BuildFbc(Session(SessionField.Fbclid), Session(SessionField.FbclidFirstSeen))),
             ExternalId: visitor is null ? null : [hash(visitor)],
             Country: country is null ? null : [hash(country.ToLowerInvariant())],
             Em: entry.EmailHash is null ? null : [entry.EmailHash]);
 
         var content = entry.Properties?.GetValueOrDefault("content") is { ValueKind: JsonValueKind.String } c ? c.GetString() : null;
-        MetaCustomData? custom = entry.Value is not null || content is not null
-            ? new MetaCustomData(entry.Value, entry.Currency?.ToUpperInvariant(), content is null ? null : [content], content)
+        int? percent = entry.Properties?.GetValueOrDefault("percent") is { ValueKind: JsonValueKind.Number } p && p.TryGetInt32(out var pc) && pc is >= 0 and <= 100 ? pc : null;
+        MetaCustomData? custom = entry.Value is not null || content is not null || percent is not null
+            ? new MetaCustomData(entry.Value, entry.Currency?.ToUpperInvariant(), content is null ? null : [content], content, percent)
             : null;
 
         return new MetaServerEvent(
@@ -47,6 +50,7 @@ internal static class MetaMapper
             EventId: entry.EventId,
             ActionSource: "website",
             EventSourceUrl: entry.Url,
+            ReferrerUrl: entry.Referrer,
             UserData: userData,
             CustomData: custom,
             DataProcessingOptions: options.LimitedDataUse ? ["LDU"] : null,
@@ -61,6 +65,19 @@ internal static class MetaMapper
     /// </summary>
     public static string? BuildFbc(string? fbclid, string? firstSeenMs) =>
         fbclid is null || firstSeenMs is null ? null : $"fb.1.{firstSeenMs}.{fbclid}";
+
+    /// <summary>
+    /// Meta's cookie formats: <c>fb.{subdomain index 0-2}.{creation ms}.{fbclid or random number}</c>, optionally
+    /// followed by the parameter builder's <c>.{appendix}</c>. Anything else (spaces, quotes, missing parts,
+    /// seconds instead of milliseconds is still accepted: Meta takes either) is malformed.
+    /// </summary>
+    public static bool IsWellFormedCookie(string value) => value.Length <= 500 && CookieFormat().IsMatch(value);
+
+    private static string? FirstWellFormed(params string?[] candidates) =>
+        candidates.FirstOrDefault(v => v is not null && IsWellFormedCookie(v));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^fb\.[0-2]\.[0-9]{10,13}\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex CookieFormat();
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

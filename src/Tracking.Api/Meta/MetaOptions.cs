@@ -19,5 +19,13 @@ public sealed class MetaOptions
     /// <summary>Custom event names also forwarded to Meta (standard events always are).</summary>
     public string[] CustomEvents { get; set; } = [];
 
+    /// <summary>
+    /// Meta's name for a completed donation: <c>Purchase</c> (default) or <c>Donate</c>, both standard events. The
+    /// snippet's pixel call uses the same name, so the browser and server events keep deduplicating.
+    /// </summary>
+    public string DonationEventName { get; set; } = "Purchase";
+
+    public static readonly string[] DonationEventNames = ["Purchase", "Donate"];
+
     public bool Enabled => !string.IsNullOrWhiteSpace(PixelId) && !string.IsNullOrWhiteSpace(AccessToken);
 }

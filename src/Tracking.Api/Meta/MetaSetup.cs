@@ -33,6 +33,10 @@ internal sealed partial class MetaOptionsValidator : IValidateOptions<MetaOption
         {
             return ValidateOptionsResult.Fail("Meta:PixelId must be the numeric pixel (dataset) id.");
         }
+        if (!MetaOptions.DonationEventNames.Contains(o.DonationEventName, StringComparer.Ordinal))
+        {
+            return ValidateOptionsResult.Fail($"Meta:DonationEventName must be one of {string.Join(", ", MetaOptions.DonationEventNames)} (got '{o.DonationEventName}').");
+        }
         return ValidateOptionsResult.Success;
     }
 

@@ -33,5 +33,6 @@ public sealed record PostHogEvent(string Event, string DistinctId, Dictionary<st
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(decimal))]
+[JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class PostHogJson : JsonSerializerContext;

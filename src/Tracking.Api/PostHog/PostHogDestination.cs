@@ -20,7 +20,9 @@ internal sealed class PostHogDestination(
     public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         var outcomes = new Outcome[batch.Count];
-        var toSend = new List<(int Index, PostHogEvent Event)>(batch.Count);
+        var live = new List<(int Index, PostHogEvent[] Events)>(batch.Count);
+        var historical = new List<(int Index, PostHogEvent[] Events)>();
+        var dayAgo = (clock.GetUtcNow() - HistoricalAfter).ToUnixTimeMilliseconds();
         var people = new Dictionary<string, (System.Text.Json.JsonElement, System.Text.Json.JsonElement)>(StringComparer.Ordinal);
         var oldest = (clock.GetUtcNow() - posthog.Value.MaxAge).ToUnixTimeMilliseconds();
         for (var i = 0; i < batch.Count; i++)
@@ -51,18 +53,27 @@ internal sealed class PostHogDestination(
                 {
                     people[entry.SessionId] = person = PostHogMapper.PersonProperties(session);
                 }
-                toSend.Add((i, PostHogMapper.Map(entry, session, person)));
+                var mapped = PostHogMapper.Map(entry, session, person);
+                // The identify travels with its event, in the same request: one entry, one outcome.
+                PostHogEvent[] events = PostHogMapper.Identify(entry, session, mapped) is { } identify ? [identify, mapped] : [mapped];
+                (entry.Timestamp < dayAgo ? historical : live).Add((i, events));
             }
         }
-        await Batches.SendIsolatingAsync(toSend, delivery.Value.BatchSize, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
+        foreach (var (items, isHistorical) in new[] { (live, false), (historical, true) })
+        {
+            await Batches.SendIsolatingAsync(items, delivery.Value.BatchSize, part => SendAsync(part.SelectMany(p => p.Events).ToList(), isHistorical, cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
+        }
         return outcomes;
     }
 
-    private async Task<Outcome> SendAsync(IReadOnlyList<PostHogEvent> events, CancellationToken cancellationToken)
+    // Events older than this go in a historical_migration batch, so PostHog does not take a replay for a live spike.
+    private static readonly TimeSpan HistoricalAfter = TimeSpan.FromDays(1);
+
+    private async Task<Outcome> SendAsync(IReadOnlyList<PostHogEvent> events, bool historical, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await api.BatchAsync(new PostHogBatch(posthog.Value.ApiKey, events), cancellationToken);
+            using var response = await api.BatchAsync(new PostHogBatch(posthog.Value.ApiKey, events, historical), cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 return Outcome.Delivered;

@@ -42,6 +42,41 @@ internal static class PostHogMapper
         if (entry.Url is not null)
         {
             properties["$current_url"] = Text(entry.Url);
+            if (Uri.TryCreate(entry.Url, UriKind.Absolute, out var page))
+            {
+                properties["$host"] = Text(page.Host);
+                properties["$pathname"] = Text(page.AbsolutePath);
+            }
+        }
+        // As posthog-js sends them: the referrer and its host, or "$direct" for none.
+        var referrer = entry.Referrer is not null && Uri.TryCreate(entry.Referrer, UriKind.Absolute, out var r) ? r : null;
+        properties["$referrer"] = Text(referrer is null ? Direct : entry.Referrer!);
+        properties["$referring_domain"] = Text(referrer?.Host ?? Direct);
+        if (Session(SessionField.Browser) is { } browser)
+        {
+            properties["$browser"] = Text(browser);
+        }
+        if (Session(SessionField.DeviceType) is { } device)
+        {
+            properties["$device_type"] = Text(device.Length > 0 ? char.ToUpperInvariant(device[0]) + device[1..] : device);
+        }
+        if (OperatingSystem(entry.UserAgent) is { } os)
+        {
+            properties["$os"] = Text(os);
+        }
+        // The visitor's address, so PostHog geolocates the visitor and not this service's data centre; when it is
+        // unknown or not public, geolocation is switched off instead.
+        if (PublicIp.Normalize(entry.Ip) is { } ip)
+        {
+            properties["$ip"] = Text(ip);
+        }
+        else
+        {
+            properties["$geoip_disable"] = True;
+        }
+        if (entry.VisitStart is > 0 and var start)
+        {
+            properties["$session_id"] = Text(VisitId(entry.SessionId, start));
         }
         if (entry.Value is { } value)
         {
@@ -62,6 +97,63 @@ internal static class PostHogMapper
     }
 
     private static readonly JsonElement Lib = Text("tracking-service");
+    private static readonly JsonElement True = JsonSerializer.SerializeToElement(true, PostHogJson.Default.Boolean);
+    private const string Direct = "$direct";
+
+    /// <summary>
+    /// For a Purchase with the payer's e-mail: <c>$identify</c> of the person as <c>email:{sha256}</c> with the
+    /// anonymous id the session used (<c>$anon_distinct_id</c>), so PostHog merges the two into one person. Never
+    /// when the anonymous id already is that id (identifying an id with itself merges nothing and confuses PostHog).
+    /// Hook for POST /signup: any entry with an <see cref="OutboxEntry.EmailHash"/> of a server event identifies the same way.
+    /// </summary>
+    public static PostHogEvent? Identify(OutboxEntry entry, IReadOnlyDictionary<string, string> session, PostHogEvent mapped)
+    {
+        if (entry.Event != EventNames.Purchase || entry.EmailHash is null)
+        {
+            return null;
+        }
+        var identified = "email:" + entry.EmailHash;
+        var anonymous = mapped.DistinctId;
+        if (string.Equals(anonymous, identified, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var properties = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        {
+            ["$anon_distinct_id"] = Text(anonymous),
+            ["$lib"] = Lib,
+            ["tracking_session_id"] = Text(entry.SessionId),
+        };
+        return new PostHogEvent("$identify", identified, properties, mapped.Timestamp, Hashing.StableUuid($"{entry.SessionId}:{entry.EventId}:identify").ToString());
+    }
+
+    /// <summary>
+    /// PostHog's <c>$session_id</c> of a visit: a UUIDv7 whose timestamp is the visit's first event (ms) and whose
+    /// other bits come from our session id and that start, so every event of the visit (and every retry) carries the same one.
+    /// </summary>
+    internal static string VisitId(string sessionId, long startMs)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"visit:{sessionId}:{startMs}"))[..16];
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(startMs >> (8 * (5 - i)));
+        }
+        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        var hex = Convert.ToHexStringLower(bytes);
+        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
+    }
+
+    /// <summary>The operating system, named as posthog-js names it, from the User-Agent (null when unknown).</summary>
+    internal static string? OperatingSystem(string? ua) =>
+        string.IsNullOrEmpty(ua) ? null
+        : ua.Contains("iPhone", StringComparison.Ordinal) || ua.Contains("iPad", StringComparison.Ordinal) || ua.Contains("iPod", StringComparison.Ordinal) ? "iOS"
+        : ua.Contains("Android", StringComparison.Ordinal) ? "Android"
+        : ua.Contains("CrOS", StringComparison.Ordinal) ? "Chrome OS"
+        : ua.Contains("Windows", StringComparison.Ordinal) ? "Windows"
+        : ua.Contains("Mac OS X", StringComparison.Ordinal) || ua.Contains("Macintosh", StringComparison.Ordinal) ? "Mac OS X"
+        : ua.Contains("Linux", StringComparison.Ordinal) ? "Linux"
+        : null;
 
     private static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value, PostHogJson.Default.String);
 

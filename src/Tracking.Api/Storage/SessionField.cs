@@ -46,6 +46,10 @@ internal static class SessionField
     public const string ConsentAnalytics = "consent_analytics";
     public const string ConsentMarketing = "consent_marketing";
 
+    // The current visit (PostHog's $session_id): its first event's and latest event's ms timestamps.
+    public const string VisitStart = "visit_start";
+    public const string VisitLast = "visit_last";
+
     // Journey.
     public const string ContentViewed = "content_viewed";
     public const string DonationInitiated = "donation_initiated";

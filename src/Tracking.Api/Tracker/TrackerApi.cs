@@ -6,12 +6,21 @@ namespace Tracking.Tracker;
 /// <summary>Serves the browser snippet: cacheable, with a content-hash ETag so a new version is picked up at once.</summary>
 internal static class TrackerApi
 {
-    private static readonly Lazy<(byte[] Body, string ETag)> Script = new(() =>
+    private static readonly Lazy<string> Source = new(() =>
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Tracking.Tracker.tracker.js")!;
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        var body = memory.ToArray();
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    private const string DonationEventLine = "var DONATION_EVENT = 'Purchase';";
+
+    // One rendering per donation event name (Meta:DonationEventName, validated at start to Purchase or Donate).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (byte[] Body, string ETag)> Scripts = new(StringComparer.Ordinal);
+
+    private static (byte[] Body, string ETag) Script(string donationEvent) => Scripts.GetOrAdd(donationEvent, name =>
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes(Source.Value.Replace(DonationEventLine, $"var DONATION_EVENT = '{name}';", StringComparison.Ordinal));
         return (body, $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..16]}\"");
     });
 
@@ -24,9 +33,10 @@ internal static class TrackerApi
         return app;
     }
 
-    internal static IResult Get(HttpContext http)
+    internal static IResult Get(HttpContext http, IConfiguration configuration)
     {
-        var (body, etag) = Script.Value;
+        var name = configuration["Meta:DonationEventName"] is "Donate" ? "Donate" : "Purchase";
+        var (body, etag) = Script(name);
         var headers = http.Response.Headers;
         headers.ETag = etag;
         headers.CacheControl = "public, max-age=3600";

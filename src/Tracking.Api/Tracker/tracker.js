@@ -29,6 +29,10 @@
     return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
   }
   function consent() { return store('trk_consent') || {}; }
+  // posthog-js's id, so server events land on the same PostHog person as the page's own events.
+  function posthogId() {
+    try { return w.posthog && typeof w.posthog.get_distinct_id === 'function' ? w.posthog.get_distinct_id() || undefined : undefined; } catch (e) { return undefined; }
+  }
 
   // fetch with keepalive survives navigation; text/plain avoids a CORS preflight. Retries a few times, never blocks.
   function post(path, body, attempt) {
@@ -50,7 +54,7 @@
 
   function session(extra) {
     var body = { url: location.href, referrer: d.referrer || undefined, sessionId: store('trk_sid') || undefined,
-      visitorId: store('trk_vid') || undefined, fbp: cookie('_fbp'), fbc: cookie('_fbc') };
+      visitorId: store('trk_vid') || undefined, fbp: cookie('_fbp'), fbc: cookie('_fbc'), posthogDistinctId: posthogId() };
     for (var k in extra) body[k] = extra[k];
     return post('/session', body).then(function (s) {
       sessionId = s.sessionId;
@@ -63,9 +67,11 @@
 
   // Meta pixel dedup: the pixel and our server event share one event id, so Meta keeps one.
   var PIXEL = { PageView: 'PageView', ViewContent: 'ViewContent', VideoStart: 'ViewContent' };
+  var DONATION_EVENT = 'Purchase'; // Meta__DonationEventName, set by the service when it serves this file
+  function pixel() { return typeof w.fbq === 'function' && consent().marketing !== 'denied'; }
   function send(name, properties) {
-    var event = { event: name, eventId: id(), url: location.href, timestamp: Date.now(), properties: properties || undefined };
-    if (PIXEL[name] && typeof w.fbq === 'function' && consent().marketing !== 'denied') {
+    var event = { event: name, eventId: id(), url: location.href, referrer: d.referrer || undefined, timestamp: Date.now(), properties: properties || undefined };
+    if (PIXEL[name] && pixel()) {
       w.fbq('track', PIXEL[name], properties && properties.content ? { content_ids: [properties.content], content_name: properties.content } : {}, { eventID: event.eventId });
     }
     queue.push(event);
@@ -154,8 +160,17 @@
     donate: function (amount, opts) {
       opts = opts || {};
       return ready.then(function () {
-        return post('/checkout', { sessionId: sessionId, amount: amount, currency: opts.currency, email: opts.email, content: opts.content });
+        return post('/checkout', { sessionId: sessionId, amount: amount, currency: opts.currency, email: opts.email, content: opts.content,
+          url: location.href.length <= 500 ? location.href : undefined, referrer: d.referrer && d.referrer.length <= 500 ? d.referrer : undefined });
       }).then(function (c) { if (opts.redirect !== false) location.assign(c.url); return c; }, function () { return null; });
+    },
+    // On the thank-you page: the pixel's donation event with the Checkout Session id, which is the server event's
+    // event_id, so Meta keeps one of the two.
+    donationComplete: function (checkoutSessionId, opts) {
+      opts = opts || {};
+      if (checkoutSessionId && pixel()) {
+        w.fbq('track', DONATION_EVENT, opts.value !== undefined ? { value: opts.value, currency: (opts.currency || 'usd').toUpperCase() } : {}, { eventID: checkoutSessionId });
+      }
     }
   };
   send('PageView');

@@ -19,7 +19,7 @@ public sealed class ReservedNameTests
     public static TheoryData<string> OurEvents() => new(Names());
 
     private static IEnumerable<string> DestinationNames(string ours) =>
-        new[] { MetaMapper.EventName(ours, new MetaOptions()), PostHogMapper.EventName(ours) }.OfType<string>();
+        new[] { MetaMapper.EventName(ours, new MetaOptions()), MetaMapper.EventName(ours, new MetaOptions { DonationEventName = "Donate" }), PostHogMapper.EventName(ours) }.OfType<string>();
 
     [Theory]
     [MemberData(nameof(OurEvents))]

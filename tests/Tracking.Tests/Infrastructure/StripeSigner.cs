@@ -31,12 +31,12 @@ public static class StripeSigner
 
     /// <param name="mark">metadata.tracking_mark: null = the mark the service writes for <paramref name="sessionId"/>; <see cref="NoMark"/> = none.</param>
     public static string CheckoutEvent(string eventId, string type, string checkoutId, string? sessionId, string paymentStatus, long amountTotal, string currency,
-        DateTimeOffset created, string? email = null, string? visitorId = null, string? mark = null)
+        DateTimeOffset created, string? email = null, string? visitorId = null, string? mark = null, string extraMetadata = "")
     {
         var client = sessionId is null ? "null" : $"\"{sessionId}\"";
         mark ??= sessionId is null ? NoMark : Mark(sessionId);
         var markField = mark.Length == 0 ? "" : $",\"tracking_mark\":\"{mark}\"";
-        var metadata = sessionId is null ? "{}" : $$"""{"session_id":"{{sessionId}}","visitor_id":"{{visitorId}}"{{markField}}}""";
+        var metadata = sessionId is null ? "{}" : $$"""{"session_id":"{{sessionId}}","visitor_id":"{{visitorId}}"{{markField}}{{extraMetadata}}}""";
         var details = email is null ? "null" : $$"""{"email":"{{email}}"}""";
         return $$"""
             {"id":"{{eventId}}","object":"event","api_version":"{{Stripe.StripeConfiguration.ApiVersion}}","created":{{created.ToUnixTimeSeconds()}},

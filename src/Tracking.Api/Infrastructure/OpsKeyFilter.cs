@@ -10,14 +10,20 @@ namespace Tracking.Infrastructure;
 /// </summary>
 internal sealed class OpsKeyFilter(IOptions<OpsOptions> options) : IEndpointFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        (object?)Refusal(context.HttpContext, options.Value) ?? await next(context);
+
+    /// <summary>The problem to answer when the request lacks the ops key (null: let it through); for non-endpoint pipelines too.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext http) => Refusal(http, http.RequestServices.GetRequiredService<IOptions<OpsOptions>>().Value);
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext http, OpsOptions options)
     {
-        var key = options.Value.ApiKey;
+        var key = options.ApiKey;
         if (string.IsNullOrEmpty(key))
         {
             return Problems.Status(StatusCodes.Status404NotFound, "Ops endpoints disabled", "Set Ops:ApiKey to enable ops and report endpoints.");
         }
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        var header = http.Request.Headers.Authorization.ToString();
         const string Scheme = "Bearer ";
         var given = header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? header[Scheme.Length..].Trim() : "";
         // Hashing first makes the comparison constant-time whatever the lengths.
@@ -25,10 +31,10 @@ internal sealed class OpsKeyFilter(IOptions<OpsOptions> options) : IEndpointFilt
             SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         if (!match)
         {
-            context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            http.Response.Headers.WWWAuthenticate = "Bearer";
             return Problems.Status(StatusCodes.Status401Unauthorized, "Unauthorized", "A valid ops key is required: Authorization: Bearer {key}.", "Authorization");
         }
-        return await next(context);
+        return null;
     }
 }
 

@@ -26,6 +26,7 @@ internal sealed partial class OutboxWorker(
     private readonly Dictionary<string, IDestination> _destinations = destinations.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
     // Cancelled shortly before the host's shutdown timeout runs out: sends still in flight are abandoned and released.
+    // Never disposed: a test host may be stopped after its container was disposed, and a cancelled source holds nothing.
     private readonly CancellationTokenSource _abort = new();
 
     // Kept from the shutdown timeout to write the releases (one settle script per partition) before the host
@@ -56,7 +57,10 @@ internal sealed partial class OutboxWorker(
                 full = await DrainAllOnceAsync(_abort.Token, stoppingToken) > 0;
                 if (clock.GetUtcNow() - lastDepth > TimeSpan.FromSeconds(10))
                 {
-                    metrics.Depth((await store.DepthAsync()).Depth);
+                    var latency = await store.PingAsync();
+                    var (depth, oldestDue) = await store.DepthAsync();
+                    var overdue = oldestDue is { } due ? Math.Max(0, (clock.GetUtcNow().ToUnixTimeMilliseconds() - due) / 1000.0) : 0;
+                    metrics.Outbox(depth, overdue, await store.DeadCountAsync(), latency);
                     lastDepth = clock.GetUtcNow();
                 }
             }
@@ -131,7 +135,9 @@ internal sealed partial class OutboxWorker(
         foreach (var unreadable in leased.Where(l => l.Entry is null || !_destinations.ContainsKey(l.Destination)))
         {
             Log.DeadLettered(logger, unreadable.Destination, "(unreadable)", "unreadable entry or unknown destination");
-            settled.Add(new Settled(unreadable, new Outcome.Dead("unreadable entry or unknown destination")));
+            var dead = new Outcome.Dead("unreadable entry or unknown destination", DeadKind.Unreadable);
+            metrics.Record(_destinations.ContainsKey(unreadable.Destination) ? unreadable.Destination : "unknown", dead, 0, now);
+            settled.Add(new Settled(unreadable, dead));
         }
         var groups = leased
             .Where(l => l.Entry is not null && _destinations.ContainsKey(l.Destination))
@@ -153,7 +159,7 @@ internal sealed partial class OutboxWorker(
         {
             // Credentials removed after these were queued: keep them, check again later.
             var later = now + (long)options.Value.MaxBackoff.TotalMilliseconds;
-            return group.Select(l => new Settled(l, new Outcome.Retry("destination disabled"), later)).ToList();
+            return group.Select(l => new Settled(l, new Outcome.Retry("destination disabled", RetryKind.Disabled), later)).ToList();
         }
         var settled = new List<Settled>(group.Count);
         var pending = group.Select(l => new Pending(l, l.Entry!, sessions[l.Entry!.SessionId])).ToList();
@@ -166,7 +172,7 @@ internal sealed partial class OutboxWorker(
         {
             // The shutdown timeout ran out mid-send: release the entries (due now) so another replica takes them at once.
             Log.Released(logger, destination.Name, group.Count);
-            return group.Select(l => new Settled(l, new Outcome.Retry("released: send abandoned at shutdown"), now)).ToList();
+            return group.Select(l => new Settled(l, new Outcome.Retry("released: send abandoned at shutdown", RetryKind.Released), now)).ToList();
         }
         health.Record(destination.Name, outcomes);
         for (var i = 0; i < group.Count; i++)
@@ -201,12 +207,6 @@ internal sealed partial class OutboxWorker(
         {
             await base.StopAsync(cancellationToken);
         }
-    }
-
-    public override void Dispose()
-    {
-        _abort.Dispose();
-        base.Dispose();
     }
 
     /// <summary>Exponential, jittered, capped; never shorter than the destination's Retry-After.</summary>

@@ -12,7 +12,7 @@ internal enum DestinationStatus
     Ok,
     /// <summary>Every send of the last round failed temporarily (outage, 5xx, 429, timeouts).</summary>
     Failing,
-    /// <summary>The destination refused our credentials: an operator must rotate the key (see docs/runbook in README).</summary>
+    /// <summary>The destination refused our credentials: an operator must rotate the key (docs/operations.md).</summary>
     Unauthorized,
     Disabled,
 }

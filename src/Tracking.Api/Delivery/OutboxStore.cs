@@ -137,6 +137,17 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
         return Enumerable.Range(0, heads.Count).Where(p => heads[p].Result is [{ } first] && first.Score <= now).ToList();
     }
 
+    public Task<TimeSpan> PingAsync() => db.PingAsync();
+
+    /// <summary>Dead letters across every partition.</summary>
+    public async Task<long> DeadCountAsync()
+    {
+        var batch = db.CreateBatch();
+        var counts = Partitions.Tags.Select(tag => batch.HashLengthAsync(Keys.OutboxDead(tag))).ToList();
+        batch.Execute();
+        return (await Task.WhenAll(counts)).Sum();
+    }
+
     public async Task<(long Depth, long? OldestDue)> DepthAsync()
     {
         var batch = db.CreateBatch();

@@ -8,6 +8,9 @@ namespace Tracking.Delivery;
 /// Drains the outbox: leases due entries partition by partition, sends them per destination in batches, then
 /// settles each entry (done, rescheduled with backoff, or dead-lettered). Safe to run in every replica: leases
 /// keep two workers off the same entries, and an entry whose worker died reappears when its lease ends.
+/// On stop (SIGTERM) it leases nothing more and lets the sends in flight finish and settle; only if the host's
+/// shutdown timeout runs out first are they abandoned, and their entries released (due at once for any replica)
+/// rather than hidden for the rest of the lease.
 /// </summary>
 internal sealed partial class OutboxWorker(
     OutboxStore store,
@@ -17,9 +20,18 @@ internal sealed partial class OutboxWorker(
     TimeProvider clock,
     DeliveryMetrics metrics,
     DestinationHealth health,
+    IOptions<HostOptions> host,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
     private readonly Dictionary<string, IDestination> _destinations = destinations.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    // Cancelled shortly before the host's shutdown timeout runs out: sends still in flight are abandoned and released.
+    // Never disposed: a test host may be stopped after its container was disposed, and a cancelled source holds nothing.
+    private readonly CancellationTokenSource _abort = new();
+
+    // Kept from the shutdown timeout to write the releases (one settle script per partition) before the host
+    // disposes the Redis connection: the host does not wait for us past its timeout.
+    private static readonly TimeSpan ReleaseGrace = TimeSpan.FromSeconds(2);
 
     // Entries of all destinations share a partition: lease enough that each destination can fill a request.
     private int LeaseSize => options.Value.BatchSize * Math.Max(1, _destinations.Values.Count(d => d.Enabled));
@@ -43,10 +55,13 @@ internal sealed partial class OutboxWorker(
             var full = false;
             try
             {
-                full = await DrainAllOnceAsync(stoppingToken) > 0;
+                full = await DrainAllOnceAsync(_abort.Token, stoppingToken) > 0;
                 if (clock.GetUtcNow() - lastDepth > TimeSpan.FromSeconds(10))
                 {
-                    metrics.Depth((await store.DepthAsync()).Depth);
+                    var latency = await store.PingAsync();
+                    var (depth, oldestDue) = await store.DepthAsync();
+                    var overdue = oldestDue is { } due ? Math.Max(0, (clock.GetUtcNow().ToUnixTimeMilliseconds() - due) / 1000.0) : 0;
+                    metrics.Outbox(depth, overdue, await store.DeadCountAsync(), latency);
                     lastDepth = clock.GetUtcNow();
                 }
                 if (clock.GetUtcNow() - lastPurge > TimeSpan.FromHours(1))
@@ -59,7 +74,7 @@ internal sealed partial class OutboxWorker(
             {
                 Log.StoreUnavailable(logger, ex.GetType().Name);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || _abort.IsCancellationRequested)
             {
                 break;
             }
@@ -95,7 +110,11 @@ internal sealed partial class OutboxWorker(
     }
 
     /// <summary>One pass over every partition with due entries; returns how many had a full batch (more is waiting).</summary>
-    public async Task<int> DrainAllOnceAsync(CancellationToken cancellationToken)
+    public Task<int> DrainAllOnceAsync(CancellationToken cancellationToken) => DrainAllOnceAsync(cancellationToken, CancellationToken.None);
+
+    /// <param name="cancellationToken">Abandons sends in flight (their entries are released).</param>
+    /// <param name="stopping">Leases no further partition; what is leased is still sent and settled.</param>
+    private async Task<int> DrainAllOnceAsync(CancellationToken cancellationToken, CancellationToken stopping)
     {
         var full = 0;
         // One pipelined read of each partition's earliest due time, so an idle outbox costs 256 cheap reads a
@@ -106,6 +125,10 @@ internal sealed partial class OutboxWorker(
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
             async (partition, ct) =>
             {
+                if (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
                 if (await DrainOnceAsync(partition, ct) >= LeaseSize)
                 {
                     Interlocked.Increment(ref full);
@@ -130,7 +153,9 @@ internal sealed partial class OutboxWorker(
         foreach (var unreadable in leased.Where(l => l.Entry is null || !_destinations.ContainsKey(l.Destination)))
         {
             Log.DeadLettered(logger, unreadable.Destination, "(unreadable)", "unreadable entry or unknown destination");
-            settled.Add(new Settled(unreadable, new Outcome.Dead("unreadable entry or unknown destination")));
+            var dead = new Outcome.Dead("unreadable entry or unknown destination", DeadKind.Unreadable);
+            metrics.Record(_destinations.ContainsKey(unreadable.Destination) ? unreadable.Destination : "unknown", dead, 0, now);
+            settled.Add(new Settled(unreadable, dead));
         }
         var groups = leased
             .Where(l => l.Entry is not null && _destinations.ContainsKey(l.Destination))
@@ -152,11 +177,21 @@ internal sealed partial class OutboxWorker(
         {
             // Credentials removed after these were queued: keep them, check again later.
             var later = now + (long)options.Value.MaxBackoff.TotalMilliseconds;
-            return group.Select(l => new Settled(l, new Outcome.Retry("destination disabled"), later)).ToList();
+            return group.Select(l => new Settled(l, new Outcome.Retry("destination disabled", RetryKind.Disabled), later)).ToList();
         }
         var settled = new List<Settled>(group.Count);
         var pending = group.Select(l => new Pending(l, l.Entry!, sessions[l.Entry!.SessionId])).ToList();
-        var outcomes = await destination.DeliverAsync(pending, ct);
+        IReadOnlyList<Outcome> outcomes;
+        try
+        {
+            outcomes = await destination.DeliverAsync(pending, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The shutdown timeout ran out mid-send: release the entries (due now) so another replica takes them at once.
+            Log.Released(logger, destination.Name, group.Count);
+            return group.Select(l => new Settled(l, new Outcome.Retry("released: send abandoned at shutdown", RetryKind.Released), now)).ToList();
+        }
         health.Record(destination.Name, outcomes);
         for (var i = 0; i < group.Count; i++)
         {
@@ -181,6 +216,21 @@ internal sealed partial class OutboxWorker(
             Log.Rescheduled(logger, destination.Name, outcomes.Count(o => o is Outcome.Retry), failed.Reason);
         }
         return settled;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // base.StopAsync cancels the stopping token (no more leases) and waits for the loop. Sends in flight finish,
+        // unless the shutdown timeout is about to run out: then they are abandoned and released while Redis is still ours.
+        var timeout = host.Value.ShutdownTimeout;
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            _abort.CancelAfter(timeout - (timeout / 2 < ReleaseGrace ? timeout / 2 : ReleaseGrace));
+        }
+        using (cancellationToken.Register(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort))
+        {
+            await base.StopAsync(cancellationToken);
+        }
     }
 
     /// <summary>Exponential, jittered, capped; never shorter than the destination's Retry-After.</summary>
@@ -213,6 +263,9 @@ internal sealed partial class OutboxWorker(
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: {Count} events rescheduled ({Reason})")]
         public static partial void Rescheduled(ILogger logger, string destination, int count, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: send abandoned at the shutdown timeout; {Count} events released for another replica")]
+        public static partial void Released(ILogger logger, string destination, int count);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "{Destination}: {Event} dead-lettered: {Reason}")]
         public static partial void DeadLettered(ILogger logger, string destination, string @event, string reason);

@@ -17,10 +17,16 @@ internal abstract record Outcome(string Reason)
 
     /// <summary>
     /// Temporary failure: reschedule, never drop; never sooner than <paramref name="RetryAfter"/>.
-    /// <paramref name="Unauthorized"/>: the destination refused our credentials (revoked or wrong key), which an
-    /// operator must fix; entries wait until then, or until they are too old for the destination (then dead).
+    /// <paramref name="Kind"/> says what happened (counted per kind in <c>tracking.delivery.retried</c>).
     /// </summary>
-    public sealed record Retry(string Why, TimeSpan? RetryAfter = null, bool Unauthorized = false) : Outcome(Why);
+    public sealed record Retry(string Why, RetryKind Kind, TimeSpan? RetryAfter = null) : Outcome(Why)
+    {
+        /// <summary>
+        /// The destination refused our credentials (revoked or wrong key), which an operator must fix; entries wait
+        /// until then, or until they are too old for the destination (then dead).
+        /// </summary>
+        public bool Unauthorized => Kind == RetryKind.Unauthorized;
+    }
 
     /// <summary>
     /// Consent not given yet (opt-in mode): kept, looked at again with backoff; sent once granted, dropped once
@@ -28,8 +34,42 @@ internal abstract record Outcome(string Reason)
     /// </summary>
     public sealed record Held(string Why) : Outcome(Why);
 
-    /// <summary>The destination refused this content: dead-letter it with the destination's words.</summary>
-    public sealed record Dead(string Why) : Outcome(Why);
+    /// <summary>Dead-lettered with the destination's words (or ours, for <see cref="DeadKind.TooOld"/> and <see cref="DeadKind.Unreadable"/>).</summary>
+    public sealed record Dead(string Why, DeadKind Kind = DeadKind.Refused) : Outcome(Why);
+}
+
+/// <summary>Why a send is retried (metric tag <c>kind</c>, by its wire name).</summary>
+internal enum RetryKind
+{
+    /// <summary>5xx, 408, or the destination's own "temporary error" answer.</summary>
+    ServerError,
+    /// <summary>429 or the destination's throttling error codes.</summary>
+    RateLimited,
+    /// <summary>No answer within the attempt timeout.</summary>
+    Timeout,
+    /// <summary>Not even tried: the destination's circuit is open after mostly failing calls.</summary>
+    CircuitOpen,
+    /// <summary>Connection refused, reset, DNS, TLS, or another failure to get an answer.</summary>
+    Network,
+    /// <summary>Our credentials were refused (revoked or wrong key).</summary>
+    Unauthorized,
+    /// <summary>A 2xx we could not read as an acceptance.</summary>
+    BadResponse,
+    /// <summary>The destination lost its credentials after these were queued.</summary>
+    Disabled,
+    /// <summary>The send was abandoned at the shutdown timeout; released for another replica at once.</summary>
+    Released,
+}
+
+/// <summary>Why an entry was dead-lettered (metric tag <c>kind</c>).</summary>
+internal enum DeadKind
+{
+    /// <summary>The destination refused the event itself (a 4xx about its content).</summary>
+    Refused,
+    /// <summary>Older than the destination accepts (Meta 7 days, PostHog:MaxAge).</summary>
+    TooOld,
+    /// <summary>The stored entry could not be read, or names no destination we have.</summary>
+    Unreadable,
 }
 
 /// <summary>An entry ready to send, with the session as it is now (empty when the session expired).</summary>

@@ -44,18 +44,20 @@ internal static partial class StripeWebhookApi
 
     internal static async Task<Results<Ok<WebhookReceived>, ProblemHttpResult>> Receive(
         HttpContext http, DonationStore store, Outbox outbox, CheckoutMark mark, IOptions<StripeOptions> stripe, IOptions<DonationOptions> donations,
-        TimeProvider clock, ILoggerFactory loggers)
+        TimeProvider clock, ILoggerFactory loggers, TrackingMetrics metrics)
     {
         var logger = loggers.CreateLogger("Tracking.Donations.StripeWebhook");
         // Signature verification needs the raw body, so it is read as text (same limits as every JSON body).
         var (payload, unreadable) = await JsonBody.ReadTextAsync(http.Request);
         if (unreadable is not null)
         {
+            metrics.Webhook("unreadable");
             return unreadable;
         }
         var signature = http.Request.Headers["Stripe-Signature"].ToString();
         if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(stripe.Value.WebhookSecret))
         {
+            metrics.Webhook("missing-signature");
             return Problems.Status(StatusCodes.Status400BadRequest, "Missing signature", "A Stripe-Signature header is required.", "Stripe-Signature");
         }
 
@@ -68,10 +70,12 @@ internal static partial class StripeWebhookApi
         }
         catch (StripeException)
         {
+            metrics.Webhook("invalid-signature");
             return Problems.Status(StatusCodes.Status400BadRequest, "Invalid signature", "The Stripe-Signature does not match this payload, secret and time.", "Stripe-Signature");
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or Newtonsoft.Json.JsonException or ArgumentException or InvalidOperationException)
         {
+            metrics.Webhook("unreadable");
             return Problems.Status(StatusCodes.Status400BadRequest, "Unreadable event", "The signed payload is not a Stripe event.", "body");
         }
         if (stripeEvent.ApiVersion != StripeConfiguration.ApiVersion)
@@ -88,6 +92,7 @@ internal static partial class StripeWebhookApi
                 Log.MarkMismatch(logger, described.Checkout.Id ?? "");
             }
             // 2xx, so Stripe stops retrying an event that will never be ours.
+            metrics.Webhook(described.Kind);
             return TypedResults.Ok(new WebhookReceived(true, described.Kind));
         }
         var (kind, checkout, sid, amount, currency) = (described.Kind, described.Checkout!, described.SessionId!, described.Amount, described.Currency);
@@ -104,6 +109,7 @@ internal static partial class StripeWebhookApi
             }
         }
         Log.Processed(logger, stripeEvent.Type, outcome);
+        metrics.Webhook(outcome);
         return TypedResults.Ok(new WebhookReceived(true, outcome));
     }
 

@@ -13,14 +13,20 @@ namespace Tracking.Infrastructure;
 /// </summary>
 internal sealed class OpsKeyFilter(IOptions<OpsOptions> options, OpsKeyFailures failures) : IEndpointFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        (object?)Refusal(context.HttpContext, options.Value, failures) ?? await next(context);
+
+    /// <summary>The problem to answer when the request lacks the ops key (null: let it through); for non-endpoint pipelines too.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext http) =>
+        Refusal(http, http.RequestServices.GetRequiredService<IOptions<OpsOptions>>().Value, http.RequestServices.GetRequiredService<OpsKeyFailures>());
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext http, OpsOptions options, OpsKeyFailures failures)
     {
-        var key = options.Value.ApiKey;
+        var key = options.ApiKey;
         if (string.IsNullOrEmpty(key))
         {
             return Problems.Status(StatusCodes.Status404NotFound, "Ops endpoints disabled", "Set Ops:ApiKey to enable ops and report endpoints.");
         }
-        var http = context.HttpContext;
         var client = RateLimiting.ClientBucket(http);
         if (failures.LockedFor(client) is { } wait)
         {
@@ -44,7 +50,7 @@ internal sealed class OpsKeyFilter(IOptions<OpsOptions> options, OpsKeyFailures 
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Problems.Status(StatusCodes.Status401Unauthorized, "Unauthorized", "A valid ops key is required: Authorization: Bearer {key}.", "Authorization");
         }
-        return await next(context);
+        return null;
     }
 }
 

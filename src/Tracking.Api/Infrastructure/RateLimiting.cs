@@ -31,10 +31,10 @@ internal static class RateLimiting
     {
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(PerIp, new ClientPolicy($"{TrackingOptions.Section}:{nameof(TrackingOptions.RateLimitPerMinute)}", o => o.RateLimitPerMinute));
-            limiter.AddPolicy(Ops, new ClientPolicy($"{TrackingOptions.Section}:{nameof(TrackingOptions.OpsRateLimitPerMinute)}", o => o.OpsRateLimitPerMinute));
-            limiter.AddPolicy(Health, new ClientPolicy($"{TrackingOptions.Section}:{nameof(TrackingOptions.OpsRateLimitPerMinute)}", o => o.OpsRateLimitPerMinute));
-            limiter.AddPolicy(Webhook, new ClientPolicy($"{TrackingOptions.Section}:{nameof(TrackingOptions.WebhookRateLimitPerMinute)}", o => o.WebhookRateLimitPerMinute));
+            limiter.AddPolicy(PerIp, new ClientPolicy(PerIp, $"{TrackingOptions.Section}:{nameof(TrackingOptions.RateLimitPerMinute)}", o => o.RateLimitPerMinute));
+            limiter.AddPolicy(Ops, new ClientPolicy(Ops, $"{TrackingOptions.Section}:{nameof(TrackingOptions.OpsRateLimitPerMinute)}", o => o.OpsRateLimitPerMinute));
+            limiter.AddPolicy(Health, new ClientPolicy(Health, $"{TrackingOptions.Section}:{nameof(TrackingOptions.OpsRateLimitPerMinute)}", o => o.OpsRateLimitPerMinute));
+            limiter.AddPolicy(Webhook, new ClientPolicy(Webhook, $"{TrackingOptions.Section}:{nameof(TrackingOptions.WebhookRateLimitPerMinute)}", o => o.WebhookRateLimitPerMinute));
             // The framework answers 503 by default; a client over its budget should get 429 and when to retry.
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         });
@@ -78,11 +78,12 @@ internal static class RateLimiting
             detail: $"{detail} Retry after {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", extensions: extensions);
     }
 
-    private sealed class ClientPolicy(string limitKey, Func<TrackingOptions, int> perMinute) : IRateLimiterPolicy<string>
+    private sealed class ClientPolicy(string group, string limitKey, Func<TrackingOptions, int> perMinute) : IRateLimiterPolicy<string>
     {
         public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, token) =>
         {
             var http = context.HttpContext;
+            http.RequestServices.GetRequiredService<TrackingMetrics>().RateLimited(group);
             var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(10);
             var limit = perMinute(http.RequestServices.GetRequiredService<IOptions<TrackingOptions>>().Value);
             var problem = TooManyRequests(http, wait, limitKey,

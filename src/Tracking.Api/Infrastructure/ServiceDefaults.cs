@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
-using OpenTelemetry;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Tracking.Infrastructure;
 
@@ -53,25 +50,6 @@ internal static class ServiceDefaults
         return builder;
     }
 
-    private static void AddTelemetry(this IHostApplicationBuilder builder)
-    {
-        var otel = builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddMeter(TrackingMetrics.MeterName, "Polly"));
-        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            // No exporter, no spans: recording a trace per request that nobody receives cost ~15 % of throughput.
-            return;
-        }
-        otel.WithTracing(tracing => tracing
-                // Probes every few seconds would drown real traces.
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
-                .AddHttpClientInstrumentation())
-            .UseOtlpExporter();
-    }
-
     /// <summary>Adds a capability's source-generated JSON to the HTTP JSON options (each capability registers its own).</summary>
     public static IServiceCollection AddHttpJson(this IServiceCollection services, System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver resolver) =>
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(resolver));
@@ -85,6 +63,7 @@ internal static class ServiceDefaults
         app.UseStatusCodePages();
         app.UseCors();
         app.UseRateLimiter();
+        app.MapMetricsEndpoint();
         return app;
     }
 }

@@ -11,6 +11,8 @@ internal sealed class TrackingMetrics
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _duplicates;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _webhooks;
 
     public TrackingMetrics(IMeterFactory meters)
     {
@@ -19,6 +21,8 @@ internal sealed class TrackingMetrics
         _accepted = meter.CreateCounter<long>("tracking.events.accepted", description: "Events stored");
         _duplicates = meter.CreateCounter<long>("tracking.events.duplicates", description: "Events ignored as already stored (eventId or milestone)");
         _rejected = meter.CreateCounter<long>("tracking.requests.rejected", description: "Requests refused for bad input or unknown session");
+        _rateLimited = meter.CreateCounter<long>("tracking.requests.rate_limited", description: "Requests refused with 429 by a rate limit, by endpoint group");
+        _webhooks = meter.CreateCounter<long>("tracking.webhook.received", description: "Stripe webhook deliveries, by outcome");
     }
 
     public void SessionCreated() => _sessions.Add(1);
@@ -28,6 +32,12 @@ internal sealed class TrackingMetrics
         _accepted.Add(accepted);
         _duplicates.Add(duplicates);
     }
+
+    /// <param name="group">The rate-limit policy of the endpoint (its endpoint group).</param>
+    public void RateLimited(string group) => _rateLimited.Add(1, new KeyValuePair<string, object?>("group", group));
+
+    /// <param name="outcome">converted, duplicate-event, … or a refusal: missing-signature, invalid-signature, unreadable.</param>
+    public void Webhook(string outcome) => _webhooks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Rejected(string endpoint) => _rejected.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
 }

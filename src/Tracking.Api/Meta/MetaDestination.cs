@@ -20,6 +20,9 @@ internal sealed class MetaDestination(
     // Graph error codes that are about our token, permissions or throttling, never about the event itself.
     private static readonly int[] NotTheEventsFault = [1, 2, 4, 10, 17, 32, 102, 190, 200, 613];
 
+    // Of those, the throttling ones (application, user, page, hourly call limits).
+    private static readonly int[] Throttling = [4, 17, 32, 613];
+
     // Meta's limit of events per request.
     private const int MaxEventsPerRequest = 1000;
 
@@ -56,7 +59,7 @@ internal sealed class MetaDestination(
             }
             else if (entry.Timestamp < oldest.ToUnixTimeMilliseconds())
             {
-                outcomes[i] = new Outcome.Dead("older than Meta's 7-day limit for event_time; not sent");
+                outcomes[i] = new Outcome.Dead("older than Meta's 7-day limit for event_time; not sent", DeadKind.TooOld);
             }
             else
             {
@@ -79,7 +82,7 @@ internal sealed class MetaDestination(
         }
         catch (Exception ex) when (HttpFailures.IsTransient(ex, cancellationToken))
         {
-            return new Outcome.Retry($"Meta unreachable: {ex.GetType().Name}");
+            return new Outcome.Retry($"Meta unreachable: {ex.GetType().Name}", HttpFailures.KindOf(ex));
         }
     }
 
@@ -90,20 +93,21 @@ internal sealed class MetaDestination(
             // A 2xx we cannot read may not be an acceptance: send again, event_id makes that harmless.
             return Read(content, MetaJson.Default.MetaResponse) is { EventsReceived: > 0 }
                 ? Outcome.Delivered
-                : new Outcome.Retry("Meta answered 2xx without events_received");
+                : new Outcome.Retry("Meta answered 2xx without events_received", RetryKind.BadResponse);
         }
         if (HttpFailures.IsRetryableStatus(response.StatusCode))
         {
-            return new Outcome.Retry($"Meta answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
+            return new Outcome.Retry($"Meta answered {(int)response.StatusCode}", HttpFailures.KindOf(response.StatusCode), HttpFailures.RetryAfter(response.Headers));
         }
         var error = Read(content, MetaJson.Default.MetaErrorBody)?.Error;
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (error is not null && CredentialErrors.Contains(error.Code)))
         {
-            return new Outcome.Retry($"Meta refused our token ({(int)response.StatusCode}: {error?.Message ?? "no error body"})", Unauthorized: true);
+            return new Outcome.Retry($"Meta refused our token ({(int)response.StatusCode}: {error?.Message ?? "no error body"})", RetryKind.Unauthorized);
         }
         if (error is null || NotTheEventsFault.Contains(error.Code))
         {
-            return new Outcome.Retry($"Meta answered {(int)response.StatusCode}: {error?.Message ?? "no error body"}");
+            var kind = error is not null && Throttling.Contains(error.Code) ? RetryKind.RateLimited : RetryKind.ServerError;
+            return new Outcome.Retry($"Meta answered {(int)response.StatusCode}: {error?.Message ?? "no error body"}", kind);
         }
         return new Outcome.Dead($"Meta {(int)response.StatusCode} code {error.Code}/{error.ErrorSubcode}: {error.Message} {error.ErrorUserMsg}".Trim());
     }

@@ -45,7 +45,7 @@ internal sealed class PostHogDestination(
             else if (entry.Timestamp < oldest)
             {
                 // Bounds the outbox while PostHog is unreachable or refuses our key.
-                outcomes[i] = new Outcome.Dead($"older than PostHog:MaxAge ({posthog.Value.MaxAge}); not sent");
+                outcomes[i] = new Outcome.Dead($"older than PostHog:MaxAge ({posthog.Value.MaxAge}); not sent", DeadKind.TooOld);
             }
             else
             {
@@ -80,11 +80,11 @@ internal sealed class PostHogDestination(
             }
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                return new Outcome.Retry($"PostHog refused our project key ({(int)response.StatusCode})", Unauthorized: true);
+                return new Outcome.Retry($"PostHog refused our project key ({(int)response.StatusCode})", RetryKind.Unauthorized);
             }
             if (HttpFailures.IsRetryableStatus(response.StatusCode))
             {
-                return new Outcome.Retry($"PostHog answered {(int)response.StatusCode}", HttpFailures.RetryAfter(response.Headers));
+                return new Outcome.Retry($"PostHog answered {(int)response.StatusCode}", HttpFailures.KindOf(response.StatusCode), HttpFailures.RetryAfter(response.Headers));
             }
             var content = await response.Content.ReadAsStringAsync(cancellationToken);
             var detail = content.Length > 0 ? content[..Math.Min(500, content.Length)] : "no body";
@@ -92,7 +92,7 @@ internal sealed class PostHogDestination(
         }
         catch (Exception ex) when (HttpFailures.IsTransient(ex, cancellationToken))
         {
-            return new Outcome.Retry($"PostHog unreachable: {ex.GetType().Name}");
+            return new Outcome.Retry($"PostHog unreachable: {ex.GetType().Name}", HttpFailures.KindOf(ex));
         }
     }
 }

@@ -24,6 +24,9 @@ public sealed class ServiceProcess : IDisposable
 
     public string Url { get; }
 
+    /// <summary>What the process wrote to its console so far (for a failure message).</summary>
+    public string Output => string.Join(Environment.NewLine, _output.Concat(_errorOutput));
+
     public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
@@ -97,6 +100,17 @@ public sealed class ServiceProcess : IDisposable
     {
         _process.Kill(entireProcessTree: true);
         WaitForExit();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a replica: the host shuts down gracefully; waits (bounded) for the exit.</summary>
+    public int Terminate()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill!.WaitForExit();
+        }
+        WaitForExit();
+        return _process.ExitCode;
     }
 
     private void WaitForExit()

@@ -28,16 +28,16 @@ internal sealed record StoredEntry(string Id, string Entry, DeadReason? Reason);
 internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOptions<DeliveryOptions> options)
 {
     private static readonly ScriptLayout LeaseLayout = new(["due", "items", "tries"], ["now", "lease", "count"]);
-    private static readonly RedisScript Lease = RedisScript.Load("lease.lua", LeaseLayout);
+    private static readonly RedisScript Lease = RedisScript.Load("lease.lua", LeaseLayout, acknowledged: false);
 
     private static readonly ScriptLayout SettleLayout = new(
         ["due", "items", "tries", "dead", "reasons"], ["lease", "dead_ttl"],
         new ScriptList("done", "id"), new ScriptList("retry", "id", "due"), new ScriptList("release", "id", "due"),
         new ScriptList("dead", "id", "reason"));
-    private static readonly RedisScript Settle = RedisScript.Load("settle.lua", SettleLayout);
+    private static readonly RedisScript Settle = RedisScript.Load("settle.lua", SettleLayout, acknowledged: false);
 
     private static readonly ScriptLayout ReplayLayout = new(["due", "items", "tries", "dead", "reasons"], ["now", "all"], new ScriptList("ids", "id"));
-    private static readonly RedisScript Replay = RedisScript.Load("replay.lua", ReplayLayout);
+    private static readonly RedisScript Replay = RedisScript.Load("replay.lua", ReplayLayout, acknowledged: false);
 
     private static ScriptCall Partition(ScriptLayout layout, int partition, bool withDead, int capacity = 16)
     {

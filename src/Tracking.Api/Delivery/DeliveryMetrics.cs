@@ -10,6 +10,7 @@ internal sealed class DeliveryMetrics
     private readonly Counter<long> _retried;
     private readonly Counter<long> _dead;
     private readonly Counter<long> _skipped;
+    private readonly Counter<long> _resent;
     private readonly Histogram<double> _lag;
     private long _depth;
     private long _deadLetters;
@@ -25,6 +26,8 @@ internal sealed class DeliveryMetrics
         _sent = meter.CreateCounter<long>("tracking.delivery.sent", description: "Events accepted by a destination");
         _retried = meter.CreateCounter<long>("tracking.delivery.retried", description: "Events rescheduled after a failed send, by kind");
         _dead = meter.CreateCounter<long>("tracking.delivery.dead", description: "Events dead-lettered, by kind");
+        _resent = meter.CreateCounter<long>("tracking.delivery.resent",
+            description: "Events sent again after an attempt that got no answer in time (the destination may have taken it; the same event id lets it deduplicate)");
         _skipped = meter.CreateCounter<long>("tracking.delivery.skipped", description: "Events not sent by rule (consent, bot)");
         _lag = meter.CreateHistogram("tracking.delivery.lag", unit: "s", description: "Event time to delivery",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
@@ -45,6 +48,12 @@ internal sealed class DeliveryMetrics
                 break;
             case Outcome.Retry retry:
                 _retried.Add(1, tag, new("kind", WireName<RetryKind>.Of(retry.Kind)));
+                if (retry.Kind == RetryKind.Timeout)
+                {
+                    // Meta and PostHog may have taken a batch they answered too late; the retry carries the same
+                    // event_id / uuid, so they deduplicate it. Counted so an operator sees how often that happens.
+                    _resent.Add(1, tag);
+                }
                 break;
             case Outcome.Dead dead:
                 _dead.Add(1, tag, new("kind", WireName<DeadKind>.Of(dead.Kind)));
@@ -57,6 +66,9 @@ internal sealed class DeliveryMetrics
                 break;
         }
     }
+
+    /// <summary>An in-call retry after an attempt that timed out (the request may have reached the destination).</summary>
+    public void Resent(string destination) => _resent.Add(1, new KeyValuePair<string, object?>("destination", destination));
 
     /// <summary>The outbox as the worker last read it: depth, seconds the most overdue entry is late, dead letters, Redis PING.</summary>
     public void Outbox(long depth, double overdueSeconds, long deadLetters, TimeSpan redisLatency)

@@ -46,16 +46,17 @@ internal static class DeliverySetup
         where TApi : class =>
         services.AddRefitGeneratedClient<TApi>(new RefitSettings(new SystemTextJsonContentSerializer(json)))
             .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(baseUrl(sp)))
-            .AddResilienceHandler(name, Pipeline);
+            .AddResilienceHandler(name, (pipeline, context) => Pipeline(name, pipeline, context));
 
     /// <summary>
     /// One pipeline per client: a few jittered retries on 5xx/408/429/network errors (honouring Retry-After, capped
     /// so a long one is left to the outbox's reschedule), a circuit breaker, and a per-attempt timeout.
     /// Retrying a POST is safe because every event carries a stable id (Meta event_id, PostHog uuid).
     /// </summary>
-    private static void Pipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    private static void Pipeline(string name, ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
     {
         var o = context.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+        var metrics = context.ServiceProvider.GetRequiredService<DeliveryMetrics>();
         // HTTP waits are wall-clock time, whatever clock schedules the outbox.
         pipeline.TimeProvider = TimeProvider.System;
         pipeline
@@ -68,6 +69,15 @@ internal static class DeliverySetup
                 Delay = o.RetryDelay,
                 MaxDelay = TimeSpan.FromSeconds(10),
                 ShouldRetryAfterHeader = true,
+                OnRetry = args =>
+                {
+                    // The attempt got no answer in time: the destination may have taken it, and this retry sends it again.
+                    if (args.Outcome.Exception is Polly.Timeout.TimeoutRejectedException)
+                    {
+                        metrics.Resent(name);
+                    }
+                    return ValueTask.CompletedTask;
+                },
             })
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {

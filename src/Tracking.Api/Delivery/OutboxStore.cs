@@ -21,22 +21,23 @@ internal sealed record StoredEntry(string Id, string Entry, DeadReason? Reason);
 
 /// <summary>
 /// The outbox, per partition: <c>due</c> (sorted set: entry id by due time, ms), <c>items</c> (hash: id → entry),
-/// <c>tries</c> (hash: id → lease count), <c>dead</c> (hash: id → entry, byte for byte) and <c>dead:reasons</c>
+/// <c>tries</c> (hash: id → lease count, given back when the entry never reached the destination), <c>dead</c> (hash: id → entry, byte for byte) and <c>dead:reasons</c>
 /// (hash: id → <see cref="DeadReason"/>). Leasing pushes an entry's due time past the lease, so no other worker
 /// sees it until the lease ends.
 /// </summary>
 internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOptions<DeliveryOptions> options)
 {
     private static readonly ScriptLayout LeaseLayout = new(["due", "items", "tries"], ["now", "lease", "count"]);
-    private static readonly RedisScript Lease = RedisScript.Load("lease.lua", LeaseLayout);
+    private static readonly RedisScript Lease = RedisScript.Load("lease.lua", LeaseLayout, acknowledged: false);
 
     private static readonly ScriptLayout SettleLayout = new(
         ["due", "items", "tries", "dead", "reasons"], ["lease", "dead_ttl"],
-        new ScriptList("done", "id"), new ScriptList("retry", "id", "due"), new ScriptList("dead", "id", "reason"));
-    private static readonly RedisScript Settle = RedisScript.Load("settle.lua", SettleLayout);
+        new ScriptList("done", "id"), new ScriptList("retry", "id", "due"), new ScriptList("release", "id", "due"),
+        new ScriptList("dead", "id", "reason"));
+    private static readonly RedisScript Settle = RedisScript.Load("settle.lua", SettleLayout, acknowledged: false);
 
     private static readonly ScriptLayout ReplayLayout = new(["due", "items", "tries", "dead", "reasons"], ["now", "all"], new ScriptList("ids", "id"));
-    private static readonly RedisScript Replay = RedisScript.Load("replay.lua", ReplayLayout);
+    private static readonly RedisScript Replay = RedisScript.Load("replay.lua", ReplayLayout, acknowledged: false);
 
     private static ScriptCall Partition(ScriptLayout layout, int partition, bool withDead, int capacity = 16)
     {
@@ -69,7 +70,12 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
             call.Arg("id", s.Entry.Id);
         }
         call.List("retry");
-        foreach (var s in settled.Where(s => s.Outcome is Outcome.Retry or Outcome.Held))
+        foreach (var s in settled.Where(s => s.Outcome is Outcome.Held || s.Outcome is Outcome.Retry { NeverSent: false }))
+        {
+            call.Arg("id", s.Entry.Id).Arg("due", s.DueAt);
+        }
+        call.List("release");
+        foreach (var s in settled.Where(s => s.Outcome is Outcome.Retry { NeverSent: true }))
         {
             call.Arg("id", s.Entry.Id).Arg("due", s.DueAt);
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Delivery;
@@ -200,6 +201,9 @@ internal sealed partial class OutboxWorker(
             metrics.Record(destination.Name, outcome, leased.Entry!.Timestamp, now);
             var due = outcome switch
             {
+                // Never reached the destination: looked at again soon, and its backoff does not grow (settling gives
+                // the lease back). Only the entry's own failures (5xx, 429, timeout, network) count as attempts.
+                Outcome.Retry { Kind: RetryKind.CircuitOpen } retry => now + (long)CircuitWait(retry.RetryAfter).TotalMilliseconds,
                 Outcome.Retry retry => now + (long)Backoff(leased.Attempt, retry.RetryAfter).TotalMilliseconds,
                 // Held for consent: looked at again soon at first, then every Delivery:MaxBackoff at most.
                 Outcome.Held => now + (long)Backoff(leased.Attempt, null).TotalMilliseconds,
@@ -211,9 +215,17 @@ internal sealed partial class OutboxWorker(
                 Log.DeadLettered(logger, destination.Name, leased.Entry.Event, dead.Reason);
             }
         }
-        if (outcomes.OfType<Outcome.Retry>().FirstOrDefault() is { } failed)
+        foreach (var kind in outcomes.OfType<Outcome.Retry>().GroupBy(r => r.Kind))
         {
-            Log.Rescheduled(logger, destination.Name, outcomes.Count(o => o is Outcome.Retry), failed.Reason);
+            var first = kind.First();
+            if (first.NeverSent)
+            {
+                Log.NotSent(logger, destination.Name, kind.Count(), WireName<RetryKind>.Of(kind.Key), first.Reason);
+            }
+            else
+            {
+                Log.Rescheduled(logger, destination.Name, kind.Count(), WireName<RetryKind>.Of(kind.Key), first.Reason);
+            }
         }
         return settled;
     }
@@ -244,6 +256,19 @@ internal sealed partial class OutboxWorker(
         return retryAfter is { } ra && ra > wait ? ra : wait;
     }
 
+    /// <summary>
+    /// How long an entry that met an open circuit waits: a jittered Delivery:BaseBackoff, never longer than the circuit
+    /// stays open (Delivery:CircuitBreakDuration), never shorter than the destination's Retry-After; whatever its history.
+    /// </summary>
+    internal TimeSpan CircuitWait(TimeSpan? retryAfter)
+    {
+        var o = options.Value;
+        var delay = Math.Min(o.BaseBackoff.TotalMilliseconds, o.CircuitBreakDuration.TotalMilliseconds);
+        delay *= 0.8 + (Random.Shared.NextDouble() * 0.4);
+        var wait = TimeSpan.FromMilliseconds(delay);
+        return retryAfter is { } ra && ra > wait ? ra : wait;
+    }
+
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Outbox worker disabled in this replica (Delivery:WorkerEnabled=false)")]
@@ -261,8 +286,11 @@ internal sealed partial class OutboxWorker(
         [LoggerMessage(Level = LogLevel.Information, Message = "{Count} dead letters older than {Days} days deleted (Delivery:DeadLetterRetentionDays)")]
         public static partial void DeadLettersPurged(ILogger logger, long count, int days);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: {Count} events rescheduled ({Reason})")]
-        public static partial void Rescheduled(ILogger logger, string destination, int count, string reason);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: {Count} events rescheduled with backoff ({Kind}: {Reason})")]
+        public static partial void Rescheduled(ILogger logger, string destination, int count, string kind, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: {Count} events not sent, due again soon without backoff ({Kind}: {Reason})")]
+        public static partial void NotSent(ILogger logger, string destination, int count, string kind, string reason);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: send abandoned at the shutdown timeout; {Count} events released for another replica")]
         public static partial void Released(ILogger logger, string destination, int count);

@@ -26,6 +26,12 @@ internal abstract record Outcome(string Reason)
         /// until then, or until they are too old for the destination (then dead).
         /// </summary>
         public bool Unauthorized => Kind == RetryKind.Unauthorized;
+
+        /// <summary>
+        /// The entry never reached the destination (open circuit, abandoned at shutdown, destination disabled): not a
+        /// failed attempt of this entry, so its lease is given back and its backoff does not grow.
+        /// </summary>
+        public bool NeverSent => Kind is RetryKind.CircuitOpen or RetryKind.Released or RetryKind.Disabled;
     }
 
     /// <summary>

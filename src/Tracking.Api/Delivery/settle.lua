@@ -13,6 +13,14 @@ end
 for _, r in ipairs(L.retry) do
   if owned(r.id) then redis.call('ZADD', K.due, r.due, r.id) end
 end
+-- Entries that never reached the destination (open circuit, abandoned at shutdown, destination disabled) give
+-- their lease back: the lease count drives backoff, and these were not failed attempts.
+for _, r in ipairs(L.release) do
+  if owned(r.id) then
+    redis.call('ZADD', K.due, r.due, r.id)
+    if redis.call('HINCRBY', K.tries, r.id, -1) <= 0 then redis.call('HDEL', K.tries, r.id) end
+  end
+end
 for _, x in ipairs(L.dead) do
   if owned(x.id) then
     redis.call('HSET', K.dead, x.id, redis.call('HGET', K.items, x.id) or '')

@@ -12,6 +12,9 @@ internal static class Keys
     public static string Touches(string id) => $"touches:sess:{{{id}}}";
     public static string Client(string id) => $"client:sess:{{{id}}}";
     public static string StripeLedger(string id) => $"stripe:sess:{{{id}}}";
+    /// <summary>A marker written in a slot right before WAIT, when Redis:AckReplicas is set (see <see cref="ReplicaAck"/>); expires in 60 s.</summary>
+    public static string AckMarker(string tag) => $"ack:{{{tag}}}";
+
     public static string Visitor(string visitorId) => $"visitor:{{{visitorId}}}";
 
     /// <summary>

@@ -13,6 +13,15 @@ public sealed class RedisOptions
     /// <summary>Loopback port of the embedded store; 0 picks a free one.</summary>
     public int EmbeddedPort { get; set; }
 
+    /// <summary>
+    /// Replicas that must confirm a write (Redis <c>WAIT</c>, on the key's own master) before it is answered 2xx;
+    /// 0 = acknowledged once the primary ran it (replication is asynchronous: a failover may lose it).
+    /// </summary>
+    public int AckReplicas { get; set; }
+
+    /// <summary>How long a write waits for <see cref="AckReplicas"/>; then it is answered 503 with Retry-After.</summary>
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     public bool UseEmbedded => string.IsNullOrWhiteSpace(ConnectionString);
 }
 
@@ -41,6 +50,14 @@ internal sealed class RedisOptionsValidator(string environment, bool embeddedSto
         if (options.EmbeddedPort is < 0 or > 65535)
         {
             return ValidateOptionsResult.Fail("Redis:EmbeddedPort must be between 0 and 65535.");
+        }
+        if (options.AckReplicas is < 0 or > 16)
+        {
+            return ValidateOptionsResult.Fail("Redis:AckReplicas must be between 0 and 16.");
+        }
+        if (options.AckTimeout <= TimeSpan.Zero || options.AckTimeout > TimeSpan.FromSeconds(30))
+        {
+            return ValidateOptionsResult.Fail("Redis:AckTimeout must be more than 0 and at most 00:00:30.");
         }
         if (options.UseEmbedded && !embeddedStore)
         {

@@ -31,18 +31,25 @@ internal sealed partial class RedisScript
         ["AdmitAfterFacts"] = Aggregates.AdmitAfterFacts,
     };
 
-    private RedisScript(string name, string text)
+    private RedisScript(string name, string text, bool acknowledged)
     {
         Name = name;
         Text = text;
+        _acknowledged = acknowledged;
     }
+
+    private readonly bool _acknowledged;
 
     public string Name { get; }
 
     /// <summary>The full text sent to Redis (cached there by SHA: StackExchange.Redis uses EVALSHA after the first call).</summary>
     public string Text { get; }
 
-    public static RedisScript Load(string file, ScriptLayout layout)
+    /// <param name="acknowledged">
+    /// Whether a run is a write answered 2xx, which waits for Redis:AckReplicas replicas (<see cref="ReplicaAck"/>);
+    /// the outbox's own bookkeeping does not (a lost settle only re-sends with the same event id).
+    /// </param>
+    public static RedisScript Load(string file, ScriptLayout layout, bool acknowledged = true)
     {
         var body = Resource(file);
         Check(file, body, layout);
@@ -58,13 +65,20 @@ internal sealed partial class RedisScript
             .Append(Library).Append('\n')
             .Append(layout.Preamble())
             .Append(body);
-        return new RedisScript(file, text.ToString());
+        return new RedisScript(file, text.ToString(), acknowledged);
     }
 
-    public Task<RedisResult> RunAsync(IDatabase db, ScriptCall call)
+    public async Task<RedisResult> RunAsync(IDatabase db, ScriptCall call)
     {
         var (keys, args) = call.Build();
-        return db.ScriptEvaluateAsync(Text, keys, args);
+        var result = await db.ScriptEvaluateAsync(Text, keys, args);
+        // Waited even when the script changed nothing (a retried event): the first try's write may not be on the
+        // replicas yet, and this answer acknowledges it.
+        if (_acknowledged && keys.Length > 0 && ReplicaAck.For(db.Multiplexer) is { } ack)
+        {
+            await ack.WaitAsync(keys[0]);
+        }
+        return result;
     }
 
     internal static void Check(string file, string body, ScriptLayout layout)

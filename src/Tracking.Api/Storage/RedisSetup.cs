@@ -28,19 +28,27 @@ internal static partial class RedisSetup
                 Log.EmbeddedStore(logger, store.Port);
             }
 #endif
-            var config = ConfigurationOptions.Parse(connection);
-            // Start even when Redis is down (readiness reports it) and reconnect on our own afterwards.
-            config.AbortOnConnectFail = false;
-            config.ConnectTimeout = Math.Min(config.ConnectTimeout, 5000);
-            config.SyncTimeout = Math.Min(config.SyncTimeout, 2000);
-            config.AsyncTimeout = Math.Min(config.AsyncTimeout, 2000);
-            config.ClientName ??= "tracking";
-            return ConnectionMultiplexer.Connect(config);
+            var shared = ConnectionMultiplexer.Connect(Configure(connection));
+            sp.GetRequiredService<ReplicaAck>().Attach(shared);
+            return shared;
         });
+        builder.Services.AddSingleton<ReplicaAck>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase());
         // Connect (and start the embedded store) at start-up rather than on the first request.
         builder.Services.AddHostedService<RedisWarmup>();
         return builder;
+    }
+
+    internal static ConfigurationOptions Configure(string connection)
+    {
+        var config = ConfigurationOptions.Parse(connection);
+        // Start even when Redis is down (readiness reports it) and reconnect on our own afterwards.
+        config.AbortOnConnectFail = false;
+        config.ConnectTimeout = Math.Min(config.ConnectTimeout, 5000);
+        config.SyncTimeout = Math.Min(config.SyncTimeout, 2000);
+        config.AsyncTimeout = Math.Min(config.AsyncTimeout, 2000);
+        config.ClientName ??= "tracking";
+        return config;
     }
 
 #if EMBEDDED_STORE

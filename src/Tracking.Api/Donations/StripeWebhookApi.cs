@@ -97,7 +97,8 @@ internal static partial class StripeWebhookApi
         }
         var (kind, checkout, sid, amount, currency) = (described.Kind, described.Checkout!, described.SessionId!, described.Amount, described.Currency);
         var write = await BuildAsync(store, outbox, donations.Value, stripeEvent, checkout, sid, kind, amount, currency, clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var conversion = new ConversionRecord(checkout.Id, sid, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, write.Timestamp);
+        var selected = (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.Campaign) is { } c && Ids.IsSafe(c, 64) ? c : null;
+        var conversion = new ConversionRecord(checkout.Id, sid, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, write.Timestamp, selected);
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, kind, amount, currency, checkout.Customer is null ? "guest" : "customer", conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
         if (kind == "convert" && outcome is "converted" or "converted-unattributed")
@@ -136,11 +137,12 @@ internal static partial class StripeWebhookApi
         string? Consent(string field, string key) => session.FirstOrDefault(e => e.Name == field).Value is { IsNullOrEmpty: false } v
             ? (string?)v : metadata.GetValueOrDefault(key);
         var content = metadata.GetValueOrDefault(CheckoutMetadata.Content);
+        var campaign = metadata.GetValueOrDefault(CheckoutMetadata.Campaign) is { } c && Ids.IsSafe(c, 64) ? c : null;
         var entry = outbox.Queue(new OutboxEntry(
             sid, checkout.Id, EventNames.Purchase, stripeTime,
             // The page where the donation started (not Stripe's, nor the thank-you page); older Checkout Sessions lack it.
             metadata.GetValueOrDefault(CheckoutMetadata.PageUrl) ?? donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
-            content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(content, DonationsJson.Default.String) },
+            CheckoutApi.Properties(content, campaign),
             clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
             // The address the payer gave Stripe, never the one typed into /checkout.
             decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email),

@@ -16,6 +16,9 @@ internal static class EventNames
     public const string DonationFailed = "DonationFailed";
     public const string CheckoutExpired = "CheckoutExpired";
 
+    /// <summary>The visitor picked a fundraising campaign (<c>properties.campaign</c>): the session's <c>selected_campaign</c>.</summary>
+    public const string CampaignSelected = "CampaignSelected";
+
     public static readonly int[] Milestones = [25, 50, 75, 95];
 
     /// <summary>The browser's own journey events: accepted under exactly these names (destinations rename them).</summary>

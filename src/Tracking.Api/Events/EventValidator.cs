@@ -146,12 +146,24 @@ internal static class EventValidator
             completionField = SessionField.Completion(content!);
         }
 
+        string? setField = null, setValue = null;
+        if (name == EventNames.CampaignSelected)
+        {
+            var campaign = props.TryGetValue("campaign", out var sc) && sc.ValueKind == JsonValueKind.String ? sc.GetString() : null;
+            if (!Ids.IsSafe(campaign, 64))
+            {
+                errors.Add(prefix + "properties.campaign", "CampaignSelected needs the campaign id: 1-64 letters, digits, '_', '-', '.', ':'.");
+                return null;
+            }
+            (setField, setValue) = (SessionField.SelectedCampaign, campaign);
+        }
+
         var timestamp = item.Timestamp is { } t && t >= (now - MaxPast).ToUnixTimeMilliseconds() && t <= (now + MaxFuture).ToUnixTimeMilliseconds()
             ? t
             : now.ToUnixTimeMilliseconds();
         var eventId = item.EventId ?? Ids.NewEventId();
         var contentViewed = name is EventNames.ViewContent or EventNames.VideoStart ? content : null;
-        return new TrackedEvent(eventId, name, timestamp, Member(name, eventId, timestamp, item.Url, props), milestone, contentViewed, completionField, percent, item.Url, item.Properties, item.Referrer);
+        return new TrackedEvent(eventId, name, timestamp, Member(name, eventId, timestamp, item.Url, props), milestone, contentViewed, completionField, percent, item.Url, item.Properties, item.Referrer, setField, setValue);
     }
 
     /// <summary>The sorted-set member: the seed's flat JSON shape, our own fields first and never overridden.</summary>

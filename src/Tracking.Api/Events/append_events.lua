@@ -35,6 +35,8 @@ for i, e in ipairs(L.events) do
     redis.call('SADD', K.seen, 'e:' .. e.id)
     if e.milestone ~= '' then redis.call('SADD', K.seen, 'm:' .. e.milestone) end
     redis.call('ZADD', K.events, e.score, e.member)
+    -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice).
+    if e.set_field ~= '' then redis.call('HSET', K.sess, e.set_field, e.set_value) end
     if e.content ~= '' then
       redis.call('HSET', K.sess, F.ContentViewed, e.content)
       if redis.call('SADD', K.seen, 'f:content') == 1 then agg(counters, K.sess, M.ContentViews) end

@@ -40,8 +40,9 @@ internal static partial class MetaMapper
 
         var content = entry.Properties?.GetValueOrDefault("content") is { ValueKind: JsonValueKind.String } c ? c.GetString() : null;
         int? percent = entry.Properties?.GetValueOrDefault("percent") is { ValueKind: JsonValueKind.Number } p && p.TryGetInt32(out var pc) && pc is >= 0 and <= 100 ? pc : null;
-        MetaCustomData? custom = entry.Value is not null || content is not null || percent is not null
-            ? new MetaCustomData(entry.Value, entry.Currency?.ToUpperInvariant(), content is null ? null : [content], content, percent)
+        var campaign = entry.Properties?.GetValueOrDefault("campaign") is { ValueKind: JsonValueKind.String } cp ? cp.GetString() : null;
+        MetaCustomData? custom = entry.Value is not null || content is not null || percent is not null || campaign is not null
+            ? new MetaCustomData(entry.Value, entry.Currency?.ToUpperInvariant(), content is null ? null : [content], content, percent, campaign)
             : null;
 
         return new MetaServerEvent(

@@ -52,6 +52,7 @@ internal static class SessionField
 
     // Journey.
     public const string ContentViewed = "content_viewed";
+    public const string SelectedCampaign = "selected_campaign";
     public const string DonationInitiated = "donation_initiated";
     public const string DonationAmount = "donation_amount";
     public const string DonationCurrency = "donation_currency";

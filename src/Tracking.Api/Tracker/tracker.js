@@ -151,6 +151,8 @@
     ready: ready,
     event: send,
     contentView: function (content) { return send('ViewContent', { content: content }); },
+    // The fundraising campaign the visitor picked (the session's selected_campaign; /checkout defaults to it).
+    selectCampaign: function (campaign) { return send('CampaignSelected', { campaign: String(campaign) }); },
     consent: function (c) {
       var next = { analytics: c.analytics || consent().analytics || 'pending', marketing: c.marketing || consent().marketing || 'pending' };
       store('trk_consent', next, VISITOR_TTL);
@@ -160,7 +162,7 @@
     donate: function (amount, opts) {
       opts = opts || {};
       return ready.then(function () {
-        return post('/checkout', { sessionId: sessionId, amount: amount, currency: opts.currency, email: opts.email, content: opts.content,
+        return post('/checkout', { sessionId: sessionId, amount: amount, currency: opts.currency, email: opts.email, content: opts.content, campaign: opts.campaign,
           url: location.href.length <= 500 ? location.href : undefined, referrer: d.referrer && d.referrer.length <= 500 ? d.referrer : undefined });
       }).then(function (c) { if (opts.redirect !== false) location.assign(c.url); return c; }, function () { return null; });
     },

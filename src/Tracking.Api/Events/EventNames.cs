@@ -19,10 +19,13 @@ internal static class EventNames
     /// <summary>The visitor picked a fundraising campaign (<c>properties.campaign</c>): the session's <c>selected_campaign</c>.</summary>
     public const string CampaignSelected = "CampaignSelected";
 
+    /// <summary>An e-mail signup (POST /signup, the schema's FormSubmit email_capture): server-recorded, like Purchase.</summary>
+    public const string Lead = "Lead";
+
     public static readonly int[] Milestones = [25, 50, 75, 95];
 
     /// <summary>The browser's own journey events: accepted under exactly these names (destinations rename them).</summary>
-    public static readonly string[] JourneyNames = [PageView, ViewContent, VideoStart, VideoProgress];
+    public static readonly string[] JourneyNames = [PageView, ViewContent, VideoStart, VideoProgress, CampaignSelected];
 
     /// <summary>
     /// Refused from browsers (compared by <see cref="Normalize"/>): what the server records itself (from /checkout and
@@ -33,8 +36,8 @@ internal static class EventNames
     private static readonly HashSet<string> Reserved = new(
         new[]
         {
-            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired,
-            "Donation Completed", "Checkout Started",
+            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired, Lead,
+            "Donation Completed", "Checkout Started", "Email Signup",
             // Meta's name for Purchase under Meta:DonationEventName=Donate.
             "Donate",
             "Content Viewed", "Video Progress",

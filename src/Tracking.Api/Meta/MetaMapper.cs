@@ -15,6 +15,7 @@ internal static partial class MetaMapper
         EventNames.PageView => "PageView",
         EventNames.ViewContent or EventNames.VideoStart => "ViewContent",
         EventNames.InitiateCheckout => "InitiateCheckout",
+        EventNames.Lead => "Lead",
         EventNames.Purchase => options.DonationEventName,
         // Everything else, video progress included, only when the operator lists it in Meta:CustomEvents.
         _ => options.CustomEvents.Contains(name, StringComparer.Ordinal) ? name : null,

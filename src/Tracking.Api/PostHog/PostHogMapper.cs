@@ -17,6 +17,7 @@ internal static class PostHogMapper
         EventNames.VideoProgress => "Video Progress",
         EventNames.InitiateCheckout => "Checkout Started",
         EventNames.Purchase => "Donation Completed",
+        EventNames.Lead => "Email Signup",
         _ => name,
     };
 
@@ -101,14 +102,14 @@ internal static class PostHogMapper
     private const string Direct = "$direct";
 
     /// <summary>
-    /// For a Purchase with the payer's e-mail: <c>$identify</c> of the person as <c>email:{sha256}</c> with the
+    /// For a Purchase with the payer's e-mail (and a Lead with the signed-up one): <c>$identify</c> of the person as <c>email:{sha256}</c> with the
     /// anonymous id the session used (<c>$anon_distinct_id</c>), so PostHog merges the two into one person. Never
     /// when the anonymous id already is that id (identifying an id with itself merges nothing and confuses PostHog).
     /// Hook for POST /signup: any entry with an <see cref="OutboxEntry.EmailHash"/> of a server event identifies the same way.
     /// </summary>
     public static PostHogEvent? Identify(OutboxEntry entry, IReadOnlyDictionary<string, string> session, PostHogEvent mapped)
     {
-        if (entry.Event != EventNames.Purchase || entry.EmailHash is null)
+        if (entry.Event is not (EventNames.Purchase or EventNames.Lead) || entry.EmailHash is null)
         {
             return null;
         }

@@ -53,6 +53,9 @@ internal static class SessionField
     // Journey.
     public const string ContentViewed = "content_viewed";
     public const string SelectedCampaign = "selected_campaign";
+    // POST /signup: the visitor left an e-mail address (never stored), and whether they agreed to be e-mailed.
+    public const string EmailSignup = "email_signup";
+    public const string EmailConsent = "email_consent";
     public const string DonationInitiated = "donation_initiated";
     public const string DonationAmount = "donation_amount";
     public const string DonationCurrency = "donation_currency";

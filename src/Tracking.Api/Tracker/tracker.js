@@ -153,6 +153,13 @@
     contentView: function (content) { return send('ViewContent', { content: content }); },
     // The fundraising campaign the visitor picked (the session's selected_campaign; /checkout defaults to it).
     selectCampaign: function (campaign) { return send('CampaignSelected', { campaign: String(campaign) }); },
+    // E-mail signup (POST /signup → a server-side Lead); resolves true once recorded, false when it could not be.
+    signup: function (email, opts) {
+      opts = opts || {};
+      return ready.then(function () {
+        return post('/signup', { sessionId: sessionId || store('trk_sid'), email: String(email), consent: typeof opts.consent === 'boolean' ? opts.consent : undefined });
+      }).then(function () { return true; }, function () { return false; });
+    },
     consent: function (c) {
       var next = { analytics: c.analytics || consent().analytics || 'pending', marketing: c.marketing || consent().marketing || 'pending' };
       store('trk_consent', next, VISITOR_TTL);

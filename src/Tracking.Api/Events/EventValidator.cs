@@ -180,9 +180,20 @@ internal static class EventValidator
             {
                 writer.WriteString("url", url);
             }
+            // The seed's PageView member: the path and the landing's utm_source, from the page's own URL.
+            Uri? page = null;
+            var pageView = name == EventNames.PageView && url is not null && Uri.TryCreate(url, UriKind.Absolute, out page);
+            if (pageView)
+            {
+                writer.WriteString("page", page!.AbsolutePath);
+                if (Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(page.Query).TryGetValue("utm_source", out var source) && source.ToString() is { Length: > 0 and <= 256 } s)
+                {
+                    writer.WriteString("utm_source", s);
+                }
+            }
             foreach (var (key, value) in props)
             {
-                if (Array.IndexOf(Reserved, key) < 0 && value.ValueKind != JsonValueKind.Null)
+                if (Array.IndexOf(Reserved, key) < 0 && value.ValueKind != JsonValueKind.Null && !(pageView && key is "page" or "utm_source"))
                 {
                     writer.WritePropertyName(key);
                     value.WriteTo(writer);

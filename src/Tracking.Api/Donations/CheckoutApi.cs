@@ -188,22 +188,17 @@ internal static partial class CheckoutApi
     }
 
     /// <summary>The forwarded properties of a server donation event: <c>content</c> and <c>campaign</c>, when known.</summary>
-    internal static Dictionary<string, System.Text.Json.JsonElement>? Properties(string? content, string? campaign)
+    internal static Dictionary<string, System.Text.Json.JsonElement>? Properties(string? content, string? campaign, params (string Key, string? Value)[] more)
     {
-        if (content is null && campaign is null)
-        {
-            return null;
-        }
         var properties = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
-        if (content is not null)
+        foreach (var (key, value) in new[] { ("content", content), ("campaign", campaign) }.Concat(more))
         {
-            properties["content"] = System.Text.Json.JsonSerializer.SerializeToElement(content, DonationsJson.Default.String);
+            if (value is not null)
+            {
+                properties[key] = System.Text.Json.JsonSerializer.SerializeToElement(value, DonationsJson.Default.String);
+            }
         }
-        if (campaign is not null)
-        {
-            properties["campaign"] = System.Text.Json.JsonSerializer.SerializeToElement(campaign, DonationsJson.Default.String);
-        }
-        return properties;
+        return properties.Count == 0 ? null : properties;
     }
 
     /// <summary>A slot Stripe did not fill goes back; if Redis cannot take it back, the session just has one slot fewer.</summary>

@@ -63,6 +63,7 @@ internal static class SessionField
     public const string DonationCompleted = "donation_completed";
     public const string DonationStatus = "donation_status";
     public const string CheckoutType = "checkout_type";
+    public const string PaymentMethod = "payment_method";
     public const string ConvertedAt = "converted_at";
     public const string TimeToConversion = "time_to_conversion";
 

@@ -11,6 +11,12 @@ internal static class EventNames
     public const string ViewContent = "ViewContent";
     public const string VideoStart = "VideoStart";
     public const string VideoProgress = "VideoProgress";
+
+    /// <summary>The video ended: <c>{content}_completion</c> 100.</summary>
+    public const string VideoComplete = "VideoComplete";
+
+    /// <summary>Seconds played since the previous report (<c>properties.watch_time</c>), sent by the snippet on pagehide.</summary>
+    public const string VideoWatch = "VideoWatch";
     public const string InitiateCheckout = "InitiateCheckout";
     public const string Purchase = "Purchase";
     public const string DonationFailed = "DonationFailed";
@@ -25,7 +31,7 @@ internal static class EventNames
     public static readonly int[] Milestones = [25, 50, 75, 95];
 
     /// <summary>The browser's own journey events: accepted under exactly these names (destinations rename them).</summary>
-    public static readonly string[] JourneyNames = [PageView, ViewContent, VideoStart, VideoProgress, CampaignSelected];
+    public static readonly string[] JourneyNames = [PageView, ViewContent, VideoStart, VideoProgress, VideoComplete, VideoWatch, CampaignSelected];
 
     /// <summary>
     /// Refused from browsers (compared by <see cref="Normalize"/>): what the server records itself (from /checkout and

@@ -17,4 +17,7 @@ internal sealed record TrackedEvent(
     Dictionary<string, System.Text.Json.JsonElement>? Properties,
     string? Referrer = null,
     string? SetField = null,
-    string? SetValue = null);
+    string? SetValue = null,
+    string? WatchedField = null,
+    double? WatchTime = null,
+    string? WatchTimeField = null);

@@ -67,6 +67,14 @@ internal static class SessionField
     public const string ConvertedAt = "converted_at";
     public const string TimeToConversion = "time_to_conversion";
 
+    // Watch time: seconds actually played (all contents), and the server time (ms) of the previous report, which bounds the next.
+    public const string TotalWatchTime = "total_watch_time";
+    public const string WatchReportedAt = "watch_reported_at";
+
+    /// <summary><c>{content}_watched</c> ("true" once the visitor started it) and <c>{content}_watch_time</c> (seconds played).</summary>
+    public const string WatchedSuffix = "_watched";
+    public const string WatchTimeSuffix = "_watch_time";
+
     /// <summary>Ends every completion field (Lua counts a session's completion fields by it).</summary>
     public const string CompletionSuffix = "_completion";
 

@@ -170,3 +170,72 @@ public sealed class PageViewMemberTests : IDisposable
         Assert.False(members[1].TryGetProperty("utm_source", out _));
     }
 }
+
+/// <summary>Watch time through the API: never more than the wall-clock time since the session's previous report.</summary>
+public sealed class WatchTimeApiTests : IDisposable
+{
+    private readonly DeliveryApp _app = DeliveryApp.Create();
+
+    public WatchTimeApiTests()
+    {
+        _app.StubMetaOk();
+        _app.StubPostHogOk();
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private Task<HttpResponseMessage> WatchAsync(HttpClient client, string sid, string name, double seconds, string content = "trailer_30s") =>
+        client.PostAsJsonAsync("/events", new { sessionId = sid, @event = name, properties = new { content, watch_time = seconds } });
+
+    [Fact]
+    public async Task Reported_seconds_are_capped_by_the_time_elapsed_since_the_previous_report()
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+
+        _app.Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await WatchAsync(client, sid, "VideoWatch", 600)).StatusCode); // a script claiming ten minutes
+        _app.Clock.Advance(TimeSpan.FromSeconds(5));
+        await WatchAsync(client, sid, "VideoWatch", 4.5);
+        await WatchAsync(client, sid, "VideoWatch", 3); // no time has passed since the previous report
+        _app.Clock.Advance(TimeSpan.FromSeconds(2));
+        await WatchAsync(client, sid, "VideoWatch", 1.5, "intro");
+
+        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        Assert.Equal("16.0", hash["total_watch_time"]);
+        Assert.Equal("14.5", hash["trailer_30s_watch_time"]);
+        Assert.Equal("1.5", hash["intro_watch_time"]);
+    }
+
+    [Fact]
+    public async Task Start_marks_the_content_watched_and_complete_sets_completion_100_once()
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+
+        await client.PostAsJsonAsync("/events", new { sessionId = sid, @event = "VideoStart", properties = new { content = "intro" } });
+        await client.PostAsJsonAsync("/events", new { sessionId = sid, @event = "VideoComplete", properties = new { content = "intro" } });
+        await client.PostAsJsonAsync("/events", new { sessionId = sid, @event = "VideoComplete", properties = new { content = "intro" } });
+
+        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        Assert.Equal("true", hash["intro_watched"]);
+        Assert.Equal("100", hash["intro_completion"]);
+        Assert.Single(await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"), v => v.ToString().Contains("VideoComplete", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"sessionId":"SID","event":"VideoWatch","properties":{"content":"intro"}}""")]
+    [InlineData("""{"sessionId":"SID","event":"VideoWatch","properties":{"content":"intro","watch_time":-1}}""")]
+    [InlineData("""{"sessionId":"SID","event":"VideoWatch","properties":{"content":"intro","watch_time":"5"}}""")]
+    [InlineData("""{"sessionId":"SID","event":"VideoProgress","properties":{"content":"intro","percent":25,"watch_time":100000}}""")]
+    public async Task Bad_watch_reports_are_problems_naming_watch_time(string json)
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+
+        var response = await client.PostJsonAsync("/events", json.Replace("SID", sid, StringComparison.Ordinal));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty("properties.watch_time", out _));
+    }
+}

@@ -37,7 +37,8 @@ internal static partial class MetaMapper
             Fbc: FirstWellFormed(Session(SessionField.Fbc), entry.Fbc, BuildFbc(Session(SessionField.Fbclid), Session(SessionField.FbclidFirstSeen))),
             ExternalId: visitor is null ? null : [hash(visitor)],
             Country: country is null ? null : [hash(country.ToLowerInvariant())],
-            Em: entry.EmailHash is null ? null : [entry.EmailHash]);
+            Em: entry.EmailHash is null ? null : [entry.EmailHash],
+            Ct: NormalizeCity(Session(SessionField.City)) is { } city ? [hash(city)] : null);
 
         var content = entry.Properties?.GetValueOrDefault("content") is { ValueKind: JsonValueKind.String } c ? c.GetString() : null;
         int? percent = entry.Properties?.GetValueOrDefault("percent") is { ValueKind: JsonValueKind.Number } p && p.TryGetInt32(out var pc) && pc is >= 0 and <= 100 ? pc : null;
@@ -80,6 +81,17 @@ internal static partial class MetaMapper
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^fb\.[0-2]\.[0-9]{10,13}\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")]
     private static partial System.Text.RegularExpressions.Regex CookieFormat();
+
+    /// <summary>Meta's city normalisation before hashing: lower case, no spaces, no punctuation (<c>Los Angeles</c> → <c>losangeles</c>).</summary>
+    internal static string? NormalizeCity(string? city)
+    {
+        if (city is null)
+        {
+            return null;
+        }
+        var normalized = string.Concat(city.Where(char.IsLetterOrDigit)).ToLowerInvariant();
+        return normalized.Length > 0 ? normalized : null;
+    }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

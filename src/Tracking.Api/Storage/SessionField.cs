@@ -35,6 +35,7 @@ internal static class SessionField
 
     // Request context and device.
     public const string Country = "country";
+    public const string City = "city";
     public const string DeviceType = "device_type";
     public const string Browser = "browser";
     public const string Bot = "bot";

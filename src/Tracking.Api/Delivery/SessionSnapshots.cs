@@ -16,7 +16,7 @@ internal sealed class SessionSnapshots(IDatabase db)
         SessionField.UtmSource, SessionField.UtmMedium, SessionField.UtmCampaign, SessionField.UtmContent,
         SessionField.FirstTouchSource, SessionField.FirstTouchTimestamp, SessionField.LastTouchSource, SessionField.LastTouchMedium,
         SessionField.LastTouchCampaign, SessionField.LastTouchContent, SessionField.LastTouchTimestamp,
-        SessionField.DeviceType, SessionField.Browser,
+        SessionField.DeviceType, SessionField.Browser, SessionField.SessionCount,
     ];
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> ReadAsync(IEnumerable<string> sessionIds)

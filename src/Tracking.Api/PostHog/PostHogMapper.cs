@@ -26,7 +26,8 @@ internal static class PostHogMapper
         (Props(session, ("$initial_utm_source", SessionField.UtmSource), ("$initial_utm_medium", SessionField.UtmMedium), ("$initial_utm_campaign", SessionField.UtmCampaign),
                 ("$initial_utm_content", SessionField.UtmContent), ("first_touch_source", SessionField.FirstTouchSource), ("first_touch_timestamp", SessionField.FirstTouchTimestamp)),
          Props(session, ("last_touch_source", SessionField.LastTouchSource), ("last_touch_medium", SessionField.LastTouchMedium), ("last_touch_campaign", SessionField.LastTouchCampaign),
-                ("last_touch_content", SessionField.LastTouchContent), ("last_touch_timestamp", SessionField.LastTouchTimestamp)));
+                ("last_touch_content", SessionField.LastTouchContent), ("last_touch_timestamp", SessionField.LastTouchTimestamp),
+                ("session_count", SessionField.SessionCount)));
 
     /// <param name="person">The session's person properties (see <see cref="PersonProperties"/>), shared by its events.</param>
     public static PostHogEvent Map(OutboxEntry entry, IReadOnlyDictionary<string, string> session, (JsonElement SetOnce, JsonElement Set) person)

@@ -51,6 +51,9 @@ internal static class SessionField
     public const string VisitStart = "visit_start";
     public const string VisitLast = "visit_last";
 
+    // The latest page load (ms): with visit_last, what decides that a page load after 30 minutes of inactivity is a new visit.
+    public const string PageLoadLast = "page_load_last";
+
     // Journey.
     public const string ContentViewed = "content_viewed";
     public const string SelectedCampaign = "selected_campaign";

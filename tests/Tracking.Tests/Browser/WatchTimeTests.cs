@@ -59,6 +59,23 @@ public sealed class WatchTimeTests : IAsyncLifetime
     private static double Seconds(string value) => double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
+    public async Task The_snippet_selects_a_campaign_and_signs_up_and_a_signup_without_the_service_resolves_false()
+    {
+        var (page, sid) = await OpenAsync();
+
+        var signedUp = await page.EvaluateAsync<bool>("async () => { await tracking.selectCampaign('festival-tour'); return await tracking.signup('fan@example.com', { consent: true }); }");
+
+        Assert.True(signedUp);
+        await Eventually.UntilAsync(async () => (await SessionAsync(sid)).ContainsKey("selected_campaign"), BrowserBound, "CampaignSelected stored");
+        var session = await SessionAsync(sid);
+        Assert.Equal("festival-tour", session["selected_campaign"]);
+        Assert.Equal("true", session["email_signup"]);
+        Assert.Equal("true", session["email_consent"]);
+        await page.RouteAsync("**/signup", route => route.AbortAsync("connectionrefused"));
+        Assert.False(await page.EvaluateAsync<bool>("() => tracking.signup('fan@example.com')"));
+    }
+
+    [Fact]
     public async Task Watching_to_the_end_records_watched_completion_100_and_the_real_playing_time()
     {
         var (page, sid) = await OpenAsync();

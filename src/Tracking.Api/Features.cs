@@ -20,7 +20,7 @@ internal static class Features
     public static IHostApplicationBuilder AddTrackingFeatures(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SessionStore>().AddHttpJson(SessionsJson.Default);
-        builder.Services.AddSingleton<EventStore>().AddHttpJson(EventsJson.Default);
+        builder.Services.AddSingleton<EventStore>().AddSingleton<SignupStore>().AddHttpJson(EventsJson.Default);
         builder.Services.AddSingleton<ReportStore>().AddHttpJson(ReportsJson.Default);
         builder.Services.AddHttpJson(HealthJson.Default).AddHttpJson(OpsJson.Default);
         builder.AddDelivery();
@@ -36,6 +36,7 @@ internal static class Features
         app.MapHealthApi();
         app.MapSessionApi();
         app.MapEventsApi();
+        app.MapSignupApi();
         app.MapCheckoutApi();
         app.MapStripeWebhookApi();
         app.MapDeliveriesApi();

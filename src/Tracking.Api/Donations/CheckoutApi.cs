@@ -95,6 +95,7 @@ internal static partial class CheckoutApi
             errors.Add("email", "Must be an e-mail address.");
         }
         errors.SafeId("content", request.Content);
+        errors.SafeId("campaign", request.Campaign);
         foreach (var (field, value) in new[] { ("url", request.Url), ("referrer", request.Referrer) })
         {
             // Stripe keeps metadata values up to 500 characters; the page travels there to the Purchase.
@@ -124,6 +125,8 @@ internal static partial class CheckoutApi
         var now = clock.GetUtcNow();
         // Click ids and the visitor id go to Stripe only when Meta could be sent them (marketing consent allows).
         var marketing = Consent.Decide(fields, null, SessionField.ConsentMarketing, tracking.Value.ConsentMode) == ConsentDecision.Send;
+        // The campaign donated to: the request's, else the one the visitor selected on the page.
+        var campaign = request.Campaign ?? fields.GetValueOrDefault(SessionField.SelectedCampaign);
         var idempotencyKey = IdempotencyKey(sid, currency, minor, request.Email, now);
         // The page where the donation started: the snippet sends it; else the Referer header (often only the origin).
         var pageUrl = request.Url ?? (http.Request.Headers.Referer.ToString() is { Length: > 0 and <= StripeCheckout.MaxPageUrl } r && Uri.IsWellFormedUriString(r, UriKind.Absolute) ? r : null);
@@ -144,7 +147,7 @@ internal static partial class CheckoutApi
         try
         {
             checkout = await new SessionService(stripe).CreateAsync(
-                StripeCheckout.Options(o, sid, mark.For(sid), fields, marketing, currency, minor, request.Email, request.Content, pageUrl, request.Referrer),
+                StripeCheckout.Options(o, sid, mark.For(sid), fields, marketing, currency, minor, request.Email, request.Content, pageUrl, request.Referrer, campaign),
                 new RequestOptions { IdempotencyKey = idempotencyKey },
                 http.RequestAborted);
         }
@@ -164,7 +167,7 @@ internal static partial class CheckoutApi
         var client = ClientContext.From(http, tracking.Value);
         var entry = outbox.Queue(new OutboxEntry(
             sid, eventId, EventNames.InitiateCheckout, timestamp, pageUrl,
-            request.Content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(request.Content, DonationsJson.Default.String) },
+            Properties(request.Content, campaign),
             // No em: the typed e-mail is unverified, and anyone could attach a victim's address to a checkout. Purchase
             // carries the address the payer gave Stripe (customer_details.email).
             client.Ip, client.UserAgent, major, currency,
@@ -182,6 +185,20 @@ internal static partial class CheckoutApi
             return SessionLimits.Full(maxEvents, maxEvents, "a checkout");
         }
         return TypedResults.Created(checkout.Url, new CheckoutCreated(checkout.Id, checkout.Url));
+    }
+
+    /// <summary>The forwarded properties of a server donation event: <c>content</c> and <c>campaign</c>, when known.</summary>
+    internal static Dictionary<string, System.Text.Json.JsonElement>? Properties(string? content, string? campaign, params (string Key, string? Value)[] more)
+    {
+        var properties = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
+        foreach (var (key, value) in new[] { ("content", content), ("campaign", campaign) }.Concat(more))
+        {
+            if (value is not null)
+            {
+                properties[key] = System.Text.Json.JsonSerializer.SerializeToElement(value, DonationsJson.Default.String);
+            }
+        }
+        return properties.Count == 0 ? null : properties;
     }
 
     /// <summary>A slot Stripe did not fill goes back; if Redis cannot take it back, the session just has one slot fewer.</summary>

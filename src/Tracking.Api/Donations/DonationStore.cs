@@ -26,7 +26,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
 
     private static readonly ScriptLayout StripeLayout = new(
         ["sess", "events", "seen", "due", "items", "ledger", "conversions", "paths", "touches"],
-        ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "member", "entry", "ledger_ttl", "now", "conversion", "retain"],
+        ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "payment_method", "member", "entry", "ledger_ttl", "now", "conversion", "retain"],
         new ScriptList("outbox", "id"));
     private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout);
 
@@ -73,7 +73,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
     /// <param name="kind">convert, failed or expired.</param>
     /// <returns>What happened: converted, converted-unattributed, already-converted, duplicate-event, recorded-{kind}.</returns>
     public async Task<string> RecordStripeAsync(
-        DonationWrite write, string stripeEventId, string kind, string amount, string currency, string checkoutType, ConversionRecord conversion, long now)
+        DonationWrite write, string stripeEventId, string kind, string amount, string currency, string checkoutType, ConversionRecord conversion, long now, string? paymentMethod = null)
     {
         var sid = write.SessionId;
         var tag = Partitions.TagOf(sid);
@@ -83,7 +83,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
             .Key("due", Keys.OutboxDue(tag)).Key("items", Keys.OutboxItems(tag)).Key("ledger", Keys.StripeLedger(sid))
             .Key("conversions", Keys.Conversions(tag, day)).Key("paths", Keys.ConversionPaths(tag, day)).Key("touches", Keys.Touches(sid))
             .Arg("stripe_event", stripeEventId).Arg("checkout_id", write.EventId).Arg("kind", kind).Arg("at", write.Timestamp)
-            .Arg("amount", amount).Arg("currency", currency).Arg("checkout_type", checkoutType).Arg("member", write.Member)
+            .Arg("amount", amount).Arg("currency", currency).Arg("checkout_type", checkoutType).Arg("payment_method", paymentMethod ?? "").Arg("member", write.Member)
             .Arg("entry", write.Outbox.Json).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds).Arg("now", now)
             .Arg("conversion", System.Text.Json.JsonSerializer.Serialize(conversion, DonationsJson.Default.ConversionRecord))
             .Arg("retain", retention.Value.Seconds);

@@ -13,6 +13,9 @@ internal static class CheckoutMetadata
     public const string Fbc = "fbc";
     public const string Country = "country";
     public const string Content = "content";
+
+    /// <summary>The fundraising campaign donated to (the request's <c>campaign</c>, else the session's <c>selected_campaign</c>).</summary>
+    public const string Campaign = "campaign";
     public const string PageUrl = "page_url";
     public const string PageReferrer = "page_referrer";
 
@@ -32,7 +35,7 @@ internal static class StripeCheckout
     /// <summary>The Checkout Session we ask Stripe for: a one-line donation tied to our session by id and metadata.</summary>
     public static SessionCreateOptions Options(
         DonationOptions o, string sessionId, string mark, IReadOnlyDictionary<string, string> session, bool marketing, string currency, long minor, string? email, string? content,
-        string? pageUrl = null, string? pageReferrer = null)
+        string? pageUrl = null, string? pageReferrer = null, string? campaign = null)
     {
         var metadata = new Dictionary<string, string> { [CheckoutMetadata.SessionId] = sessionId, [CheckoutMetadata.Mark] = mark };
         void Meta(string key, string? value)
@@ -57,6 +60,7 @@ internal static class StripeCheckout
             Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
         }
         Meta(CheckoutMetadata.Content, content);
+        Meta(CheckoutMetadata.Campaign, campaign);
         Meta(CheckoutMetadata.PageUrl, pageUrl);
         Meta(CheckoutMetadata.PageReferrer, pageReferrer);
         return new SessionCreateOptions

@@ -44,7 +44,7 @@ internal static partial class StripeWebhookApi
 
     internal static async Task<Results<Ok<WebhookReceived>, ProblemHttpResult>> Receive(
         HttpContext http, DonationStore store, Outbox outbox, CheckoutMark mark, IOptions<StripeOptions> stripe, IOptions<DonationOptions> donations,
-        TimeProvider clock, ILoggerFactory loggers, TrackingMetrics metrics)
+        TimeProvider clock, ILoggerFactory loggers, TrackingMetrics metrics, IStripeClient stripeClient)
     {
         var logger = loggers.CreateLogger("Tracking.Donations.StripeWebhook");
         // Signature verification needs the raw body, so it is read as text (same limits as every JSON body).
@@ -96,10 +96,14 @@ internal static partial class StripeWebhookApi
             return TypedResults.Ok(new WebhookReceived(true, described.Kind));
         }
         var (kind, checkout, sid, amount, currency) = (described.Kind, described.Checkout!, described.SessionId!, described.Amount, described.Currency);
-        var write = await BuildAsync(store, outbox, donations.Value, stripeEvent, checkout, sid, kind, amount, currency, clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var conversion = new ConversionRecord(checkout.Id, sid, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, write.Timestamp);
+        var checkoutType = checkout.CustomerId is null && checkout.Customer is null ? "guest" : "customer";
+        var paymentMethod = kind == StripeOutcome.Convert ? await PaymentMethodAsync(stripeClient, checkout, logger, http.RequestAborted) : null;
+        var write = await BuildAsync(store, outbox, donations.Value, stripeEvent, checkout, sid, kind, amount, currency, clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            checkoutType, paymentMethod);
+        var selected = (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.Campaign) is { } c && Ids.IsSafe(c, 64) ? c : null;
+        var conversion = new ConversionRecord(checkout.Id, sid, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, write.Timestamp, selected);
         var outcome = await store.RecordStripeAsync(
-            write, stripeEvent.Id, kind, amount, currency, checkout.Customer is null ? "guest" : "customer", conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            write, stripeEvent.Id, kind, amount, currency, checkoutType, conversion, clock.GetUtcNow().ToUnixTimeMilliseconds(), paymentMethod);
         if (kind == "convert" && outcome is "converted" or "converted-unattributed")
         {
             var visitor = (string?)await store.VisitorOfAsync(sid) ?? (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.VisitorId);
@@ -119,7 +123,7 @@ internal static partial class StripeWebhookApi
     /// </summary>
     private static async Task<DonationWrite> BuildAsync(
         DonationStore store, Outbox outbox, DonationOptions donations, Event stripeEvent, Session checkout, string sid, string kind,
-        string amount, string currency, long receivedAt)
+        string amount, string currency, long receivedAt, string checkoutType = "guest", string? paymentMethod = null)
     {
         var stripeTime = new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var timestamp = Math.Max(receivedAt, stripeTime);
@@ -136,19 +140,49 @@ internal static partial class StripeWebhookApi
         string? Consent(string field, string key) => session.FirstOrDefault(e => e.Name == field).Value is { IsNullOrEmpty: false } v
             ? (string?)v : metadata.GetValueOrDefault(key);
         var content = metadata.GetValueOrDefault(CheckoutMetadata.Content);
+        var campaign = metadata.GetValueOrDefault(CheckoutMetadata.Campaign) is { } c && Ids.IsSafe(c, 64) ? c : null;
         var entry = outbox.Queue(new OutboxEntry(
             sid, checkout.Id, EventNames.Purchase, stripeTime,
             // The page where the donation started (not Stripe's, nor the thank-you page); older Checkout Sessions lack it.
             metadata.GetValueOrDefault(CheckoutMetadata.PageUrl) ?? donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
-            content is null ? null : new() { ["content"] = System.Text.Json.JsonSerializer.SerializeToElement(content, DonationsJson.Default.String) },
+            CheckoutApi.Properties(content, campaign, ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
             clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
             // The address the payer gave Stripe, never the one typed into /checkout.
             decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email),
             metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country),
             Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics),
             Referrer: metadata.GetValueOrDefault(CheckoutMetadata.PageReferrer)));
-        var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id);
+        var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id,
+            checkoutType, paymentMethod);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
+    }
+
+    /// <summary>
+    /// The method Stripe actually used (<c>card</c>, <c>link</c>, <c>sepa_debit</c>…): the type of the PaymentIntent's
+    /// PaymentMethod (the Checkout Session lists only the methods offered). Unknown, never an error, when Stripe does
+    /// not answer within a few seconds: the payment is recorded without it.
+    /// </summary>
+    private static async Task<string?> PaymentMethodAsync(IStripeClient stripe, Session checkout, ILogger logger, CancellationToken aborted)
+    {
+        var intentId = checkout.PaymentIntentId;
+        if (string.IsNullOrEmpty(intentId) || !Ids.IsSafe(intentId, 255))
+        {
+            return null;
+        }
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var intent = await new PaymentIntentService(stripe).GetAsync(
+                intentId, new PaymentIntentGetOptions { Expand = ["payment_method"] }, cancellationToken: timeout.Token);
+            var type = intent.PaymentMethod?.Type;
+            return type is { Length: > 0 and <= 64 } && type.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') ? type : null;
+        }
+        catch (Exception ex) when (ex is StripeException or HttpRequestException or OperationCanceledException)
+        {
+            Log.PaymentMethodUnknown(logger, ex.GetType().Name);
+            return null;
+        }
     }
 
     private static partial class Log
@@ -158,6 +192,9 @@ internal static partial class StripeWebhookApi
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout Session {CheckoutId} carries a tracking_mark that does not verify (Stripe__WebhookSecret rolled while it was open, or a forgery); acknowledged, not recorded")]
         public static partial void MarkMismatch(ILogger logger, string checkoutId);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The payment method of a paid checkout could not be read from Stripe ({Kind}); recorded without it")]
+        public static partial void PaymentMethodUnknown(ILogger logger, string kind);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Stripe {Type}: {Outcome}")]
         public static partial void Processed(ILogger logger, string type, string outcome);

@@ -15,6 +15,7 @@ if redis.call('HSETNX', K.ledger, 'cs:' .. A.checkout_id, A.stripe_event) == 0 t
 if live then
   redis.call('HSET', K.sess, F.DonationCompleted, 'true', F.DonationStatus, 'paid', F.DonationAmount, A.amount,
     F.DonationCurrency, A.currency, F.CheckoutType, A.checkout_type, F.ConvertedAt, A.at)
+  if A.payment_method ~= '' then redis.call('HSET', K.sess, F.PaymentMethod, A.payment_method) end
   local first = tonumber(redis.call('HGET', K.sess, F.FirstTouchTimestamp))
   -- Stripe's event time has whole seconds: never report a negative duration.
   if first then redis.call('HSET', K.sess, F.TimeToConversion, math.max(0, tonumber(A.at) - first)) end

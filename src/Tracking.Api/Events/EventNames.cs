@@ -11,15 +11,27 @@ internal static class EventNames
     public const string ViewContent = "ViewContent";
     public const string VideoStart = "VideoStart";
     public const string VideoProgress = "VideoProgress";
+
+    /// <summary>The video ended: <c>{content}_completion</c> 100.</summary>
+    public const string VideoComplete = "VideoComplete";
+
+    /// <summary>Seconds played since the previous report (<c>properties.watch_time</c>), sent by the snippet on pagehide.</summary>
+    public const string VideoWatch = "VideoWatch";
     public const string InitiateCheckout = "InitiateCheckout";
     public const string Purchase = "Purchase";
     public const string DonationFailed = "DonationFailed";
     public const string CheckoutExpired = "CheckoutExpired";
 
+    /// <summary>The visitor picked a fundraising campaign (<c>properties.campaign</c>): the session's <c>selected_campaign</c>.</summary>
+    public const string CampaignSelected = "CampaignSelected";
+
+    /// <summary>An e-mail signup (POST /signup, the schema's FormSubmit email_capture): server-recorded, like Purchase.</summary>
+    public const string Lead = "Lead";
+
     public static readonly int[] Milestones = [25, 50, 75, 95];
 
     /// <summary>The browser's own journey events: accepted under exactly these names (destinations rename them).</summary>
-    public static readonly string[] JourneyNames = [PageView, ViewContent, VideoStart, VideoProgress];
+    public static readonly string[] JourneyNames = [PageView, ViewContent, VideoStart, VideoProgress, VideoComplete, VideoWatch, CampaignSelected];
 
     /// <summary>
     /// Refused from browsers (compared by <see cref="Normalize"/>): what the server records itself (from /checkout and
@@ -30,8 +42,8 @@ internal static class EventNames
     private static readonly HashSet<string> Reserved = new(
         new[]
         {
-            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired,
-            "Donation Completed", "Checkout Started",
+            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired, Lead,
+            "Donation Completed", "Checkout Started", "Email Signup",
             // Meta's name for Purchase under Meta:DonationEventName=Donate.
             "Donate",
             "Content Viewed", "Video Progress",

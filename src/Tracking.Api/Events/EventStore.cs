@@ -32,7 +32,7 @@ internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options
     private static readonly ScriptLayout Layout = new(
         ["sess", "events", "seen", "due", "items", .. Aggregates.ScriptKeys],
         ["ttl", "now", "max_events", "max_contents", "retain"],
-        new ScriptList("events", "id", "milestone", "score", "member", "content", "completion_field", "completion_value", "entry"),
+        new ScriptList("events", "id", "milestone", "score", "member", "content", "completion_field", "completion_value", "entry", "set_field", "set_value", "watched_field", "watch", "watch_field"),
         new ScriptList("outbox", "event", "id"),
         Aggregates.CampaignList);
     private static readonly RedisScript Script = RedisScript.Load("append_events.lua", Layout);
@@ -42,7 +42,7 @@ internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options
         var o = options.Value;
         var tag = Partitions.TagOf(sessionId);
         var day = Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(now));
-        var call = new ScriptCall(Layout, 4 + (writes.Count * 12))
+        var call = new ScriptCall(Layout, 4 + (writes.Count * 18))
             .Key("sess", Keys.Session(sessionId)).Key("events", Keys.Events(sessionId)).Key("seen", Keys.Seen(sessionId))
             .Key("due", Keys.OutboxDue(tag)).Key("items", Keys.OutboxItems(tag))
             .AggregateKeys(tag, day)
@@ -60,7 +60,12 @@ internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options
                 .Arg("content", e.ContentViewed ?? "")
                 .Arg("completion_field", e.CompletionField ?? "")
                 .Arg("completion_value", e.CompletionValue)
-                .Arg("entry", writes[n].Outbox.Json);
+                .Arg("entry", writes[n].Outbox.Json)
+                .Arg("set_field", e.SetField ?? "")
+                .Arg("set_value", e.SetValue ?? "")
+                .Arg("watched_field", e.WatchedField ?? "")
+                .Arg("watch", e.WatchTime is { } w ? w.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "")
+                .Arg("watch_field", e.WatchTimeField ?? "");
         }
         call.List("outbox");
         for (var n = 0; n < writes.Count; n++)

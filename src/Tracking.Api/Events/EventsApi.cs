@@ -16,7 +16,7 @@ internal static class EventsApi
             .WithSummary("Record one event or a batch for a live session; idempotent by eventId.")
             .WithDescription("""
                 One event, or `{ sessionId?, events: [...] }` with up to Tracking__MaxEventsPerBatch (50) events of one session.
-                Server-only names are refused (403 naming `event`): `Purchase`, `InitiateCheckout`, `DonationFailed`,
+                Server-only names are refused (403 naming `event`): `Purchase`, `InitiateCheckout`, `DonationFailed`, `Lead`,
                 `CheckoutExpired`, what Meta and PostHog receive for them or rename our events to (`Donation Completed`,
                 `Checkout Started`, `Content Viewed`, `Video Progress`) and any `$` name, in any case or spelling
                 (`donation_completed`). Properties `value`, `currency`, `revenue` are stored but never forwarded to Meta

@@ -8,4 +8,7 @@ namespace Tracking.Events;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(EventsRequest))]
 [JsonSerializable(typeof(EventsAccepted))]
+[JsonSerializable(typeof(SignupRequest))]
+[JsonSerializable(typeof(SignupAccepted))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class EventsJson : JsonSerializerContext;

@@ -1,6 +1,9 @@
 namespace Tracking.Events;
 
-/// <summary>A validated event ready to store: its sorted-set member and the session updates it implies.</summary>
+/// <summary>
+/// A validated event ready to store: its sorted-set member and the session updates it implies
+/// (<paramref name="SetField"/> = <paramref name="SetValue"/>: one session field the event sets, e.g. <c>selected_campaign</c>).
+/// </summary>
 internal sealed record TrackedEvent(
     string EventId,
     string Name,
@@ -12,4 +15,9 @@ internal sealed record TrackedEvent(
     int CompletionValue,
     string? Url,
     Dictionary<string, System.Text.Json.JsonElement>? Properties,
-    string? Referrer = null);
+    string? Referrer = null,
+    string? SetField = null,
+    string? SetValue = null,
+    string? WatchedField = null,
+    double? WatchTime = null,
+    string? WatchTimeField = null);

@@ -11,11 +11,14 @@ if redis.call('EXISTS', K.sess) == 0 then return {-1, 0} end
 -- Which events are fresh (id and once-only milestone not seen before, nor earlier in this request): decided by reads
 -- only, so that a refused request writes nothing.
 local fresh, count, ids, milestones = {}, 0, {}, {}
+local watch_only = {} -- a repeated milestone (a reload replays them) still reports the seconds played since the last report
 for i, e in ipairs(L.events) do
   local new = e.milestone == '' or (not milestones[e.milestone] and redis.call('SISMEMBER', K.seen, 'm:' .. e.milestone) == 0)
   if new then
     new = not ids[e.id] and redis.call('SISMEMBER', K.seen, 'e:' .. e.id) == 0
     ids[e.id] = true
+  elseif e.watch ~= '' and not ids[e.id] and redis.call('SISMEMBER', K.seen, 'e:' .. e.id) == 0 then
+    watch_only[i] = true
   end
   if new then
     fresh[i] = true
@@ -29,19 +32,42 @@ if count > 0 then
 end
 
 local counters = agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns, A.retain)
+-- Per-content fields ending in a suffix (_watched, _watch_time) exist for at most A.max_contents contents each.
+local per_content = {}
+local function content_field(field, suffix)
+  if redis.call('HEXISTS', K.sess, field) == 1 then return true end
+  if not per_content[suffix] then
+    local n = 0
+    for _, name in ipairs(redis.call('HKEYS', K.sess)) do
+      if string.sub(name, -#suffix) == suffix then n = n + 1 end
+    end
+    per_content[suffix] = n
+  end
+  if per_content[suffix] >= tonumber(A.max_contents) then return false end
+  per_content[suffix] = per_content[suffix] + 1
+  return true
+end
+-- Watch time: the seconds a request reports are added only up to the wall-clock time since the session's previous
+-- report (or its creation), so a script cannot inflate it.
+local watch_budget
+local function seconds(x) return string.format('%.1f', math.floor(x * 10 + 0.5) / 10) end
 local completions -- contents with a completion field, counted when a new one is first due
 for i, e in ipairs(L.events) do
   if fresh[i] then
     redis.call('SADD', K.seen, 'e:' .. e.id)
     if e.milestone ~= '' then redis.call('SADD', K.seen, 'm:' .. e.milestone) end
     redis.call('ZADD', K.events, e.score, e.member)
+    -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice).
+    if e.set_field ~= '' then redis.call('HSET', K.sess, e.set_field, e.set_value) end
+    if e.watched_field ~= '' and content_field(e.watched_field, F.WatchedSuffix) then redis.call('HSET', K.sess, e.watched_field, 'true') end
     if e.content ~= '' then
       redis.call('HSET', K.sess, F.ContentViewed, e.content)
       if redis.call('SADD', K.seen, 'f:content') == 1 then agg(counters, K.sess, M.ContentViews) end
     end
     if e.completion_field ~= '' then
       local metric = M.VideoPrefix .. e.completion_value
-      if redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg(counters, K.sess, metric) end
+      -- The daily counters have the four milestones; completion (100, VideoComplete) is a session field only.
+      if tonumber(e.completion_value) < 100 and redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg(counters, K.sess, metric) end
       local value = tonumber(e.completion_value)
       local current = redis.call('HGET', K.sess, e.completion_field)
       if current then
@@ -57,6 +83,23 @@ for i, e in ipairs(L.events) do
           redis.call('HSET', K.sess, e.completion_field, value)
           completions = completions + 1
         end
+      end
+    end
+  end
+end
+for i, e in ipairs(L.events) do
+  if (fresh[i] or watch_only[i]) and e.watch ~= '' then
+    if not watch_budget then
+      local last = tonumber(redis.call('HGET', K.sess, F.WatchReportedAt)) or tonumber(redis.call('HGET', K.sess, F.CreatedAt)) or tonumber(A.now)
+      watch_budget = math.max(0, (tonumber(A.now) - last) / 1000)
+      redis.call('HSET', K.sess, F.WatchReportedAt, A.now)
+    end
+    local add = math.min(tonumber(e.watch), watch_budget)
+    if add > 0 then
+      watch_budget = watch_budget - add
+      redis.call('HSET', K.sess, F.TotalWatchTime, seconds((tonumber(redis.call('HGET', K.sess, F.TotalWatchTime)) or 0) + add))
+      if content_field(e.watch_field, F.WatchTimeSuffix) then
+        redis.call('HSET', K.sess, e.watch_field, seconds((tonumber(redis.call('HGET', K.sess, e.watch_field)) or 0) + add))
       end
     end
   end

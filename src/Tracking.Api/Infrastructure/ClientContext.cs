@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Tracking.Infrastructure;
 
 /// <summary>What the request itself says about the visitor: IP (after trusted proxies), User-Agent, country.</summary>
-internal sealed record ClientContext(string Ip, string UserAgent, string? Country)
+internal sealed record ClientContext(string Ip, string UserAgent, string? Country, string? City = null)
 {
     private const int MaxUserAgent = 512;
 
@@ -16,7 +16,18 @@ internal sealed record ClientContext(string Ip, string UserAgent, string? Countr
         {
             ua = ua[..MaxUserAgent];
         }
-        return new ClientContext(IpOf(http), ua, CountryOf(http, options));
+        return new ClientContext(IpOf(http), ua, CountryOf(http, options), CityOf(http, options));
+    }
+
+    /// <summary>The CDN's city header, on the same terms as the country: only from a trusted proxy; at most 100 characters, no control characters.</summary>
+    private static string? CityOf(HttpContext http, TrackingOptions options)
+    {
+        if (http.Features.Get<ProxyPeer>() is not { Trusted: true })
+        {
+            return null;
+        }
+        var city = http.Request.Headers[options.CityHeader].ToString().Trim();
+        return city.Length is > 0 and <= 100 && !city.Any(char.IsControl) && city.Any(char.IsLetter) ? city : null;
     }
 
     /// <summary>

@@ -62,6 +62,10 @@ internal sealed class TrackingOptionsValidator : IValidateOptions<TrackingOption
         {
             errors.Add($"{S}:CountryHeader must not be empty.");
         }
+        if (string.IsNullOrWhiteSpace(options.CityHeader) || options.CityHeader.Any(c => c <= ' ' || c == ':' || c > '~'))
+        {
+            errors.Add($"{S}:CityHeader must be a header name (got '{options.CityHeader}').");
+        }
         if (!Enum.IsDefined(options.ConsentMode))
         {
             errors.Add($"{S}:ConsentMode must be {WireName<ConsentMode>.Choices()}.");

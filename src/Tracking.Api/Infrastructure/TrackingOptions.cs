@@ -19,6 +19,9 @@ public sealed class TrackingOptions
     /// </summary>
     public string CountryHeader { get; set; } = "CF-IPCountry";
 
+    /// <summary>Request header holding the visitor's city (Cloudflare's <c>CF-IPCity</c>), believed as the country header is.</summary>
+    public string CityHeader { get; set; } = "CF-IPCity";
+
     public int SessionTtlDays { get; set; } = 7;
 
     /// <summary>Proxies (IPs or CIDR ranges) whose <c>X-Forwarded-For</c> is believed. Empty = only the socket address counts.</summary>

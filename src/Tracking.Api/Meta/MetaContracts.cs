@@ -32,9 +32,11 @@ public sealed record MetaUserData(
     string? Fbc,
     string[]? ExternalId,
     string[]? Country,
-    string[]? Em);
+    string[]? Em,
+    string[]? Ct = null);
 
-public sealed record MetaCustomData(decimal? Value, string? Currency, string[]? ContentIds, string? ContentName, int? Percent = null);
+/// <param name="Campaign">Our fundraising campaign the donation went to (a custom property: Meta takes any in custom_data).</param>
+public sealed record MetaCustomData(decimal? Value, string? Currency, string[]? ContentIds, string? ContentName, int? Percent = null, string? Campaign = null);
 
 public sealed record MetaResponse(int EventsReceived, string? FbtraceId);
 

@@ -15,6 +15,7 @@ internal static partial class MetaMapper
         EventNames.PageView => "PageView",
         EventNames.ViewContent or EventNames.VideoStart => "ViewContent",
         EventNames.InitiateCheckout => "InitiateCheckout",
+        EventNames.Lead => "Lead",
         EventNames.Purchase => options.DonationEventName,
         // Everything else, video progress included, only when the operator lists it in Meta:CustomEvents.
         _ => options.CustomEvents.Contains(name, StringComparer.Ordinal) ? name : null,
@@ -36,12 +37,14 @@ internal static partial class MetaMapper
             Fbc: FirstWellFormed(Session(SessionField.Fbc), entry.Fbc, BuildFbc(Session(SessionField.Fbclid), Session(SessionField.FbclidFirstSeen))),
             ExternalId: visitor is null ? null : [hash(visitor)],
             Country: country is null ? null : [hash(country.ToLowerInvariant())],
-            Em: entry.EmailHash is null ? null : [entry.EmailHash]);
+            Em: entry.EmailHash is null ? null : [entry.EmailHash],
+            Ct: NormalizeCity(Session(SessionField.City)) is { } city ? [hash(city)] : null);
 
         var content = entry.Properties?.GetValueOrDefault("content") is { ValueKind: JsonValueKind.String } c ? c.GetString() : null;
         int? percent = entry.Properties?.GetValueOrDefault("percent") is { ValueKind: JsonValueKind.Number } p && p.TryGetInt32(out var pc) && pc is >= 0 and <= 100 ? pc : null;
-        MetaCustomData? custom = entry.Value is not null || content is not null || percent is not null
-            ? new MetaCustomData(entry.Value, entry.Currency?.ToUpperInvariant(), content is null ? null : [content], content, percent)
+        var campaign = entry.Properties?.GetValueOrDefault("campaign") is { ValueKind: JsonValueKind.String } cp ? cp.GetString() : null;
+        MetaCustomData? custom = entry.Value is not null || content is not null || percent is not null || campaign is not null
+            ? new MetaCustomData(entry.Value, entry.Currency?.ToUpperInvariant(), content is null ? null : [content], content, percent, campaign)
             : null;
 
         return new MetaServerEvent(
@@ -78,6 +81,17 @@ internal static partial class MetaMapper
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^fb\.[0-2]\.[0-9]{10,13}\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")]
     private static partial System.Text.RegularExpressions.Regex CookieFormat();
+
+    /// <summary>Meta's city normalisation before hashing: lower case, no spaces, no punctuation (<c>Los Angeles</c> → <c>losangeles</c>).</summary>
+    internal static string? NormalizeCity(string? city)
+    {
+        if (city is null)
+        {
+            return null;
+        }
+        var normalized = string.Concat(city.Where(char.IsLetterOrDigit)).ToLowerInvariant();
+        return normalized.Length > 0 ? normalized : null;
+    }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

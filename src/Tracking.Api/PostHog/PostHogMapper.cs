@@ -17,6 +17,7 @@ internal static class PostHogMapper
         EventNames.VideoProgress => "Video Progress",
         EventNames.InitiateCheckout => "Checkout Started",
         EventNames.Purchase => "Donation Completed",
+        EventNames.Lead => "Email Signup",
         _ => name,
     };
 
@@ -25,7 +26,8 @@ internal static class PostHogMapper
         (Props(session, ("$initial_utm_source", SessionField.UtmSource), ("$initial_utm_medium", SessionField.UtmMedium), ("$initial_utm_campaign", SessionField.UtmCampaign),
                 ("$initial_utm_content", SessionField.UtmContent), ("first_touch_source", SessionField.FirstTouchSource), ("first_touch_timestamp", SessionField.FirstTouchTimestamp)),
          Props(session, ("last_touch_source", SessionField.LastTouchSource), ("last_touch_medium", SessionField.LastTouchMedium), ("last_touch_campaign", SessionField.LastTouchCampaign),
-                ("last_touch_content", SessionField.LastTouchContent), ("last_touch_timestamp", SessionField.LastTouchTimestamp)));
+                ("last_touch_content", SessionField.LastTouchContent), ("last_touch_timestamp", SessionField.LastTouchTimestamp),
+                ("session_count", SessionField.SessionCount)));
 
     /// <param name="person">The session's person properties (see <see cref="PersonProperties"/>), shared by its events.</param>
     public static PostHogEvent Map(OutboxEntry entry, IReadOnlyDictionary<string, string> session, (JsonElement SetOnce, JsonElement Set) person)
@@ -101,14 +103,14 @@ internal static class PostHogMapper
     private const string Direct = "$direct";
 
     /// <summary>
-    /// For a Purchase with the payer's e-mail: <c>$identify</c> of the person as <c>email:{sha256}</c> with the
+    /// For a Purchase with the payer's e-mail (and a Lead with the signed-up one): <c>$identify</c> of the person as <c>email:{sha256}</c> with the
     /// anonymous id the session used (<c>$anon_distinct_id</c>), so PostHog merges the two into one person. Never
     /// when the anonymous id already is that id (identifying an id with itself merges nothing and confuses PostHog).
     /// Hook for POST /signup: any entry with an <see cref="OutboxEntry.EmailHash"/> of a server event identifies the same way.
     /// </summary>
     public static PostHogEvent? Identify(OutboxEntry entry, IReadOnlyDictionary<string, string> session, PostHogEvent mapped)
     {
-        if (entry.Event != EventNames.Purchase || entry.EmailHash is null)
+        if (entry.Event is not (EventNames.Purchase or EventNames.Lead) || entry.EmailHash is null)
         {
             return null;
         }

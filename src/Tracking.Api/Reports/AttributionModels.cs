@@ -17,6 +17,9 @@ internal enum AttributionGroup
     Source,
     Campaign,
     Content,
+
+    /// <summary>The fundraising campaign the visitor picked (CampaignSelected / the checkout's <c>campaign</c>): full credit, whatever the model.</summary>
+    SelectedCampaign,
 }
 
 /// <summary>How one conversion's credit is split over its touches.</summary>

@@ -22,6 +22,12 @@ internal static class ReportBuilder
         }
         foreach (var conversion in conversions)
         {
+            if (groupBy == AttributionGroup.SelectedCampaign)
+            {
+                // The campaign picked on the page is one choice, not a path of touches: it takes the whole donation.
+                Credit(conversion.SelectedCampaign ?? "(none)", 1, conversion);
+                continue;
+            }
             var credits = AttributionModels.Credit(model, conversion.Touches);
             if (credits.Count == 0)
             {
@@ -43,12 +49,13 @@ internal static class ReportBuilder
             new AttributionTotals(total, revenue), stored.Unreadable);
     }
 
-    public static FunnelReport Funnel(ReportRange range, string? campaign, IReadOnlyDictionary<string, long> counters, Conversions stored)
+    public static FunnelReport Funnel(ReportRange range, string? campaign, IReadOnlyDictionary<string, long> counters, Conversions stored, string? selectedCampaign = null)
     {
         long Count(string metric) => counters
             .Where(c => c.Key.StartsWith(metric + "|", StringComparison.Ordinal) && (campaign is null || CampaignOf(c.Key) == campaign))
             .Sum(c => c.Value);
-        var matching = stored.Readable.Where(c => campaign is null || LastCampaign(c) == campaign).ToList();
+        var matching = stored.Readable
+            .Where(c => (campaign is null || LastCampaign(c) == campaign) && (selectedCampaign is null || c.SelectedCampaign == selectedCampaign)).ToList();
         var counts = new List<(string Step, long Count)>
         {
             ("sessions", Count(AggregateMetric.Sessions)),
@@ -66,7 +73,7 @@ internal static class ReportBuilder
         var daily = range.Days().Select(day => byDay.TryGetValue(day, out var list)
             ? new DailyDonations(day, list.Count, list.GroupBy(c => c.Currency).ToDictionary(g => g.Key, g => g.Sum(c => c.Amount), StringComparer.Ordinal))
             : new DailyDonations(day, 0, new Dictionary<string, decimal>())).ToList();
-        return new FunnelReport(Day(range.From), Day(range.To), campaign, steps, median, daily, stored.Unreadable);
+        return new FunnelReport(Day(range.From), Day(range.To), campaign, steps, median, daily, stored.Unreadable, selectedCampaign);
     }
 
     private static string KeyOf(Touch touch, AttributionGroup groupBy) => groupBy switch

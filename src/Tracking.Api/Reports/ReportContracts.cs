@@ -12,12 +12,13 @@ public sealed record FunnelStep(string Step, long Count, double? Rate);
 
 public sealed record DailyDonations(string Day, int Donations, IReadOnlyDictionary<string, decimal> Revenue);
 
+/// <param name="SelectedCampaign">The <c>selectedCampaign</c> filter: donations, their revenue and time to conversion count only those to that campaign.</param>
 public sealed record FunnelReport(
     string From, string To, string? Campaign, IReadOnlyList<FunnelStep> Steps, long? MedianTimeToConversionMs, IReadOnlyList<DailyDonations> Daily,
-    int UnreadableConversions);
+    int UnreadableConversions, string? SelectedCampaign = null);
 
 /// <summary>A conversion as reports read it: the stored record and its session's touch path (empty = unattributed).</summary>
-internal sealed record Conversion(decimal Amount, string Currency, long At, IReadOnlyList<Sessions.Touch> Touches)
+internal sealed record Conversion(decimal Amount, string Currency, long At, IReadOnlyList<Sessions.Touch> Touches, string? SelectedCampaign = null)
 {
     /// <summary>From the first touch (the session's start) to the payment; unknown when the session had expired.</summary>
     public long? TimeToConversion => Touches.Count > 0 ? Math.Max(0, At - Touches[0].Timestamp) : null;

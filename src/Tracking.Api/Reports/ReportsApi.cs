@@ -13,8 +13,9 @@ internal static class ReportsApi
             .WithName("AttributionReport").WithSummary("Donations and revenue credited to sources, campaigns or contents under a model.")
             .WithQueryChoices<AttributionModel>("model").WithQueryChoices<AttributionGroup>("groupBy")
             .WithDescription("""
-                `model`: first_touch, last_touch (default), linear or position_based; `groupBy`: source, campaign (default) or
-                content; `from`/`to`: UTC days (yyyy-MM-dd), default the 30 days up to today, at most 400 days.
+                `model`: first_touch, last_touch (default), linear or position_based; `groupBy`: source, campaign (default),
+                content or selected_campaign (the fundraising campaign the visitor picked, CampaignSelected or the checkout's
+                `campaign`: each donation wholly to it, whatever the model; `(none)` when none was picked); `from`/`to`: UTC days (yyyy-MM-dd), default the 30 days up to today, at most 400 days.
                 Computed from durable conversion records (each keeps its session's touch path), so it survives session expiry.
                 Linear splits credit evenly; position_based gives 40/20/40 (50/50 with two touches). Direct visits never take
                 credit; conversions without a campaign touch (expired session, direct traffic) are the `(unattributed)` row.
@@ -24,7 +25,9 @@ internal static class ReportsApi
         group.MapGet("/funnel", Funnel)
             .WithName("FunnelReport").WithSummary("Sessions → content views → video milestones → checkouts → donations.")
             .WithDescription("""
-                `from`/`to` as for /reports/attribution; `campaign` (at most 256 characters) filters on the last touch.
+                `from`/`to` as for /reports/attribution; `campaign` (at most 256 characters) filters on the last touch;
+                `selectedCampaign` (a campaign id) keeps only donations to that fundraising campaign (the donations step, daily
+                revenue and median time to conversion; the counted steps before it are credited to touches, not to selections).
                 Counters are durable daily aggregates written with each fact and credited to the session's last touch at that
                 moment. Each step counts once per session; `rate` is the count over the previous step's.
                 `Accept: text/csv` answers CSV.
@@ -54,7 +57,7 @@ internal static class ReportsApi
     }
 
     internal static async Task<Results<Ok<FunnelReport>, ContentHttpResult, ProblemHttpResult>> Funnel(
-        HttpRequest request, ReportStore store, TimeProvider clock, string? from, string? to, string? campaign)
+        HttpRequest request, ReportStore store, TimeProvider clock, string? from, string? to, string? campaign, string? selectedCampaign)
     {
         var (range, problem) = ReportRange.Parse(from, to, clock.GetUtcNow());
         if (problem is not null)
@@ -65,8 +68,12 @@ internal static class ReportsApi
         {
             return Problems.Invalid("campaign", "Must be at most 256 characters.");
         }
+        if (selectedCampaign is not null && !Storage.Ids.IsSafe(selectedCampaign, 64))
+        {
+            return Problems.Invalid("selectedCampaign", "Must be a campaign id: 1-64 letters, digits, '_', '-', '.', ':'.");
+        }
         var counters = await store.CountersAsync(range!);
-        var report = ReportBuilder.Funnel(range!, campaign, counters, await store.ConversionsAsync(range!));
+        var report = ReportBuilder.Funnel(range!, campaign, counters, await store.ConversionsAsync(range!), selectedCampaign);
         return WantsCsv(request) ? TypedResults.Text(Csv.Funnel(report), "text/csv; charset=utf-8") : TypedResults.Ok(report);
     }
 

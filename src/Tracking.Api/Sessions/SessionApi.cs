@@ -66,9 +66,13 @@ internal static class SessionApi
         {
             var visit = SessionFields.ForVisit(request, landing, now, client);
             var existingVisitor = await store.TouchAsync(visit with { TouchJson = touch }, ttl, Aggregates.Day(clock.GetUtcNow()));
-            if (existingVisitor is not null)
+            if (existingVisitor is { } touched)
             {
-                return TypedResults.Ok(new SessionResponse(request.SessionId!, existingVisitor, IsNew: false, now + (long)ttl.TotalMilliseconds));
+                if (touched.NewVisit && touched.Visitor.Length > 0)
+                {
+                    await store.CountReturnVisitAsync(touched.Visitor, request.SessionId!);
+                }
+                return TypedResults.Ok(new SessionResponse(request.SessionId!, touched.Visitor, IsNew: false, now + (long)ttl.TotalMilliseconds));
             }
         }
 

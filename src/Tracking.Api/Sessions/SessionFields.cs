@@ -44,6 +44,7 @@ internal static class SessionFields
         Add(SessionField.Fbp, request.Fbp);
         Add(SessionField.Fbc, request.Fbc);
         Add(SessionField.Country, client.Country);
+        Add(SessionField.City, client.City);
         Add(SessionField.DeviceType, device.DeviceType);
         Add(SessionField.Browser, device.Browser);
         Add(SessionField.Bot, device.IsBot ? "true" : null);

@@ -28,6 +28,9 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), Aggregates.CampaignList);
     private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout);
 
+    private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
+    private static readonly RedisScript SetCount = RedisScript.Load("set_session_count.lua", CountLayout);
+
     private static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(400);
 
     /// <summary>Counts this visit for the visitor (a separate slot, so a separate command) and returns the count.</summary>
@@ -60,8 +63,11 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         await Create.RunAsync(db, call);
     }
 
-    /// <summary>Touches a live session and returns its visitor id; null when it does not exist (unknown or expired).</summary>
-    public async Task<string?> TouchAsync(SessionVisit visit, TimeSpan ttl, string day)
+    /// <summary>
+    /// Touches a live session and returns its visitor id and whether this page load starts a new visit (after 30
+    /// minutes of inactivity); null when it does not exist (unknown or expired).
+    /// </summary>
+    public async Task<(string Visitor, bool NewVisit)?> TouchAsync(SessionVisit visit, TimeSpan ttl, string day)
     {
         var id = visit.SessionId;
         var tag = Partitions.TagOf(id);
@@ -80,7 +86,19 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         Pairs(call, visit.Fields);
         call.ReportCampaigns(options.Value.ReportCampaigns);
         var result = await Touch.RunAsync(db, call);
-        return result.IsNull ? null : result.ToString();
+        if (result.IsNull)
+        {
+            return null;
+        }
+        var parts = (RedisResult[])result!;
+        return (parts[0].ToString(), (int)parts[1] == 1);
+    }
+
+    /// <summary>A return visit to a live session: counted for the visitor (its own slot), and the count kept on the session.</summary>
+    public async Task CountReturnVisitAsync(string visitorId, string sessionId)
+    {
+        var count = await CountVisitAsync(visitorId, sessionId);
+        await SetCount.RunAsync(db, new ScriptCall(CountLayout).Key("sess", Keys.Session(sessionId)).Arg("count", count));
     }
 
     /// <summary>

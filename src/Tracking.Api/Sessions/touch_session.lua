@@ -2,8 +2,13 @@
 -- (clearing last-touch fields the new touch lacks), and every key of the session lives on.
 -- The touches list keeps the first touch (it anchors first-touch attribution and time to conversion) and the latest
 -- A.max_touches - 1, so no number of landings can grow it.
--- Returns the session's visitor id, or nil when the session does not exist.
+-- A page load after 30 minutes without page loads or events is a new visit (the caller counts it for the visitor).
+-- Returns {visitor id, 1 when this is a new visit else 0}, or nil when the session does not exist.
 if redis.call('EXISTS', K.sess) == 0 then return false end
+local activity = redis.call('HMGET', K.sess, F.VisitLast, F.PageLoadLast, F.CreatedAt)
+local last = math.max(tonumber(activity[1]) or 0, tonumber(activity[2]) or 0, tonumber(activity[3]) or 0)
+local new_visit = tonumber(A.now) - last > 1800000 and 1 or 0
+redis.call('HSET', K.sess, F.PageLoadLast, A.now)
 if A.fbclid ~= '' and redis.call('HGET', K.sess, F.Fbclid) ~= A.fbclid then
   redis.call('HSET', K.sess, F.Fbclid, A.fbclid, F.FbclidFirstSeen, A.now)
 end
@@ -25,4 +30,4 @@ end
 if A.ip ~= '' then redis.call('HSET', K.client, CF.Ip, A.ip) end
 if A.ua ~= '' then redis.call('HSET', K.client, CF.UserAgent, A.ua) end
 refresh(tonumber(A.ttl), K.sess, K.events, K.seen, K.touches, K.client)
-return redis.call('HGET', K.sess, F.VisitorId) or ''
+return {redis.call('HGET', K.sess, F.VisitorId) or '', new_visit}

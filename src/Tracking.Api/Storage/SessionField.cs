@@ -35,6 +35,7 @@ internal static class SessionField
 
     // Request context and device.
     public const string Country = "country";
+    public const string City = "city";
     public const string DeviceType = "device_type";
     public const string Browser = "browser";
     public const string Bot = "bot";
@@ -50,8 +51,15 @@ internal static class SessionField
     public const string VisitStart = "visit_start";
     public const string VisitLast = "visit_last";
 
+    // The latest page load (ms): with visit_last, what decides that a page load after 30 minutes of inactivity is a new visit.
+    public const string PageLoadLast = "page_load_last";
+
     // Journey.
     public const string ContentViewed = "content_viewed";
+    public const string SelectedCampaign = "selected_campaign";
+    // POST /signup: the visitor left an e-mail address (never stored), and whether they agreed to be e-mailed.
+    public const string EmailSignup = "email_signup";
+    public const string EmailConsent = "email_consent";
     public const string DonationInitiated = "donation_initiated";
     public const string DonationAmount = "donation_amount";
     public const string DonationCurrency = "donation_currency";
@@ -59,8 +67,17 @@ internal static class SessionField
     public const string DonationCompleted = "donation_completed";
     public const string DonationStatus = "donation_status";
     public const string CheckoutType = "checkout_type";
+    public const string PaymentMethod = "payment_method";
     public const string ConvertedAt = "converted_at";
     public const string TimeToConversion = "time_to_conversion";
+
+    // Watch time: seconds actually played (all contents), and the server time (ms) of the previous report, which bounds the next.
+    public const string TotalWatchTime = "total_watch_time";
+    public const string WatchReportedAt = "watch_reported_at";
+
+    /// <summary><c>{content}_watched</c> ("true" once the visitor started it) and <c>{content}_watch_time</c> (seconds played).</summary>
+    public const string WatchedSuffix = "_watched";
+    public const string WatchTimeSuffix = "_watch_time";
 
     /// <summary>Ends every completion field (Lua counts a session's completion fields by it).</summary>
     public const string CompletionSuffix = "_completion";

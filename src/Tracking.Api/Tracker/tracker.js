@@ -90,23 +90,51 @@
     }).catch(noop);
   }
 
+  // Watch time: seconds actually played, from the playhead's advance between timeupdates while playing (a seek,
+  // a pause or a stall adds nothing); reported with the video events and on pagehide (VideoWatch).
+  var watching = [];
   function trackVideo(video) {
     if (video.__trk) return;
-    var content = video.getAttribute('data-track-content'), fired = {}, started = false;
+    var content = video.getAttribute('data-track-content'), fired = {}, started = false, completed = false;
+    var meter = { content: content, pending: 0, at: null };
+    watching.push(meter);
     video.__trk = true;
+    function take() { var t = Math.round(meter.pending * 1000) / 1000; meter.pending = 0; return t; }
+    function measure(stopping) {
+      var now = video.currentTime;
+      if (meter.at !== null && !video.seeking && (stopping || !video.paused)) {
+        var step = (now - meter.at) / (video.playbackRate || 1);
+        if (step > 0 && step < 2) meter.pending += step;
+      }
+      meter.at = now;
+    }
     video.addEventListener('play', function () {
+      meter.at = video.currentTime;
       if (!started) { started = true; send('VideoStart', { content: content }); }
     });
     function progress() {
       if (!video.duration || !isFinite(video.duration)) return;
       var pct = 100 * video.currentTime / video.duration;
       MILESTONES.forEach(function (m) {
-        if (pct >= m && !fired[m]) { fired[m] = true; send('VideoProgress', { content: content, percent: m }); }
+        if (pct >= m && !fired[m]) { fired[m] = true; send('VideoProgress', { content: content, percent: m, watch_time: take() }); }
       });
     }
-    video.addEventListener('timeupdate', progress);
-    video.addEventListener('seeked', progress);
-    video.addEventListener('ended', progress);
+    video.addEventListener('timeupdate', function () { measure(); progress(); });
+    video.addEventListener('seeking', function () { meter.at = null; });
+    video.addEventListener('seeked', function () { meter.at = video.currentTime; progress(); });
+    video.addEventListener('pause', function () { measure(true); meter.at = null; });
+    video.addEventListener('ended', function () {
+      measure(true);
+      meter.at = null;
+      progress();
+      if (!completed) { completed = true; send('VideoComplete', { content: content, watch_time: take() }); }
+    });
+  }
+  function reportWatch() {
+    watching.forEach(function (m) {
+      var t = Math.round(m.pending * 1000) / 1000;
+      if (t > 0) { m.pending = 0; queue.push({ event: 'VideoWatch', eventId: id(), url: location.href, timestamp: Date.now(), properties: { content: m.content, watch_time: t } }); }
+    });
   }
   function scan(root) {
     root = root || d;
@@ -151,6 +179,15 @@
     ready: ready,
     event: send,
     contentView: function (content) { return send('ViewContent', { content: content }); },
+    // The fundraising campaign the visitor picked (the session's selected_campaign; /checkout defaults to it).
+    selectCampaign: function (campaign) { return send('CampaignSelected', { campaign: String(campaign) }); },
+    // E-mail signup (POST /signup → a server-side Lead); resolves true once recorded, false when it could not be.
+    signup: function (email, opts) {
+      opts = opts || {};
+      return ready.then(function () {
+        return post('/signup', { sessionId: sessionId || store('trk_sid'), email: String(email), consent: typeof opts.consent === 'boolean' ? opts.consent : undefined });
+      }).then(function () { return true; }, function () { return false; });
+    },
     consent: function (c) {
       var next = { analytics: c.analytics || consent().analytics || 'pending', marketing: c.marketing || consent().marketing || 'pending' };
       store('trk_consent', next, VISITOR_TTL);
@@ -160,7 +197,7 @@
     donate: function (amount, opts) {
       opts = opts || {};
       return ready.then(function () {
-        return post('/checkout', { sessionId: sessionId, amount: amount, currency: opts.currency, email: opts.email, content: opts.content,
+        return post('/checkout', { sessionId: sessionId, amount: amount, currency: opts.currency, email: opts.email, content: opts.content, campaign: opts.campaign,
           url: location.href.length <= 500 ? location.href : undefined, referrer: d.referrer && d.referrer.length <= 500 ? d.referrer : undefined });
       }).then(function (c) { if (opts.redirect !== false) location.assign(c.url); return c; }, function () { return null; });
     },
@@ -176,5 +213,5 @@
   send('PageView');
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', watchForVideos); else watchForVideos();
   watchHistory();
-  w.addEventListener('pagehide', flush);
+  w.addEventListener('pagehide', function () { reportWatch(); flush(); });
 })(window, document);

@@ -40,6 +40,6 @@ public sealed class BoundsSettingsTests
     [InlineData("Tracking:MaxContentsPerSession", "0", "Tracking:MaxContentsPerSession")]
     [InlineData("Tracking:ReportCampaigns:0", "a|b", "Tracking:ReportCampaigns:0")]
     [InlineData("Tracking:ReportCampaigns:0", " winter", "Tracking:ReportCampaigns:0")]
+    [InlineData("Tracking:CityHeader", "CF IPCity", "Tracking:CityHeader")]
     public void A_bad_bound_stops_start_up_with_a_message_naming_the_key(string key, string value, string named) => StartUp.AssertRefused(key, value, named);
-
 }

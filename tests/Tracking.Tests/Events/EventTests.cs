@@ -31,7 +31,7 @@ public sealed class EventTests(EventTests.Fixture app) : SharedAppTests<EventTes
         var stored = await StoredEventsAsync(id);
         Assert.Equal(
         [
-            $$$"""{"event":"PageView","eventId":"e1","timestamp":{{{now - 3000}}},"url":"https://film.example/watch"}""",
+            $$$"""{"event":"PageView","eventId":"e1","timestamp":{{{now - 3000}}},"url":"https://film.example/watch","page":"/watch"}""",
             $$$"""{"event":"VideoStart","eventId":"e2","timestamp":{{{now - 2000}}},"content":"trailer_30s"}""",
             $$$"""{"event":"VideoProgress","eventId":"e3","timestamp":{{{now - 1000}}},"content":"trailer_30s","percent":50}""",
         ], stored);

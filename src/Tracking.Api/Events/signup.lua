@@ -1,0 +1,17 @@
+-- Records an e-mail signup for a live session: email_signup (and email_consent when given), the Lead event once
+-- per session and address (event id), and its outbox entries stamped with the session's consent.
+-- Returns 0 (no session), 1 (recorded), 2 (already recorded: the flags are still updated), 3 (the session already
+-- holds A.max_events events: nothing recorded).
+if redis.call('EXISTS', K.sess) == 0 then return 0 end
+if redis.call('SISMEMBER', K.seen, 'e:' .. A.event_id) == 0 and redis.call('ZCARD', K.events) >= tonumber(A.max_events) then return 3 end
+redis.call('HSET', K.sess, F.EmailSignup, 'true')
+if A.consent ~= '' then redis.call('HSET', K.sess, F.EmailConsent, A.consent) end
+local result = 2
+if redis.call('SADD', K.seen, 'e:' .. A.event_id) == 1 then
+  redis.call('ZADD', K.events, A.score, A.member)
+  local entry = with_consent(A.entry, consent_members(K.sess))
+  for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, entry) end
+  result = 1
+end
+refresh(tonumber(A.ttl), K.sess, K.events, K.seen)
+return result

@@ -1,0 +1,281 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tracking.Tests.Infrastructure;
+
+namespace Tracking.Tests.Journey;
+
+/// <summary>
+/// CampaignCard → initializeCampaignSession(): the visitor picks a fundraising campaign; it travels from the session
+/// through /checkout and Stripe's metadata to the Purchase (Meta custom_data, PostHog property) and the reports.
+/// </summary>
+public sealed class CampaignSelectionTests : IDisposable
+{
+    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe();
+
+    public CampaignSelectionTests()
+    {
+        _app.StubMetaOk();
+        _app.StubPostHogOk();
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private HttpClient Ops()
+    {
+        var ops = _app.CreateClient();
+        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "ops-key-0123456789abcdef0123456789");
+        return ops;
+    }
+
+    private string Range => $"from={_app.Clock.GetUtcNow():yyyy-MM-dd}&to={_app.Clock.GetUtcNow().AddDays(1):yyyy-MM-dd}";
+
+    private async Task<string> SelectAsync(HttpClient client, string sid, params string[] campaigns)
+    {
+        foreach (var campaign in campaigns)
+        {
+            var response = await client.PostAsJsonAsync("/events", new { sessionId = sid, @event = "CampaignSelected", properties = new { campaign } });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+        return (string)(await _app.Db.HashGetAsync($"sess:{{{sid}}}", "selected_campaign"))!;
+    }
+
+    private async Task<(HttpClient Client, string Sid, string Visitor)> SessionAsync()
+    {
+        var client = _app.Browser();
+        var created = await client.NewSessionAsync();
+        return (client, created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
+    }
+
+    [Fact]
+    public async Task The_latest_selection_is_the_sessions_and_is_stored_as_an_event()
+    {
+        var (client, sid, _) = await SessionAsync();
+
+        Assert.Equal("festival-tour", await SelectAsync(client, sid, "finish-the-edit", "festival-tour"));
+
+        var events = (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Select(v => JsonDocument.Parse(v.ToString()).RootElement).ToList();
+        Assert.Equal(["finish-the-edit", "festival-tour"], events.Select(e => e.GetProperty("campaign").GetString()));
+        Assert.All(events, e => Assert.Equal("CampaignSelected", e.GetProperty("event").GetString()));
+    }
+
+    [Theory]
+    [InlineData("""{"sessionId":"SID","event":"CampaignSelected"}""")]
+    [InlineData("""{"sessionId":"SID","event":"CampaignSelected","properties":{"campaign":"has spaces"}}""")]
+    [InlineData("""{"sessionId":"SID","event":"CampaignSelected","properties":{"campaign":7}}""")]
+    public async Task A_selection_without_a_campaign_id_is_a_problem_naming_it(string body)
+    {
+        var (client, sid, _) = await SessionAsync();
+
+        var response = await client.PostJsonAsync("/events", body.Replace("SID", sid, StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty("properties.campaign", out _));
+        Assert.False(await _app.Db.HashExistsAsync($"sess:{{{sid}}}", "selected_campaign"));
+    }
+
+    [Fact]
+    public async Task The_selected_campaign_goes_to_stripe_and_the_purchase_and_the_reports()
+    {
+        var (client, sid, visitor) = await SessionAsync();
+        await SelectAsync(client, sid, "festival-tour");
+
+        var created = await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var form = System.Web.HttpUtility.ParseQueryString(_app.Calls(DeliveryApp.CheckoutPath).Single().RequestMessage.Body!);
+        Assert.Equal("festival-tour", form["metadata[campaign]"]);
+
+        // Stripe sends the metadata back with the payment.
+        var paid = StripeSigner.CheckoutEvent("evt_1", "checkout.session.completed", "cs_test_a1", sid, "paid", 2500, "usd", _app.Clock.GetUtcNow(),
+            "donor@example.com", visitor, extraMetadata: ""","campaign":"festival-tour" """);
+        Assert.Equal(HttpStatusCode.OK, (await _app.DeliverWebhookAsync(paid)).StatusCode);
+        await _app.RunRoundsAsync();
+
+        var meta = _app.MetaEventsDelivered();
+        Assert.Equal("festival-tour", meta.Single(e => e.GetProperty("event_name").GetString() == "Purchase").GetProperty("custom_data").GetProperty("campaign").GetString());
+        Assert.Equal("festival-tour", meta.Single(e => e.GetProperty("event_name").GetString() == "InitiateCheckout").GetProperty("custom_data").GetProperty("campaign").GetString());
+        var donation = _app.PostHogEventsDelivered().Single(e => e.GetProperty("event").GetString() == "Donation Completed");
+        Assert.Equal("festival-tour", donation.GetProperty("properties").GetProperty("campaign").GetString());
+
+        var ops = Ops();
+        var report = await ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?groupBy=selected_campaign&{Range}");
+        Assert.Equal("selected_campaign", report.GetProperty("groupBy").GetString());
+        var row = Assert.Single(report.GetProperty("rows").EnumerateArray());
+        Assert.Equal("festival-tour", row.GetProperty("key").GetString());
+        Assert.Equal(25m, row.GetProperty("revenue").GetProperty("usd").GetDecimal());
+        // The landing's utm campaign (winter) is a different thing: it still groups by touch.
+        var byTouch = await ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?groupBy=campaign&{Range}");
+        Assert.Equal("winter", Assert.Single(byTouch.GetProperty("rows").EnumerateArray()).GetProperty("key").GetString());
+
+        var funnel = await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?selectedCampaign=festival-tour&{Range}");
+        Assert.Equal(1, funnel.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("step").GetString() == "donations").GetProperty("count").GetInt32());
+        var other = await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?selectedCampaign=finish-the-edit&{Range}");
+        Assert.Equal(0, other.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("step").GetString() == "donations").GetProperty("count").GetInt32());
+        Assert.Equal("finish-the-edit", other.GetProperty("selectedCampaign").GetString());
+    }
+
+    [Fact]
+    public async Task A_checkout_campaign_wins_over_the_sessions_selection()
+    {
+        var (client, sid, _) = await SessionAsync();
+        await SelectAsync(client, sid, "festival-tour");
+
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25, campaign = "finish-the-edit" })).StatusCode);
+
+        var form = System.Web.HttpUtility.ParseQueryString(_app.Calls(DeliveryApp.CheckoutPath).Single().RequestMessage.Body!);
+        Assert.Equal("finish-the-edit", form["metadata[campaign]"]);
+    }
+
+    [Fact]
+    public async Task Bad_campaign_ids_are_problems_naming_the_field()
+    {
+        var (client, sid, _) = await SessionAsync();
+
+        var checkout = await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25, campaign = "no spaces <b>" });
+        var funnel = await Ops().GetAsync($"/reports/funnel?selectedCampaign=%3Cscript%3E&{Range}");
+        var group = await Ops().GetAsync($"/reports/attribution?groupBy=selected&{Range}");
+
+        Assert.True((await checkout.ProblemAsync()).GetProperty("errors").TryGetProperty("campaign", out _));
+        Assert.Empty(_app.Calls(DeliveryApp.CheckoutPath));
+        Assert.True((await funnel.ProblemAsync()).GetProperty("errors").TryGetProperty("selectedCampaign", out _));
+        Assert.True((await group.ProblemAsync()).GetProperty("errors").TryGetProperty("groupBy", out _));
+    }
+}
+
+/// <summary>The seed's PageView member: <c>page</c> (the path) and <c>utm_source</c>.</summary>
+public sealed class PageViewMemberTests : IDisposable
+{
+    private readonly TrackingApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task A_page_view_member_carries_the_path_and_utm_source_and_a_property_cannot_forge_them()
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+
+        await client.PostAsJsonAsync("/events", new { sessionId = sid, events = new object[]
+        {
+            new { @event = "PageView", url = "https://film.example/watch/trailer?utm_source=facebook&utm_campaign=winter", properties = new { page = "/forged", utm_source = "forged" } },
+            new { @event = "PageView", url = "https://film.example/about" },
+        } });
+
+        var members = (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Select(v => JsonDocument.Parse(v.ToString()).RootElement).ToList();
+        Assert.Equal("/watch/trailer", members[0].GetProperty("page").GetString());
+        Assert.Equal("facebook", members[0].GetProperty("utm_source").GetString());
+        Assert.Equal("/about", members[1].GetProperty("page").GetString());
+        Assert.False(members[1].TryGetProperty("utm_source", out _));
+    }
+}
+
+/// <summary>Watch time through the API: never more than the wall-clock time since the session's previous report.</summary>
+public sealed class WatchTimeApiTests : IDisposable
+{
+    private readonly DeliveryApp _app = DeliveryApp.Create();
+
+    public WatchTimeApiTests()
+    {
+        _app.StubMetaOk();
+        _app.StubPostHogOk();
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private Task<HttpResponseMessage> WatchAsync(HttpClient client, string sid, string name, double seconds, string content = "trailer_30s") =>
+        client.PostAsJsonAsync("/events", new { sessionId = sid, @event = name, properties = new { content, watch_time = seconds } });
+
+    [Fact]
+    public async Task Reported_seconds_are_capped_by_the_time_elapsed_since_the_previous_report()
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+
+        _app.Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await WatchAsync(client, sid, "VideoWatch", 600)).StatusCode); // a script claiming ten minutes
+        _app.Clock.Advance(TimeSpan.FromSeconds(5));
+        await WatchAsync(client, sid, "VideoWatch", 4.5);
+        await WatchAsync(client, sid, "VideoWatch", 3); // no time has passed since the previous report
+        _app.Clock.Advance(TimeSpan.FromSeconds(2));
+        await WatchAsync(client, sid, "VideoWatch", 1.5, "intro");
+
+        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        Assert.Equal("16.0", hash["total_watch_time"]);
+        Assert.Equal("14.5", hash["trailer_30s_watch_time"]);
+        Assert.Equal("1.5", hash["intro_watch_time"]);
+    }
+
+    [Fact]
+    public async Task Start_marks_the_content_watched_and_complete_sets_completion_100_once()
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+
+        await client.PostAsJsonAsync("/events", new { sessionId = sid, @event = "VideoStart", properties = new { content = "intro" } });
+        await client.PostAsJsonAsync("/events", new { sessionId = sid, @event = "VideoComplete", properties = new { content = "intro" } });
+        await client.PostAsJsonAsync("/events", new { sessionId = sid, @event = "VideoComplete", properties = new { content = "intro" } });
+
+        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        Assert.Equal("true", hash["intro_watched"]);
+        Assert.Equal("100", hash["intro_completion"]);
+        Assert.Single(await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"), v => v.ToString().Contains("VideoComplete", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"sessionId":"SID","event":"VideoWatch","properties":{"content":"intro"}}""")]
+    [InlineData("""{"sessionId":"SID","event":"VideoWatch","properties":{"content":"intro","watch_time":-1}}""")]
+    [InlineData("""{"sessionId":"SID","event":"VideoWatch","properties":{"content":"intro","watch_time":"5"}}""")]
+    [InlineData("""{"sessionId":"SID","event":"VideoProgress","properties":{"content":"intro","percent":25,"watch_time":100000}}""")]
+    public async Task Bad_watch_reports_are_problems_naming_watch_time(string json)
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+
+        var response = await client.PostJsonAsync("/events", json.Replace("SID", sid, StringComparison.Ordinal));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty("properties.watch_time", out _));
+    }
+}
+
+/// <summary>Return visits: a page load after 30 minutes of inactivity is a new visit, counted in session_count.</summary>
+public sealed class ReturnVisitTests : IDisposable
+{
+    private readonly DeliveryApp _app = DeliveryApp.Create();
+
+    public ReturnVisitTests()
+    {
+        _app.StubMetaOk();
+        _app.StubPostHogOk();
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task A_page_load_after_thirty_idle_minutes_is_a_return_visit_and_posthog_gets_the_count()
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        Task<HttpResponseMessage> LoadAsync() => client.PostAsJsonAsync("/session", new { url = "https://film.example/watch", sessionId = sid });
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal(HttpStatusCode.OK, (await LoadAsync()).StatusCode); // within the visit
+        _app.Clock.Advance(TimeSpan.FromMinutes(25));
+        await client.PostAsJsonAsync("/events", new { sessionId = sid, @event = "PageView" }); // activity keeps the visit alive
+        _app.Clock.Advance(TimeSpan.FromMinutes(29));
+        await LoadAsync();
+        Assert.Equal("1", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "session_count"));
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(31));
+        await LoadAsync();
+        await LoadAsync();
+
+        Assert.Equal("2", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "session_count"));
+        await client.PostAsJsonAsync("/events", new { sessionId = sid, @event = "PageView", eventId = "after-return" });
+        await _app.RunRoundsAsync();
+        var last = _app.PostHogEventsDelivered().Last(e => e.GetProperty("uuid").GetString() is not null && e.GetProperty("properties").GetProperty("tracking_session_id").GetString() == sid);
+        Assert.Equal("2", last.GetProperty("properties").GetProperty("$set").GetProperty("session_count").GetString());
+    }
+}

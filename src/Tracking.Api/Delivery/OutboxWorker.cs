@@ -113,6 +113,11 @@ internal sealed partial class OutboxWorker(
     /// <summary>One pass over every partition with due entries; returns how many had a full batch (more is waiting).</summary>
     public Task<int> DrainAllOnceAsync(CancellationToken cancellationToken) => DrainAllOnceAsync(cancellationToken, CancellationToken.None);
 
+    /// <summary>
+    /// Leases the due partitions a few at a time (<see cref="DeliveryOptions.Parallelism"/> in parallel) and sends what
+    /// several partitions hold together, so requests stay full (up to Meta's 1000 events) even when 256 partitions
+    /// each hold a few hundred entries; each partition is then settled with its own entries.
+    /// </summary>
     /// <param name="cancellationToken">Abandons sends in flight (their entries are released).</param>
     /// <param name="stopping">Leases no further partition; what is leased is still sent and settled.</param>
     private async Task<int> DrainAllOnceAsync(CancellationToken cancellationToken, CancellationToken stopping)
@@ -121,44 +126,72 @@ internal sealed partial class OutboxWorker(
         // One pipelined read of each partition's earliest due time, so an idle outbox costs 256 cheap reads a
         // poll instead of 256 lease scripts.
         var due = await store.DuePartitionsAsync(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        await Parallel.ForEachAsync(
-            due,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
-            async (partition, ct) =>
+        var batch = new List<LeasedPartition>();
+        var entries = 0;
+        foreach (var chunk in due.Chunk(options.Value.Parallelism))
+        {
+            if (stopping.IsCancellationRequested)
             {
-                if (stopping.IsCancellationRequested)
+                break;
+            }
+            foreach (var leased in await Task.WhenAll(chunk.Select(LeaseAsync)))
+            {
+                if (leased.Entries.Count == 0)
                 {
-                    return;
+                    continue;
                 }
-                if (await DrainOnceAsync(partition, ct) >= LeaseSize)
-                {
-                    Interlocked.Increment(ref full);
-                }
-            });
+                batch.Add(leased);
+                entries += leased.Entries.Count;
+                full += leased.Entries.Count >= LeaseSize ? 1 : 0;
+            }
+            if (entries >= LeaseSize)
+            {
+                await SendAndSettleAsync(batch, cancellationToken);
+                batch.Clear();
+                entries = 0;
+            }
+        }
+        if (batch.Count > 0)
+        {
+            await SendAndSettleAsync(batch, cancellationToken);
+        }
         return full;
     }
 
     /// <summary>Leases, sends and settles one batch of one partition; returns how many entries were leased.</summary>
     public async Task<int> DrainOnceAsync(int partition, CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var lease = now + (long)o.Lease.TotalMilliseconds;
-        var leased = await store.LeaseAsync(partition, now, lease, LeaseSize);
-        if (leased.Count == 0)
+        var leased = await LeaseAsync(partition);
+        if (leased.Entries.Count > 0)
         {
-            return 0;
+            await SendAndSettleAsync([leased], cancellationToken);
         }
-        var sessions = await snapshots.ReadAsync(leased.Where(l => l.Entry is not null).Select(l => l.Entry!.SessionId));
-        var settled = new List<Settled>(leased.Count);
-        foreach (var unreadable in leased.Where(l => l.Entry is null || !_destinations.ContainsKey(l.Destination)))
+        return leased.Entries.Count;
+    }
+
+    private sealed record LeasedPartition(int Partition, long Lease, IReadOnlyList<Leased> Entries);
+
+    private async Task<LeasedPartition> LeaseAsync(int partition)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var lease = now + (long)options.Value.Lease.TotalMilliseconds;
+        return new LeasedPartition(partition, lease, await store.LeaseAsync(partition, now, lease, LeaseSize));
+    }
+
+    private async Task SendAndSettleAsync(IReadOnlyList<LeasedPartition> partitions, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var all = partitions.SelectMany(p => p.Entries).ToList();
+        var sessions = await snapshots.ReadAsync(all.Where(l => l.Entry is not null).Select(l => l.Entry!.SessionId));
+        var settled = new List<Settled>(all.Count);
+        foreach (var unreadable in all.Where(l => l.Entry is null || !_destinations.ContainsKey(l.Destination)))
         {
             Log.DeadLettered(logger, unreadable.Destination, "(unreadable)", "unreadable entry or unknown destination");
             var dead = new Outcome.Dead("unreadable entry or unknown destination", DeadKind.Unreadable);
             metrics.Record(_destinations.ContainsKey(unreadable.Destination) ? unreadable.Destination : "unknown", dead, 0, now);
             settled.Add(new Settled(unreadable, dead));
         }
-        var groups = leased
+        var groups = all
             .Where(l => l.Entry is not null && _destinations.ContainsKey(l.Destination))
             .GroupBy(l => l.Destination)
             .Select(g => SendGroupAsync(_destinations[g.Key], g.ToList(), sessions, now, cancellationToken));
@@ -166,9 +199,10 @@ internal sealed partial class OutboxWorker(
         {
             settled.AddRange(group);
         }
-        // Settle even when stopping: what was sent must not be sent again needlessly.
-        await store.SettleAsync(partition, lease, settled, now);
-        return leased.Count;
+        // Settle even when stopping (what was sent must not be sent again needlessly), each partition its own entries.
+        var byEntry = settled.ToLookup(s => s.Entry);
+        await Task.WhenAll(partitions.Select(p =>
+            store.SettleAsync(p.Partition, p.Lease, p.Entries.SelectMany(e => byEntry[e]).ToList(), now)));
     }
 
     private async Task<IReadOnlyList<Settled>> SendGroupAsync(

@@ -36,13 +36,8 @@ internal static partial class CheckoutApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireRateLimiting(RateLimiting.PerIp)
-            .RequireCors(Cors.Sites)
-            .RequireSiteOrigin();
+            .RequireSiteWrite();
         return app;
     }
 

@@ -31,12 +31,7 @@ internal static class EventsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireRateLimiting(RateLimiting.PerIp)
-            .RequireCors(Cors.Sites)
-            .RequireSiteOrigin();
+            .RequireSiteWrite();
         return app;
     }
 

@@ -34,12 +34,7 @@ internal static class SignupApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireRateLimiting(RateLimiting.PerIp)
-            .RequireCors(Cors.Sites)
-            .RequireSiteOrigin();
+            .RequireSiteWrite();
         return app;
     }
 
@@ -80,7 +75,7 @@ internal static class SignupApi
             sid, eventId, EventNames.Lead, now, page,
             new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
             client.Ip, client.UserAgent, EmailHash: hash));
-        var recorded = await store.RecordAsync(sid, eventId, now, Member(eventId, now), entry, body.Consent, now);
+        var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
         return recorded switch
         {
             0 => Problems.UnknownSession(),
@@ -105,7 +100,4 @@ internal static class SignupApi
         var domain = value[(at + 1)..];
         return domain.Length >= 3 && domain.Contains('.', StringComparison.Ordinal) && domain[0] != '.' && domain[^1] != '.' && !domain.Contains("..", StringComparison.Ordinal);
     }
-
-    private static string Member(string eventId, long timestamp) =>
-        $$"""{"event":"{{EventNames.Lead}}","eventId":"{{eventId}}","timestamp":{{timestamp}},"step":"email_capture"}""";
 }

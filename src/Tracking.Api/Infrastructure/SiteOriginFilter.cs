@@ -66,4 +66,17 @@ internal static class SiteOriginFilterExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter<TBuilder, SiteOriginFilter>()
             .ProducesProblem(StatusCodes.Status403Forbidden);
+
+    /// <summary>
+    /// What every write a visitor's browser makes shares (<c>/events</c>, <c>/signup</c>, <c>/checkout</c>): the per-IP
+    /// rate limit, the sites' CORS policy, the origin check, and the problems those and the body reader answer.
+    /// </summary>
+    public static RouteHandlerBuilder RequireSiteWrite(this RouteHandlerBuilder builder) =>
+        builder
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(RateLimiting.PerIp)
+            .RequireCors(Cors.Sites)
+            .RequireSiteOrigin();
 }

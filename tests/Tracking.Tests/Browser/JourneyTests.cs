@@ -63,10 +63,10 @@ public sealed class JourneyTests : IAsyncLifetime
 
         // 1. Land with UTMs and fbclid; a reload must not create a second session.
         await page.GotoAsync(_site.Url + Landing);
-        var sid = await SessionIdAsync(page);
+        var sid = await Chromium.SessionIdAsync(page);
         await Screenshot(page, "journey-1-landing.png");
         await page.ReloadAsync();
-        Assert.Equal(sid, await SessionIdAsync(page));
+        Assert.Equal(sid, await Chromium.SessionIdAsync(page));
 
         // 2-3. Watch the trailer past half (playback, then a seek: each milestone once).
         await page.ClickAsync("#watch");
@@ -127,7 +127,7 @@ public sealed class JourneyTests : IAsyncLifetime
         var pixelCalls = 0;
         await page.ExposeFunctionAsync("__recordFbq", (string _) => Interlocked.Increment(ref pixelCalls));
         await page.GotoAsync(_site.Url + "/index.html?utm_source=facebook&fbclid=IwAR_denied");
-        var sid = await SessionIdAsync(page);
+        var sid = await Chromium.SessionIdAsync(page);
         await page.ClickAsync("#deny");
         await Eventually.UntilAsync(async () => (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "consent_marketing") == "denied",
             BrowserBound, "the denied marketing consent stored on the session");
@@ -144,13 +144,6 @@ public sealed class JourneyTests : IAsyncLifetime
         Assert.Contains(_app.PostHogEventsDelivered(), e => e.GetProperty("properties").GetProperty("tracking_session_id").GetString() == sid);
         Assert.Equal(callsBefore, pixelCalls);
         await context.DisposeAsync();
-    }
-
-    private static async Task<string> SessionIdAsync(IPage page)
-    {
-        await page.WaitForFunctionAsync("() => window.tracking && localStorage.getItem('trk_sid')");
-        var raw = await page.EvaluateAsync<string>("() => localStorage.getItem('trk_sid')");
-        return JsonDocument.Parse(raw).RootElement.GetProperty("v").GetString()!;
     }
 
     private async Task<List<string>> EventNamesAsync(string sid) =>

@@ -47,7 +47,7 @@ public sealed class SinglePageTests : IAsyncLifetime
     {
         var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });
         await page.GotoAsync(_site.Url + "/app.html");
-        var sid = await SessionIdAsync(page);
+        var sid = await Chromium.SessionIdAsync(page);
 
         await page.ClickAsync("#about");
         await page.ClickAsync("#campaign");
@@ -74,7 +74,7 @@ public sealed class SinglePageTests : IAsyncLifetime
         var context = await _browser.NewContextAsync(new() { UserAgent = Chromium.DesktopChrome });
         var page = await context.NewPageAsync();
         await page.GotoAsync(_site.Url + "/app.html");
-        var sid = await SessionIdAsync(page); // a returning visitor: the id is in localStorage
+        var sid = await Chromium.SessionIdAsync(page); // a returning visitor: the id is in localStorage
 
         // The next visit's POST /session answers 1.5 s late; the visitor clicks and leaves before that.
         await page.RouteAsync("**/session", async route =>
@@ -137,11 +137,4 @@ public sealed class SinglePageTests : IAsyncLifetime
             return new StoredEvent(e.GetProperty("event").GetString()!, e.TryGetProperty("url", out var u) ? u.GetString() : null,
                 e.TryGetProperty("content", out var c) ? c.GetString() : null);
         }).ToList();
-
-    private static async Task<string> SessionIdAsync(IPage page)
-    {
-        await page.WaitForFunctionAsync("() => window.tracking && localStorage.getItem('trk_sid')");
-        var raw = await page.EvaluateAsync<string>("() => localStorage.getItem('trk_sid')");
-        return JsonDocument.Parse(raw).RootElement.GetProperty("v").GetString()!;
-    }
 }

@@ -47,8 +47,7 @@ public sealed class WatchTimeTests : IAsyncLifetime
     {
         var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });
         await page.GotoAsync(_site.Url + "/app.html");
-        await page.WaitForFunctionAsync("() => window.tracking && localStorage.getItem('trk_sid')");
-        var sid = JsonDocument.Parse(await page.EvaluateAsync<string>("() => localStorage.getItem('trk_sid')")).RootElement.GetProperty("v").GetString()!;
+        var sid = await Chromium.SessionIdAsync(page);
         await page.ClickAsync("#add-video");
         return (page, sid);
     }

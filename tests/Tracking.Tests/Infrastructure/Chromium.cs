@@ -28,6 +28,14 @@ public static class Chromium
     }
 
     /// <summary>Screenshots are kept as test artifacts in {repo}/artifacts.</summary>
+    /// <summary>The session id the snippet keeps in localStorage, once it has one.</summary>
+    public static async Task<string> SessionIdAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => window.tracking && localStorage.getItem('trk_sid')");
+        var raw = await page.EvaluateAsync<string>("() => localStorage.getItem('trk_sid')");
+        return System.Text.Json.JsonDocument.Parse(raw).RootElement.GetProperty("v").GetString()!;
+    }
+
     public static string ArtifactPath(string name)
     {
         var root = Path.GetDirectoryName(Api.OpenApiContractTests.FindRepoFile("Tracking.sln"))!;

@@ -85,9 +85,9 @@ internal static partial class CheckoutApi
         {
             minor = m;
         }
-        if (request.Email is not null && (request.Email.Length > 254 || !request.Email.Contains('@', StringComparison.Ordinal) || request.Email.Any(char.IsWhiteSpace)))
+        if (request.Email is not null && !EmailAddress.IsValid(request.Email))
         {
-            errors.Add("email", "Must be an e-mail address.");
+            errors.Add("email", EmailAddress.Rule);
         }
         errors.SafeId("content", request.Content);
         errors.SafeId("campaign", request.Campaign);
@@ -124,7 +124,7 @@ internal static partial class CheckoutApi
         var campaign = request.Campaign ?? fields.GetValueOrDefault(SessionField.SelectedCampaign);
         var idempotencyKey = IdempotencyKey(sid, currency, minor, request.Email, now);
         // The page where the donation started: the snippet sends it; else the Referer header (often only the origin).
-        var pageUrl = request.Url ?? (http.Request.Headers.Referer.ToString() is { Length: > 0 and <= StripeCheckout.MaxPageUrl } r && Uri.IsWellFormedUriString(r, UriKind.Absolute) ? r : null);
+        var pageUrl = request.Url ?? RefererPage.From(http.Request, StripeCheckout.MaxPageUrl);
 
         // The slot is taken before Stripe is called, atomically: a session past its limit costs Stripe nothing.
         var reserved = await store.ReserveCheckoutAsync(sid, idempotencyKey, o.MaxCheckoutsPerSession);

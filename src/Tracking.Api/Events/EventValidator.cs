@@ -12,7 +12,7 @@ internal static class EventValidator
 {
     private const int MaxProperties = 32;
     private const int MaxPropertyValue = 512;
-    private const int MaxUrl = 2048;
+    internal const int MaxUrl = 2048;
     // A browser clock can be wrong; beyond these bounds the server's time is used instead.
     private static readonly TimeSpan MaxPast = TimeSpan.FromHours(24);
     private static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(5);

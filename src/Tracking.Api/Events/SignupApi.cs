@@ -52,9 +52,9 @@ internal static class SignupApi
             errors.Add("sessionId", "The session id is required.");
         }
         errors.SafeId("sessionId", body.SessionId);
-        if (!IsEmail(body.Email))
+        if (!EmailAddress.IsValid(body.Email))
         {
-            errors.Add("email", "Must be an e-mail address (name@domain.example, at most 254 characters).");
+            errors.Add("email", EmailAddress.Rule);
         }
         if (errors.Any)
         {
@@ -70,7 +70,7 @@ internal static class SignupApi
         var eventId = "lead_" + Hashing.Sha256($"lead:{sid}:{hash}")[..32];
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var client = ClientContext.From(http, options.Value);
-        var page = http.Request.Headers.Referer.ToString() is { Length: > 0 and <= 2048 } r && Uri.TryCreate(r, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? r : null;
+        var page = RefererPage.From(http.Request, EventValidator.MaxUrl);
         var entry = outbox.Queue(new OutboxEntry(
             sid, eventId, EventNames.Lead, now, page,
             new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
@@ -82,22 +82,5 @@ internal static class SignupApi
             3 => SessionLimits.Full(options.Value.MaxEventsPerSession, options.Value.MaxEventsPerSession, "a signup"),
             _ => TypedResults.Accepted((string?)null, new SignupAccepted(eventId, recorded == 2)),
         };
-    }
-
-    /// <summary>One '@' between a non-empty local part and a dotted domain; no spaces or control characters; at most 254 characters.</summary>
-    internal static bool IsEmail(string? email)
-    {
-        var value = email?.Trim();
-        if (string.IsNullOrEmpty(value) || value.Length > 254 || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"'))
-        {
-            return false;
-        }
-        var at = value.IndexOf('@', StringComparison.Ordinal);
-        if (at <= 0 || at != value.LastIndexOf('@') || at > 64)
-        {
-            return false;
-        }
-        var domain = value[(at + 1)..];
-        return domain.Length >= 3 && domain.Contains('.', StringComparison.Ordinal) && domain[0] != '.' && domain[^1] != '.' && !domain.Contains("..", StringComparison.Ordinal);
     }
 }

@@ -117,6 +117,9 @@ public sealed class DonationTests : IDisposable
     [InlineData("""{"sessionId":"SID","amount":"25"}""", "amount")]
     [InlineData("""{"sessionId":"SID","amount":25,"currency":"dollars"}""", "currency")]
     [InlineData("""{"sessionId":"SID","amount":25,"email":"not an email"}""", "email")]
+    [InlineData("""{"sessionId":"SID","amount":25,"email":"a@b"}""", "email")]            // the rule /signup applies: a dotted domain
+    [InlineData("""{"sessionId":"SID","amount":25,"email":"a@@b.example"}""", "email")]
+    [InlineData("""{"sessionId":"SID","amount":25,"email":"<a@b.example>"}""", "email")]
     [InlineData("""{"amount":25}""", "sessionId")]
     public async Task Bad_checkout_requests_are_problems_and_never_reach_stripe(string body, string field)
     {

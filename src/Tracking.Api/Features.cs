@@ -40,6 +40,7 @@ internal static class Features
         app.MapCheckoutApi();
         app.MapStripeWebhookApi();
         app.MapDeliveriesApi();
+        app.MapMetaQualityApi();
         app.MapReportsApi();
         app.MapVisitorsApi();
         app.MapDashboard();

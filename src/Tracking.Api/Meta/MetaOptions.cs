@@ -25,6 +25,9 @@ public sealed class MetaOptions
     /// </summary>
     public string DonationEventName { get; set; } = "Purchase";
 
+    /// <summary>How long an answer of Meta's Dataset Quality API is reused by <c>GET /ops/meta/quality</c> (Meta updates it daily).</summary>
+    public TimeSpan QualityCacheFor { get; set; } = TimeSpan.FromMinutes(5);
+
     public static readonly string[] DonationEventNames = ["Purchase", "Donate"];
 
     public bool Enabled => !string.IsNullOrWhiteSpace(PixelId) && !string.IsNullOrWhiteSpace(AccessToken);

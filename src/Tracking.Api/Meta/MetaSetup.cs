@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
+using Tracking.Infrastructure;
 
 namespace Tracking.Meta;
 
@@ -13,6 +14,9 @@ internal static class MetaSetup
         services.AddSingleton<IValidateOptions<MetaOptions>, MetaOptionsValidator>();
         services.AddDestinationClient<IMetaConversionsApi>("meta", MetaJson.Default.Options, sp => sp.GetRequiredService<IOptions<MetaOptions>>().Value.BaseUrl);
         services.AddSingleton<IDestination, MetaDestination>();
+        // Meta's own feedback on what it receives (GET /ops/meta/quality): same resilience as delivery.
+        services.AddDestinationClient<IMetaDatasetQualityApi>("meta-quality", MetaJson.Default.Options, sp => sp.GetRequiredService<IOptions<MetaOptions>>().Value.BaseUrl);
+        services.AddSingleton<MetaQuality>().AddHttpJson(MetaQualityJson.Default);
         return builder;
     }
 }
@@ -36,6 +40,10 @@ internal sealed partial class MetaOptionsValidator : IValidateOptions<MetaOption
         if (!MetaOptions.DonationEventNames.Contains(o.DonationEventName, StringComparer.Ordinal))
         {
             return ValidateOptionsResult.Fail($"Meta:DonationEventName must be one of {string.Join(", ", MetaOptions.DonationEventNames)} (got '{o.DonationEventName}').");
+        }
+        if (o.QualityCacheFor < TimeSpan.Zero || o.QualityCacheFor > TimeSpan.FromDays(1))
+        {
+            return ValidateOptionsResult.Fail("Meta:QualityCacheFor must be between 00:00:00 and 1.00:00:00.");
         }
         return ValidateOptionsResult.Success;
     }

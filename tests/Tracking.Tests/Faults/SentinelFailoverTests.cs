@@ -54,7 +54,7 @@ public sealed class SentinelFailoverTests
 
         Assert.True(missing.Count == 0, $"{missing.Count} acknowledged events missing on the new primary: {string.Join(", ", missing.Take(10))}");
         Assert.True(load.Count("503") > 0, "the failover was seen as 503s");
-        Assert.All(load.Refusals, r => Assert.Equal("503 retry-after=5 application/problem+json", r));
+        Assert.All(load.Refusals, r => Assert.Equal("503 retry-after=5 application/problem+json", r.What));
         Assert.Equal(0, scriptsOnOldPrimary);
     }
 

@@ -29,6 +29,7 @@ public sealed class FailoverRig : IAsyncDisposable
             ["Meta:BaseUrl"] = _stub.Url, ["Meta:PixelId"] = "1234567890", ["Meta:AccessToken"] = "token",
             ["PostHog:Host"] = _stub.Url, ["PostHog:ApiKey"] = "phc_key",
             ["Delivery:PollInterval"] = "00:00:00.100", ["Delivery:BaseBackoff"] = "00:00:00.200", ["Delivery:MaxBackoff"] = "00:00:01",
+            ["Tracking:MaxEventsPerSession"] = "100000", // one session per visitor for the whole run
             ["Delivery:Lease"] = "00:00:07", ["Delivery:AttemptTimeout"] = "00:00:03", ["Delivery:Retries"] = "0",
         });
         // Every request Redis cannot serve during the fault is answered 503 and logged at Error, as is every outbox

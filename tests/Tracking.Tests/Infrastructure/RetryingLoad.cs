@@ -4,8 +4,8 @@ using System.Net;
 namespace Tracking.Tests.Infrastructure;
 
 /// <summary>
-/// Concurrent visitors posting events the way tracker.js does: each event id is retried (same id) on a 503 or a
-/// network error until it is answered 202, so a retry is idempotent and a 202 is the only acknowledgement. Each
+/// Concurrent visitors posting events the way tracker.js does: each event id is retried (same id) on a 5xx, a 429 or a
+/// network error until it is answered 202 (tracker.js gives up after 3 tries; these visitors keep trying), so a retry is idempotent and a 202 is the only acknowledgement. Each
 /// visitor has a session of its own (sessions spread over partitions, and so over a cluster's masters).
 /// </summary>
 public sealed class RetryingLoad : IAsyncDisposable
@@ -20,12 +20,16 @@ public sealed class RetryingLoad : IAsyncDisposable
     /// <summary>Event ids answered 202, with their session.</summary>
     public ConcurrentBag<(string Session, string EventId)> Accepted { get; } = [];
 
-    /// <summary>Every answer other than 202: "503 retry-after=5 application/problem+json", "500 …", or "network: …".</summary>
-    public ConcurrentBag<string> Refusals { get; } = [];
+    /// <summary>Every answer other than 202, with its session: "503 retry-after=5 application/problem+json", "500 …", or "network: …".</summary>
+    public ConcurrentBag<(string Session, string What)> Refusals { get; } = [];
 
     public IReadOnlyList<string> Sessions { get; private set; } = [];
 
-    public int Count(string refusal) => Refusals.Count(r => r.StartsWith(refusal, StringComparison.Ordinal));
+    public int Count(string refusal) => Refusals.Count(r => r.What.StartsWith(refusal, StringComparison.Ordinal));
+
+    public int AcceptedFor(IReadOnlyCollection<string> sessions) => Accepted.Count(a => sessions.Contains(a.Session));
+
+    public int RefusedFor(IReadOnlyCollection<string> sessions) => Refusals.Count(r => sessions.Contains(r.Session));
 
     public string State() => $"{Accepted.Count} accepted, {Refusals.Count} refused ({Count("503")} × 503, {Count("500")} × 500, {Count("network")} network errors)";
 
@@ -56,15 +60,22 @@ public sealed class RetryingLoad : IAsyncDisposable
                     if (response.StatusCode == HttpStatusCode.Accepted)
                     {
                         Accepted.Add((sid, id));
+                        await Task.Delay(10); // a visitor's pace, not a wait for anything
                         break;
                     }
                     refusal = $"{(int)response.StatusCode} retry-after={response.Headers.RetryAfter} {response.Content.Headers.ContentType?.MediaType}";
+                    if ((int)response.StatusCode is < 500 and not 429)
+                    {
+                        // tracker.js does not retry a refusal (4xx): recorded, and the next event is sent.
+                        Refusals.Add((sid, refusal));
+                        break;
+                    }
                 }
                 catch (HttpRequestException ex)
                 {
                     refusal = $"network: {ex.Message}";
                 }
-                Refusals.Add(refusal);
+                Refusals.Add((sid, refusal));
                 await Task.Delay(50); // tracker.js backs off before retrying; pacing, not a wait for anything
             }
         }
@@ -75,6 +86,14 @@ public sealed class RetryingLoad : IAsyncDisposable
     {
         var from = Accepted.Count;
         return Eventually.UntilAsync(() => Accepted.Count >= from + more, timeout, what, state: State);
+    }
+
+    /// <summary>Waits until every visitor had <paramref name="more"/> events accepted beyond its count so far (each one's master serves again).</summary>
+    public Task EveryVisitorAcceptedMoreAsync(int more, TimeSpan timeout, string what)
+    {
+        var from = Sessions.ToDictionary(s => s, s => AcceptedFor([s]));
+        return Eventually.UntilAsync(() => Sessions.All(s => AcceptedFor([s]) >= from[s] + more), timeout, what,
+            TimeSpan.FromMilliseconds(200), () => $"{Sessions.Count(s => AcceptedFor([s]) < from[s] + more)} visitors still waiting; {State()}");
     }
 
     public async ValueTask DisposeAsync()

@@ -37,6 +37,7 @@ internal sealed partial class SentinelGuard : IDisposable
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile string? _primary;
     private string? _lastRefusal;
+    private volatile bool _disposed;
 
     public SentinelGuard(IOptions<RedisOptions> options, ILogger<SentinelGuard> logger)
     {
@@ -125,6 +126,10 @@ internal sealed partial class SentinelGuard : IDisposable
         try
         {
             var answers = new List<string>();
+            if (_disposed)
+            {
+                return;
+            }
             foreach (var sentinel in _sentinels.GetServers().Where(s => s.IsConnected))
             {
                 try
@@ -134,7 +139,7 @@ internal sealed partial class SentinelGuard : IDisposable
                         answers.Add(Text(address));
                     }
                 }
-                catch (RedisException)
+                catch (Exception e) when (e is RedisException or TimeoutException)
                 {
                     // That sentinel does not answer: the others decide.
                 }
@@ -161,6 +166,7 @@ internal sealed partial class SentinelGuard : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _poll?.Dispose();
         _sentinels?.Dispose();
     }

@@ -71,12 +71,19 @@ internal sealed partial class RedisScript
     public async Task<RedisResult> RunAsync(IDatabase db, ScriptCall call)
     {
         var (keys, args) = call.Build();
+        // Under Sentinel, only on the node the sentinels name the primary (never on a stale master that came back).
+        var guard = keys.Length > 0 ? SentinelGuard.For(db.Multiplexer) : null;
+        var primary = guard is null ? null : await guard.PrimaryForAsync(db.Multiplexer, keys[0]);
         var result = await db.ScriptEvaluateAsync(Text, keys, args);
+        if (guard is not null)
+        {
+            guard.StillPrimary(db.Multiplexer, keys[0], primary!);
+        }
         // Waited even when the script changed nothing (a retried event): the first try's write may not be on the
         // replicas yet, and this answer acknowledges it.
         if (_acknowledged && keys.Length > 0 && ReplicaAck.For(db.Multiplexer) is { } ack)
         {
-            await ack.WaitAsync(keys[0]);
+            await ack.WaitAsync(keys[0], primary);
         }
         return result;
     }

@@ -30,9 +30,11 @@ internal static partial class RedisSetup
 #endif
             var shared = ConnectionMultiplexer.Connect(Configure(connection));
             sp.GetRequiredService<ReplicaAck>().Attach(shared);
+            sp.GetRequiredService<SentinelGuard>().Attach(shared);
             return shared;
         });
         builder.Services.AddSingleton<ReplicaAck>();
+        builder.Services.AddSingleton<SentinelGuard>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase());
         // Connect (and start the embedded store) at start-up rather than on the first request.
         builder.Services.AddHostedService<RedisWarmup>();

@@ -59,11 +59,17 @@ internal sealed class ReplicaAck : IDisposable
     internal static ReplicaAck? For(IConnectionMultiplexer shared) => Attached.TryGetValue(shared, out var ack) ? ack : null;
 
     /// <summary>Returns once Redis:AckReplicas replicas have every write the key's master applied so far; throws otherwise.</summary>
-    public async Task WaitAsync(RedisKey key)
+    /// <param name="ranOn">The node the script ran on, when known (Sentinel, <see cref="SentinelGuard"/>): WAIT must be sent there too.</param>
+    public async Task WaitAsync(RedisKey key, System.Net.EndPoint? ranOn = null)
     {
         var connection = _connection.Value;
         var endpoint = await connection.GetDatabase().IdentifyEndpointAsync(key)
             ?? throw new RedisConnectionException(ConnectionFailureType.UnableToResolvePhysicalConnection, "No master known for the written key");
+        if (ranOn is not null && SentinelGuard.Text(endpoint) != SentinelGuard.Text(ranOn))
+        {
+            // This connection's view lags the shared one's: a WAIT elsewhere would not cover the write.
+            throw new NotThePrimaryException("The replica acknowledgement would wait on another node than the one the write ran on");
+        }
         var master = _masters.GetOrAdd(endpoint.ToString()!, _ => new Master(this, endpoint));
         await master.JoinAsync(MarkerKey(key));
     }

@@ -58,6 +58,13 @@ public sealed class ProtectionTests
     [InlineData("Ops:ApiKey", "ops key with spaces 0123456789abcdef", "Ops:ApiKey")]
     [InlineData("Reports:RetentionDays", "399", "Reports:RetentionDays")]
     [InlineData("Delivery:DeadLetterRetentionDays", "0", "Delivery:DeadLetterRetentionDays")]
+    [InlineData("Redis:AckReplicas", "-1", "Redis:AckReplicas")]
+    [InlineData("Redis:AckReplicas", "17", "Redis:AckReplicas")]
+    [InlineData("Redis:AckReplicas", "one", "Redis:AckReplicas")]
+    [InlineData("Redis:AckTimeout", "00:00:00", "Redis:AckTimeout")]
+    [InlineData("Redis:AckTimeout", "-00:00:01", "Redis:AckTimeout")]
+    [InlineData("Redis:AckTimeout", "00:00:31", "Redis:AckTimeout")]
+    [InlineData("Redis:AckTimeout", "soon", "Redis:AckTimeout")]
     public void A_bad_setting_stops_start_up_with_a_message_naming_the_key(string key, string value, string named) => StartUp.AssertRefused(key, value, named);
 
     [Fact]

@@ -70,15 +70,19 @@ public sealed class RedisServer : IDisposable
         }
     }
 
-    public static Process Start(int port, params string[] extra)
+    public static Process Start(int port, params string[] extra) => Launch(port,
+        ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+         "--save", "", "--appendonly", "no", "--databases", "1024", .. extra]);
+
+    /// <summary>Starts <c>redis-server</c> with exactly <paramref name="args"/> (a sentinel: its config file first) and waits for <paramref name="port"/>.</summary>
+    public static Process Launch(int port, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo("redis-server")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in (string[])["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--databases", "1024", .. extra])
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }

@@ -19,6 +19,11 @@ public sealed class DashboardTests
         await DonorAsync(app, "?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s", "cs_d1", 25);
         await DonorAsync(app, "?utm_source=google&utm_medium=cpc&utm_campaign=spring", "cs_d2", 40);
         var day = app.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        app.Stub.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v25.0/dataset_quality").UsingGet()).RespondWith(WireMock.ResponseBuilders.Response.Create()
+            .WithHeader("Content-Type", "application/json").WithBody("""
+                {"web":[{"event_name":"Purchase","event_match_quality":{"composite_score":6.4,"match_key_feedback":[{"identifier":"email","coverage":{"percentage":92}},{"identifier":"fbc","coverage":{"percentage":31}},{"identifier":"ip_address","coverage":{"percentage":100}}],
+                  "diagnostics":[{"name":"fbc","solution":"Pass fbclid to the service"}]},"dedupe_key_feedback":[{"dedupe_key":"event_id","server_events_with_dedupe_key":{"percentage":100}}]}]}
+                """));
 
         var (playwright, browser) = await Chromium.LaunchAsync();
         try
@@ -39,6 +44,10 @@ public sealed class DashboardTests
             Assert.Equal("25 USD", await page.TextContentAsync("#by-content .row[data-key=trailer_30s] .num"));
             Assert.Equal("2 donations · 65 USD", await page.TextContentAsync("#status"));
             Assert.Equal("2 donations over 1 days", await page.TextContentAsync("#daily-total"));
+            await page.WaitForSelectorAsync("#meta-quality .row[data-key=Purchase]");
+            Assert.Equal("6.4 good", await page.TextContentAsync("#meta-quality .row[data-key=Purchase] .num"));
+            Assert.Contains("weakest: fbc 31%, email 92%", await page.TextContentAsync("#meta-quality .row[data-key=Purchase]"), StringComparison.Ordinal);
+            Assert.Contains("Pass fbclid to the service", await page.TextContentAsync("#meta-quality .row[data-key=Purchase]"), StringComparison.Ordinal);
             await page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("dashboard.png"), FullPage = true });
 
             await page.FillAsync("#key", "wrong");

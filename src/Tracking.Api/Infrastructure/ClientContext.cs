@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Tracking.Infrastructure;
 
-/// <summary>What the request itself says about the visitor: IP (after trusted proxies), User-Agent, country.</summary>
+/// <summary>What the request itself says about the visitor: IP (after trusted proxies), User-Agent, country and city (CDN headers, else the city database).</summary>
 internal sealed record ClientContext(string Ip, string UserAgent, string? Country, string? City = null)
 {
     private const int MaxUserAgent = 512;
@@ -16,7 +16,16 @@ internal sealed record ClientContext(string Ip, string UserAgent, string? Countr
         {
             ua = ua[..MaxUserAgent];
         }
-        return new ClientContext(IpOf(http), ua, CountryOf(http, options), CityOf(http, options));
+        var ip = IpOf(http);
+        var (country, city) = (CountryOf(http, options), CityOf(http, options));
+        // The CDN's headers win; the database fills what they left unsaid.
+        if ((country is null || city is null) && http.RequestServices.GetService<GeoIp>() is { Enabled: true } geo)
+        {
+            var (dbCity, dbCountry) = geo.Lookup(ip);
+            country ??= dbCountry;
+            city ??= dbCity;
+        }
+        return new ClientContext(ip, ua, country, city);
     }
 
     /// <summary>The CDN's city header, on the same terms as the country: only from a trusted proxy; at most 100 characters, no control characters.</summary>

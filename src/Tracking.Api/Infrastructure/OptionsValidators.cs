@@ -62,6 +62,18 @@ internal sealed class TrackingOptionsValidator : IValidateOptions<TrackingOption
         {
             errors.Add($"{S}:CountryHeader must not be empty.");
         }
+        foreach (var path in options.GeoIpDatabase.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // Opened here so a missing or corrupt file stops the start, not the first visitor's request.
+            try
+            {
+                using var reader = new MaxMind.Db.Reader(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or MaxMind.Db.InvalidDatabaseException)
+            {
+                errors.Add($"{S}:GeoIpDatabase: '{path}' is not a readable MaxMind database ({ex.GetType().Name}).");
+            }
+        }
         if (string.IsNullOrWhiteSpace(options.CityHeader) || options.CityHeader.Any(c => c <= ' ' || c == ':' || c > '~'))
         {
             errors.Add($"{S}:CityHeader must be a header name (got '{options.CityHeader}').");

@@ -13,6 +13,7 @@ internal static class ServiceDefaults
         var services = builder.Services;
         services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrackingOptions>, TrackingOptionsValidator>();
+        services.AddSingleton<GeoIp>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TrackingMetrics>();
         services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section).ValidateOnStart();

@@ -22,6 +22,12 @@ public sealed class TrackingOptions
     /// <summary>Request header holding the visitor's city (Cloudflare's <c>CF-IPCity</c>), believed as the country header is.</summary>
     public string CityHeader { get; set; } = "CF-IPCity";
 
+    /// <summary>
+    /// A MaxMind-format city database (GeoLite2/GeoIP2 City, or ip-location-db's flat GeoLite2 files; several paths
+    /// separated by ';', e.g. an IPv4 and an IPv6 file). Fills city and country when no trusted header gave them.
+    /// </summary>
+    public string GeoIpDatabase { get; set; } = "";
+
     public int SessionTtlDays { get; set; } = 7;
 
     /// <summary>Proxies (IPs or CIDR ranges) whose <c>X-Forwarded-For</c> is believed. Empty = only the socket address counts.</summary>

@@ -36,7 +36,12 @@ public sealed class RedisCrashTests : IDisposable
     [LocalRedisFact]
     public async Task Every_event_answered_202_survives_a_kill_9_and_the_service_recovers_by_itself()
     {
-        using var app = new TrackingApp(new() { ["Redis:ConnectionString"] = $"127.0.0.1:{_port},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000" });
+        using var app = new TrackingApp(new()
+        {
+            ["Redis:ConnectionString"] = $"127.0.0.1:{_port},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000",
+            // One session takes the whole load: on a fast machine four writers pass the default 1000 events before the restart.
+            ["Tracking:MaxEventsPerSession"] = "100000",
+        });
         app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "Redis is SIGKILLed on purpose: every request it refuses with a 503 is logged as an error");
         var client = app.Browser();
         var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;

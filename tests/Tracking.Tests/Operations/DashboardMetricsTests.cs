@@ -69,6 +69,8 @@ public sealed partial class DashboardMetricsTests
         await app.Browser().NewSessionAsync();
         var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey);
+        // Instruments exist once their owner does: a report makes the report store (and its counter) exist.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(new Uri("/reports/funnel", UriKind.Relative))).StatusCode);
         var scrape = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
         // The naming above is the exporter's: every series it wrote for these meters is one of those names.

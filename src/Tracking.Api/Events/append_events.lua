@@ -47,9 +47,10 @@ local function content_field(field, suffix)
   per_content[suffix] = per_content[suffix] + 1
   return true
 end
--- Watch time: the seconds a request reports are added only up to the wall-clock time since the session's previous
--- report (or its creation), so a script cannot inflate it.
-local watch_budget
+-- Watch time: the seconds a report brings are added only up to the wall-clock time between the session's previous
+-- report (or its creation) and this one, both taken at their event time clamped to the server's clock, so a script
+-- cannot inflate it and a report delayed on the network does not eat the next one's time.
+local watch_budget, watch_last
 local function seconds(x) return string.format('%.1f', math.floor(x * 10 + 0.5) / 10) end
 local completions -- contents with a completion field, counted when a new one is first due
 for i, e in ipairs(L.events) do
@@ -90,10 +91,15 @@ end
 for i, e in ipairs(L.events) do
   if (fresh[i] or watch_only[i]) and e.watch ~= '' then
     if not watch_budget then
-      local last = tonumber(redis.call('HGET', K.sess, F.WatchReportedAt)) or tonumber(redis.call('HGET', K.sess, F.CreatedAt)) or tonumber(A.now)
-      watch_budget = math.max(0, (tonumber(A.now) - last) / 1000)
-      redis.call('HSET', K.sess, F.WatchReportedAt, A.now)
+      watch_last = tonumber(redis.call('HGET', K.sess, F.WatchReportedAt)) or tonumber(redis.call('HGET', K.sess, F.CreatedAt)) or tonumber(A.now)
+      watch_budget = 0
     end
+    -- The report's own instant (its event time), never before the previous report nor after the server's now: a
+    -- report that travelled slowly does not lose the time played before it, and no timestamp can create time.
+    local at = math.min(math.max(math.floor(tonumber(e.score)), watch_last), tonumber(A.now))
+    watch_budget = watch_budget + (at - watch_last) / 1000
+    watch_last = at
+    redis.call('HSET', K.sess, F.WatchReportedAt, at)
     local add = math.min(tonumber(e.watch), watch_budget)
     if add > 0 then
       watch_budget = watch_budget - add

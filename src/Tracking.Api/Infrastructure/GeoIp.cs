@@ -44,24 +44,31 @@ internal sealed class GeoIp : IDisposable
         {
             return (null, null);
         }
-        foreach (var db in _official)
+        try
         {
-            if (db.TryCity(parsed, out var found) && found is not null)
+            foreach (var db in _official)
             {
-                return (Clean(found.City.Name), Iso(found.Country.IsoCode));
+                if (db.TryCity(parsed, out var found) && found is not null)
+                {
+                    return (Clean(found.City.Name), Iso(found.Country.IsoCode));
+                }
+            }
+            foreach (var db in _flat)
+            {
+                // An IPv4-only file cannot answer an IPv6 address (and says so by throwing): try the next file.
+                if (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && db.Metadata.IPVersion == 4)
+                {
+                    continue;
+                }
+                if (db.Find<Dictionary<string, object>>(parsed) is { } row)
+                {
+                    return (Clean(row.GetValueOrDefault("city") as string), Iso(row.GetValueOrDefault("country_code") as string));
+                }
             }
         }
-        foreach (var db in _flat)
+        catch (Exception ex) when (ex is InvalidDatabaseException or ArgumentException or InvalidOperationException)
         {
-            // An IPv4-only file cannot answer an IPv6 address (and says so by throwing): try the next file.
-            if (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && db.Metadata.IPVersion == 4)
-            {
-                continue;
-            }
-            if (db.Find<Dictionary<string, object>>(parsed) is { } row)
-            {
-                return (Clean(row.GetValueOrDefault("city") as string), Iso(row.GetValueOrDefault("country_code") as string));
-            }
+            // A damaged record must cost the visitor their city, never the request.
         }
         return (null, null);
     }

@@ -171,7 +171,7 @@ public sealed class PageViewMemberTests : IDisposable
     }
 }
 
-/// <summary>Watch time through the API: never more than the wall-clock time since the session's previous report.</summary>
+/// <summary>Watch time through the API: never more than the wall-clock time between the session's previous report and this one (event times, clamped to the server's clock).</summary>
 public sealed class WatchTimeApiTests : IDisposable
 {
     private readonly DeliveryApp _app = DeliveryApp.Create();
@@ -205,6 +205,31 @@ public sealed class WatchTimeApiTests : IDisposable
         Assert.Equal("16.0", hash["total_watch_time"]);
         Assert.Equal("14.5", hash["trailer_30s_watch_time"]);
         Assert.Equal("1.5", hash["intro_watch_time"]);
+    }
+
+    [Fact]
+    public async Task A_report_that_arrives_late_keeps_the_time_played_before_it_and_no_timestamp_creates_time()
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        var start = _app.Clock.GetUtcNow();
+        _app.Clock.Advance(TimeSpan.FromSeconds(10));
+        Task<HttpResponseMessage> Report(double seconds, TimeSpan at) => client.PostAsJsonAsync("/events", new
+        {
+            sessionId = sid, @event = "VideoWatch", timestamp = (start + at).ToUnixTimeMilliseconds(), properties = new { content = "trailer_30s", watch_time = seconds },
+        });
+
+        // Both reports reach the server at +10 s: the first was made at +4 s (delayed on the network), the second at +9 s.
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await Report(4, TimeSpan.FromSeconds(4))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await Report(5, TimeSpan.FromSeconds(9))).StatusCode);
+        Assert.Equal("9.0", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "total_watch_time"));
+
+        // A timestamp in the future (within the accepted skew) is taken at the server's now: +10 s, one more second.
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await Report(60, TimeSpan.FromMinutes(4))).StatusCode);
+        Assert.Equal("10.0", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "total_watch_time"));
+        // And one before the previous report adds nothing.
+        await Report(3, TimeSpan.FromSeconds(1));
+        Assert.Equal("10.0", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "total_watch_time"));
     }
 
     [Fact]

@@ -9,6 +9,20 @@ internal sealed record ClientContext(string Ip, string UserAgent, string? Countr
 {
     private const int MaxUserAgent = 512;
 
+    /// <summary>
+    /// Fills the country and city the CDN's headers left unsaid from the city database. Only the session endpoint
+    /// stores them, so only it pays for the lookup (never POST /events).
+    /// </summary>
+    public ClientContext Located(GeoIp geo)
+    {
+        if ((Country is not null && City is not null) || !geo.Enabled)
+        {
+            return this;
+        }
+        var (city, country) = geo.Lookup(Ip);
+        return this with { Country = Country ?? country, City = City ?? city };
+    }
+
     public static ClientContext From(HttpContext http, TrackingOptions options)
     {
         var ua = http.Request.Headers.UserAgent.ToString();
@@ -16,16 +30,7 @@ internal sealed record ClientContext(string Ip, string UserAgent, string? Countr
         {
             ua = ua[..MaxUserAgent];
         }
-        var ip = IpOf(http);
-        var (country, city) = (CountryOf(http, options), CityOf(http, options));
-        // The CDN's headers win; the database fills what they left unsaid.
-        if ((country is null || city is null) && http.RequestServices.GetService<GeoIp>() is { Enabled: true } geo)
-        {
-            var (dbCity, dbCountry) = geo.Lookup(ip);
-            country ??= dbCountry;
-            city ??= dbCity;
-        }
-        return new ClientContext(ip, ua, country, city);
+        return new ClientContext(IpOf(http), ua, CountryOf(http, options), CityOf(http, options));
     }
 
     /// <summary>The CDN's city header, on the same terms as the country: only from a trusted proxy; at most 100 characters, no control characters.</summary>

@@ -42,7 +42,7 @@ internal static class SessionApi
     }
 
     internal static async Task<Results<Created<SessionResponse>, Ok<SessionResponse>, ProblemHttpResult>> CreateOrTouch(
-        HttpContext http, SessionStore store, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
+        HttpContext http, SessionStore store, IOptions<TrackingOptions> options, GeoIp geo, TimeProvider clock, TrackingMetrics metrics)
     {
         var (request, problem) = await JsonBody.ReadAsync(http.Request, SessionsJson.Default.SessionRequest);
         if (problem is not null)
@@ -59,7 +59,7 @@ internal static class SessionApi
 
         var ttl = options.Value.SessionTtl;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var client = ClientContext.From(http, options.Value);
+        var client = ClientContext.From(http, options.Value).Located(geo);
         var touch = landing!.HasCampaign ? JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) : null;
 
         if (Ids.IsSessionId(request!.SessionId))

@@ -125,11 +125,11 @@ internal sealed partial class SentinelGuard : IDisposable
         }
         try
         {
-            var answers = new List<string>();
             if (_disposed)
             {
                 return;
             }
+            var answers = new List<string>();
             foreach (var sentinel in _sentinels.GetServers().Where(s => s.IsConnected))
             {
                 try

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Tracking.Tests.Infrastructure;
 using WireMock.RequestBuilders;
@@ -90,9 +89,7 @@ public sealed class FaultMixTests(ITestOutputHelper output)
             TimeSpan.FromMinutes(3), "every accepted event at Meta and at PostHog",
             state: () => $"Meta {FirstDelivery(DeliveryApp.MetaPath, "data").Count}, PostHog {FirstDelivery(DeliveryApp.PostHogPath, "batch").Count} of {accepted.Count}");
 
-        var ops = app.CreateClient();
-        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "ops-key-0123456789abcdef0123456789");
-        var dead = JsonDocument.Parse(await ops.GetStringAsync("/ops/deliveries?state=dead")).RootElement.GetProperty("count").GetInt32();
+        var dead = JsonDocument.Parse(await app.Ops().GetStringAsync("/ops/deliveries?state=dead")).RootElement.GetProperty("count").GetInt32();
         Assert.Equal(0, dead);
         foreach (var (name, path, array) in new[] { ("Meta", DeliveryApp.MetaPath, "data"), ("PostHog", DeliveryApp.PostHogPath, "batch") })
         {

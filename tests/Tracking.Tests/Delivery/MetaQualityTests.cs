@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Tracking.Tests.Infrastructure;
 using WireMock.RequestBuilders;
@@ -14,7 +13,6 @@ namespace Tracking.Tests.Delivery;
 public sealed class MetaQualityTests
 {
     private const string QualityPath = "/v25.0/dataset_quality";
-    private const string OpsKey = "ops-key-0123456789abcdef0123456789";
 
     // Shaped as Meta documents it: root "web", one row per event, each metric conditional.
     private const string Answer = """
@@ -32,13 +30,6 @@ public sealed class MetaQualityTests
         ]}
         """;
 
-    private static HttpClient Ops(DeliveryApp app, string key = OpsKey)
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
     private static void StubQuality(DeliveryApp app, int status, string body) =>
         app.Stub.Given(Request.Create().WithPath(QualityPath).UsingGet()).RespondWith(Response.Create().WithStatusCode(status)
             .WithHeader("Content-Type", "application/json").WithBody(body));
@@ -49,7 +40,7 @@ public sealed class MetaQualityTests
         await using var app = DeliveryApp.Create();
         StubQuality(app, 200, Answer);
 
-        var response = await Ops(app).GetAsync("/ops/meta/quality");
+        var response = await app.Ops().GetAsync("/ops/meta/quality");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var call = Assert.Single(app.Calls(QualityPath)).RequestMessage;
@@ -76,7 +67,7 @@ public sealed class MetaQualityTests
     {
         await using var app = DeliveryApp.Create();
         StubQuality(app, 200, Answer);
-        var ops = Ops(app);
+        var ops = app.Ops();
 
         var first = JsonDocument.Parse(await ops.GetStringAsync("/ops/meta/quality")).RootElement.GetProperty("fetchedAt").GetDateTimeOffset();
         app.Clock.Advance(TimeSpan.FromMinutes(4));
@@ -95,7 +86,7 @@ public sealed class MetaQualityTests
         await using var app = DeliveryApp.Create();
         StubQuality(app, 400, """{"error":{"message":"(#100) Missing permission","type":"OAuthException","code":100,"error_subcode":33,"fbtrace_id":"x"}}""");
 
-        var response = await Ops(app).GetAsync("/ops/meta/quality");
+        var response = await app.Ops().GetAsync("/ops/meta/quality");
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -111,12 +102,12 @@ public sealed class MetaQualityTests
         StubQuality(app, 500, """{"error":{"message":"temporary","type":"FacebookApiException","code":2}}""");
         app.ExpectDestinationFailures("Meta answers 500 on purpose; the pipeline logs each attempt");
 
-        var response = await Ops(app).GetAsync("/ops/meta/quality");
+        var response = await app.Ops().GetAsync("/ops/meta/quality");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Equal(2, app.Calls(QualityPath).Count()); // Delivery:Retries = 1: the same resilience as delivery
-        await Ops(app).GetAsync("/ops/meta/quality");
+        await app.Ops().GetAsync("/ops/meta/quality");
         Assert.True(app.Calls(QualityPath).Count() > 2); // a failure is not cached
     }
 
@@ -125,10 +116,10 @@ public sealed class MetaQualityTests
     {
         await using var app = DeliveryApp.Create(new() { ["Meta:AccessToken"] = "" });
 
-        var none = await Ops(app).GetAsync("/ops/meta/quality");
+        var none = await app.Ops().GetAsync("/ops/meta/quality");
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         Assert.Equal("Meta is not configured", (await none.ProblemAsync()).GetProperty("title").GetString());
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Ops(app, "wrong-key-0123456789abcdef0123456789").GetAsync("/ops/meta/quality")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Ops("wrong-key-0123456789abcdef0123456789").GetAsync("/ops/meta/quality")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/ops/meta/quality")).StatusCode);
         Assert.Empty(app.Calls(QualityPath));
     }

@@ -29,12 +29,7 @@ public sealed class ClusterFailoverTests
 
             // (a) a master SIGKILLed: its replica is promoted; the old master, restarted, rejoins as its replica.
             var (first, firstReplica) = await cluster.OwnersAsync(Keys.Session(load.Sessions[0]));
-            cluster.Kill(first);
-            await Eventually.UntilAsync(async () => await cluster.RoleAsync(firstReplica) == "master", TimeSpan.FromSeconds(60),
-                "the killed master's replica to be promoted", TimeSpan.FromMilliseconds(200), load.State);
-            cluster.Restart(first);
-            await cluster.WaitHealthyAsync("the killed master back as a replica");
-            await load.EveryVisitorAcceptedMoreAsync(5, TimeSpan.FromSeconds(60), "every visitor accepted again, without restarting the service");
+            await FailOverAsync(cluster, load, first, firstReplica, paused: false, "the killed master's replica", "without restarting the service");
 
             // (b) a replica paused, then its master SIGKILLed while the replica lags.
             (onPausedMaster, var master, var replica) = await OtherMasterAsync(cluster, load, firstReplica);
@@ -43,13 +38,7 @@ public sealed class ClusterFailoverTests
             await Eventually.UntilAsync(() => load.RefusedFor(onPausedMaster) >= 10, TimeSpan.FromSeconds(30),
                 "writes to the master whose replica is paused to be refused", state: load.State);
             acceptedWhilePaused = load.AcceptedFor(onPausedMaster) - pausedAt;
-            cluster.Kill(master);
-            cluster.Resume(replica);
-            await Eventually.UntilAsync(async () => await cluster.RoleAsync(replica) == "master", TimeSpan.FromSeconds(60),
-                "the lagging replica to be promoted", TimeSpan.FromMilliseconds(200), load.State);
-            cluster.Restart(master);
-            await cluster.WaitHealthyAsync("the second killed master back as a replica");
-            await load.EveryVisitorAcceptedMoreAsync(5, TimeSpan.FromSeconds(60), "every visitor accepted again after the second failover");
+            await FailOverAsync(cluster, load, master, replica, paused: true, "the lagging replica", "after the second failover");
         }
         finally
         {
@@ -89,13 +78,7 @@ public sealed class ClusterFailoverTests
             await Eventually.UntilAsync(() => load.AcceptedFor(onPausedMaster) >= pausedAt + 50, TimeSpan.FromSeconds(30),
                 "50 events acknowledged by the master whose replica is paused", state: load.State);
             acceptedWhilePaused = load.AcceptedFor(onPausedMaster) - pausedAt;
-            cluster.Kill(master);
-            cluster.Resume(replica);
-            await Eventually.UntilAsync(async () => await cluster.RoleAsync(replica) == "master", TimeSpan.FromSeconds(60),
-                "the lagging replica to be promoted", TimeSpan.FromMilliseconds(200), load.State);
-            cluster.Restart(master);
-            await cluster.WaitHealthyAsync("the killed master back as a replica");
-            await load.EveryVisitorAcceptedMoreAsync(5, TimeSpan.FromSeconds(60), "every visitor accepted again after the failover");
+            await FailOverAsync(cluster, load, master, replica, paused: true, "the lagging replica", "after the failover");
         }
         finally
         {
@@ -113,6 +96,24 @@ public sealed class ClusterFailoverTests
         // Only the failed-over master's visitors can lose anything; no request is ever a 500.
         Assert.Subset(onPausedMaster.ToHashSet(), lostSessions);
         Assert.All(load.Refusals, r => Assert.Equal("503 retry-after=5 application/problem+json", r.What));
+    }
+
+    /// <summary>
+    /// <paramref name="master"/> SIGKILLed (its <paramref name="replica"/> thawed first when it was paused), the replica
+    /// promoted, the old master restarted and back as a replica, and every visitor accepted again.
+    /// </summary>
+    private static async Task FailOverAsync(ClusterSet cluster, RetryingLoad load, int master, int replica, bool paused, string promoted, string again)
+    {
+        cluster.Kill(master);
+        if (paused)
+        {
+            cluster.Resume(replica);
+        }
+        await Eventually.UntilAsync(async () => await cluster.RoleAsync(replica) == "master", TimeSpan.FromSeconds(60),
+            $"{promoted} to be promoted", TimeSpan.FromMilliseconds(200), load.State);
+        cluster.Restart(master);
+        await cluster.WaitHealthyAsync("the killed master back as a replica");
+        await load.EveryVisitorAcceptedMoreAsync(5, TimeSpan.FromSeconds(60), $"every visitor accepted again {again}");
     }
 
     /// <summary>The visitors on one master other than <paramref name="avoid"/>, that master and its replica.</summary>

@@ -45,7 +45,7 @@ public sealed class DeliveryApp : TrackingApp
             ["PostHog:Host"] = stub.Url,
             ["Stripe:ApiBase"] = stub.Url,
             ["PostHog:ApiKey"] = "phc_test_key",
-            ["Ops:ApiKey"] = "ops-key-0123456789abcdef0123456789",
+            ["Ops:ApiKey"] = ApiCalls.OpsKey,
             ["Delivery:WorkerEnabled"] = "false",
             ["Delivery:Retries"] = "1",
             ["Delivery:RetryDelay"] = "00:00:00.010",

@@ -159,6 +159,17 @@ public static class ApiCalls
 {
     public const string IphoneSafari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
+    /// <summary>The ops key <see cref="DeliveryApp"/> configures.</summary>
+    public const string OpsKey = "ops-key-0123456789abcdef0123456789";
+
+    /// <summary>A client of the ops endpoints: <c>Authorization: Bearer {key}</c>.</summary>
+    public static HttpClient Ops(this TrackingApp app, string key = OpsKey)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
     public static HttpClient Browser(this TrackingApp app, string userAgent = IphoneSafari, string? country = "US")
     {
         var client = app.CreateClient();

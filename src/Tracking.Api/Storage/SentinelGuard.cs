@@ -37,6 +37,7 @@ internal sealed partial class SentinelGuard : IDisposable
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile string? _primary;
     private string? _lastRefusal;
+    private long _lastReconfigure;
     private volatile bool _disposed;
 
     public SentinelGuard(IOptions<RedisOptions> options, ILogger<SentinelGuard> logger)
@@ -102,9 +103,38 @@ internal sealed partial class SentinelGuard : IDisposable
             {
                 Log.Refused(_logger, Text(selected), primary ?? "unknown");
             }
+            if (primary is not null)
+            {
+                Reconfigure(shared);
+            }
             throw new NotThePrimaryException($"The node selected for the write is not the primary the sentinels name ({_service})");
         }
         return selected;
+    }
+
+    /// <summary>
+    /// The client still routes to a node the sentinels no longer name: make it re-read the topology (at most once a
+    /// second) rather than wait for its own periodic check, which can leave every write refused for a minute.
+    /// </summary>
+    private void Reconfigure(IConnectionMultiplexer shared)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastReconfigure);
+        if (now - last < 1000 || Interlocked.CompareExchange(ref _lastReconfigure, now, last) != last)
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await shared.ConfigureAsync();
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                // The next refused write asks again.
+            }
+        });
     }
 
     /// <summary>After the script: still the same node, and still the primary (a switch in between is answered 503).</summary>

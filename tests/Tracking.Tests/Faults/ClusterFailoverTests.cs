@@ -9,7 +9,7 @@ namespace Tracking.Tests.Faults;
 /// missing or undelivered, and the writes to the master whose replica was paused answered 503, not 202. With
 /// Redis:AckReplicas=0 the same fault loses what that master acknowledged while its replica lagged: measured, not zero.
 /// </summary>
-[Collection(nameof(RedisCrashTests))] // one failover test at a time: each starts several servers and measures them
+[Collection(RedisFailover.Name)]
 public sealed class ClusterFailoverTests
 {
     private const int Visitors = 9; // spread over the three masters

@@ -10,7 +10,7 @@ namespace Tracking.Tests.Faults;
 /// A redis-server of its own, with AOF everysec (the documented production setting), killed with SIGKILL under load
 /// and restarted: every event answered 202 is still there; while it is down the service answers 503 problems fast.
 /// </summary>
-[Collection(nameof(RedisCrashTests))]
+[Collection(RedisFailover.Name)]
 public sealed class RedisCrashTests : IDisposable
 {
     private readonly int _port = RedisServer.FreePort();

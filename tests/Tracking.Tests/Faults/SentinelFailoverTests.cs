@@ -10,7 +10,7 @@ namespace Tracking.Tests.Faults;
 /// sentinels turn it into a replica). No 500, no acknowledged event missing from the new primary or from Meta,
 /// recovery without a restart, and no script ever run on the old primary once it came back.
 /// </summary>
-[Collection(nameof(RedisCrashTests))] // one failover test at a time: each starts several servers and measures them
+[Collection(RedisFailover.Name)]
 public sealed class SentinelFailoverTests
 {
     [LocalRedisFact]

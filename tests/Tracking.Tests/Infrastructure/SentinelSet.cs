@@ -81,8 +81,9 @@ public sealed class SentinelSet : IDisposable
                     answers.Add(int.Parse((string)reply[1]!, CultureInfo.InvariantCulture));
                 }
             }
-            catch (RedisException)
+            catch (Exception e) when (e is RedisException or TimeoutException) // RedisTimeoutException is a TimeoutException
             {
+                // A sentinel busy or down: the others decide.
             }
         }
         var agreed = answers.GroupBy(p => p).FirstOrDefault(g => g.Count() >= 2);

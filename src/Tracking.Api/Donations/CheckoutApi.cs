@@ -169,7 +169,7 @@ internal static partial class CheckoutApi
             ConsentMarketing: fields.GetValueOrDefault(SessionField.ConsentMarketing), ConsentAnalytics: fields.GetValueOrDefault(SessionField.ConsentAnalytics),
             Referrer: request.Referrer));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
-        var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp);
+        var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp, campaign);
         if (recorded == 0)
         {
             return Problems.UnknownSession();

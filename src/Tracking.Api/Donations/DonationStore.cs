@@ -14,7 +14,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
 {
     private static readonly ScriptLayout InitiateLayout = new(
         ["sess", "events", "seen", "due", "items", .. Aggregates.ScriptKeys, "ledger"],
-        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "max_events", "slot", "ledger_ttl", "retain"],
+        ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "max_events", "slot", "ledger_ttl", "retain", "campaign"],
         new ScriptList("outbox", "id"), Aggregates.CampaignList);
     private static readonly RedisScript Initiate = RedisScript.Load("initiate_checkout.lua", InitiateLayout);
 
@@ -52,7 +52,8 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
 
     /// <param name="slot">The idempotency key whose slot (see <see cref="ReserveCheckoutAsync"/>) now holds <paramref name="checkoutId"/>.</param>
     /// <returns>0 (no session), 1 (recorded), 2 (already recorded), 3 (the session holds Tracking__MaxEventsPerSession events: nothing recorded).</returns>
-    public async Task<int> InitiateAsync(DonationWrite write, string amount, string currency, string checkoutId, string slot, TimeSpan ttl, long now)
+    /// <param name="campaign">The fundraising campaign donated to (the request's or the session's), or null.</param>
+    public async Task<int> InitiateAsync(DonationWrite write, string amount, string currency, string checkoutId, string slot, TimeSpan ttl, long now, string? campaign = null)
     {
         var sid = write.SessionId;
         var tag = Partitions.TagOf(sid);
@@ -64,7 +65,8 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("now", now).Arg("event_id", write.EventId).Arg("score", write.Timestamp)
             .Arg("member", write.Member).Arg("amount", amount).Arg("currency", currency).Arg("checkout_id", checkoutId)
             .Arg("entry", write.Outbox.Json).Arg("max_events", options.Value.MaxEventsPerSession)
-            .Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds).Arg("retain", retention.Value.Seconds);
+            .Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds).Arg("retain", retention.Value.Seconds)
+            .Arg("campaign", campaign ?? "");
         Outbox(call, write.Outbox);
         call.ReportCampaigns(options.Value.ReportCampaigns);
         return (int)await Initiate.RunAsync(db, call);

@@ -15,9 +15,13 @@ redis.call('SADD', K.seen, 'e:' .. A.event_id)
 redis.call('HSET', K.sess, F.DonationInitiated, 'true', F.DonationAmount, A.amount, F.DonationCurrency, A.currency,
   F.CheckoutSessionId, A.checkout_id)
 redis.call('ZADD', K.events, A.score, A.member)
-if redis.call('SADD', K.seen, 'f:checkout') == 1 then
-  agg(agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, L.report_campaigns, A.retain), K.sess, M.Checkouts)
+local counters = agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, K.agg_sel, L.report_campaigns, A.retain)
+-- The campaign donated to is the visitor's latest choice (and joins its cohort, if this is its first choice of it).
+if A.campaign ~= '' then
+  redis.call('HSET', K.sess, F.SelectedCampaign, A.campaign)
+  agg_select(counters, K.sess, K.seen, A.campaign)
 end
+if redis.call('SADD', K.seen, 'f:checkout') == 1 then agg(counters, K.sess, M.Checkouts) end
 for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, A.entry) end
 refresh(tonumber(A.ttl), K.sess, K.events, K.seen)
 return 1

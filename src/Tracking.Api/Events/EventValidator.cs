@@ -44,28 +44,62 @@ internal static class EventValidator
         }
 
         var sessionId = body.SessionId ?? items[0].SessionId;
+        var (tracked, problem) = ValidateItems(items, isBatch ? "events" : null, sessionId, pageLoad: false, errors, now);
+        return problem is not null ? ("", [], problem) : (sessionId!, tracked, null);
+    }
+
+    /// <summary>
+    /// The events a page load sends inside <c>POST /session</c> (<c>events</c>, at most <paramref name="maxBatch"/>):
+    /// validated as a batch of <c>POST /events</c> would be, without a session id (the session is the request's).
+    /// </summary>
+    public static (List<TrackedEvent> Events, ProblemHttpResult? Problem) ValidatePage(List<EventRequest> items, int maxBatch, DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        if (items.Count > maxBatch)
+        {
+            errors.Add("events", $"At most {maxBatch} events per request.");
+            return ([], errors.ToProblem());
+        }
+        return ValidateItems(items, "events", null, pageLoad: true, errors, now);
+    }
+
+    /// <param name="sessionId">The batch's session, which every item must name (or inherit).</param>
+    /// <param name="pageLoad">A page load's events (inside POST /session), which must not name a session.</param>
+    private static (List<TrackedEvent> Events, ProblemHttpResult? Problem) ValidateItems(
+        List<EventRequest> items, string? list, string? sessionId, bool pageLoad, FieldErrors errors, DateTimeOffset now)
+    {
         var tracked = new List<TrackedEvent>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
-            var prefix = isBatch ? $"events[{i}]." : "";
+            var prefix = list is null ? "" : $"{list}[{i}].";
             var item = items[i];
-            var itemSession = item.SessionId ?? body.SessionId;
-            if (itemSession is null)
+            if (pageLoad)
             {
-                errors.Add(prefix + "sessionId", "The session id is required.");
+                if (item.SessionId is not null)
+                {
+                    errors.Add(prefix + "sessionId", "A page load's events belong to the session of the request; leave the session id out.");
+                }
             }
-            else if (!Ids.IsSafe(itemSession, 64))
+            else
             {
-                errors.Add(prefix + "sessionId", "Must be a session id returned by POST /session.");
-            }
-            else if (itemSession != sessionId)
-            {
-                errors.Add(prefix + "sessionId", "All events of a batch must belong to one session.");
+                var itemSession = item.SessionId ?? sessionId;
+                if (itemSession is null)
+                {
+                    errors.Add(prefix + "sessionId", "The session id is required.");
+                }
+                else if (!Ids.IsSafe(itemSession, 64))
+                {
+                    errors.Add(prefix + "sessionId", "Must be a session id returned by POST /session.");
+                }
+                else if (itemSession != sessionId)
+                {
+                    errors.Add(prefix + "sessionId", "All events of a batch must belong to one session.");
+                }
             }
             if (item.Event is not null && EventNames.IsReserved(item.Event))
             {
                 var field = prefix + "event";
-                return ("", [], Problems.Status(StatusCodes.Status403Forbidden, "Server-only event",
+                return ([], Problems.Status(StatusCodes.Status403Forbidden, "Server-only event",
                     $"'{Truncate(item.Event)}' is recorded by the server (checkout, Stripe) or is a name Meta or PostHog reserve; browsers cannot send it.", field));
             }
             var one = ValidateOne(item, prefix, errors, now);
@@ -74,7 +108,7 @@ internal static class EventValidator
                 tracked.Add(one);
             }
         }
-        return errors.Any ? ("", [], errors.ToProblem()) : (sessionId!, tracked, null);
+        return errors.Any ? ([], errors.ToProblem()) : (tracked, null);
     }
 
     private static TrackedEvent? ValidateOne(EventRequest item, string prefix, FieldErrors errors, DateTimeOffset now)

@@ -49,13 +49,17 @@ internal static class ReportBuilder
             new AttributionTotals(total, revenue), stored.Unreadable);
     }
 
-    public static FunnelReport Funnel(ReportRange range, string? campaign, IReadOnlyDictionary<string, long> counters, Conversions stored, string? selectedCampaign = null)
+    /// <param name="campaign">A fundraising campaign id: every step counts that campaign's cohort (the sessions that selected it, see Aggregates).</param>
+    /// <param name="utmCampaign">A last-touch utm_campaign: every step counts the facts credited to it.</param>
+    /// <param name="cohorts">"metric|campaign id" → count, from the campaign cohort counters.</param>
+    public static FunnelReport Funnel(
+        ReportRange range, string? campaign, string? utmCampaign, IReadOnlyDictionary<string, long> counters, IReadOnlyDictionary<string, long> cohorts, Conversions stored)
     {
-        long Count(string metric) => counters
-            .Where(c => c.Key.StartsWith(metric + "|", StringComparison.Ordinal) && (campaign is null || CampaignOf(c.Key) == campaign))
-            .Sum(c => c.Value);
+        long Count(string metric) => campaign is not null
+            ? cohorts.GetValueOrDefault(metric + "|" + campaign)
+            : counters.Where(c => c.Key.StartsWith(metric + "|", StringComparison.Ordinal) && (utmCampaign is null || CampaignOf(c.Key) == utmCampaign)).Sum(c => c.Value);
         var matching = stored.Readable
-            .Where(c => (campaign is null || LastCampaign(c) == campaign) && (selectedCampaign is null || c.SelectedCampaign == selectedCampaign)).ToList();
+            .Where(c => (utmCampaign is null || LastCampaign(c) == utmCampaign) && (campaign is null || c.SelectedCampaign == campaign)).ToList();
         var counts = new List<(string Step, long Count)>
         {
             ("sessions", Count(AggregateMetric.Sessions)),
@@ -73,7 +77,7 @@ internal static class ReportBuilder
         var daily = range.Days().Select(day => byDay.TryGetValue(day, out var list)
             ? new DailyDonations(day, list.Count, list.GroupBy(c => c.Currency).ToDictionary(g => g.Key, g => g.Sum(c => c.Amount), StringComparer.Ordinal))
             : new DailyDonations(day, 0, new Dictionary<string, decimal>())).ToList();
-        return new FunnelReport(Day(range.From), Day(range.To), campaign, steps, median, daily, stored.Unreadable, selectedCampaign);
+        return new FunnelReport(Day(range.From), Day(range.To), campaign, utmCampaign, steps, median, daily, stored.Unreadable);
     }
 
     private static string KeyOf(Touch touch, AttributionGroup groupBy) => groupBy switch

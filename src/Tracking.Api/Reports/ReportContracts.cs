@@ -12,10 +12,11 @@ public sealed record FunnelStep(string Step, long Count, double? Rate);
 
 public sealed record DailyDonations(string Day, int Donations, IReadOnlyDictionary<string, decimal> Revenue);
 
-/// <param name="SelectedCampaign">The <c>selectedCampaign</c> filter: donations, their revenue and time to conversion count only those to that campaign.</param>
+/// <param name="Campaign">The <c>campaign</c> filter: a fundraising campaign id; every step is that campaign's cohort.</param>
+/// <param name="UtmCampaign">The <c>utmCampaign</c> filter: every step counts what was credited to that last-touch utm_campaign.</param>
 public sealed record FunnelReport(
-    string From, string To, string? Campaign, IReadOnlyList<FunnelStep> Steps, long? MedianTimeToConversionMs, IReadOnlyList<DailyDonations> Daily,
-    int UnreadableConversions, string? SelectedCampaign = null);
+    string From, string To, string? Campaign, string? UtmCampaign, IReadOnlyList<FunnelStep> Steps, long? MedianTimeToConversionMs,
+    IReadOnlyList<DailyDonations> Daily, int UnreadableConversions);
 
 /// <summary>A conversion as reports read it: the stored record and its session's touch path (empty = unattributed).</summary>
 internal sealed record Conversion(decimal Amount, string Currency, long At, IReadOnlyList<Sessions.Touch> Touches, string? SelectedCampaign = null)

@@ -39,6 +39,21 @@ internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, IL
         return totals;
     }
 
+    /// <summary>"metric|campaign id" → summed count of the fundraising-campaign cohorts (Aggregates), without their bookkeeping fields.</summary>
+    public async Task<Dictionary<string, long>> CohortsAsync(ReportRange range)
+    {
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in (await ReadAllAsync(range, Keys.AggregateSelected)).SelectMany(h => h))
+        {
+            var name = (string)entry.Name!;
+            if (!name.StartsWith('#'))
+            {
+                totals[name] = totals.GetValueOrDefault(name) + (long)entry.Value;
+            }
+        }
+        return totals;
+    }
+
     /// <summary>
     /// Every conversion of the range with its touch path. A record that cannot be read is not silently skipped:
     /// it is logged as an error, counted in a metric, and reported in the report's <c>unreadableConversions</c>.

@@ -25,11 +25,12 @@ internal static class ReportsApi
         group.MapGet("/funnel", Funnel)
             .WithName("FunnelReport").WithSummary("Sessions → content views → video milestones → checkouts → donations.")
             .WithDescription("""
-                `from`/`to` as for /reports/attribution; `campaign` (at most 256 characters) filters on the last touch;
-                `selectedCampaign` (a campaign id) keeps only donations to that fundraising campaign (the donations step, daily
-                revenue and median time to conversion; the counted steps before it are credited to touches, not to selections).
-                Counters are durable daily aggregates written with each fact and credited to the session's last touch at that
-                moment. Each step counts once per session; `rate` is the count over the previous step's.
+                `from`/`to` as for /reports/attribution. `campaign` (a fundraising campaign id) gives that campaign's cohort:
+                the sessions that selected it (CampaignSelected or a checkout for it), the steps they reached before or while
+                it was their choice, their checkouts, and the donations to it. `utmCampaign` (at most 256 characters) gives
+                the steps credited to that last-touch utm_campaign and its donations; the two do not combine. Counters are
+                durable daily aggregates written with each fact. Each step counts once per session; `rate` is the count over
+                the previous step's.
                 `Accept: text/csv` answers CSV.
                 """)
             .ProducesTextToo(StatusCodes.Status200OK, "text/csv");
@@ -57,23 +58,28 @@ internal static class ReportsApi
     }
 
     internal static async Task<Results<Ok<FunnelReport>, ContentHttpResult, ProblemHttpResult>> Funnel(
-        HttpRequest request, ReportStore store, TimeProvider clock, string? from, string? to, string? campaign, string? selectedCampaign)
+        HttpRequest request, ReportStore store, TimeProvider clock, string? from, string? to, string? campaign, string? utmCampaign)
     {
         var (range, problem) = ReportRange.Parse(from, to, clock.GetUtcNow());
         if (problem is not null)
         {
             return problem;
         }
-        if (campaign is { Length: > 256 })
+        if (campaign is not null && !Storage.Ids.IsSafe(campaign, 64))
         {
-            return Problems.Invalid("campaign", "Must be at most 256 characters.");
+            return Problems.Invalid("campaign", "Must be a fundraising campaign id: 1-64 letters, digits, '_', '-', '.', ':' (a utm_campaign goes in utmCampaign).");
         }
-        if (selectedCampaign is not null && !Storage.Ids.IsSafe(selectedCampaign, 64))
+        if (utmCampaign is { Length: > 256 })
         {
-            return Problems.Invalid("selectedCampaign", "Must be a campaign id: 1-64 letters, digits, '_', '-', '.', ':'.");
+            return Problems.Invalid("utmCampaign", "Must be at most 256 characters.");
         }
-        var counters = await store.CountersAsync(range!);
-        var report = ReportBuilder.Funnel(range!, campaign, counters, await store.ConversionsAsync(range!), selectedCampaign);
+        if (campaign is not null && utmCampaign is not null)
+        {
+            return Problems.Invalid("utmCampaign", "Cannot be combined with campaign: a campaign's cohort is not split by touch.");
+        }
+        var counters = campaign is null ? await store.CountersAsync(range!) : [];
+        var cohorts = campaign is null ? [] : await store.CohortsAsync(range!);
+        var report = ReportBuilder.Funnel(range!, campaign, utmCampaign, counters, cohorts, await store.ConversionsAsync(range!));
         return WantsCsv(request) ? TypedResults.Text(Csv.Funnel(report), "text/csv; charset=utf-8") : TypedResults.Ok(report);
     }
 

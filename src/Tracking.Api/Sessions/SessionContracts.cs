@@ -6,6 +6,7 @@ public sealed record UtmParameters(string? Source = null, string? Medium = null,
 public sealed record ConsentState(string? Analytics = null, string? Marketing = null);
 
 /// <summary>Body of <c>POST /session</c>.</summary>
+/// <param name="Events">The page's first events (its PageView), stored with the session in the same script, as a batch of <c>POST /events</c> would be but without session ids.</param>
 public sealed record SessionRequest(
     string? Url,
     string? Referrer = null,
@@ -17,9 +18,11 @@ public sealed record SessionRequest(
     string? Fbp = null,
     string? Fbc = null,
     ConsentState? Consent = null,
-    string? PosthogDistinctId = null);
+    string? PosthogDistinctId = null,
+    List<Tracking.Events.EventRequest>? Events = null);
 
 /// <param name="ExpiresAt">When the session expires unless touched again (ms since the epoch): the snippet keeps the id exactly that long.</param>
-public sealed record SessionResponse(string SessionId, string VisitorId, bool IsNew, long ExpiresAt);
+/// <param name="Events">What happened to the request's <c>events</c> (absent when it sent none).</param>
+public sealed record SessionResponse(string SessionId, string VisitorId, bool IsNew, long ExpiresAt, Tracking.Events.EventsAccepted? Events = null);
 
 public sealed record SessionView(string SessionId, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<System.Text.Json.JsonElement> Events);

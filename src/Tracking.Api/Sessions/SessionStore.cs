@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Storage;
 
@@ -12,92 +13,112 @@ internal sealed record NewSession(string SessionId, string VisitorId, List<KeyVa
 internal sealed record SessionVisit(
     string SessionId, List<KeyValuePair<string, string>> Fields, string[] Cleared, string? TouchJson, string? Fbclid, long Now, string Ip, string UserAgent);
 
+/// <summary>What a page load's script did: the session's visitor, whether a new visit began, and the page's events.</summary>
+/// <param name="Held">When the page's events would pass Tracking__MaxEventsPerSession: the events held (nothing was written); else -1.</param>
+internal readonly record struct PageLoad(string Visitor, bool NewVisit, int Accepted, int Duplicates, long Held = -1)
+{
+    public bool Full => Held >= 0;
+}
+
 /// <summary>
-/// Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot. The touches list
-/// is capped (Tracking__MaxTouchesPerSession) and reads of the events are bounded (see <see cref="ReadAsync"/>).
+/// Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot. Creating or
+/// touching a session also stores the page's first events (event_writes.lua, as POST /events would), so a page load
+/// is one script. The touches list is capped (Tracking__MaxTouchesPerSession) and reads of the events are bounded
+/// (see <see cref="ReadAsync"/>).
 /// </summary>
 internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> options, IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout CreateLayout = new(
-        ["sess", "touches", "client", .. Aggregates.ScriptKeys], ["ttl", "touch", "ip", "ua", "retain"],
-        new ScriptList("fields", "name", "value"), Aggregates.CampaignList);
-    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout);
+        ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
+        ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs],
+        [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
+    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, parts: EventWrites.Part);
 
     private static readonly ScriptLayout TouchLayout = new(
-        ["sess", "events", "seen", "touches", "client", .. Aggregates.ScriptKeys], ["ttl", "touch", "ip", "ua", "fbclid", "now", "max_touches", "retain"],
-        new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), Aggregates.CampaignList);
-    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout);
+        ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
+        ["ttl", "touch", "ip", "ua", "fbclid", "max_touches", "retain", .. EventWrites.ScriptArgs],
+        [new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
+    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout, parts: EventWrites.Part);
 
     private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
     private static readonly RedisScript SetCount = RedisScript.Load("set_session_count.lua", CountLayout);
 
     private static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(400);
 
-    /// <summary>Counts this visit for the visitor (a separate slot, so a separate command) and returns the count.</summary>
-    /// <remarks>Also indexes the new session under the visitor (export and erasure find it there).</remarks>
-    public async Task<long> CountVisitAsync(string visitorId, string sessionId)
-    {
-        var key = Keys.Visitor(visitorId);
-        var index = Keys.VisitorIndex(visitorId);
-        var batch = db.CreateBatch();
-        var count = batch.StringIncrementAsync(key);
-        var expire = batch.KeyExpireAsync(key, VisitorMemory);
-        var indexed = batch.SetAddAsync(index, "s:" + sessionId);
-        var indexExpire = batch.KeyExpireAsync(index, VisitorMemory);
-        batch.Execute();
-        await Task.WhenAll(count, expire, indexed, indexExpire);
-        return await count;
-    }
+    private static readonly ScriptLayout VisitLayout = new(["count", "index"], ["session", "ttl"]);
+    private static readonly RedisScript CountVisit = RedisScript.Load("count_visit.lua", VisitLayout);
 
-    public async Task CreateAsync(NewSession session, TimeSpan ttl, string day)
+    /// <summary>
+    /// Counts a new session as a visit of the visitor (a separate slot, so a separate script) and returns the count;
+    /// indexes the session under the visitor (export and erasure find it there). Counted once per session id.
+    /// </summary>
+    public Task<long> CountVisitAsync(string visitorId, string sessionId) => CountAsync(visitorId, "s:" + sessionId);
+
+    private async Task<long> CountAsync(string visitorId, string member) =>
+        (long)await CountVisit.RunAsync(db, new ScriptCall(VisitLayout)
+            .Key("count", Keys.Visitor(visitorId)).Key("index", Keys.VisitorIndex(visitorId))
+            .Arg("session", member).Arg("ttl", (long)VisitorMemory.TotalSeconds));
+
+    /// <summary>
+    /// Creates the session and stores the page's events with it; null when a session with that id already exists (a
+    /// retried page load, whose id is derived from its first event: touch it instead).
+    /// </summary>
+    public async Task<PageLoad?> CreateAsync(NewSession session, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now)
     {
         var id = session.SessionId;
-        var tag = Partitions.TagOf(id);
-        var call = new ScriptCall(CreateLayout, 6 + (session.Fields.Count * 2))
-            .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id))
-            .AggregateKeys(tag, day)
+        var call = new ScriptCall(CreateLayout, 12 + (session.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
+            .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id)).EventKeys(id)
+            .AggregateKeys(Partitions.TagOf(id), Day(now))
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
-            .Arg("retain", retention.Value.Seconds);
+            .Arg("retain", retention.Value.Seconds).EventLimits(now, options.Value);
         Pairs(call, session.Fields);
-        call.ReportCampaigns(options.Value.ReportCampaigns);
-        await Create.RunAsync(db, call);
+        call.EventLists(writes).ReportCampaigns(options.Value.ReportCampaigns);
+        var parts = (RedisResult[])(await Create.RunAsync(db, call))!;
+        return (int)parts[0] switch
+        {
+            1 => null,
+            -2 => new PageLoad(session.VisitorId, true, 0, 0, (long)parts[1]),
+            _ => new PageLoad(session.VisitorId, true, (int)parts[1], (int)parts[2]),
+        };
     }
 
     /// <summary>
-    /// Touches a live session and returns its visitor id and whether this page load starts a new visit (after 30
-    /// minutes of inactivity); null when it does not exist (unknown or expired).
+    /// Touches a live session and stores the page's events: its visitor id, whether this page load starts a new visit
+    /// (after 30 minutes of inactivity), and what the events did; null when it does not exist (unknown or expired).
     /// </summary>
-    public async Task<(string Visitor, bool NewVisit)?> TouchAsync(SessionVisit visit, TimeSpan ttl, string day)
+    public async Task<PageLoad?> TouchAsync(SessionVisit visit, IReadOnlyList<EventWrite> writes, TimeSpan ttl)
     {
         var id = visit.SessionId;
-        var tag = Partitions.TagOf(id);
-        var call = new ScriptCall(TouchLayout, 10 + visit.Cleared.Length + (visit.Fields.Count * 2))
-            .Key("sess", Keys.Session(id)).Key("events", Keys.Events(id)).Key("seen", Keys.Seen(id))
-            .Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id))
-            .AggregateKeys(tag, day)
+        var call = new ScriptCall(TouchLayout, 16 + visit.Cleared.Length + (visit.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
+            .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id)).EventKeys(id)
+            .AggregateKeys(Partitions.TagOf(id), Day(visit.Now))
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", visit.TouchJson ?? "").Arg("ip", visit.Ip).Arg("ua", visit.UserAgent)
-            .Arg("fbclid", visit.Fbclid ?? "").Arg("now", visit.Now).Arg("max_touches", options.Value.MaxTouchesPerSession)
-            .Arg("retain", retention.Value.Seconds)
+            .Arg("fbclid", visit.Fbclid ?? "").Arg("max_touches", options.Value.MaxTouchesPerSession)
+            .Arg("retain", retention.Value.Seconds).EventLimits(visit.Now, options.Value)
             .List("cleared");
         foreach (var field in visit.Cleared)
         {
             call.Arg("name", field);
         }
         Pairs(call, visit.Fields);
-        call.ReportCampaigns(options.Value.ReportCampaigns);
+        call.EventLists(writes).ReportCampaigns(options.Value.ReportCampaigns);
         var result = await Touch.RunAsync(db, call);
         if (result.IsNull)
         {
             return null;
         }
         var parts = (RedisResult[])result!;
-        return (parts[0].ToString(), (int)parts[1] == 1);
+        return (int)parts[1] == -2
+            ? new PageLoad("", false, 0, 0, (long)parts[2])
+            : new PageLoad(parts[0].ToString(), (int)parts[1] == 1, (int)parts[2], (int)parts[3]);
     }
+
+    private static string Day(long now) => Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(now));
 
     /// <summary>A return visit to a live session: counted for the visitor (its own slot), and the count kept on the session.</summary>
     public async Task CountReturnVisitAsync(string visitorId, string sessionId)
     {
-        var count = await CountVisitAsync(visitorId, sessionId);
+        var count = await CountAsync(visitorId, "");
         await SetCount.RunAsync(db, new ScriptCall(CountLayout).Key("sess", Keys.Session(sessionId)).Arg("count", count));
     }
 

@@ -23,6 +23,12 @@ namespace Tracking.Storage;
 /// whatever a flood does.</item>
 /// </list>
 /// <para>
+/// Beside them, <b>campaign cohorts</b> (<c>agg:{p}:{day}:sel</c>, fields <c>metric|campaign id</c>) answer "of the
+/// visitors who picked this fundraising campaign, how many viewed, watched, checked out": a session joins a campaign's
+/// cohort (<c>sessions</c>) when it first selects it (CampaignSelected, or a checkout for it), bringing the
+/// once-per-session facts it already had; a fact counted later counts for the campaign selected at that moment.
+/// </para>
+/// <para>
 /// A key's counts are exact as long as it was never evicted, and one-off junk is always evicted before a key with more
 /// facts: a real campaign arriving after a flood is exact, and so is one that gets more facts than a one-off landing
 /// before <see cref="MaxCandidatesPerPartitionDay"/> newer one-off keys land in its partition. Reports show candidates under
@@ -42,8 +48,14 @@ internal static class Aggregates
     /// <summary>Facts (any metric) a candidate key needs to be admitted: two landings, or one landing followed by two of content view, video milestone, checkout.</summary>
     public const int AdmitAfterFacts = 4;
 
+    /// <summary>
+    /// Fundraising campaigns (selected_campaign) with their own cohort counters per partition-day (<c>agg:{p}:{day}:sel</c>);
+    /// later ones count under "(other)". Campaign ids come from the page, so this bounds what a client can create.
+    /// </summary>
+    public const int MaxSelectedCampaignsPerPartitionDay = 64;
+
     /// <summary>KEYS every script that counts a fact declares, in this order (<see cref="AggregateKeys"/> fills them).</summary>
-    public static readonly string[] ScriptKeys = ["agg", "agg_keys", "agg_cand", "agg_rank"];
+    public static readonly string[] ScriptKeys = ["agg", "agg_keys", "agg_cand", "agg_rank", "agg_sel"];
 
     /// <summary>The allow-listed campaigns, the last list of every script that counts a fact (<see cref="ReportCampaigns"/> fills it).</summary>
     public static readonly ScriptList CampaignList = new("report_campaigns", "name");
@@ -55,7 +67,8 @@ internal static class Aggregates
     /// <summary>The <see cref="ScriptKeys"/> of one partition-day.</summary>
     public static ScriptCall AggregateKeys(this ScriptCall call, string tag, string day) => call
         .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
-        .Key("agg_cand", Keys.AggregateCandidates(tag, day)).Key("agg_rank", Keys.AggregateRanks(tag, day));
+        .Key("agg_cand", Keys.AggregateCandidates(tag, day)).Key("agg_rank", Keys.AggregateRanks(tag, day))
+        .Key("agg_sel", Keys.AggregateSelected(tag, day));
 
     /// <summary>The <see cref="CampaignList"/>.</summary>
     public static ScriptCall ReportCampaigns(this ScriptCall call, IReadOnlyList<string> campaigns)

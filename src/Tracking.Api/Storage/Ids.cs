@@ -26,6 +26,24 @@ internal static class Ids
     {
         Span<byte> bytes = stackalloc byte[RandomBytes];
         RandomNumberGenerator.Fill(bytes);
+        return SessionIdFrom(bytes);
+    }
+
+    /// <summary>
+    /// The session id of a new visitor's page load, derived from its first event (the page's own random id) under a
+    /// server secret: a retried page load whose first answer was lost finds the session it created instead of making
+    /// a second one with the same events, and nobody without the secret can compute an id.
+    /// </summary>
+    public static string PageLoadSessionId(ReadOnlySpan<byte> secret, string? visitorId, string firstEventId)
+    {
+        var input = System.Text.Encoding.UTF8.GetBytes((visitorId ?? "") + "\n" + firstEventId);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(secret, input, mac);
+        return SessionIdFrom(mac[..RandomBytes]);
+    }
+
+    private static string SessionIdFrom(ReadOnlySpan<byte> bytes)
+    {
         Span<char> id = stackalloc char[RandomChars + SuffixChars];
         Base64Url.EncodeToChars(bytes, id);
         var padded = Crc16.Compute(id[..RandomChars]);

@@ -47,6 +47,12 @@ internal static class Keys
     /// <summary>Candidate key → facts counted (plus an age fraction): who is evicted when the candidates are full.</summary>
     public static string AggregateRanks(string tag, string day) => $"agg:{{{tag}}}:{day}:rank";
 
+    /// <summary>Fundraising-campaign cohort counters of a partition-day: <c>metric|campaign id</c> → count (see <see cref="Aggregates"/>).</summary>
+    public static string AggregateSelected(string tag, string day) => $"agg:{{{tag}}}:{day}:sel";
+
+    /// <summary>The HMAC key of page-load session ids (<see cref="Ids.PageLoadSessionId"/>): 32 random bytes, base64, set once.</summary>
+    public const string SessionIdSecret = "secret:session-ids";
+
     public static string OutboxDue(string tag) => $"outbox:{{{tag}}}:due";
     public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";
     public static string OutboxTries(string tag) => $"outbox:{{{tag}}}:tries";

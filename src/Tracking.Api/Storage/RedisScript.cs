@@ -29,11 +29,13 @@ internal sealed partial class RedisScript
         ["MaxAttributionKeys"] = Aggregates.MaxKeysPerPartitionDay,
         ["MaxCandidateKeys"] = Aggregates.MaxCandidatesPerPartitionDay,
         ["AdmitAfterFacts"] = Aggregates.AdmitAfterFacts,
+        ["MaxSelectedCampaigns"] = Aggregates.MaxSelectedCampaignsPerPartitionDay,
     };
 
-    private RedisScript(string name, string text, bool acknowledged)
+    private RedisScript(string name, string[] parts, string text, bool acknowledged)
     {
         Name = name;
+        Parts = parts;
         Text = text;
         _acknowledged = acknowledged;
     }
@@ -42,6 +44,9 @@ internal sealed partial class RedisScript
 
     public string Name { get; }
 
+    /// <summary>The shared pieces (script files of functions) this script includes.</summary>
+    public IReadOnlyList<string> Parts { get; }
+
     /// <summary>The full text sent to Redis (cached there by SHA: StackExchange.Redis uses EVALSHA after the first call).</summary>
     public string Text { get; }
 
@@ -49,9 +54,13 @@ internal sealed partial class RedisScript
     /// Whether a run is a write answered 2xx, which waits for Redis:AckReplicas replicas (<see cref="ReplicaAck"/>);
     /// the outbox's own bookkeeping does not (a lost settle only re-sends with the same event id).
     /// </param>
-    public static RedisScript Load(string file, ScriptLayout layout, bool acknowledged = true)
+    /// <param name="parts">
+    /// Script files of local functions placed between the preamble and the body (e.g. event_writes.lua), so several
+    /// scripts share one piece that reads their K/A/L by name; checked with the body as one text.
+    /// </param>
+    public static RedisScript Load(string file, ScriptLayout layout, bool acknowledged = true, params string[] parts)
     {
-        var body = Resource(file);
+        var body = string.Concat(parts.Select(p => Resource(p) + "\n")) + Resource(file);
         Check(file, body, layout);
         var text = new StringBuilder(body.Length + 4096);
         foreach (var (table, names) in NameTables)
@@ -65,7 +74,7 @@ internal sealed partial class RedisScript
             .Append(Library).Append('\n')
             .Append(layout.Preamble())
             .Append(body);
-        return new RedisScript(file, text.ToString(), acknowledged);
+        return new RedisScript(file, parts, text.ToString(), acknowledged);
     }
 
     public async Task<RedisResult> RunAsync(IDatabase db, ScriptCall call)

@@ -52,16 +52,25 @@
     return new Promise(function (res) { setTimeout(res, 500 * Math.pow(2, attempt)); }).then(function () { return post(path, body, attempt + 1); });
   }
 
+  // POST /session on every page load. A page load's own events (its PageView) ride in it: one request, one script.
+  var pageLoad = null; // the body of that request while its answer is awaited (see flush)
   function session(extra) {
     var body = { url: location.href, referrer: d.referrer || undefined, sessionId: store('trk_sid') || undefined,
       visitorId: store('trk_vid') || undefined, fbp: cookie('_fbp'), fbc: cookie('_fbc'), posthogDistinctId: posthogId() };
     for (var k in extra) body[k] = extra[k];
+    if (body.events) pageLoad = body;
     return post('/session', body).then(function (s) {
+      if (pageLoad === body) pageLoad = null;
       sessionId = s.sessionId;
       // Kept exactly as long as the server keeps the session (it answers when that is).
       store('trk_sid', s.sessionId, Math.max(0, s.expiresAt - Date.now()));
       store('trk_vid', s.visitorId, VISITOR_TTL);
       return s;
+    }, function (e) {
+      if (pageLoad === body) pageLoad = null;
+      // Unsent (network, 5xx): the page's events wait in the queue for the next send or pagehide.
+      if (body.events && !/tracking 4/.test(String(e.message))) queue = body.events.concat(queue);
+      throw e;
     });
   }
 
@@ -69,20 +78,32 @@
   var PIXEL = { PageView: 'PageView', ViewContent: 'ViewContent', VideoStart: 'ViewContent' };
   var DONATION_EVENT = 'Purchase'; // Meta__DonationEventName, set by the service when it serves this file
   function pixel() { return typeof w.fbq === 'function' && consent().marketing !== 'denied'; }
-  function send(name, properties) {
+  function make(name, properties) {
     var event = { event: name, eventId: id(), url: location.href, referrer: d.referrer || undefined, timestamp: Date.now(), properties: properties || undefined };
     if (PIXEL[name] && pixel()) {
       w.fbq('track', PIXEL[name], properties && properties.content ? { content_ids: [properties.content], content_name: properties.content } : {}, { eventID: event.eventId });
     }
-    queue.push(event);
+    return event;
+  }
+  function send(name, properties) {
+    queue.push(make(name, properties));
     return ready.then(flush).catch(noop);
   }
   // Sends what is queued. Before the session reply is in, a returning visitor's stored id is good enough, so a
-  // click followed by a quick exit still leaves on pagehide. Failures never reach the host page: the batch goes
-  // back to the queue for the next send or pagehide.
+  // click followed by a quick exit still leaves on pagehide; a new visitor leaving then sends the page-load request
+  // again with the queued events: its session id derives from the page's first event, so both land on one session.
+  // Failures never reach the host page: the batch goes back to the queue for the next send or pagehide.
+  var leaving = false;
   function flush() {
     var sid = sessionId || store('trk_sid');
-    if (!queue.length || !sid) return Promise.resolve();
+    if (!queue.length) return Promise.resolve();
+    if (!sid) {
+      if (!leaving || !pageLoad) return Promise.resolve();
+      var again = {};
+      for (var k in pageLoad) again[k] = pageLoad[k];
+      again.events = pageLoad.events.concat(queue.splice(0, 50 - pageLoad.events.length));
+      return post('/session', again).then(noop, noop);
+    }
     var batch = queue.splice(0, 50);
     return post('/events', { sessionId: sid, events: batch }).then(flush, function (e) {
       if (String(e.message).indexOf('404') >= 0) return session().then(function () { queue = batch.concat(queue); return flush(); });
@@ -157,8 +178,10 @@
     var now = location.pathname + location.search;
     if (now === page) return;
     page = now;
-    if (CAMPAIGN.test(location.search)) ready = ready.then(function () { return session(); }).catch(noop);
-    send('PageView');
+    // New campaign parameters: a touch, with the PageView inside it; otherwise just the PageView.
+    if (!CAMPAIGN.test(location.search)) return send('PageView');
+    var view = make('PageView');
+    ready = ready.then(function () { return session({ events: [view] }); }).catch(noop);
   }
   function watchHistory() {
     ['pushState', 'replaceState'].forEach(function (name) {
@@ -173,7 +196,10 @@
     w.addEventListener('popstate', navigated);
   }
 
-  ready = session(consent().analytics || consent().marketing ? { consent: consent() } : {}).catch(noop);
+  // The landing: its PageView is built (and given to the pixel) now and sent inside the session request.
+  var landing = { events: [make('PageView')] };
+  if (consent().analytics || consent().marketing) landing.consent = consent();
+  ready = session(landing).catch(noop);
   w.tracking = {
     version: 1,
     ready: ready,
@@ -210,8 +236,8 @@
       }
     }
   };
-  send('PageView');
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', watchForVideos); else watchForVideos();
   watchHistory();
-  w.addEventListener('pagehide', function () { reportWatch(); flush(); });
+  w.addEventListener('pagehide', function () { leaving = true; reportWatch(); flush(); });
+  w.addEventListener('pageshow', function () { leaving = false; });
 })(window, document);

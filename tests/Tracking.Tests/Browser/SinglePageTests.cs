@@ -92,6 +92,74 @@ public sealed class SinglePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_landing_is_one_request_and_a_new_visitor_leaving_before_its_answer_loses_nothing()
+    {
+        // A new visitor's landing: POST /session carries the PageView; no POST /events at all.
+        var context = await _browser.NewContextAsync(new() { UserAgent = Chromium.DesktopChrome });
+        var page = await context.NewPageAsync();
+        var posts = new ConcurrentQueue<string>();
+        context.Request += (_, request) =>
+        {
+            if (request.Method == "POST")
+            {
+                posts.Enqueue(new Uri(request.Url).AbsolutePath);
+            }
+        };
+        await page.GotoAsync(_site.Url + "/app.html");
+        var sid = await Chromium.SessionIdAsync(page);
+        await page.WaitForTimeoutAsync(500); // a stray second request would show within this bound
+        Assert.Equal(["/session"], posts);
+        Assert.Equal(["PageView"], (await EventsAsync(sid)).Select(e => e.Event));
+        await context.DisposeAsync();
+
+        // Another new visitor whose landing answers 1.5 s late clicks and leaves before that: the page-load request
+        // is sent again with the click, lands on the same session, and nothing is stored twice.
+        context = await _browser.NewContextAsync(new() { UserAgent = Chromium.DesktopChrome });
+        page = await context.NewPageAsync();
+        await page.RouteAsync("**/session", async route =>
+        {
+            await Task.Delay(1500);
+            await route.ContinueAsync();
+        });
+        var element = "cta_" + Guid.NewGuid().ToString("N");
+        await page.GotoAsync(_site.Url + "/app.html", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForFunctionAsync("() => window.tracking");
+        await page.EvaluateAsync("e => { tracking.event('ButtonClick', { element: e }); }", element);
+        await page.GotoAsync("about:blank");
+
+        string? found = null;
+        await Eventually.UntilAsync(async () => (found = await SessionWithAsync(element)) is not null, BrowserBound, "the click stored in some session");
+        await page.WaitForTimeoutAsync(1500); // both copies of the page load have answered by now (bounded)
+        Assert.Equal(["ButtonClick", "PageView"], (await EventsAsync(found!)).Select(e => e.Event).Order(StringComparer.Ordinal));
+        Assert.Equal(found, await SessionWithAsync(element));
+        await context.DisposeAsync();
+    }
+
+    /// <summary>The one session whose events mention <paramref name="marker"/> (every master scanned); null when none does.</summary>
+    private async Task<string?> SessionWithAsync(string marker)
+    {
+        var mux = _app.Db.Multiplexer;
+        var found = new List<string>();
+        foreach (var endpoint in mux.GetEndPoints())
+        {
+            var server = mux.GetServer(endpoint);
+            if (server.IsReplica)
+            {
+                continue;
+            }
+            await foreach (var key in server.KeysAsync(_app.Db.Database, "events:sess:*"))
+            {
+                if ((await _app.Db.SortedSetRangeByRankAsync(key)).Any(m => m.ToString().Contains(marker, StringComparison.Ordinal)))
+                {
+                    found.Add(key.ToString()["events:sess:{".Length..^1]);
+                }
+            }
+        }
+        Assert.True(found.Count <= 1, $"the marker is in {found.Count} sessions");
+        return found.SingleOrDefault();
+    }
+
+    [Fact]
     public async Task An_unreachable_service_leaves_no_error_on_the_host_page()
     {
         var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });

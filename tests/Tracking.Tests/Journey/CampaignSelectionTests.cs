@@ -109,11 +109,74 @@ public sealed class CampaignSelectionTests : IDisposable
         var byTouch = await ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?groupBy=campaign&{Range}");
         Assert.Equal("winter", Assert.Single(byTouch.GetProperty("rows").EnumerateArray()).GetProperty("key").GetString());
 
-        var funnel = await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?selectedCampaign=festival-tour&{Range}");
-        Assert.Equal(1, funnel.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("step").GetString() == "donations").GetProperty("count").GetInt32());
-        var other = await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?selectedCampaign=finish-the-edit&{Range}");
-        Assert.Equal(0, other.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("step").GetString() == "donations").GetProperty("count").GetInt32());
-        Assert.Equal("finish-the-edit", other.GetProperty("selectedCampaign").GetString());
+        var funnel = await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=festival-tour&{Range}");
+        Assert.Equal("sessions=1 content_views=0 video_25=0 video_50=0 video_75=0 video_95=0 checkouts=1 donations=1", Steps(funnel));
+        var other = await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=finish-the-edit&{Range}");
+        Assert.Equal("sessions=0 content_views=0 video_25=0 video_50=0 video_75=0 video_95=0 checkouts=0 donations=0", Steps(other));
+        Assert.Equal("finish-the-edit", other.GetProperty("campaign").GetString());
+    }
+
+    private static string Steps(JsonElement funnel) => string.Join(' ',
+        funnel.GetProperty("steps").EnumerateArray().Select(s => $"{s.GetProperty("step").GetString()}={s.GetProperty("count").GetInt64()}"));
+
+    private async Task EventsAsync(HttpClient client, string sid, params string[] events)
+    {
+        foreach (var e in events)
+        {
+            var body = $$"""{"sessionId":"{{sid}}",{{e[1..]}}""";
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/events", body)).StatusCode);
+        }
+    }
+
+    private const string View = """{"event":"ViewContent","properties":{"content":"trailer"}}""";
+    private const string Quarter = """{"event":"VideoProgress","properties":{"content":"trailer","percent":25}}""";
+
+    [Fact]
+    public async Task The_funnel_of_a_campaign_is_the_cohort_that_selected_it()
+    {
+        // a: watched, then picked festival-tour and donated to it. b: picked finish-the-edit, watched, switched to
+        // festival-tour. c: picked festival-tour only. d: watched, never picked.
+        var (a, sa, va) = await SessionAsync();
+        await EventsAsync(a, sa, View, Quarter);
+        await SelectAsync(a, sa, "festival-tour");
+        Assert.Equal(HttpStatusCode.Created, (await a.PostAsJsonAsync("/checkout", new { sessionId = sa, amount = 25 })).StatusCode);
+        var paid = StripeSigner.CheckoutEvent("evt_a", "checkout.session.completed", "cs_test_a", sa, "paid", 2500, "usd", _app.Clock.GetUtcNow(),
+            "donor@example.com", va, extraMetadata: ""","campaign":"festival-tour" """);
+        Assert.Equal(HttpStatusCode.OK, (await _app.DeliverWebhookAsync(paid)).StatusCode);
+        var (b, sb, _) = await SessionAsync();
+        await SelectAsync(b, sb, "finish-the-edit");
+        await EventsAsync(b, sb, View);
+        await SelectAsync(b, sb, "festival-tour", "finish-the-edit"); // back again: not a second member of its cohort
+        var (c, sc, _) = await SessionAsync();
+        await SelectAsync(c, sc, "festival-tour");
+        var (d, sd, _) = await SessionAsync();
+        await EventsAsync(d, sd, View);
+
+        var ops = Ops();
+        Assert.Equal("sessions=3 content_views=2 video_25=1 video_50=0 video_75=0 video_95=0 checkouts=1 donations=1",
+            Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=festival-tour&{Range}")));
+        Assert.Equal("sessions=1 content_views=1 video_25=0 video_50=0 video_75=0 video_95=0 checkouts=0 donations=0",
+            Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=finish-the-edit&{Range}")));
+        // Unfiltered, the funnel is every session's.
+        Assert.Equal("sessions=4 content_views=3 video_25=1 video_50=0 video_75=0 video_95=0 checkouts=1 donations=1",
+            Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?{Range}")));
+    }
+
+    [Fact]
+    public async Task A_page_inventing_campaign_ids_cannot_grow_the_cohort_counters_without_bound()
+    {
+        var (client, sid, _) = await SessionAsync();
+        var ids = Enumerable.Range(0, 70).Select(i => $"junk-{i}").ToArray();
+
+        await SelectAsync(client, sid, ids);
+
+        var key = Tracking.Storage.Keys.AggregateSelected(Tracking.Storage.Partitions.TagOf(sid), Tracking.Storage.Aggregates.Day(_app.Clock.GetUtcNow()));
+        var fields = (await _app.Db.HashGetAllAsync(key)).ToDictionary(e => (string)e.Name!, e => (long)e.Value);
+        Assert.Equal(64, fields["#n"]);
+        Assert.Equal(6, fields["sessions|(other)"]);
+        Assert.Equal(64 + 64 + 1 + 1, fields.Count); // 64 marked ids with a sessions counter each, #n, (other)
+        var last = await Ops().GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=junk-69&{Range}");
+        Assert.StartsWith("sessions=0 ", Steps(last));
     }
 
     [Fact]
@@ -134,12 +197,14 @@ public sealed class CampaignSelectionTests : IDisposable
         var (client, sid, _) = await SessionAsync();
 
         var checkout = await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25, campaign = "no spaces <b>" });
-        var funnel = await Ops().GetAsync($"/reports/funnel?selectedCampaign=%3Cscript%3E&{Range}");
+        var funnel = await Ops().GetAsync($"/reports/funnel?campaign=%3Cscript%3E&{Range}");
+        var both = await Ops().GetAsync($"/reports/funnel?campaign=festival-tour&utmCampaign=winter&{Range}");
         var group = await Ops().GetAsync($"/reports/attribution?groupBy=selected&{Range}");
 
         Assert.True((await checkout.ProblemAsync()).GetProperty("errors").TryGetProperty("campaign", out _));
         Assert.Empty(_app.Calls(DeliveryApp.CheckoutPath));
-        Assert.True((await funnel.ProblemAsync()).GetProperty("errors").TryGetProperty("selectedCampaign", out _));
+        Assert.True((await funnel.ProblemAsync()).GetProperty("errors").TryGetProperty("campaign", out _));
+        Assert.True((await both.ProblemAsync()).GetProperty("errors").TryGetProperty("utmCampaign", out _));
         Assert.True((await group.ProblemAsync()).GetProperty("errors").TryGetProperty("groupBy", out _));
     }
 }

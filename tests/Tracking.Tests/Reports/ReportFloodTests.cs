@@ -34,7 +34,7 @@ public sealed class ReportFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOut
 
         var ops = OpsClient(app);
         var range = Range(app);
-        Assert.Equal(Exact(Real), Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=winter&{range}")));
+        Assert.Equal(Exact(Real), Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=winter&{range}")));
         var attribution = await ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model=last_touch&groupBy=campaign&{range}");
         var winter = attribution.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("key").GetString() == "winter");
         Assert.Equal(Real, winter.GetProperty("donations").GetDouble());
@@ -70,9 +70,9 @@ public sealed class ReportFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOut
 
         var ops = OpsClient(app);
         var range = Range(app);
-        Assert.Equal(Exact(Real), Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=winter&{range}")));
+        Assert.Equal(Exact(Real), Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=winter&{range}")));
         // Not listed, but engaged: each of its keys has more facts than any one-off junk key, so none was evicted.
-        Assert.Equal(Exact(Real / 2), Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=spring&{range}")));
+        Assert.Equal(Exact(Real / 2), Steps(await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=spring&{range}")));
         await AssertBoundedAsync(app);
         foreach (var tag in Partitions.Tags)
         {

@@ -91,7 +91,7 @@ public sealed class ReportTests : IAsyncLifetime
     public async Task The_funnel_counts_each_step_once_per_session()
     {
         var funnel = await _ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?{_range}");
-        var winter = await _ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?campaign=winter&{_range}");
+        var winter = await _ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=winter&{_range}");
 
         Assert.Equal(["sessions=5", "content_views=3", "video_25=2", "video_50=1", "video_75=0", "video_95=0", "checkouts=5", "donations=5"], Steps(funnel));
         Assert.Equal(0.6, funnel.GetProperty("steps")[1].GetProperty("rate").GetDouble());
@@ -180,7 +180,7 @@ public sealed class ReportTests : IAsyncLifetime
             parts.Add(await _ops.GetStringAsync($"/reports/attribution?model={model}&{_range}"));
         }
         parts.Add(await _ops.GetStringAsync($"/reports/funnel?{_range}"));
-        parts.Add(await _ops.GetStringAsync($"/reports/funnel?campaign=winter&{_range}"));
+        parts.Add(await _ops.GetStringAsync($"/reports/funnel?utmCampaign=winter&{_range}"));
         return string.Join("\n", parts);
     }
 

@@ -36,17 +36,19 @@ public sealed class ScriptTests
     }
 
     [Fact]
-    public void Every_embedded_script_is_loaded_by_exactly_one_gateway_and_passes_its_checks()
+    public void Every_embedded_script_is_loaded_by_exactly_one_gateway_or_shared_as_a_part_and_passes_its_checks()
     {
         var assembly = typeof(RedisScript).Assembly;
-        var loaded = assembly.GetTypes()
+        var scripts = assembly.GetTypes()
             .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public).Where(f => f.FieldType == typeof(RedisScript)))
-            .Select(f => ((RedisScript)f.GetValue(null)!).Name)
+            .Select(f => (RedisScript)f.GetValue(null)!)
             .ToList();
+        var parts = scripts.SelectMany(s => s.Parts).Distinct().ToList();
         var embedded = assembly.GetManifestResourceNames()
             .Where(n => n.EndsWith(".lua", StringComparison.Ordinal) && n != "Tracking.Scripts.library.lua")
             .Select(n => n["Tracking.Scripts.".Length..]);
 
-        Assert.Equal(embedded.Order(StringComparer.Ordinal), loaded.Order(StringComparer.Ordinal));
+        Assert.Equal(embedded.Order(StringComparer.Ordinal), scripts.Select(s => s.Name).Concat(parts).Order(StringComparer.Ordinal));
+        Assert.Equal(3, scripts.Count(s => s.Parts.Contains("event_writes.lua")));
     }
 }

@@ -41,6 +41,22 @@ public sealed class SlotTests
     }
 
     [Fact]
+    public void Page_load_session_ids_are_on_partition_slots_repeatable_for_one_page_load_and_secret_bound()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var other = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var ids = Enumerable.Range(0, 10_000).Select(i => Ids.PageLoadSessionId(secret, null, "event" + i)).ToList();
+
+        Assert.All(ids, id => Assert.True(Ids.IsSessionId(id), $"{id} is not on a partition slot"));
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(256, ids.GroupBy(Partitions.Of).Count());
+        // The same page load (visitor, first event) gives the same id; another secret or visitor gives another one.
+        Assert.Equal(ids[7], Ids.PageLoadSessionId(secret, null, "event7"));
+        Assert.NotEqual(ids[7], Ids.PageLoadSessionId(other, null, "event7"));
+        Assert.NotEqual(ids[7], Ids.PageLoadSessionId(secret, "visitor", "event7"));
+    }
+
+    [Fact]
     public void Ids_issued_before_the_suffix_scheme_stay_valid()
     {
         // Drawn by rejection sampling (27 characters, on a partition slot): still a session id we could have issued.

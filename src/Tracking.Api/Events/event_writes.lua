@@ -1,0 +1,148 @@
+-- Storing a request's events for one live session, shared by append_events.lua (POST /events) and POST /session's
+-- scripts (a page's first events ride in the session request): dedup (event id, once-only milestones), the sorted
+-- set, the session fields they imply, the partition-day counters, and each fresh event's outbox entries.
+-- Bounds: a session holds at most A.max_events events (a request that would pass it is refused whole, before anything
+-- is written), and completion fields for at most A.max_contents contents (later contents' milestones are stored as
+-- events and counted, without a field). The seen set grows by at most two members per stored event (plus six
+-- once-per-session facts, and one per fundraising campaign selected, each a stored event).
+
+-- Which of L.events are fresh (id and once-only milestone not seen before, nor earlier in this request), decided by
+-- reads only so that a refused request writes nothing. Returns the plan for store_events, or nil and the number of
+-- events held when the fresh ones would pass A.max_events.
+local function plan_events()
+  local fresh, count, ids, milestones = {}, 0, {}, {}
+  local watch_only = {} -- a repeated milestone (a reload replays them) still reports the seconds played since the last report
+  for i, e in ipairs(L.events) do
+    local new = e.milestone == '' or (not milestones[e.milestone] and redis.call('SISMEMBER', K.seen, 'm:' .. e.milestone) == 0)
+    if new then
+      new = not ids[e.id] and redis.call('SISMEMBER', K.seen, 'e:' .. e.id) == 0
+      ids[e.id] = true
+    elseif e.watch ~= '' and not ids[e.id] and redis.call('SISMEMBER', K.seen, 'e:' .. e.id) == 0 then
+      watch_only[i] = true
+    end
+    if new then
+      fresh[i] = true
+      count = count + 1
+      if e.milestone ~= '' then milestones[e.milestone] = true end
+    end
+  end
+  if count > 0 then
+    local held = redis.call('ZCARD', K.events)
+    if held + count > tonumber(A.max_events) then return nil, held end
+  end
+  return {fresh = fresh, count = count, watch_only = watch_only}
+end
+
+-- Writes a plan of plan_events (the session exists). Returns {accepted, duplicates}.
+local function store_events(plan)
+  local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
+  local counters = agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, K.agg_sel, L.report_campaigns, A.retain)
+  -- Per-content fields ending in a suffix (_watched, _watch_time) exist for at most A.max_contents contents each.
+  local per_content = {}
+  local function content_field(field, suffix)
+    if redis.call('HEXISTS', K.sess, field) == 1 then return true end
+    if not per_content[suffix] then
+      local n = 0
+      for _, name in ipairs(redis.call('HKEYS', K.sess)) do
+        if string.sub(name, -#suffix) == suffix then n = n + 1 end
+      end
+      per_content[suffix] = n
+    end
+    if per_content[suffix] >= tonumber(A.max_contents) then return false end
+    per_content[suffix] = per_content[suffix] + 1
+    return true
+  end
+  -- Watch time: the seconds a report brings are added only up to the wall-clock time between the session's previous
+  -- report (or its creation) and this one, both taken at their event time clamped to the server's clock, so a script
+  -- cannot inflate it and a report delayed on the network does not eat the next one's time.
+  local watch_budget, watch_last
+  local function seconds(x) return string.format('%.1f', math.floor(x * 10 + 0.5) / 10) end
+  local completions -- contents with a completion field, counted when a new one is first due
+  for i, e in ipairs(L.events) do
+    if fresh[i] then
+      redis.call('SADD', K.seen, 'e:' .. e.id)
+      if e.milestone ~= '' then redis.call('SADD', K.seen, 'm:' .. e.milestone) end
+      redis.call('ZADD', K.events, e.score, e.member)
+      -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice).
+      if e.set_field ~= '' then redis.call('HSET', K.sess, e.set_field, e.set_value) end
+      if e.set_field == F.SelectedCampaign then agg_select(counters, K.sess, K.seen, e.set_value) end
+      if e.watched_field ~= '' and content_field(e.watched_field, F.WatchedSuffix) then redis.call('HSET', K.sess, e.watched_field, 'true') end
+      if e.content ~= '' then
+        redis.call('HSET', K.sess, F.ContentViewed, e.content)
+        if redis.call('SADD', K.seen, 'f:content') == 1 then agg(counters, K.sess, M.ContentViews) end
+      end
+      if e.completion_field ~= '' then
+        local metric = M.VideoPrefix .. e.completion_value
+        -- The daily counters have the four milestones; completion (100, VideoComplete) is a session field only.
+        if tonumber(e.completion_value) < 100 and redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg(counters, K.sess, metric) end
+        local value = tonumber(e.completion_value)
+        local current = redis.call('HGET', K.sess, e.completion_field)
+        if current then
+          if value > tonumber(current) then redis.call('HSET', K.sess, e.completion_field, value) end
+        else
+          if not completions then
+            completions = 0
+            for _, name in ipairs(redis.call('HKEYS', K.sess)) do
+              if string.sub(name, -#F.CompletionSuffix) == F.CompletionSuffix then completions = completions + 1 end
+            end
+          end
+          if completions < tonumber(A.max_contents) then
+            redis.call('HSET', K.sess, e.completion_field, value)
+            completions = completions + 1
+          end
+        end
+      end
+    end
+  end
+  for i, e in ipairs(L.events) do
+    if (fresh[i] or watch_only[i]) and e.watch ~= '' then
+      if not watch_budget then
+        watch_last = tonumber(redis.call('HGET', K.sess, F.WatchReportedAt)) or tonumber(redis.call('HGET', K.sess, F.CreatedAt)) or tonumber(A.now)
+        watch_budget = 0
+      end
+      -- The report's own instant (its event time), never before the previous report nor after the server's now: a
+      -- report that travelled slowly does not lose the time played before it, and no timestamp can create time.
+      local at = math.min(math.max(math.floor(tonumber(e.score)), watch_last), tonumber(A.now))
+      watch_budget = watch_budget + (at - watch_last) / 1000
+      watch_last = at
+      redis.call('HSET', K.sess, F.WatchReportedAt, at)
+      local add = math.min(tonumber(e.watch), watch_budget)
+      if add > 0 then
+        watch_budget = watch_budget - add
+        redis.call('HSET', K.sess, F.TotalWatchTime, seconds((tonumber(redis.call('HGET', K.sess, F.TotalWatchTime)) or 0) + add))
+        if content_field(e.watch_field, F.WatchTimeSuffix) then
+          redis.call('HSET', K.sess, e.watch_field, seconds((tonumber(redis.call('HGET', K.sess, e.watch_field)) or 0) + add))
+        end
+      end
+    end
+  end
+  -- Visits (PostHog's $session_id): a new one when 30 minutes passed since the visit's latest event, or when an event
+  -- is older than the visit's start (its id's timestamp must never be after the visit's first event).
+  local visit_start = tonumber(redis.call('HGET', K.sess, F.VisitStart))
+  local visit_last = tonumber(redis.call('HGET', K.sess, F.VisitLast))
+  local starts = {}
+  for i, e in ipairs(L.events) do
+    if fresh[i] then
+      local ts = math.floor(tonumber(e.score))
+      if not visit_start or ts < visit_start or ts - visit_last > 1800000 then
+        visit_start, visit_last = ts, ts
+      elseif ts > visit_last then
+        visit_last = ts
+      end
+      starts[i] = visit_start
+    end
+  end
+  if visit_start then redis.call('HSET', K.sess, F.VisitStart, visit_start, F.VisitLast, visit_last) end
+  local consent = #L.outbox > 0 and consent_members(K.sess) or ''
+  for _, o in ipairs(L.outbox) do
+    local i = tonumber(o.event)
+    if fresh[i] then
+      local entry = string.gsub(L.events[i].entry, '"%$visitStart":%-1', '"$visitStart":' .. string.format('%d', starts[i]), 1)
+      enqueue(K.due, K.items, A.now, o.id, with_consent(entry, consent))
+    end
+  end
+  -- The session, its events and its dedup set live and die together; touches and client data are
+  -- refreshed by POST /session, which the snippet calls on every page load.
+  refresh(tonumber(A.ttl), K.sess, K.events, K.seen)
+  return {count, #L.events - count}
+end

@@ -108,12 +108,18 @@ internal static class SessionApi
                 // Unknown or expired (or a derived session erased in between): a new session, never with an id the client chose.
             }
 
-            var visitorId = request.VisitorId ?? Ids.NewId();
-            var sessionId = derive ? Ids.PageLoadSessionId(await secret.GetAsync(), request.VisitorId, events[0].EventId) : Ids.NewSessionId();
-            var count = await store.CountVisitAsync(visitorId, sessionId);
+            var key = derive ? await secret.GetAsync() : null;
+            var visitorId = request.VisitorId ?? (key is null ? Ids.NewId() : Ids.PageLoadVisitorId(key, events[0].EventId));
+            var sessionId = key is null ? Ids.NewSessionId() : Ids.PageLoadSessionId(key, request.VisitorId, events[0].EventId);
+            // A visitor id made here is new, so its count is 1: counting it goes to Redis alongside the session's
+            // script instead of before it (one round trip). A known visitor's count is needed first.
+            var counting = store.CountVisitAsync(visitorId, sessionId);
+            var count = request.VisitorId is null ? 1 : await counting;
             var session = SessionFields.ForNewSession(sessionId, visitorId, count, request, landing, now, client);
-            var created = await store.CreateAsync(
+            var creating = store.CreateAsync(
                 session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) }, Writes(sessionId), ttl, now);
+            await Task.WhenAll(counting, creating);
+            var created = await creating;
             if (created is { } c)
             {
                 if (c.Full)

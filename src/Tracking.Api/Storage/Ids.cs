@@ -42,6 +42,14 @@ internal static class Ids
         return SessionIdFrom(mac[..RandomBytes]);
     }
 
+    /// <summary>The visitor id of a new visitor's page load, derived like its session id (a retry gets the same one).</summary>
+    public static string PageLoadVisitorId(ReadOnlySpan<byte> secret, string firstEventId)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(secret, System.Text.Encoding.UTF8.GetBytes("visitor\n" + firstEventId), mac);
+        return Base64Url.EncodeToString(mac[..16]);
+    }
+
     private static string SessionIdFrom(ReadOnlySpan<byte> bytes)
     {
         Span<char> id = stackalloc char[RandomChars + SuffixChars];

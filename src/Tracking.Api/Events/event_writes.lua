@@ -118,8 +118,8 @@ local function store_events(plan)
   end
   -- Visits (PostHog's $session_id): a new one when 30 minutes passed since the visit's latest event, or when an event
   -- is older than the visit's start (its id's timestamp must never be after the visit's first event).
-  local visit_start = tonumber(redis.call('HGET', K.sess, F.VisitStart))
-  local visit_last = tonumber(redis.call('HGET', K.sess, F.VisitLast))
+  local visit = redis.call('HMGET', K.sess, F.VisitStart, F.VisitLast)
+  local visit_start, visit_last = tonumber(visit[1]), tonumber(visit[2])
   local starts = {}
   for i, e in ipairs(L.events) do
     if fresh[i] then

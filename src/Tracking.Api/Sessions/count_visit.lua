@@ -8,5 +8,5 @@ else
   count = tonumber(redis.call('GET', K.count)) or 1
 end
 redis.call('EXPIRE', K.count, A.ttl)
-if redis.call('EXISTS', K.index) == 1 then redis.call('EXPIRE', K.index, A.ttl) end
+redis.call('EXPIRE', K.index, A.ttl) -- a no-op while the index does not exist
 return count

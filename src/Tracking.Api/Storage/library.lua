@@ -20,9 +20,8 @@ local function agg_tiers(hash, keys, cand, rank, sel, campaigns, ttl)
 end
 
 local function agg_retain(t)
-  for _, key in ipairs({t.hash, t.keys, t.cand, t.rank, t.sel}) do
-    if redis.call('EXISTS', key) == 1 then redis.call('EXPIRE', key, t.ttl) end
-  end
+  -- EXPIRE of a key that does not exist (yet) is a no-op, so no EXISTS first: each call counts, ~3 µs inside a script.
+  for _, key in ipairs({t.hash, t.keys, t.cand, t.rank, t.sel}) do redis.call('EXPIRE', key, t.ttl) end
 end
 
 -- Moves every candidate counter of `key` onto the admitted counters of `into`, and drops the candidate.
@@ -37,14 +36,15 @@ local function agg_move(t, key, into)
   redis.call('ZREM', t.rank, key)
 end
 
+-- Returns the session's selected fundraising campaign (read in the same HMGET, for `agg`), or nil.
 local function agg_count(t, sess, metric)
-  local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent)
+  local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent, F.SelectedCampaign)
   local parts = {}
   for i = 1, 4 do parts[i] = (string.gsub(f[i] or '', '[|\n]', '_')) end
   local key = table.concat(parts, '|')
   if redis.call('SISMEMBER', t.keys, key) == 1 then
     redis.call('HINCRBY', t.hash, metric .. '|' .. key, 1)
-    return
+    return f[5]
   end
   local room = redis.call('SCARD', t.keys) < C.MaxAttributionKeys
   if f[3] and t.allowed[f[3]] then
@@ -55,7 +55,7 @@ local function agg_count(t, sess, metric)
     else
       redis.call('HINCRBY', t.hash, metric .. '|(other)||' .. parts[3] .. '|', 1)
     end
-    return
+    return f[5]
   end
   if not redis.call('ZSCORE', t.rank, key) then
     if redis.call('ZCARD', t.rank) >= C.MaxCandidateKeys then
@@ -71,6 +71,7 @@ local function agg_count(t, sess, metric)
     agg_move(t, key, key)
     redis.call('SADD', t.keys, key)
   end
+  return f[5]
 end
 
 -- Fundraising-campaign cohorts of a partition-day (`agg_sel`, fields `metric|campaign id`; Storage/Aggregates.cs):
@@ -106,9 +107,8 @@ end
 -- Adds one to `metric|attribution key` of the session's current last touch in the partition-day counters `t`, and
 -- to the cohort of the campaign it has selected.
 local function agg(t, sess, metric)
-  agg_count(t, sess, metric)
+  local campaign = agg_count(t, sess, metric)
   if SEL_METRIC[metric] then
-    local campaign = redis.call('HGET', sess, F.SelectedCampaign)
     if campaign then redis.call('HINCRBY', t.sel, metric .. '|' .. sel_key(t, campaign), 1) end
   end
   agg_retain(t)

@@ -37,27 +37,22 @@ end
 local function store_events(plan)
   local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
   local counters = agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, K.agg_sel, L.report_campaigns, A.retain)
-  -- Per-content fields ending in a suffix (_watched, _watch_time) exist for at most A.max_contents contents each.
-  local per_content = {}
-  local function content_field(field, suffix)
-    if redis.call('HEXISTS', K.sess, field) == 1 then return true end
-    if not per_content[suffix] then
-      local n = 0
-      for _, name in ipairs(redis.call('HKEYS', K.sess)) do
-        if string.sub(name, -#suffix) == suffix then n = n + 1 end
-      end
-      per_content[suffix] = n
-    end
-    if per_content[suffix] >= tonumber(A.max_contents) then return false end
-    per_content[suffix] = per_content[suffix] + 1
-    return true
+  -- Per-content fields (_completion, _watched, _watch_time) exist for at most A.max_contents contents each, counted
+  -- in a bookkeeping field per kind (F.CompletionCount, …): claiming a new one is one HINCRBY, not a scan of the hash.
+  -- (A session older than these counters may hold up to twice the cap until it expires.)
+  local function claim(counter)
+    if redis.call('HINCRBY', K.sess, counter, 1) <= tonumber(A.max_contents) then return true end
+    redis.call('HINCRBY', K.sess, counter, -1)
+    return false
+  end
+  local function content_field(field, counter)
+    return redis.call('HEXISTS', K.sess, field) == 1 or claim(counter)
   end
   -- Watch time: the seconds a report brings are added only up to the wall-clock time between the session's previous
   -- report (or its creation) and this one, both taken at their event time clamped to the server's clock, so a script
   -- cannot inflate it and a report delayed on the network does not eat the next one's time.
   local watch_budget, watch_last
   local function seconds(x) return string.format('%.1f', math.floor(x * 10 + 0.5) / 10) end
-  local completions -- contents with a completion field, counted when a new one is first due
   for i, e in ipairs(L.events) do
     if fresh[i] then
       redis.call('SADD', K.seen, 'e:' .. e.id)
@@ -66,7 +61,7 @@ local function store_events(plan)
       -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice).
       if e.set_field ~= '' then redis.call('HSET', K.sess, e.set_field, e.set_value) end
       if e.set_field == F.SelectedCampaign then agg_select(counters, K.sess, K.seen, e.set_value) end
-      if e.watched_field ~= '' and content_field(e.watched_field, F.WatchedSuffix) then redis.call('HSET', K.sess, e.watched_field, 'true') end
+      if e.watched_field ~= '' and content_field(e.watched_field, F.WatchedCount) then redis.call('HSET', K.sess, e.watched_field, 'true') end
       if e.content ~= '' then
         redis.call('HSET', K.sess, F.ContentViewed, e.content)
         if redis.call('SADD', K.seen, 'f:content') == 1 then agg(counters, K.sess, M.ContentViews) end
@@ -79,17 +74,8 @@ local function store_events(plan)
         local current = redis.call('HGET', K.sess, e.completion_field)
         if current then
           if value > tonumber(current) then redis.call('HSET', K.sess, e.completion_field, value) end
-        else
-          if not completions then
-            completions = 0
-            for _, name in ipairs(redis.call('HKEYS', K.sess)) do
-              if string.sub(name, -#F.CompletionSuffix) == F.CompletionSuffix then completions = completions + 1 end
-            end
-          end
-          if completions < tonumber(A.max_contents) then
-            redis.call('HSET', K.sess, e.completion_field, value)
-            completions = completions + 1
-          end
+        elseif claim(F.CompletionCount) then
+          redis.call('HSET', K.sess, e.completion_field, value)
         end
       end
     end
@@ -110,7 +96,7 @@ local function store_events(plan)
       if add > 0 then
         watch_budget = watch_budget - add
         redis.call('HSET', K.sess, F.TotalWatchTime, seconds((tonumber(redis.call('HGET', K.sess, F.TotalWatchTime)) or 0) + add))
-        if content_field(e.watch_field, F.WatchTimeSuffix) then
+        if content_field(e.watch_field, F.WatchTimeCount) then
           redis.call('HSET', K.sess, e.watch_field, seconds((tonumber(redis.call('HGET', K.sess, e.watch_field)) or 0) + add))
         end
       end

@@ -79,8 +79,14 @@ internal static class SessionField
     public const string WatchedSuffix = "_watched";
     public const string WatchTimeSuffix = "_watch_time";
 
-    /// <summary>Ends every completion field (Lua counts a session's completion fields by it).</summary>
+    /// <summary>Ends every completion field.</summary>
     public const string CompletionSuffix = "_completion";
+
+    // Bookkeeping, never sent anywhere: how many contents have a completion, watched and watch-time field, so the
+    // per-session cap (Tracking:MaxContentsPerSession) is checked with one HINCRBY instead of a scan of the hash.
+    public const string CompletionCount = "#completions";
+    public const string WatchedCount = "#watched";
+    public const string WatchTimeCount = "#watch_times";
 
     /// <summary>Highest video milestone reached for one content: <c>{content}_completion</c>.</summary>
     public static string Completion(string content) => content + CompletionSuffix;

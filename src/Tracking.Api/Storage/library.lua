@@ -16,12 +16,22 @@ local AGG_AGE = 2 ^ 33 -- candidates of equal count are ordered by insertion: sc
 local function agg_tiers(hash, keys, cand, rank, sel, campaigns, ttl)
   local allowed = {}
   for _, c in ipairs(campaigns) do allowed[c.name] = true end
-  return {hash = hash, keys = keys, cand = cand, rank = rank, sel = sel, allowed = allowed, ttl = tonumber(ttl)}
+  return {hash = hash, keys = keys, cand = cand, rank = rank, sel = sel, allowed = allowed, ttl = tonumber(ttl), dirty = {}}
+end
+
+-- Every write to a counter key of `t` goes through here, so agg_retain refreshes the TTL of exactly the keys written
+-- (each command inside a script costs a few µs; a fact usually writes one or two of the five keys).
+local function agg_write(t, command, key, ...)
+  if not t.dirty[key] then
+    t.dirty[key] = true
+    t.dirty[#t.dirty + 1] = key
+  end
+  return redis.call(command, key, ...)
 end
 
 local function agg_retain(t)
-  -- EXPIRE of a key that does not exist (yet) is a no-op, so no EXISTS first: each call counts, ~3 µs inside a script.
-  for _, key in ipairs({t.hash, t.keys, t.cand, t.rank, t.sel}) do redis.call('EXPIRE', key, t.ttl) end
+  for _, key in ipairs(t.dirty) do redis.call('EXPIRE', key, t.ttl) end
+  t.dirty = {}
 end
 
 -- Moves every candidate counter of `key` onto the admitted counters of `into`, and drops the candidate.
@@ -30,10 +40,10 @@ local function agg_move(t, key, into)
   for i, m in ipairs(AGG_METRICS) do names[i] = m .. '|' .. key end
   local counts = redis.call('HMGET', t.cand, unpack(names))
   for i, m in ipairs(AGG_METRICS) do
-    if counts[i] then redis.call('HINCRBY', t.hash, m .. '|' .. into, counts[i]) end
+    if counts[i] then agg_write(t, 'HINCRBY', t.hash, m .. '|' .. into, counts[i]) end
   end
-  redis.call('HDEL', t.cand, unpack(names))
-  redis.call('ZREM', t.rank, key)
+  agg_write(t, 'HDEL', t.cand, unpack(names))
+  agg_write(t, 'ZREM', t.rank, key)
 end
 
 -- Returns the session's selected fundraising campaign (read in the same HMGET, for `agg`), or nil.
@@ -43,33 +53,33 @@ local function agg_count(t, sess, metric)
   for i = 1, 4 do parts[i] = (string.gsub(f[i] or '', '[|\n]', '_')) end
   local key = table.concat(parts, '|')
   if redis.call('SISMEMBER', t.keys, key) == 1 then
-    redis.call('HINCRBY', t.hash, metric .. '|' .. key, 1)
+    agg_write(t, 'HINCRBY', t.hash, metric .. '|' .. key, 1)
     return f[5]
   end
   local room = redis.call('SCARD', t.keys) < C.MaxAttributionKeys
   if f[3] and t.allowed[f[3]] then
     if room then
       agg_move(t, key, key) -- counted as a candidate before the campaign was listed
-      redis.call('SADD', t.keys, key)
-      redis.call('HINCRBY', t.hash, metric .. '|' .. key, 1)
+      agg_write(t, 'SADD', t.keys, key)
+      agg_write(t, 'HINCRBY', t.hash, metric .. '|' .. key, 1)
     else
-      redis.call('HINCRBY', t.hash, metric .. '|(other)||' .. parts[3] .. '|', 1)
+      agg_write(t, 'HINCRBY', t.hash, metric .. '|(other)||' .. parts[3] .. '|', 1)
     end
     return f[5]
   end
   if not redis.call('ZSCORE', t.rank, key) then
     if redis.call('ZCARD', t.rank) >= C.MaxCandidateKeys then
-      local victim = redis.call('ZPOPMIN', t.rank)
+      local victim = agg_write(t, 'ZPOPMIN', t.rank)
       agg_move(t, victim[1], AGG_OTHER)
     end
-    local seq = redis.call('HINCRBY', t.cand, AGG_SEQ, 1)
-    redis.call('ZADD', t.rank, string.format('%.17g', math.min(seq, AGG_AGE - 1) / AGG_AGE), key)
+    local seq = agg_write(t, 'HINCRBY', t.cand, AGG_SEQ, 1)
+    agg_write(t, 'ZADD', t.rank, string.format('%.17g', math.min(seq, AGG_AGE - 1) / AGG_AGE), key)
   end
-  redis.call('HINCRBY', t.cand, metric .. '|' .. key, 1)
-  local facts = math.floor(tonumber(redis.call('ZINCRBY', t.rank, 1, key)))
+  agg_write(t, 'HINCRBY', t.cand, metric .. '|' .. key, 1)
+  local facts = math.floor(tonumber(agg_write(t, 'ZINCRBY', t.rank, 1, key)))
   if facts >= C.AdmitAfterFacts and room then
     agg_move(t, key, key)
-    redis.call('SADD', t.keys, key)
+    agg_write(t, 'SADD', t.keys, key)
   end
   return f[5]
 end
@@ -88,8 +98,8 @@ for _, f in ipairs(SEL_FLAGS) do SEL_METRIC[f[1]] = true end
 local function sel_key(t, campaign)
   if redis.call('HEXISTS', t.sel, '#|' .. campaign) == 1 then return campaign end
   if tonumber(redis.call('HGET', t.sel, '#n') or '0') >= C.MaxSelectedCampaigns then return '(other)' end
-  redis.call('HINCRBY', t.sel, '#n', 1)
-  redis.call('HSET', t.sel, '#|' .. campaign, 1)
+  agg_write(t, 'HINCRBY', t.sel, '#n', 1)
+  agg_write(t, 'HSET', t.sel, '#|' .. campaign, 1)
   return campaign
 end
 
@@ -97,9 +107,9 @@ end
 local function agg_select(t, sess, seen, campaign)
   if redis.call('SADD', seen, 's:' .. campaign) == 0 then return end
   local key = sel_key(t, campaign)
-  redis.call('HINCRBY', t.sel, M.Sessions .. '|' .. key, 1)
+  agg_write(t, 'HINCRBY', t.sel, M.Sessions .. '|' .. key, 1)
   for _, f in ipairs(SEL_FLAGS) do
-    if redis.call('SISMEMBER', seen, f[2]) == 1 then redis.call('HINCRBY', t.sel, f[1] .. '|' .. key, 1) end
+    if redis.call('SISMEMBER', seen, f[2]) == 1 then agg_write(t, 'HINCRBY', t.sel, f[1] .. '|' .. key, 1) end
   end
   agg_retain(t)
 end
@@ -109,7 +119,7 @@ end
 local function agg(t, sess, metric)
   local campaign = agg_count(t, sess, metric)
   if SEL_METRIC[metric] then
-    if campaign then redis.call('HINCRBY', t.sel, metric .. '|' .. sel_key(t, campaign), 1) end
+    if campaign then agg_write(t, 'HINCRBY', t.sel, metric .. '|' .. sel_key(t, campaign), 1) end
   end
   agg_retain(t)
 end

@@ -3,10 +3,13 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Tracking.Api/Tracking.Api.csproj src/Tracking.Api/
-# Restore for Release: the Debug-only embedded store (Garnet, Azure) must not reach the image.
-RUN dotnet restore src/Tracking.Api/Tracking.Api.csproj -p:Configuration=Release
+# Restore for Release: the Debug-only embedded store (Garnet, Azure) must not reach the image. Restored and published
+# for the image's runtime (linux-x64 or linux-arm64), which makes the publish ReadyToRun (see Tracking.Api.csproj).
+ARG TARGETARCH
+RUN echo "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" > /rid \
+ && dotnet restore src/Tracking.Api/Tracking.Api.csproj -p:Configuration=Release -r "$(cat /rid)"
 COPY src/ src/
-RUN dotnet publish src/Tracking.Api/Tracking.Api.csproj -c Release -o /app --no-restore
+RUN dotnet publish src/Tracking.Api/Tracking.Api.csproj -c Release -r "$(cat /rid)" --self-contained false -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # Needs Redis: this Release image has no embedded store, so without Redis__ConnectionString (e.g.

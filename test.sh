@@ -18,7 +18,21 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+# Runs one suite; when it fails, repeats the failed tests' names and messages at the very end, where a CI log's
+# tail shows them (the normal-verbosity output puts them thousands of lines earlier, among the services' logs).
+run_suite() {
+  local log status=0
+  log=$(mktemp)
+  "$@" 2>&1 | tee "$log" || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "== FAILED in: $*"
+    grep -E -A 8 '^\s+Failed [A-Za-z]' "$log" | cut -c1-400 | head -120 || echo "(no failed test named: the run itself failed)"
+  fi
+  rm -f "$log"
+  return "$status"
+}
+
 # 1. The whole suite against a single redis-server per run (started by the test fixture).
-dotnet test Tracking.sln -c Release --logger "console;verbosity=normal" "$@"
+run_suite dotnet test Tracking.sln -c Release --logger "console;verbosity=normal" "$@"
 # 2. The integration suite again against a real 3-master Redis Cluster: no cross-slot operation anywhere.
-tests/cluster.sh
+run_suite tests/cluster.sh

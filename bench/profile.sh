@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD; OUT=$ROOT/bench/out; mkdir -p "$OUT"
 export SESSIONS_FILE=$OUT/profile-sessions.txt
 REDIS_PORT=6398; SVC=5310; STAND=5311; WHAT=${PROFILE_PATH:-events}; SECONDS_TRACED=${PROFILE_SECONDS:-12}
-dotnet build src/Tracking.Api -c Release -v q -nologo >/dev/null
+source bench/service.sh; build_service
 dotnet build bench/StandIn -c Release -v q -nologo >/dev/null
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no --daemonize yes >/dev/null
 SVC_PID=""; STAND_PID=""
@@ -21,7 +21,7 @@ start_service() { # $1 = worker enabled
   Redis__ConnectionString=127.0.0.1:$REDIS_PORT Meta__BaseUrl=http://127.0.0.1:$STAND Meta__PixelId=1234567890 Meta__AccessToken=p \
     PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=p Tracking__RateLimitPerMinute=1000000000 Delivery__WorkerEnabled=$1 \
     Delivery__PollInterval=00:00:00.050 Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
-    ASPNETCORE_URLS=http://127.0.0.1:$SVC dotnet src/Tracking.Api/bin/Release/net10.0/Tracking.Api.dll >"$OUT/profile-service.log" 2>&1 &
+    ASPNETCORE_URLS=http://127.0.0.1:$SVC dotnet "$SERVICE_DLL" >"$OUT/profile-service.log" 2>&1 &
   SVC_PID=$!
   for _ in $(seq 1 150); do curl -s -o /dev/null http://127.0.0.1:$SVC/health/ready && break; sleep 0.2; done
 }

@@ -2,12 +2,15 @@
 # Benchmarks the hot paths side by side with their baselines, in one run, and writes docs/benchmarks.md.
 #   bench/run.sh            full run (about 6 minutes on 2 cores)
 #   BENCH_SMOKE=1 bench/run.sh   a few seconds per step, to keep the script working (numbers meaningless)
+#   BENCH_ONLY=drain bench/run.sh   sessions and the outbox drain only; prints its rows, writes no docs
+#   BENCH_R2R=0 bench/run.sh     the service as a plain JIT build instead of the ReadyToRun publish (bench/service.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export BENCH_DIR=$ROOT/bench
 SMOKE=${BENCH_SMOKE:-0}
 DUR=${BENCH_DURATION:-10}; REPEAT=${BENCH_REPEAT:-3}; DRAIN_N=${BENCH_DRAIN_EVENTS:-100000}
+ONLY=${BENCH_ONLY:-all}
 if [ "$SMOKE" = 1 ]; then DUR=2; REPEAT=1; DRAIN_N=2000; fi
 OUT=$ROOT/bench/out; mkdir -p "$OUT"; rm -f "$OUT"/*.txt
 export SESSIONS_FILE=$OUT/sessions.txt
@@ -23,7 +26,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "== building (Release)"
-dotnet build src/Tracking.Api -c Release -v q -nologo >/dev/null
+source bench/service.sh; build_service
 dotnet build bench/Baseline -c Release -v q -nologo >/dev/null
 dotnet build bench/StandIn -c Release -v q -nologo >/dev/null
 
@@ -46,7 +49,7 @@ start_service() { # $1 = worker enabled (true|false)
   PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=bench \
   Tracking__RateLimitPerMinute=1000000000 Delivery__WorkerEnabled=$1 Delivery__PollInterval=00:00:00.050 \
   Logging__LogLevel__Default=Warning ASPNETCORE_URLS=http://127.0.0.1:$SVC \
-  dotnet src/Tracking.Api/bin/Release/net10.0/Tracking.Api.dll >"$OUT/service.log" 2>&1 &
+  dotnet "$SERVICE_DLL" >"$OUT/service.log" 2>&1 &
   SVC_PID=$!; pids+=($SVC_PID)
   wait_http http://127.0.0.1:$SVC/health/ready
 }
@@ -70,6 +73,7 @@ for i in $(seq 1 "$REPEAT"); do wrk -t2 -c32 -d"${DUR}s" --latency -s bench/wrk/
 SESSION_RPS=$(for f in "$OUT"/session-*.txt; do rps "$f"; done | median)
 echo "   sessions: $SESSION_RPS req/s ($(wc -l < "$SESSIONS_FILE") sessions)"
 
+if [ "$ONLY" != drain ]; then
 echo "== POST /events at saturation: service vs bare endpoint"
 for i in $(seq 1 "$REPEAT"); do
   t0=$(cpu_ticks $SVC_PID); s0=$(date +%s.%N)
@@ -109,12 +113,17 @@ PL_NEW=$(for f in "$OUT"/pageload-new-*.txt; do rps "$f"; done | median)
 PL_RET=$(for f in "$OUT"/pageload-ret-*.txt; do rps "$f"; done | median)
 # The two-request page load it replaces (POST /session, then POST /events with the PageView), from this run's rates.
 PL_TWO=$(awk -v s="$SESSION_RPS" -v e="$OURS" 'BEGIN {printf "%.0f", (s > 0 && e > 0 ? 1 / (1 / s + 1 / e) : 0)}')
+fi
 stop_service
 
 echo "== Outbox drain: $DRAIN_N events queued, then delivered to the instant stand-ins"
 redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*' | xargs -r -n 500 redis-cli -p $REDIS_PORT del >/dev/null
 start_service false
-depth() { for k in $(redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*:due'); do redis-cli -p $REDIS_PORT zcard "$k"; done | awk '{s+=$1} END {print s+0}'; }
+# One redis-cli per poll (ZCARDs of all due sets piped in): a process per partition, 256 spawns every 100 ms,
+# took a core from the service being measured.
+depth() {
+  redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*:due' | sed 's/^/ZCARD /' | redis-cli -p $REDIS_PORT | awk '{s+=$1} END {print s+0}'
+}
 for _ in $(seq 1 300); do
   [ "$(depth)" -ge $(( DRAIN_N * 2 )) ] && break
   wrk -t2 -c8 -d1s -s bench/wrk/fill.lua http://127.0.0.1:$SVC >/dev/null
@@ -139,6 +148,10 @@ PER_REQ=$(awk -v e="$META_EV" -v r="$META_REQ" 'BEGIN {printf "%.0f", (r > 0 ? e
 DRAIN_RSS=$(hwm_mb $SVC_PID)
 stop_service
 
+if [ "$ONLY" = drain ]; then
+  echo "drain: $QUEUED entries in ${DRAIN_S} s, ${DRAIN_RATE} Meta events/s, $PER_REQ per Meta request ($META_REQ; PostHog $PH_REQ), RSS ${DRAIN_RSS} MB"
+  exit 0
+fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 CPU_MODEL=$(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')

@@ -3,12 +3,13 @@
 # stand-ins at the same time; samples the service's RSS every 10 s into bench/out/soak.csv and reports the trend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 SECS=${SOAK_SECONDS:-600}
 OUT=bench/out; mkdir -p $OUT
 export SESSIONS_FILE=$OUT/soak-sessions.txt BENCH_DIR=$PWD/bench
 REDIS_PORT=6399; SVC=5300; STAND=5301
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk redis-server redis-tools >/dev/null; }
-dotnet build src/Tracking.Api -c Release -v q -nologo >/dev/null
+source bench/service.sh; build_service
 dotnet build bench/StandIn -c Release -v q -nologo >/dev/null
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; }
@@ -18,7 +19,7 @@ ASPNETCORE_URLS=http://127.0.0.1:$STAND dotnet bench/StandIn/bin/Release/net10.0
 Redis__ConnectionString=127.0.0.1:$REDIS_PORT Meta__BaseUrl=http://127.0.0.1:$STAND Meta__PixelId=1234567890 Meta__AccessToken=bench \
 PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=bench Tracking__RateLimitPerMinute=1000000000 \
 Logging__LogLevel__Default=Warning ASPNETCORE_URLS=http://127.0.0.1:$SVC \
-  dotnet src/Tracking.Api/bin/Release/net10.0/Tracking.Api.dll >$OUT/soak-service.log 2>&1 & SVC_PID=$!; pids+=($SVC_PID)
+  dotnet "$SERVICE_DLL" >$OUT/soak-service.log 2>&1 & SVC_PID=$!; pids+=($SVC_PID)
 for _ in $(seq 1 100); do curl -fs http://127.0.0.1:$SVC/health/ready >/dev/null 2>&1 && break; sleep 0.2; done
 : > "$SESSIONS_FILE"
 wrk -t2 -c16 -d5s -s bench/wrk/session.lua http://127.0.0.1:$SVC >/dev/null

@@ -30,7 +30,8 @@ public class HotPath
     public void Setup()
     {
         var (_, events, _) = EventValidator.Validate(Parse(), 50, DateTimeOffset.UtcNow);
-        _entry = OutboxEntries.ForBrowserEvent("aVBgWYxQvr4ZB27VxUnYp0lXVt8", events[0], Client);
+        _entry = OutboxEntries.ForBrowserEvent("aVBgWYxQvr4ZB27VxUnYp0lXVt8", events[0], Client) with { VisitStart = 1795444580303 };
+        _stored = JsonSerializer.Serialize(_entry, DeliveryJson.Default.OutboxEntry);
     }
 
     private static EventsRequest Parse() => JsonSerializer.Deserialize(Body, EventsJson.Default.EventsRequest)!;
@@ -53,4 +54,23 @@ public class HotPath
 
     [Benchmark(Description = "map to PostHog event")]
     public PostHogEvent MapPostHog() => PostHogMapper.Map(_entry, Session, PostHogMapper.PersonProperties(Session));
+
+    // What the worker does per event and destination: read the stored entry, map it, write it into a request body.
+    [Benchmark(Description = "drain, Meta: stored entry → request body")]
+    public int DrainMeta()
+    {
+        var entry = JsonSerializer.Deserialize(_stored, DeliveryJson.Default.OutboxEntry)!;
+        var body = new MetaEventsRequest([MetaMapper.Map(entry, Session, Meta, Hashing.Sha256)], "x", null);
+        return JsonSerializer.SerializeToUtf8Bytes(body, MetaJson.Default.MetaEventsRequest).Length;
+    }
+
+    [Benchmark(Description = "drain, PostHog: stored entry → request body")]
+    public int DrainPostHog()
+    {
+        var entry = JsonSerializer.Deserialize(_stored, DeliveryJson.Default.OutboxEntry)!;
+        var body = new PostHogBatch("x", [PostHogMapper.Map(entry, Session, PostHogMapper.PersonProperties(Session))]);
+        return JsonSerializer.SerializeToUtf8Bytes(body, PostHogJson.Default.PostHogBatch).Length;
+    }
+
+    private string _stored = "";
 }

@@ -34,56 +34,56 @@ internal static class PostHogMapper
     {
         string? Session(string field) => session.TryGetValue(field, out var v) && v.Length > 0 ? v : null;
 
-        var properties = new Dictionary<string, JsonElement>((entry.Properties?.Count ?? 0) + 8, StringComparer.Ordinal);
+        var properties = new Dictionary<string, PostHogValue>((entry.Properties?.Count ?? 0) + 16, StringComparer.Ordinal);
         foreach (var (key, element) in entry.Properties ?? [])
         {
             properties[key] = element;
         }
-        properties["tracking_event"] = Text(entry.Event);
-        properties["tracking_session_id"] = Text(entry.SessionId);
+        properties["tracking_event"] = entry.Event;
+        properties["tracking_session_id"] = entry.SessionId;
         if (entry.Url is not null)
         {
-            properties["$current_url"] = Text(entry.Url);
+            properties["$current_url"] = entry.Url;
             if (Uri.TryCreate(entry.Url, UriKind.Absolute, out var page))
             {
-                properties["$host"] = Text(page.Host);
-                properties["$pathname"] = Text(page.AbsolutePath);
+                properties["$host"] = page.Host;
+                properties["$pathname"] = page.AbsolutePath;
             }
         }
         // As posthog-js sends them: the referrer and its host, or "$direct" for none.
         var referrer = entry.Referrer is not null && Uri.TryCreate(entry.Referrer, UriKind.Absolute, out var r) ? r : null;
-        properties["$referrer"] = Text(referrer is null ? Direct : entry.Referrer!);
-        properties["$referring_domain"] = Text(referrer?.Host ?? Direct);
+        properties["$referrer"] = referrer is null ? Direct : entry.Referrer!;
+        properties["$referring_domain"] = referrer?.Host ?? Direct;
         if (Session(SessionField.Browser) is { } browser)
         {
-            properties["$browser"] = Text(browser);
+            properties["$browser"] = browser;
         }
         if (Session(SessionField.DeviceType) is { } device)
         {
-            properties["$device_type"] = Text(device.Length > 0 ? char.ToUpperInvariant(device[0]) + device[1..] : device);
+            properties["$device_type"] = device.Length > 0 ? char.ToUpperInvariant(device[0]) + device[1..] : device;
         }
         if (OperatingSystem(entry.UserAgent) is { } os)
         {
-            properties["$os"] = Text(os);
+            properties["$os"] = os;
         }
         // The visitor's address, so PostHog geolocates the visitor and not this service's data centre; when it is
         // unknown or not public, geolocation is switched off instead.
         if (PublicIp.Normalize(entry.Ip) is { } ip)
         {
-            properties["$ip"] = Text(ip);
+            properties["$ip"] = ip;
         }
         else
         {
-            properties["$geoip_disable"] = True;
+            properties["$geoip_disable"] = PostHogValue.True;
         }
         if (entry.VisitStart is > 0 and var start)
         {
-            properties["$session_id"] = Text(VisitId(entry.SessionId, start));
+            properties["$session_id"] = VisitId(entry.SessionId, start);
         }
         if (entry.Value is { } value)
         {
-            properties["value"] = JsonSerializer.SerializeToElement(value, PostHogJson.Default.Decimal);
-            properties["currency"] = Text(entry.Currency ?? "");
+            properties["value"] = value;
+            properties["currency"] = entry.Currency ?? "";
         }
         properties["$lib"] = Lib;
         properties["$set_once"] = person.SetOnce;
@@ -98,8 +98,7 @@ internal static class PostHogMapper
             Hashing.StableUuid($"{entry.SessionId}:{entry.EventId}").ToString());
     }
 
-    private static readonly JsonElement Lib = Text("tracking-service");
-    private static readonly JsonElement True = JsonSerializer.SerializeToElement(true, PostHogJson.Default.Boolean);
+    private const string Lib = "tracking-service";
     private const string Direct = "$direct";
 
     /// <summary>
@@ -120,11 +119,11 @@ internal static class PostHogMapper
         {
             return null;
         }
-        var properties = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+        var properties = new Dictionary<string, PostHogValue>(StringComparer.Ordinal)
         {
-            ["$anon_distinct_id"] = Text(anonymous),
+            ["$anon_distinct_id"] = anonymous,
             ["$lib"] = Lib,
-            ["tracking_session_id"] = Text(entry.SessionId),
+            ["tracking_session_id"] = entry.SessionId,
         };
         return new PostHogEvent("$identify", identified, properties, mapped.Timestamp, Hashing.StableUuid($"{entry.SessionId}:{entry.EventId}:identify").ToString());
     }
@@ -156,8 +155,6 @@ internal static class PostHogMapper
         : ua.Contains("Mac OS X", StringComparison.Ordinal) || ua.Contains("Macintosh", StringComparison.Ordinal) ? "Mac OS X"
         : ua.Contains("Linux", StringComparison.Ordinal) ? "Linux"
         : null;
-
-    private static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value, PostHogJson.Default.String);
 
     private static JsonElement Props(IReadOnlyDictionary<string, string> session, params (string Key, string Field)[] pairs)
     {

@@ -15,42 +15,34 @@ public sealed class JourneyTests : IAsyncLifetime
     /// <summary>How long what the browser sends asynchronously may take to land.</summary>
     private static readonly TimeSpan BrowserBound = TimeSpan.FromSeconds(20);
 
-    private DemoSite _site = null!;
-    private DeliveryApp _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private BrowserRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        _site = await DemoSite.StartAsync();
-        _app = DeliveryApp.Create(new()
+    private DemoSite _site => _rig.Site;
+
+    private DeliveryApp _app => _rig.App;
+
+    private IBrowser _browser => _rig.Browser;
+
+    public async Task InitializeAsync() => _rig = await BrowserRig.StartAsync(
+        site => new()
         {
-            ["Tracking:AllowedOrigins:0"] = _site.Url,
             ["Stripe:SecretKey"] = "sk_test_e2e",
             ["Stripe:WebhookSecret"] = StripeSigner.Secret,
-            ["Stripe:ApiBase"] = _site.Url,
-            ["Donations:SuccessUrl"] = _site.Url + "/thank-you.html?cs={CHECKOUT_SESSION_ID}",
-            ["Donations:CancelUrl"] = _site.Url + "/watch.html",
-        }, realClock: true);
-        _app.StubMetaOk();
-        _app.StubPostHogOk();
-        _app.UseKestrel(0);
-        _app.StartServer();
-        _site.TrackingUrl = _app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-    }
+            ["Stripe:ApiBase"] = site.Url,
+            ["Donations:SuccessUrl"] = site.Url + "/thank-you.html?cs={CHECKOUT_SESSION_ID}",
+            ["Donations:CancelUrl"] = site.Url + "/watch.html",
+        },
+        app =>
+        {
+            app.StubMetaOk();
+            app.StubPostHogOk();
+        });
 
     public async Task DisposeAsync()
     {
-        try
+        if (_rig is not null)
         {
-            await _browser.DisposeAsync();
-            _playwright.Dispose();
-            await _app.DisposeAsync(); // fails the test on unexpected error logs or unmatched outbound requests
-        }
-        finally
-        {
-            await _site.DisposeAsync();
+            await _rig.DisposeAsync();
         }
     }
 

@@ -14,32 +14,21 @@ public sealed class WatchTimeTests : IAsyncLifetime
     // Seconds of content the element really played (its played ranges), which at rate 1 is the real playing time.
     private const string Played = "() => { const v = document.querySelector('#clip'); let s = 0; for (let i = 0; i < v.played.length; i++) s += v.played.end(i) - v.played.start(i); return s; }";
 
-    private DemoSite _site = null!;
-    private DeliveryApp _app = null!;
-    private Microsoft.Playwright.IPlaywright _playwright = null!;
-    private Microsoft.Playwright.IBrowser _browser = null!;
+    private BrowserRig _rig = null!;
 
-    public async Task InitializeAsync()
-    {
-        _site = await DemoSite.StartAsync();
-        _app = DeliveryApp.Create(new() { ["Tracking:AllowedOrigins:0"] = _site.Url }, realClock: true);
-        _app.UseKestrel(0);
-        _app.StartServer();
-        _site.TrackingUrl = _app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-    }
+    private DemoSite _site => _rig.Site;
+
+    private DeliveryApp _app => _rig.App;
+
+    private Microsoft.Playwright.IBrowser _browser => _rig.Browser;
+
+    public async Task InitializeAsync() => _rig = await BrowserRig.StartAsync();
 
     public async Task DisposeAsync()
     {
-        try
+        if (_rig is not null)
         {
-            await _browser.DisposeAsync();
-            _playwright.Dispose();
-            await _app.DisposeAsync();
-        }
-        finally
-        {
-            await _site.DisposeAsync();
+            await _rig.DisposeAsync();
         }
     }
 

@@ -38,6 +38,7 @@ internal sealed partial class RedisScript
         Parts = parts;
 #pragma warning disable CA5350 // Redis names cached scripts by their SHA-1; not a security use
         _sha1 = System.Security.Cryptography.SHA1.HashData(Encoding.UTF8.GetBytes(text));
+        _sha1Hex = Convert.ToHexStringLower(_sha1);
 #pragma warning restore CA5350
         Text = text;
         _acknowledged = acknowledged;
@@ -48,6 +49,9 @@ internal sealed partial class RedisScript
     // EVALSHA by this hash: the client's own text overload looks the whole script text up in a hashtable on every
     // call (hashing several KB each time: 14 % of the service's CPU on POST /events, bench/profile.sh).
     private readonly byte[] _sha1;
+
+    // EVALSHA's argument when the script is sent to one node by hand (under Sentinel, see OnAsync).
+    private readonly string _sha1Hex;
 
     public string Name { get; }
 
@@ -93,13 +97,13 @@ internal sealed partial class RedisScript
         RedisResult result;
         try
         {
-            result = await db.ScriptEvaluateAsync(_sha1, keys, args);
+            result = primary is null || db.Database > 0 ? await db.ScriptEvaluateAsync(_sha1, keys, args) : await OnAsync(db, primary, "EVALSHA", _sha1Hex, keys, args);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             // This node has not seen the script (first call, a restart, a failover to a replica, another cluster
             // master): sent once in full, which Redis caches. A script either ran or it did not, so this is no retry.
-            result = await db.ScriptEvaluateAsync(Text, keys, args);
+            result = primary is null || db.Database > 0 ? await db.ScriptEvaluateAsync(Text, keys, args) : await OnAsync(db, primary, "EVAL", Text, keys, args);
         }
         if (guard is not null)
         {
@@ -112,6 +116,20 @@ internal sealed partial class RedisScript
             await ack.WaitAsync(keys[0], primary);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The script sent to the very node the guard checked. Through <see cref="IDatabase"/> the client picks the node
+    /// again when it sends, and with an old primary back as a second master it could pick that one between the
+    /// check and the send (a CI run caught 13 scripts on the stale node). A server command carries no database
+    /// number, so only database 0 (the default) goes this way; another database keeps the client's own routing.
+    /// </summary>
+    private static Task<RedisResult> OnAsync(IDatabase db, System.Net.EndPoint node, string command, object script, RedisKey[] keys, RedisValue[] args)
+    {
+        var parts = new List<object>(2 + keys.Length + args.Length) { script, keys.Length };
+        parts.AddRange(keys.Select(k => (object)k));
+        parts.AddRange(args.Select(a => (object)a));
+        return db.Multiplexer.GetServer(node).ExecuteAsync(command, parts);
     }
 
     internal static void Check(string file, string body, ScriptLayout layout)

@@ -34,9 +34,6 @@ public readonly struct PostHogValue
 
     public static implicit operator PostHogValue(decimal amount) => new(Kind.Amount, amount: amount);
 
-    /// <summary>The text, when this value is one (tests and mappers read it back).</summary>
-    public string? Text => _kind == Kind.Text ? _text : _kind == Kind.Json && _json.ValueKind == JsonValueKind.String ? _json.GetString() : null;
-
     internal void WriteTo(Utf8JsonWriter writer)
     {
         switch (_kind)

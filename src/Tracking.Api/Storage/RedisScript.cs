@@ -94,16 +94,18 @@ internal sealed partial class RedisScript
         // Under Sentinel, only on the node the sentinels name the primary (never on a stale master that came back).
         var guard = keys.Length > 0 ? SentinelGuard.For(db.Multiplexer) : null;
         var primary = guard is null ? null : await guard.PrimaryForAsync(db.Multiplexer, keys[0]);
+        // The checked node itself, when one was checked and the script can be sent there by hand (see OnAsync).
+        var node = db.Database == 0 ? primary : null;
         RedisResult result;
         try
         {
-            result = primary is null || db.Database > 0 ? await db.ScriptEvaluateAsync(_sha1, keys, args) : await OnAsync(db, primary, "EVALSHA", _sha1Hex, keys, args);
+            result = node is null ? await db.ScriptEvaluateAsync(_sha1, keys, args) : await OnAsync(db, node, "EVALSHA", _sha1Hex, keys, args);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             // This node has not seen the script (first call, a restart, a failover to a replica, another cluster
             // master): sent once in full, which Redis caches. A script either ran or it did not, so this is no retry.
-            result = primary is null || db.Database > 0 ? await db.ScriptEvaluateAsync(Text, keys, args) : await OnAsync(db, primary, "EVAL", Text, keys, args);
+            result = node is null ? await db.ScriptEvaluateAsync(Text, keys, args) : await OnAsync(db, node, "EVAL", Text, keys, args);
         }
         if (guard is not null)
         {

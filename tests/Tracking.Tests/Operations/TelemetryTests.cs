@@ -90,22 +90,6 @@ public sealed class TelemetryTests
     public void Prometheus_without_an_ops_key_stops_the_start_naming_the_key()
     {
         using var app = new TrackingApp(new() { ["Telemetry:Prometheus"] = "true" });
-        var error = Record.Exception(() => app.CreateClient());
-        Assert.NotNull(error);
-        Assert.Contains("Telemetry:Prometheus", Messages(error), StringComparison.Ordinal);
-    }
-
-    private static string Messages(Exception e)
-    {
-        var all = new List<string>();
-        for (Exception? current = e; current is not null; current = current.InnerException)
-        {
-            all.Add(current.Message);
-            if (current is AggregateException aggregate)
-            {
-                all.AddRange(aggregate.InnerExceptions.Select(Messages));
-            }
-        }
-        return string.Join(" | ", all);
+        Assert.Contains("Telemetry:Prometheus", StartUp.RefusalMessages(app), StringComparison.Ordinal);
     }
 }

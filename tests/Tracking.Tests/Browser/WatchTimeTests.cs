@@ -86,8 +86,9 @@ public sealed class WatchTimeTests : IAsyncLifetime
         var (page, sid) = await OpenAsync();
 
         await page.EvalOnSelectorAsync("#clip", "v => v.play()");
-        await page.WaitForFunctionAsync("() => document.querySelector('#clip').currentTime > 1");
-        await page.EvalOnSelectorAsync("#clip", "v => { v.currentTime = 3; }"); // skips two seconds it never played
+        // The seek happens in the same browser step that sees 1 s played (a second round trip could let it play past 3 s
+        // first on a loaded box): it skips the seconds up to 3 that were never played.
+        await page.WaitForFunctionAsync("() => { const v = document.querySelector('#clip'); if (v.currentTime <= 1) return false; v.currentTime = 3; return true; }");
         await page.WaitForFunctionAsync("() => { const v = document.querySelector('#clip'); return !v.seeking && v.currentTime > 3.5; }");
         var played = await page.EvaluateAsync<double>(Played);
         await page.GotoAsync("about:blank"); // pagehide: VideoWatch (or VideoComplete if it just ended)

@@ -5,11 +5,14 @@ namespace Tracking.Tests.Infrastructure;
 // One check for "a bad setting stops start-up with a message naming the key", shared by every settings test.
 public static class StartUp
 {
+    /// <summary>What the host logs (Critical, with the exception) when its start fails.</summary>
+    public const string HostFailed = "Hosting failed to start";
+
     /// <summary>Builds the app with <paramref name="key"/> = <paramref name="value"/>; fails unless start-up is refused with a message naming <paramref name="named"/>.</summary>
     public static void AssertRefused(string key, string value, string named)
     {
         using var app = new TrackingApp(new() { [key] = value });
-        app.ExpectErrors(r => r.Category == "Microsoft.Extensions.Hosting.Internal.Host" && r.Message == "Hosting failed to start",
+        app.ExpectErrors(r => r.Category == "Microsoft.Extensions.Hosting.Internal.Host" && r.Message == HostFailed,
             "the bad setting must stop start-up, and the host logs that it did");
         Assert.Contains(named, RefusalMessages(app), StringComparison.Ordinal);
     }
@@ -26,7 +29,7 @@ public static class StartUp
     {
         var error = Record.Exception(() => app.CreateClient());
         Assert.NotNull(error);
-        var logged = app.Logs.GetSnapshot().Where(r => r.Message == "Hosting failed to start" && r.Exception is not null).Select(r => r.Exception!);
+        var logged = app.Logs.GetSnapshot().Where(r => r.Message == HostFailed && r.Exception is not null).Select(r => r.Exception!);
         return string.Join(" | ", new[] { error }.Concat(logged).SelectMany(Flatten).Select(e => e.Message));
     }
 

@@ -23,7 +23,7 @@ public sealed class ReleaseBuildTests
     {
         using var app = new TrackingApp(new() { ["Redis:ConnectionString"] = "" });
         // The host, and any background service that raced it to the store, log the refusal.
-        app.ExpectErrors(r => r.Message == "Hosting failed to start" || (r.Exception?.ToString().Contains("Redis:ConnectionString is required", StringComparison.Ordinal) ?? false),
+        app.ExpectErrors(r => r.Message == StartUp.HostFailed || (r.Exception?.ToString().Contains("Redis:ConnectionString is required", StringComparison.Ordinal) ?? false),
             "the host refuses to start on purpose: no store is configured");
         Assert.Contains("Redis:ConnectionString is required", StartUp.RefusalMessages(app), StringComparison.Ordinal);
     }

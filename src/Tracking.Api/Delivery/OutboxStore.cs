@@ -20,7 +20,8 @@ internal sealed record DeadReason(string Reason, long DeadAt, int Attempts);
 internal sealed record StoredEntry(string Id, string Entry, DeadReason? Reason);
 
 /// <summary>
-/// The outbox, per partition: <c>due</c> (sorted set: entry id by due time, ms), <c>items</c> (hash: id → entry),
+/// The outbox, per partition: <c>due</c> (sorted set: entry id by due time, ms), <c>items</c> (hash: an event's entry,
+/// once for all its destinations, under <see cref="OutboxId.ItemOf"/>, and how many destinations still need it),
 /// <c>tries</c> (hash: id → lease count, given back when the entry never reached the destination), <c>dead</c> (hash: id → entry, byte for byte) and <c>dead:reasons</c>
 /// (hash: id → <see cref="DeadReason"/>). Leasing pushes an entry's due time past the lease, so no other worker
 /// sees it until the lease ends.
@@ -52,10 +53,21 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
         var call = Partition(LeaseLayout, partition, withDead: false).Arg("now", now).Arg("lease", leaseUntil).Arg("count", count);
         var raw = (RedisResult[])(await Lease.RunAsync(db, call))!;
         var leased = new List<Leased>(raw.Length / 3);
+        // An event's destinations share one stored entry: the script returns it once, and it is parsed once.
+        Dictionary<string, Leased>? byItem = null;
         for (var i = 0; i < raw.Length; i += 3)
         {
+            var id = (string)raw[i]!;
+            var attempt = (int)raw[i + 2];
+            if (raw[i + 1].IsNull && byItem?.GetValueOrDefault(OutboxId.ItemOf(id)) is { } first)
+            {
+                leased.Add(new Leased(id, first.Raw, first.Entry, attempt));
+                continue;
+            }
             var json = (string?)raw[i + 1] ?? "";
-            leased.Add(new Leased((string)raw[i]!, json, Parse(json), (int)raw[i + 2]));
+            var entry = new Leased(id, json, Parse(json), attempt);
+            (byItem ??= new Dictionary<string, Leased>(raw.Length / 3, StringComparer.Ordinal))[OutboxId.ItemOf(id)] = entry;
+            leased.Add(entry);
         }
         return leased;
     }
@@ -196,9 +208,26 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
             else
             {
                 var ids = await db.SortedSetRangeByRankAsync(Keys.OutboxDue(tag), 0, limit - found.Count - 1);
-                var values = ids.Length == 0 ? [] : await db.HashGetAsync(Keys.OutboxItems(tag), ids);
-                found.AddRange(ids.Zip(values, (id, v) => new StoredEntry(id!, (string?)v ?? "", null)));
+                found.AddRange(await PendingAsync(tag, ids.Select(id => (string)id!).ToList()));
             }
+        }
+        return found;
+    }
+
+    /// <summary>Pending ids of one partition with their entries (shared by an event's destinations; older ones under their own id).</summary>
+    public async Task<IReadOnlyList<StoredEntry>> PendingAsync(string tag, IReadOnlyList<string> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var items = Keys.OutboxItems(tag);
+        var values = await db.HashGetAsync(items, ids.Select(id => (RedisValue)OutboxId.ItemOf(id)).ToArray());
+        var found = new List<StoredEntry>(ids.Count);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var value = values[i].IsNull ? await db.HashGetAsync(items, ids[i]) : values[i];
+            found.Add(new StoredEntry(ids[i], (string?)value ?? "", null));
         }
         return found;
     }

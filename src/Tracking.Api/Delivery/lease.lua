@@ -1,11 +1,19 @@
 -- Leases up to A.count due entries: pushes their due time to A.lease (hidden from other workers until then)
--- and counts the lease. Returns {id, entry, leases, id, entry, leases, ...}.
+-- and counts the lease. Returns {id, entry, leases, id, entry, leases, ...}; an entry already returned for another
+-- destination of the same event is returned once only (false: the worker reuses what it parsed), and '' when gone.
 local ids = redis.call('ZRANGEBYSCORE', K.due, '-inf', A.now, 'LIMIT', 0, tonumber(A.count))
 local out = {}
+local sent = {}
 for _, id in ipairs(ids) do
   redis.call('ZADD', K.due, A.lease, id)
   out[#out + 1] = id
-  out[#out + 1] = redis.call('HGET', K.items, id) or ''
+  local item = outbox_item(id)
+  if sent[item] then
+    out[#out + 1] = false
+  else
+    sent[item] = true
+    out[#out + 1] = outbox_entry(K.items, id) or ''
+  end
   out[#out + 1] = redis.call('HINCRBY', K.tries, id, 1)
 end
 return out

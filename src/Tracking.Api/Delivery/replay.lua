@@ -9,7 +9,7 @@ local n = 0
 for _, id in ipairs(ids) do
   local entry = redis.call('HGET', K.dead, id)
   if entry then
-    enqueue(K.due, K.items, A.now, id, entry)
+    requeue(K.due, K.items, A.now, id, entry)
     redis.call('HDEL', K.tries, id)
     redis.call('HDEL', K.dead, id)
     redis.call('HDEL', K.reasons, id)

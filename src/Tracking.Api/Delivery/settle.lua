@@ -4,8 +4,8 @@ local lease = tonumber(A.lease)
 local function owned(id) return tonumber(redis.call('ZSCORE', K.due, id)) == lease end
 local function forget(id)
   redis.call('ZREM', K.due, id)
-  redis.call('HDEL', K.items, id)
   redis.call('HDEL', K.tries, id)
+  outbox_done(K.items, id)
 end
 for _, d in ipairs(L.done) do
   if owned(d.id) then forget(d.id) end
@@ -23,7 +23,7 @@ for _, r in ipairs(L.release) do
 end
 for _, x in ipairs(L.dead) do
   if owned(x.id) then
-    redis.call('HSET', K.dead, x.id, redis.call('HGET', K.items, x.id) or '')
+    redis.call('HSET', K.dead, x.id, outbox_entry(K.items, x.id) or '')
     redis.call('HSET', K.reasons, x.id, x.reason)
     forget(x.id)
   end

@@ -22,6 +22,6 @@ if A.campaign ~= '' then
   agg_select(counters, K.sess, K.seen, A.campaign)
 end
 if redis.call('SADD', K.seen, 'f:checkout') == 1 then agg(counters, K.sess, M.Checkouts) end
-for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, A.entry) end
+enqueue(K.due, K.items, A.now, outbox_ids(L.outbox), A.entry)
 refresh(tonumber(A.ttl), K.sess, K.events, K.seen)
 return 1

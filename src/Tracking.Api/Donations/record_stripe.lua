@@ -22,7 +22,7 @@ if live then
   redis.call('ZADD', K.events, A.at, A.member)
   redis.call('SADD', K.seen, 'e:' .. A.checkout_id)
 end
-for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, A.entry) end
+enqueue(K.due, K.items, A.now, outbox_ids(L.outbox), A.entry)
 redis.call('HSET', K.conversions, A.checkout_id, A.conversion)
 -- Each touch is already JSON (written by create/touch_session), so the path is their JSON array; touch_session.lua
 -- caps the list (first touch + the latest Tracking__MaxTouchesPerSession - 1), so the path is capped the same way.

@@ -120,11 +120,18 @@ local function store_events(plan)
   end
   if visit_start then redis.call('HSET', K.sess, F.VisitStart, visit_start, F.VisitLast, visit_last) end
   local consent = #L.outbox > 0 and consent_members(K.sess) or ''
+  local ids = {} -- event index -> its destinations' outbox ids (one entry stored for all of them)
   for _, o in ipairs(L.outbox) do
     local i = tonumber(o.event)
     if fresh[i] then
-      local entry = string.gsub(L.events[i].entry, '"%$visitStart":%-1', '"$visitStart":' .. string.format('%d', starts[i]), 1)
-      enqueue(K.due, K.items, A.now, o.id, with_consent(entry, consent))
+      if not ids[i] then ids[i] = {} end
+      table.insert(ids[i], o.id)
+    end
+  end
+  for i, e in ipairs(L.events) do
+    if ids[i] then
+      local entry = string.gsub(e.entry, '"%$visitStart":%-1', '"$visitStart":' .. string.format('%d', starts[i]), 1)
+      enqueue(K.due, K.items, A.now, ids[i], with_consent(entry, consent))
     end
   end
   -- The session, its events and its dedup set live and die together; touches and client data are

@@ -10,7 +10,7 @@ local result = 2
 if redis.call('SADD', K.seen, 'e:' .. A.event_id) == 1 then
   redis.call('ZADD', K.events, A.score, A.member)
   local entry = with_consent(A.entry, consent_members(K.sess))
-  for _, o in ipairs(L.outbox) do enqueue(K.due, K.items, A.now, o.id, entry) end
+  enqueue(K.due, K.items, A.now, outbox_ids(L.outbox), entry)
   result = 1
 end
 refresh(tonumber(A.ttl), K.sess, K.events, K.seen)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StackExchange.Redis;
+using Tracking.Delivery;
 using Tracking.Donations;
 using Tracking.Infrastructure;
 using Tracking.Storage;
@@ -32,7 +33,7 @@ public sealed record ErasureAudit(string VisitorHash, long At, ErasureResult Rem
 /// read for export, removed for erasure. Rare operator requests: each key is read or written by its own command (any
 /// slot), and the outbox of each session's partition is scanned for that session's entries.
 /// </summary>
-internal sealed class VisitorStore(IDatabase db)
+internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
 {
     private sealed record Index(List<string> Sessions, List<(string Sid, string Day, string Checkout)> Conversions, List<string> Emails);
 
@@ -85,9 +86,9 @@ internal sealed class VisitorStore(IDatabase db)
                 sessions.Add(new SessionExport(sid, attributes, client, events, touches, ledger));
             }
             var tag = Partitions.TagOf(sid);
-            foreach (var e in await ScanAsync(Keys.OutboxItems(tag), sid))
+            foreach (var e in await outbox.PendingAsync(tag, await PendingIdsAsync(tag, sid)))
             {
-                pending.Add(new OutboxExport(e.Name!, Json(e.Value!), null));
+                pending.Add(new OutboxExport(e.Id, Json(e.Entry), null));
             }
             foreach (var e in await ScanAsync(Keys.OutboxDead(tag), sid))
             {
@@ -140,12 +141,15 @@ internal sealed class VisitorStore(IDatabase db)
                 keys += await db.KeyDeleteAsync(key) ? 1 : 0;
             }
             var tag = Partitions.TagOf(sid);
-            var items = (await ScanAsync(Keys.OutboxItems(tag), sid)).Select(e => e.Name).ToArray();
-            if (items.Length > 0)
+            var ids = await PendingIdsAsync(tag, sid);
+            if (ids.Count > 0)
             {
-                await db.SortedSetRemoveAsync(Keys.OutboxDue(tag), items);
-                await db.HashDeleteAsync(Keys.OutboxTries(tag), items);
-                pendingCount += await db.HashDeleteAsync(Keys.OutboxItems(tag), items);
+                var names = ids.Select(id => (RedisValue)id).ToArray();
+                pendingCount += await db.SortedSetRemoveAsync(Keys.OutboxDue(tag), names);
+                await db.HashDeleteAsync(Keys.OutboxTries(tag), names);
+                // The shared entry, its destination count, and an entry queued before entries were shared.
+                var items = ids.SelectMany(id => new RedisValue[] { OutboxId.ItemOf(id), "#" + OutboxId.ItemOf(id), id }).Distinct().ToArray();
+                await db.HashDeleteAsync(Keys.OutboxItems(tag), items);
             }
             var dead = (await ScanAsync(Keys.OutboxDead(tag), sid)).Select(e => e.Name).ToArray();
             if (dead.Length > 0)
@@ -214,6 +218,17 @@ internal sealed class VisitorStore(IDatabase db)
     }
 
     // Outbox ids are {destination}:{session id}:{event id}; session ids are base64url, no glob characters.
+    /// <summary>The session's pending outbox ids (one per destination of each queued event).</summary>
+    private async Task<IReadOnlyList<string>> PendingIdsAsync(string tag, string sessionId)
+    {
+        var found = new List<string>();
+        await foreach (var e in db.SortedSetScanAsync(Keys.OutboxDue(tag), $"*:{sessionId}:*", pageSize: 500))
+        {
+            found.Add(e.Element!);
+        }
+        return found;
+    }
+
     private async Task<List<HashEntry>> ScanAsync(string key, string sessionId)
     {
         var found = new List<HashEntry>();

@@ -90,12 +90,14 @@ public sealed class ClusterFailoverTests
         var lostSessions = load.Accepted.Where(a => missing.Contains(a.EventId)).Select(a => a.Session).ToHashSet();
         File.WriteAllText(Chromium.ArtifactPath("reliability-cluster-failover-ack0.txt"),
             $"accepted={load.Accepted.Count} accepted_while_replica_paused={acceptedWhilePaused} missing={missing.Count} "
-            + $"answered_503={load.Count("503")} answered_500={load.Count("500")}\n");
+            + $"answered_503={load.Count("503")} answered_500={load.Count("500")} sessions_gone={load.Refusals.Where(r => r.What.StartsWith("404", StringComparison.Ordinal)).Select(r => r.Session).Distinct().Count()}\n");
 
-        // Documented, not asserted zero: asynchronous replication loses what the promoted replica had not received.
-        // Only the failed-over master's visitors can lose anything; no request is ever a 500.
+        // Documented, not asserted zero: asynchronous replication loses what the promoted replica had not received
+        // (sometimes a whole session: its visitor gets 404 and starts a new one, as tracker.js does). Only the
+        // failed-over master's visitors can lose anything; no request is ever a 500.
         Assert.Subset(onPausedMaster.ToHashSet(), lostSessions);
-        Assert.All(load.Refusals, r => Assert.Equal("503 retry-after=5 application/problem+json", r.What));
+        Assert.All(load.Refusals.Where(r => r.What.StartsWith("404", StringComparison.Ordinal)), r => Assert.Contains(r.Session, onPausedMaster));
+        Assert.All(load.Refusals.Where(r => !r.What.StartsWith("404", StringComparison.Ordinal)), r => Assert.Equal("503 retry-after=5 application/problem+json", r.What));
     }
 
     /// <summary>

@@ -8,7 +8,9 @@ namespace Tracking.Tests.Infrastructure;
 /// <summary>
 /// Concurrent visitors posting events the way tracker.js does: each event id is retried (same id) on a 5xx, a 429 or a
 /// network error until it is answered 202 (tracker.js gives up after 3 tries; these visitors keep trying), so a retry is idempotent and a 202 is the only acknowledgement. Each
-/// visitor has a session of its own (sessions spread over partitions, and so over a cluster's masters).
+/// visitor has a session of its own (sessions spread over partitions, and so over a cluster's masters); like tracker.js,
+/// a visitor whose session is gone (404: a failover without replica acknowledgement can lose it) starts a new one and
+/// sends the event again there.
 /// </summary>
 public sealed class RetryingLoad : IAsyncDisposable
 {
@@ -25,7 +27,10 @@ public sealed class RetryingLoad : IAsyncDisposable
     /// <summary>Every answer other than 202, with its session: "503 retry-after=5 application/problem+json", "500 …", or "network: …".</summary>
     public ConcurrentBag<(string Session, string What)> Refusals { get; } = [];
 
+    /// <summary>The sessions the visitors started with.</summary>
     public IReadOnlyList<string> Sessions { get; private set; } = [];
+
+    private int[] _acceptedByVisitor = [];
 
     public int Count(string refusal) => Refusals.Count(r => r.What.StartsWith(refusal, StringComparison.Ordinal));
 
@@ -33,7 +38,8 @@ public sealed class RetryingLoad : IAsyncDisposable
 
     public int RefusedFor(IReadOnlyCollection<string> sessions) => Refusals.Count(r => sessions.Contains(r.Session));
 
-    public string State() => $"{Accepted.Count} accepted, {Refusals.Count} refused ({Count("503")} × 503, {Count("500")} × 500, {Count("network")} network errors)";
+    public string State() => $"{Accepted.Count} accepted, {Refusals.Count} refused ({Count("503")} × 503, {Count("500")} × 500, {Count("404")} × 404 (session gone), {Count("network")} network errors; "
+        + $"others: {string.Join(", ", Refusals.Select(r => r.What).Where(w => !w.StartsWith("503", StringComparison.Ordinal) && !w.StartsWith("500", StringComparison.Ordinal) && !w.StartsWith("404", StringComparison.Ordinal) && !w.StartsWith("network", StringComparison.Ordinal)).Distinct().Take(3))})";
 
     public static async Task<RetryingLoad> StartAsync(Func<HttpClient> client, int visitors)
     {
@@ -44,6 +50,7 @@ public sealed class RetryingLoad : IAsyncDisposable
             sessions.Add(await NewSessionAsync(client()));
         }
         load.Sessions = sessions;
+        load._acceptedByVisitor = new int[visitors];
         load._visitors.AddRange(sessions.Select((sid, v) => Task.Run(() => load.VisitAsync(client(), sid, v))));
         return load;
     }
@@ -87,10 +94,18 @@ public sealed class RetryingLoad : IAsyncDisposable
                     if (response.StatusCode == HttpStatusCode.Accepted)
                     {
                         Accepted.Add((sid, id));
+                        Interlocked.Increment(ref _acceptedByVisitor[visitor]);
                         await Task.Delay(10); // a visitor's pace, not a wait for anything
                         break;
                     }
                     refusal = $"{(int)response.StatusCode} retry-after={response.Headers.RetryAfter} {response.Content.Headers.ContentType?.MediaType}";
+                    if (response.StatusCode == HttpStatusCode.NotFound)
+                    {
+                        // The session is gone: a new one, and the same event again (tracker.js re-queues its batch).
+                        Refusals.Add((sid, refusal));
+                        sid = await NewSessionAsync(http);
+                        continue;
+                    }
                     if ((int)response.StatusCode is < 500 and not 429)
                     {
                         // tracker.js does not retry a refusal (4xx): recorded, and the next event is sent.
@@ -118,9 +133,10 @@ public sealed class RetryingLoad : IAsyncDisposable
     /// <summary>Waits until every visitor had <paramref name="more"/> events accepted beyond its count so far (each one's master serves again).</summary>
     public Task EveryVisitorAcceptedMoreAsync(int more, TimeSpan timeout, string what)
     {
-        var from = Sessions.ToDictionary(s => s, s => AcceptedFor([s]));
-        return Eventually.UntilAsync(() => Sessions.All(s => AcceptedFor([s]) >= from[s] + more), timeout, what,
-            TimeSpan.FromMilliseconds(200), () => $"{Sessions.Count(s => AcceptedFor([s]) < from[s] + more)} visitors still waiting; {State()}");
+        var from = _acceptedByVisitor.Select(v => Volatile.Read(ref v)).ToArray();
+        bool Done(int v) => Volatile.Read(ref _acceptedByVisitor[v]) >= from[v] + more;
+        return Eventually.UntilAsync(() => Enumerable.Range(0, from.Length).All(Done), timeout, what,
+            TimeSpan.FromMilliseconds(200), () => $"{Enumerable.Range(0, from.Length).Count(v => !Done(v))} visitors still waiting; {State()}");
     }
 
     public async ValueTask DisposeAsync()

@@ -97,7 +97,7 @@ public sealed class ConsentTravelsTests
         (await client.PostJsonAsync("/events", $$"""{"sessionId":"{{sid}}","events":[{"event":"PageView","timestamp":{{now}}}]}""")).EnsureSuccessStatusCode();
 
         var items = await app.Db.HashGetAllAsync($"outbox:{{{Tracking.Storage.Partitions.TagOf(sid)}}}:items");
-        var entry = JsonDocument.Parse(items.Single(i => i.Name.ToString().StartsWith("meta:", StringComparison.Ordinal)).Value.ToString()).RootElement;
+        var entry = JsonDocument.Parse(items.Single(i => i.Name.ToString().StartsWith(sid + ":", StringComparison.Ordinal)).Value.ToString()).RootElement;
         Assert.Equal("denied", entry.GetProperty("consentMarketing").GetString());
         Assert.Equal("denied", entry.GetProperty("consentAnalytics").GetString());
 

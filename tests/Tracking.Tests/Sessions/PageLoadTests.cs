@@ -140,5 +140,5 @@ public sealed class PageLoadTests(PageLoadTests.Fixture app) : SharedAppTests<Pa
     }
 
     private async Task<List<string>> OutboxIdsAsync(string sid) =>
-        [.. (await App.Db.HashKeysAsync(Keys.OutboxItems(Partitions.TagOf(sid)))).Select(k => k.ToString()).Where(k => k.Contains(sid, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        [.. (await App.Db.SortedSetRangeByRankAsync(Keys.OutboxDue(Partitions.TagOf(sid)))).Select(k => k.ToString()).Where(k => k.Contains(sid, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 }

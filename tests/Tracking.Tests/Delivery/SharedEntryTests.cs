@@ -1,0 +1,122 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using Tracking.Delivery;
+using Tracking.Storage;
+using Tracking.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Tracking.Tests.Delivery;
+
+/// <summary>
+/// An event's outbox entry is stored once for all its destinations (issue #13): one <c>items</c> field and a count
+/// of the destinations still to settle it, one <c>due</c> id per destination. Each destination still succeeds,
+/// retries and dead-letters on its own, and the entry lives exactly as long as one of them needs it.
+/// </summary>
+public sealed class SharedEntryTests : IDisposable
+{
+    private readonly DeliveryApp _app = DeliveryApp.Create();
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task<(string Sid, string Tag)> PageViewAsync(string eventId)
+    {
+        var client = _app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        var response = await client.PostJsonAsync("/events", $$"""{"sessionId":"{{sid}}","events":[{"event":"PageView","eventId":"{{eventId}}","url":"https://film.example/"}]}""");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (sid, Partitions.TagOf(sid));
+    }
+
+    private async Task<Dictionary<string, string>> ItemsAsync(string tag, string sid) =>
+        (await _app.Db.HashGetAllAsync(Keys.OutboxItems(tag)))
+            .Where(e => e.Name.ToString().Contains(sid, StringComparison.Ordinal))
+            .ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
+
+    private async Task<List<string>> DueAsync(string tag, string sid) =>
+        [.. (await _app.Db.SortedSetRangeByRankAsync(Keys.OutboxDue(tag))).Select(v => v.ToString()).Where(v => v.Contains(sid, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task One_entry_serves_both_destinations_and_stays_until_the_slower_one_has_it()
+    {
+        _app.ExpectDestinationFailures("PostHog answers 500 on purpose while Meta takes the event");
+        _app.StubMetaOk();
+        var (sid, tag) = await PageViewAsync("pv-1");
+
+        var items = await ItemsAsync(tag, sid);
+        Assert.Equal([$"#{sid}:pv-1", $"{sid}:pv-1"], items.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("2", items[$"#{sid}:pv-1"]);
+        Assert.Equal([$"meta:{sid}:pv-1", $"posthog:{sid}:pv-1"], await DueAsync(tag, sid));
+
+        var failing = Guid.NewGuid();
+        _app.Stub.Given(Request.Create().WithPath(DeliveryApp.PostHogPath).UsingPost()).WithGuid(failing).AtPriority(1).RespondWith(Response.Create().WithStatusCode(500));
+        await _app.Worker.DrainAllOnceAsync(CancellationToken.None);
+
+        Assert.Single(_app.MetaEventsDelivered());
+        Assert.Equal([$"posthog:{sid}:pv-1"], await DueAsync(tag, sid));
+        items = await ItemsAsync(tag, sid);
+        Assert.Equal("1", items[$"#{sid}:pv-1"]);
+        Assert.Contains("\"eventId\":\"pv-1\"", items[$"{sid}:pv-1"], StringComparison.Ordinal);
+
+        _app.Stub.DeleteMapping(failing);
+        _app.StubPostHogOk();
+        await _app.RunUntilAsync(() => _app.PostHogEventsDelivered().Count == 1, "PostHog gets the event once it answers");
+
+        Assert.Single(_app.MetaEventsDelivered());
+        Assert.Empty(await ItemsAsync(tag, sid));
+        Assert.Empty(await DueAsync(tag, sid));
+    }
+
+    [Fact]
+    public async Task A_dead_letter_keeps_its_copy_and_a_replay_shares_the_entry_again()
+    {
+        _app.ExpectDeadLetters("Meta refuses the event for its content on purpose");
+        _app.StubPostHogOk();
+        var refusing = Guid.NewGuid();
+        _app.Stub.Given(Request.Create().WithPath(DeliveryApp.MetaPath).UsingPost()).WithGuid(refusing).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(400).WithBodyAsJson(new { error = new { message = "Invalid parameter", type = "OAuthException", code = 100, error_subcode = 2804003 } }));
+        var (sid, tag) = await PageViewAsync("pv-2");
+        var stored = (await ItemsAsync(tag, sid))[$"{sid}:pv-2"];
+
+        await _app.Worker.DrainAllOnceAsync(CancellationToken.None);
+
+        Assert.Single(_app.PostHogEventsDelivered());
+        Assert.Empty(await ItemsAsync(tag, sid));
+        Assert.Equal(stored, (string?)await _app.Db.HashGetAsync(Keys.OutboxDead(tag), $"meta:{sid}:pv-2"));
+
+        _app.Stub.DeleteMapping(refusing);
+        _app.StubMetaOk();
+        var store = _app.Services.GetRequiredService<OutboxStore>();
+        Assert.Equal(1, await store.ReplayAsync(_app.Clock.GetUtcNow().ToUnixTimeMilliseconds(), [$"meta:{sid}:pv-2"]));
+        var items = await ItemsAsync(tag, sid);
+        Assert.Equal(stored, items[$"{sid}:pv-2"]);
+        Assert.Equal("1", items[$"#{sid}:pv-2"]);
+
+        await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count == 1, "the replayed event reaches Meta");
+        Assert.Equal("pv-2", _app.MetaEventsDelivered()[0].GetProperty("event_id").GetString());
+        Assert.Single(_app.PostHogEventsDelivered());
+        Assert.Empty(await ItemsAsync(tag, sid));
+        Assert.Empty(await DueAsync(tag, sid));
+    }
+
+    [Fact]
+    public async Task An_entry_queued_under_its_own_id_before_sharing_is_still_delivered_and_removed()
+    {
+        _app.StubMetaOk();
+        _app.StubPostHogOk();
+        var (sid, tag) = await PageViewAsync("pv-3");
+        var stored = (await ItemsAsync(tag, sid))[$"{sid}:pv-3"];
+        // Rewrite it in the layout of the previous version: one copy per destination, each under its id.
+        var now = _app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await _app.Db.HashDeleteAsync(Keys.OutboxItems(tag), [$"{sid}:pv-3", $"#{sid}:pv-3"]);
+        await _app.Db.HashSetAsync(Keys.OutboxItems(tag), [new HashEntry($"meta:{sid}:pv-3", stored), new HashEntry($"posthog:{sid}:pv-3", stored)]);
+        await _app.Db.SortedSetAddAsync(Keys.OutboxDue(tag), [new SortedSetEntry($"meta:{sid}:pv-3", now), new SortedSetEntry($"posthog:{sid}:pv-3", now)]);
+
+        await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count == 1 && _app.PostHogEventsDelivered().Count == 1, "both destinations get the old-layout entry");
+
+        Assert.Equal("pv-3", _app.MetaEventsDelivered()[0].GetProperty("event_id").GetString());
+        Assert.Empty(await ItemsAsync(tag, sid));
+        Assert.Empty(await DueAsync(tag, sid));
+    }
+}

@@ -109,17 +109,16 @@ internal static class SessionApi
             }
 
             var key = derive ? await secret.GetAsync() : null;
-            var visitorId = request.VisitorId ?? (key is null ? Ids.NewId() : Ids.PageLoadVisitorId(key, events[0].EventId));
             var sessionId = key is null ? Ids.NewSessionId() : Ids.PageLoadSessionId(key, request.VisitorId, events[0].EventId);
-            // A visitor id made here is new, so its count is 1: counting it goes to Redis alongside the session's
-            // script instead of before it (one round trip). A known visitor's count is needed first.
-            var counting = store.CountVisitAsync(visitorId, sessionId);
-            var count = request.VisitorId is null ? 1 : await counting;
+            // A visitor id made here is new (its count is 1) and sits on the session's slot, so the session's script
+            // counts and indexes it too: a new visitor's landing is one script. A known visitor's count comes first,
+            // from its own slot.
+            var newVisitor = request.VisitorId is null;
+            var visitorId = request.VisitorId ?? (key is null ? Ids.NewVisitorId(sessionId) : Ids.PageLoadVisitorId(key, events[0].EventId, sessionId));
+            var count = newVisitor ? 1 : await store.CountVisitAsync(visitorId, sessionId);
             var session = SessionFields.ForNewSession(sessionId, visitorId, count, request, landing, now, client);
-            var creating = store.CreateAsync(
-                session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) }, Writes(sessionId), ttl, now);
-            await Task.WhenAll(counting, creating);
-            var created = await creating;
+            var created = await store.CreateAsync(
+                session with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) }, Writes(sessionId), ttl, now, newVisitor);
             if (created is { } c)
             {
                 if (c.Full)

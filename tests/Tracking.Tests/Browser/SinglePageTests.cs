@@ -58,6 +58,30 @@ public sealed class SinglePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Replace_state_and_back_and_forward_are_page_views_of_the_new_url()
+    {
+        var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });
+        await page.GotoAsync(_site.Url + "/app.html");
+        var sid = await Chromium.SessionIdAsync(page);
+        // Each step waits for its PageView before the next, so every one has a later timestamp than the one before
+        // and the stored order is the navigation order.
+        async Task StepAsync(Func<Task> navigate, int pageViews)
+        {
+            await navigate();
+            await Eventually.UntilAsync(async () => (await EventsAsync(sid)).Count(e => e.Event == "PageView") >= pageViews, BrowserBound, $"{pageViews} page views stored");
+        }
+
+        await StepAsync(() => page.ClickAsync("#about"), 2);                            // pushState
+        await StepAsync(() => page.ClickAsync("#sort"), 3);                             // replaceState: the same history entry, a new URL
+        await StepAsync(() => page.EvaluateAsync("() => history.back()"), 4);           // popstate
+        await StepAsync(() => page.EvaluateAsync("() => history.forward()"), 5);        // popstate
+
+        await page.WaitForTimeoutAsync(500); // let a wrongly doubled PageView arrive before comparing (bounded)
+        Assert.Equal(["/app.html", "/app.html?view=about", "/app.html?view=about&sort=new", "/app.html", "/app.html?view=about&sort=new"],
+            (await EventsAsync(sid)).Where(e => e.Event == "PageView").Select(e => new Uri(e.Url!).PathAndQuery));
+    }
+
+    [Fact]
     public async Task A_click_while_a_slow_session_request_is_in_flight_still_arrives_when_the_visitor_leaves()
     {
         var context = await _browser.NewContextAsync(new() { UserAgent = Chromium.DesktopChrome });
@@ -151,38 +175,76 @@ public sealed class SinglePageTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_service_leaves_no_error_on_the_host_page()
     {
-        var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });
         var errors = new ConcurrentQueue<string>();
-        page.PageError += (_, error) => errors.Enqueue("page error: " + error);
+        // The service goes away after the snippet loaded: every call to it fails as a network error.
+        var goneLater = await WatchedPageAsync(errors, "gone after load");
+        await goneLater.GotoAsync(_site.Url + "/app.html");
+        await goneLater.WaitForFunctionAsync("() => window.tracking");
+        var laterRefused = await RefuseServiceAsync(goneLater);
+        // Down already when the page loads (the snippet itself came from a CDN or the cache): the landing's own
+        // POST /session fails too, and no session id is ever known.
+        var goneBefore = await WatchedPageAsync(errors, "down at load");
+        var beforeRefused = await RefuseServiceAsync(goneBefore);
+        await goneBefore.GotoAsync(_site.Url + "/app.html");
+        await goneBefore.WaitForFunctionAsync("() => window.tracking");
+
+        // Both pages at once: each awaited call spends the snippet's retries (0.5 + 1 + 2 s) before it gives up.
+        await Task.WhenAll(new[] { goneLater, goneBefore }.Select(page => page.EvaluateAsync("""
+                async () => {
+                  tracking.consent({ analytics: 'granted', marketing: 'denied' });
+                  tracking.event('ButtonClick', { element: 'cta' });
+                  tracking.contentView('trailer_30s');
+                  tracking.selectCampaign('festival-tour');
+                  const signedUp = await tracking.signup('fan@example.com', { consent: true });
+                  if (signedUp !== false) throw new Error('signup should resolve false when the service is unreachable');
+                  const donated = await tracking.donate(25, { redirect: false });
+                  if (donated !== null) throw new Error('donate should resolve null when the service is unreachable');
+                }
+                """)));
+        await goneLater.WaitForTimeoutAsync(4000); // the snippet's own retries (0.5 + 1 + 2 s) run out within this bound
+        // Leaving flushes what is queued (pagehide): that fails quietly too.
+        foreach (var page in new[] { goneLater, goneBefore })
+        {
+            await page.GotoAsync("about:blank");
+        }
+
+        Assert.Empty(errors);
+        // The calls did meet the outage (the routes matched what the snippet sent), on both pages.
+        Assert.Superset(new HashSet<string> { "/events", "/signup", "/checkout" }, laterRefused.ToHashSet());
+        Assert.Superset(new HashSet<string> { "/session", "/signup", "/checkout" }, beforeRefused.ToHashSet());
+    }
+
+    /// <summary>A page whose uncaught errors, unhandled rejections and console errors (other than Chromium's own note of a refused request) go into <paramref name="errors"/>.</summary>
+    private async Task<IPage> WatchedPageAsync(ConcurrentQueue<string> errors, string name)
+    {
+        var context = await _browser.NewContextAsync(new() { UserAgent = Chromium.DesktopChrome });
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) => errors.Enqueue($"{name}: page error: {error}");
         page.Console += (_, message) =>
         {
             // Chromium reports the refused connection itself ("Failed to load resource"); what must never appear is
             // an exception or rejection escaping the snippet into the host page.
             if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
-                errors.Enqueue(message.Text);
+                errors.Enqueue($"{name}: {message.Text}");
             }
         };
-        await page.GotoAsync(_site.Url + "/app.html");
-        await page.WaitForFunctionAsync("() => window.tracking");
-        // The service goes away after the snippet loaded: every call to it fails as a network error.
-        foreach (var path in new[] { "**/session", "**/events", "**/checkout" })
+        return page;
+    }
+
+    /// <summary>Every API call of the snippet fails as a network error from now on (tracker.js itself still loads); the paths refused are collected.</summary>
+    private static async Task<ConcurrentQueue<string>> RefuseServiceAsync(IPage page)
+    {
+        var refused = new ConcurrentQueue<string>();
+        foreach (var path in new[] { "**/session", "**/events", "**/checkout", "**/signup" })
         {
-            await page.RouteAsync(path, route => route.AbortAsync("connectionrefused"));
+            await page.RouteAsync(path, route =>
+            {
+                refused.Enqueue(new Uri(route.Request.Url).AbsolutePath);
+                return route.AbortAsync("connectionrefused");
+            });
         }
-
-        await page.EvaluateAsync("""
-            async () => {
-              tracking.consent({ analytics: 'granted', marketing: 'denied' });
-              tracking.event('ButtonClick', { element: 'cta' });
-              tracking.contentView('trailer_30s');
-              const donated = await tracking.donate(25, { redirect: false });
-              if (donated !== null) throw new Error('donate should resolve null when the service is unreachable');
-            }
-            """);
-        await page.WaitForTimeoutAsync(4000); // the snippet's own retries (0.5 + 1 + 2 s) run out within this bound
-
-        Assert.Empty(errors);
+        return refused;
     }
 
     private sealed record StoredEvent(string Event, string? Url, string? Content);

@@ -5,7 +5,7 @@ namespace Tracking.Tests.Browser;
 
 /// <summary>
 /// Watch time measured by the snippet in headless Chromium on a real 4-second video (examples/demo/app.html's late
-/// clip): seconds actually played, seeking excluded, reported with VideoComplete and on pagehide.
+/// clip): seconds actually played, seeking and pauses excluded, reported with VideoComplete and on pagehide.
 /// </summary>
 public sealed class WatchTimeTests : IAsyncLifetime
 {
@@ -97,5 +97,24 @@ public sealed class WatchTimeTests : IAsyncLifetime
         var total = Seconds((await SessionAsync(sid))["total_watch_time"]);
         Assert.InRange(total, played - 1, played + 1);
         Assert.True(total < 3, $"seeking forward must not count: {total} s recorded for {played} s played");
+    }
+
+    [Fact]
+    public async Task Pausing_and_resuming_adds_no_watch_time_for_the_pause()
+    {
+        var (page, sid) = await OpenAsync();
+
+        await page.EvalOnSelectorAsync("#clip", "v => v.play()");
+        // Paused in the same browser step that sees 1 s played, so the rest of the clip is left for after the pause.
+        await page.WaitForFunctionAsync("() => { const v = document.querySelector('#clip'); if (v.currentTime <= 1) return false; v.pause(); return true; }");
+        await page.WaitForTimeoutAsync(3000); // the pause: longer than the tolerance below, so counting it would fail (bounded)
+        await page.EvalOnSelectorAsync("#clip", "v => v.play()");
+        await page.WaitForFunctionAsync("() => document.querySelector('#clip').currentTime > 2.5");
+        var played = await page.EvaluateAsync<double>(Played);
+        await page.GotoAsync("about:blank"); // pagehide: VideoWatch (or VideoComplete if it just ended)
+
+        await Eventually.UntilAsync(async () => (await SessionAsync(sid)).ContainsKey("total_watch_time"), BrowserBound, "the watch time sent on pagehide");
+        var total = Seconds((await SessionAsync(sid))["total_watch_time"]);
+        Assert.InRange(total, played - 1, played + 1);
     }
 }

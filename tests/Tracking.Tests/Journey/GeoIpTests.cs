@@ -13,11 +13,12 @@ public sealed class GeoIpTests
 {
     private static string Sha256(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 
-    private static async Task<(string? City, string? Country, System.Text.Json.JsonElement UserData)> LandAsync(string peer, string? cityHeader = null, string? countryHeader = null)
+    private static async Task<(string? City, string? Country, System.Text.Json.JsonElement UserData)> LandAsync(string peer, string? cityHeader = null, string? countryHeader = null,
+        string? database = null)
     {
         using var app = DeliveryApp.Create(new()
         {
-            ["Tracking:GeoIpDatabase"] = GeoLiteCity.Setting,
+            ["Tracking:GeoIpDatabase"] = database ?? GeoLiteCity.Setting,
             ["Tracking:TrustedProxies:0"] = "10.0.0.0/8",
         });
         app.StubMetaOk();
@@ -57,6 +58,22 @@ public sealed class GeoIpTests
             Assert.Equal([Sha256(city.ToLowerInvariant())], userData.GetProperty("ct").EnumerateArray().Select(e => e.GetString()));
         }
         Assert.Equal([Sha256(country!.ToLowerInvariant())], userData.GetProperty("country").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    // MaxMind's own file goes through MaxMind.GeoIP2's DatabaseReader (its City schema: city.names.en,
+    // country.iso_code); read as the flat schema it would give neither, so a filled city proves that path.
+    [Theory]
+    [InlineData("128.101.101.101", "Minneapolis", "US")]
+    [InlineData("8.8.8.8", null, "US")]                          // anycast: a country, no city
+    [InlineData("2a02:26f0:fe::5c", null, "NL")]                 // one file holds IPv6 too
+    public async Task MaxMinds_own_city_database_is_read_through_geoip2_and_meta_gets_ct(string ip, string? city, string country)
+    {
+        var (storedCity, storedCountry, userData) = await LandAsync(ip, database: GeoLiteCity.OfficialSetting);
+
+        Assert.Equal(city, storedCity);
+        Assert.Equal(country, storedCountry);
+        Assert.Equal(city is null ? null : [Sha256(city.ToLowerInvariant())], userData.TryGetProperty("ct", out var ct) ? ct.EnumerateArray().Select(e => e.GetString()).ToArray() : null);
+        Assert.Equal([Sha256(country.ToLowerInvariant())], userData.GetProperty("country").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]

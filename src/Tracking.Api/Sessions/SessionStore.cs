@@ -32,13 +32,13 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs],
         [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, parts: EventWrites.Part);
+    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, parts: EventWrites.Parts);
 
     private static readonly ScriptLayout TouchLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "touch", "ip", "ua", "fbclid", "max_touches", "retain", .. EventWrites.ScriptArgs],
         [new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout, parts: EventWrites.Part);
+    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout, parts: EventWrites.Parts);
 
     private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
     private static readonly RedisScript SetCount = RedisScript.Load("set_session_count.lua", CountLayout);

@@ -134,9 +134,6 @@ public sealed class PostHogPropertiesTests
         await PostAt("c", t0 + 51 * 60_000);
         await app.RunRoundsAsync();
 
-        var ids = PostHogEvents(app).Select(x => x.Event).ToDictionary(
-            e => e.GetProperty("properties").GetProperty("tracking_event").GetString() + e.GetProperty("uuid").GetString(),
-            e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
         var byEvent = PostHogEvents(app).Select(x => x.Event).ToDictionary(e => e.GetProperty("timestamp").GetString()!, e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
         Assert.Equal(3, byEvent.Count);
         var sessions = byEvent.OrderBy(p => DateTimeOffset.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(p => p.Value).ToList();
@@ -147,6 +144,37 @@ public sealed class PostHogPropertiesTests
             Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", id);
             Assert.Equal(first, Convert.ToInt64(id.Replace("-", "", StringComparison.Ordinal)[..12], 16));
         }
-        Assert.NotEmpty(ids);
     }
+
+    [Fact]
+    public async Task A_late_event_from_before_the_visit_gets_a_visit_of_its_own_and_does_not_split_the_live_one()
+    {
+        await using var app = App();
+        var client = app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        var t0 = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        async Task PostAt(string id, long at) => Assert.Equal(HttpStatusCode.Accepted,
+            (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"PageView","eventId":"{{{id}}}","timestamp":{{{at}}}}""")).StatusCode);
+
+        await PostAt("live-1", t0);
+        app.Clock.Advance(TimeSpan.FromMinutes(20));
+        await PostAt("live-2", t0 + 20 * 60_000);
+        // A beacon queued 10 minutes before the visit began arrives now; then the visitor goes on 5 minutes later
+        // (25 minutes after the visit's last event but one: still the same visit).
+        await PostAt("late", t0 - 10 * 60_000);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await PostAt("live-3", t0 + 25 * 60_000);
+        await app.RunRoundsAsync();
+
+        var visits = PostHogEvents(app).Select(x => x.Event).ToDictionary(
+            e => DateTimeOffset.Parse(e.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+            e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
+        Assert.Equal(4, visits.Count);
+        var live = Tracking.PostHog.PostHogMapper.VisitId(sid, t0);
+        Assert.Equal([live, live, live], new[] { visits[t0], visits[t0 + 20 * 60_000], visits[t0 + 25 * 60_000] });
+        // The late event's visit starts at its own time: a UUIDv7 never stamped after its visit's first event.
+        Assert.Equal(t0 - 10 * 60_000, VisitStartOf(visits[t0 - 10 * 60_000]));
+    }
+
+    private static long VisitStartOf(string sessionId) => Convert.ToInt64(sessionId.Replace("-", "", StringComparison.Ordinal)[..12], 16);
 }

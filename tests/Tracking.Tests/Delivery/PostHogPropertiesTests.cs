@@ -101,7 +101,22 @@ public sealed class PostHogPropertiesTests
         Assert.Equal("0190a1b2-ph-anon", identify.GetProperty("properties").GetProperty("$anon_distinct_id").GetString());
         var donation = Assert.Single(events, e => e.GetProperty("event").GetString() == "Donation Completed");
         Assert.Equal("0190a1b2-ph-anon", donation.GetProperty("distinct_id").GetString());
-        Assert.DoesNotContain(events, e => e.GetProperty("event").GetString() == "$identify" && e.GetProperty("distinct_id").GetString() == e.GetProperty("properties").GetProperty("$anon_distinct_id").GetString());
+    }
+
+    [Fact]
+    public async Task A_person_already_known_by_the_identified_id_is_never_identified_with_itself()
+    {
+        await using var app = App();
+        var client = app.Browser();
+        // posthog-js already identified this visitor as the id the server would give them (a signup on another device).
+        var identified = "email:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("fan@example.com"u8.ToArray()));
+        var sid = (await client.NewSessionAsync(extra: new { posthogDistinctId = identified })).GetProperty("sessionId").GetString()!;
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/signup", $$$"""{"sessionId":"{{{sid}}}","email":"Fan@Example.com"}""")).StatusCode);
+        await app.RunRoundsAsync();
+
+        var events = PostHogEvents(app).Select(x => x.Event).ToList();
+        Assert.Equal(identified, Assert.Single(events, e => e.GetProperty("event").GetString() == "Email Signup").GetProperty("distinct_id").GetString());
+        Assert.DoesNotContain(events, e => e.GetProperty("event").GetString() == "$identify");
     }
 
     [Fact]

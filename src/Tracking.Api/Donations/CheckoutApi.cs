@@ -162,7 +162,7 @@ internal static partial class CheckoutApi
             // carries the address the payer gave Stripe (customer_details.email).
             client.Ip, client.UserAgent, major, currency,
             ConsentMarketing: fields.GetValueOrDefault(SessionField.ConsentMarketing), ConsentAnalytics: fields.GetValueOrDefault(SessionField.ConsentAnalytics),
-            Referrer: request.Referrer));
+            Referrer: request.Referrer, VisitStart: OutboxEntry.VisitPending));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
         var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp, campaign);
         if (recorded == 0)

@@ -79,7 +79,7 @@ internal static class SignupApi
         var entry = outbox.Queue(new OutboxEntry(
             sid, eventId, EventNames.Lead, now, page,
             new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
-            client.Ip, client.UserAgent, EmailHash: hash, Referrer: body.Referrer));
+            client.Ip, client.UserAgent, EmailHash: hash, Referrer: body.Referrer, VisitStart: OutboxEntry.VisitPending));
         var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
         return recorded switch
         {

@@ -191,5 +191,38 @@ public sealed class PostHogPropertiesTests
         Assert.Equal(t0 - 10 * 60_000, VisitStartOf(visits[t0 - 10 * 60_000]));
     }
 
+    [Fact]
+    public async Task Server_events_join_the_visit_the_visitor_is_in_and_a_server_event_after_30_idle_minutes_starts_one()
+    {
+        await using var app = App(stripe: true);
+        var client = app.Browser();
+        var created = await client.NewSessionAsync();
+        var sid = created.GetProperty("sessionId").GetString()!;
+        var t0 = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"PageView","eventId":"pv-v","timestamp":{{{t0}}}}""")).StatusCode);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/signup", $$$"""{"sessionId":"{{{sid}}}","email":"fan@example.com"}""")).StatusCode);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/checkout", $$$"""{"sessionId":"{{{sid}}}","amount":25}""")).StatusCode);
+        // The payment completes after 40 minutes on Stripe's page without an event here: a visit of its own.
+        app.Clock.Advance(TimeSpan.FromMinutes(40));
+        var paidAt = app.Clock.GetUtcNow();
+        var paid = StripeSigner.CheckoutEvent("evt_v", "checkout.session.completed", "cs_test_a1", sid, "paid", 2500, "usd", paidAt, null, created.GetProperty("visitorId").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await app.DeliverWebhookAsync(paid)).StatusCode);
+        await app.RunRoundsAsync();
+
+        var visits = PostHogEvents(app).Select(x => x.Event).Where(e => e.GetProperty("event").GetString() != "$identify").ToDictionary(
+            e => e.GetProperty("event").GetString()!, e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
+        var first = Tracking.PostHog.PostHogMapper.VisitId(sid, t0);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["$pageview"] = first,
+            ["Email Signup"] = first,
+            ["Checkout Started"] = first,
+            // Stripe's time (whole seconds) is the Purchase's at PostHog, so the visit starts there, never after it.
+            ["Donation Completed"] = Tracking.PostHog.PostHogMapper.VisitId(sid, paidAt.ToUnixTimeSeconds() * 1000),
+        }, visits);
+    }
+
     private static long VisitStartOf(string sessionId) => Convert.ToInt64(sessionId.Replace("-", "", StringComparison.Ordinal)[..12], 16);
 }

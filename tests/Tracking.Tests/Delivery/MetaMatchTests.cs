@@ -170,6 +170,21 @@ public sealed class MetaMatchTests
     }
 
     [Fact]
+    public async Task Video_complete_reaches_meta_with_percent_100_when_listed()
+    {
+        await using var app = App(new() { ["Meta:CustomEvents:0"] = "VideoComplete" });
+        var client = app.Browser();
+        var sid = await SessionAsync(client);
+
+        await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"VideoComplete","eventId":"vc-1","url":"https://film.example/watch","properties":{"content":"trailer_30s"}}""");
+        await app.RunRoundsAsync();
+
+        var sent = app.MetaEventsDelivered().Single(e => e.GetProperty("event_id").GetString() == "vc-1");
+        Assert.Equal("VideoComplete", sent.GetProperty("event_name").GetString());
+        Assert.Equal(Normalize("""{"content_ids":["trailer_30s"],"content_name":"trailer_30s","percent":100}"""), JsonSerializer.Serialize(sent.GetProperty("custom_data")));
+    }
+
+    [Fact]
     public async Task Video_progress_stays_off_meta_by_default()
     {
         await using var app = App();

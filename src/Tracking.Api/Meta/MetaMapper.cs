@@ -76,9 +76,11 @@ internal static partial class MetaMapper
     /// followed by the parameter builder's <c>.{appendix}</c>. Anything else (spaces, quotes, missing parts,
     /// seconds instead of milliseconds is still accepted: Meta takes either) is malformed.
     /// </summary>
+    /// (At most 500 characters: also Stripe's limit for the metadata value a checkout carries it in.)
     public static bool IsWellFormedCookie(string value) => value.Length <= 500 && CookieFormat().IsMatch(value);
 
-    private static string? FirstWellFormed(params string?[] candidates) =>
+    /// <summary>The first candidate cookie that is well formed (<see cref="IsWellFormedCookie"/>), else null.</summary>
+    public static string? FirstWellFormed(params string?[] candidates) =>
         candidates.FirstOrDefault(v => v is not null && IsWellFormedCookie(v));
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^fb\.[0-2]\.[0-9]{10,13}\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")]

@@ -33,8 +33,10 @@ internal sealed record OutboxEntry(
 {
     /// <summary>
     /// Ms start of the visit (PostHog's session: a new one after 30 minutes without events) the event belongs to.
-    /// Browser events are queued with <see cref="VisitPending"/> and the append script writes the real start in
-    /// (its name starts with '$', which no forwarded browser property can carry, so the script finds only this one).
+    /// Browser events and the server's (Lead, InitiateCheckout, Purchase) are queued with <see cref="VisitPending"/> and
+    /// their script writes the real start in (Events/visits.lua; its name starts with '$', which no forwarded browser
+    /// property can carry, so the script finds only this one). Still pending when sent (a Purchase whose session had
+    /// expired): no visit.
     /// </summary>
     public const string VisitStartName = "$visitStart";
 

@@ -91,14 +91,9 @@ internal static partial class CheckoutApi
         }
         errors.SafeId("content", request.Content);
         errors.SafeId("campaign", request.Campaign);
-        foreach (var (field, value) in new[] { ("url", request.Url), ("referrer", request.Referrer) })
-        {
-            // Stripe keeps metadata values up to 500 characters; the page travels there to the Purchase.
-            if (value is not null && (value.Length > StripeCheckout.MaxPageUrl || !Uri.TryCreate(value, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
-            {
-                errors.Add(field, $"Must be an absolute http(s) URL of at most {StripeCheckout.MaxPageUrl} characters.");
-            }
-        }
+        // Stripe keeps metadata values up to 500 characters; the page travels there to the Purchase.
+        errors.PageUrl("url", request.Url, StripeCheckout.MaxPageUrl);
+        errors.PageUrl("referrer", request.Referrer, StripeCheckout.MaxPageUrl);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -167,7 +162,7 @@ internal static partial class CheckoutApi
             // carries the address the payer gave Stripe (customer_details.email).
             client.Ip, client.UserAgent, major, currency,
             ConsentMarketing: fields.GetValueOrDefault(SessionField.ConsentMarketing), ConsentAnalytics: fields.GetValueOrDefault(SessionField.ConsentAnalytics),
-            Referrer: request.Referrer));
+            Referrer: request.Referrer, VisitStart: OutboxEntry.VisitPending));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
         var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp, campaign);
         if (recorded == 0)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Tracking.Delivery;
+using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Storage;
 
@@ -16,7 +17,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
         ["sess", "events", "seen", "due", "items", .. Aggregates.ScriptKeys, "ledger"],
         ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "max_events", "slot", "ledger_ttl", "retain", "campaign"],
         new ScriptList("outbox", "id"), Aggregates.CampaignList);
-    private static readonly RedisScript Initiate = RedisScript.Load("initiate_checkout.lua", InitiateLayout);
+    private static readonly RedisScript Initiate = RedisScript.Load("initiate_checkout.lua", InitiateLayout, parts: Visits.Part);
 
     private static readonly ScriptLayout ReserveLayout = new(["sess", "ledger"], ["slot", "max", "ledger_ttl"]);
     private static readonly RedisScript Reserve = RedisScript.Load("reserve_checkout.lua", ReserveLayout);
@@ -26,9 +27,9 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
 
     private static readonly ScriptLayout StripeLayout = new(
         ["sess", "events", "seen", "due", "items", "ledger", "conversions", "paths", "touches"],
-        ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "payment_method", "member", "entry", "ledger_ttl", "now", "conversion", "retain"],
+        ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "payment_method", "member", "entry", "ledger_ttl", "now", "conversion", "retain", "sent_at"],
         new ScriptList("outbox", "id"));
-    private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout);
+    private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout, parts: Visits.Part);
 
     // Longer than Stripe's 3-day retry window, so a late duplicate is still recognised.
     private static readonly TimeSpan LedgerTtl = TimeSpan.FromDays(30);
@@ -73,9 +74,11 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
     }
 
     /// <param name="kind">convert, failed or expired.</param>
+    /// <param name="sentAt">The Purchase's time as the destinations get it (Stripe's, ms): its visit must not start after it.</param>
     /// <returns>What happened: converted, converted-unattributed, already-converted, duplicate-event, recorded-{kind}.</returns>
     public async Task<string> RecordStripeAsync(
-        DonationWrite write, string stripeEventId, string kind, string amount, string currency, string checkoutType, ConversionRecord conversion, long now, string? paymentMethod = null)
+        DonationWrite write, string stripeEventId, string kind, string amount, string currency, string checkoutType, ConversionRecord conversion, long now, long sentAt,
+        string? paymentMethod = null)
     {
         var sid = write.SessionId;
         var tag = Partitions.TagOf(sid);
@@ -88,7 +91,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
             .Arg("amount", amount).Arg("currency", currency).Arg("checkout_type", checkoutType).Arg("payment_method", paymentMethod ?? "").Arg("member", write.Member)
             .Arg("entry", write.Outbox.Json).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds).Arg("now", now)
             .Arg("conversion", System.Text.Json.JsonSerializer.Serialize(conversion, DonationsJson.Default.ConversionRecord))
-            .Arg("retain", retention.Value.Seconds);
+            .Arg("retain", retention.Value.Seconds).Arg("sent_at", sentAt);
         Outbox(call, write.Outbox);
         return (string)(await Stripe.RunAsync(db, call))!;
     }

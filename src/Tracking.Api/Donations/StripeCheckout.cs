@@ -54,9 +54,12 @@ internal static class StripeCheckout
             // What Meta needs for the Purchase travels with the payment, so a session that expires before Stripe's
             // webhook arrives still yields a matched Purchase; only when marketing is allowed.
             Meta(CheckoutMetadata.VisitorId, session.GetValueOrDefault(SessionField.VisitorId));
-            Meta(CheckoutMetadata.Fbp, session.GetValueOrDefault(SessionField.Fbp));
-            Meta(CheckoutMetadata.Fbc, session.GetValueOrDefault(SessionField.Fbc)
-                ?? MetaMapper.BuildFbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen)));
+            // Only cookies Meta would take, chosen as the Meta mapper chooses them: a malformed or over-long one (a
+            // session keeps fbc up to 512 characters, an fbclid as long) would make Stripe refuse a metadata value
+            // over 500 characters, and the donation fail with a 502, for a value Meta would drop anyway.
+            Meta(CheckoutMetadata.Fbp, MetaMapper.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbp)));
+            Meta(CheckoutMetadata.Fbc, MetaMapper.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbc),
+                MetaMapper.BuildFbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen))));
             Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
         }
         Meta(CheckoutMetadata.Content, content);

@@ -103,7 +103,7 @@ internal static partial class StripeWebhookApi
         var selected = (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.Campaign) is { } c && Ids.IsSafe(c, 64) ? c : null;
         var conversion = new ConversionRecord(checkout.Id, sid, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, write.Timestamp, selected);
         var outcome = await store.RecordStripeAsync(
-            write, stripeEvent.Id, kind, amount, currency, checkoutType, conversion, clock.GetUtcNow().ToUnixTimeMilliseconds(), paymentMethod);
+            write, stripeEvent.Id, kind, amount, currency, checkoutType, conversion, clock.GetUtcNow().ToUnixTimeMilliseconds(), StripeTime(stripeEvent), paymentMethod);
         if (kind == "convert" && outcome is "converted" or "converted-unattributed")
         {
             var visitor = (string?)await store.VisitorOfAsync(sid) ?? (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.VisitorId);
@@ -125,7 +125,7 @@ internal static partial class StripeWebhookApi
         DonationStore store, Outbox outbox, DonationOptions donations, Event stripeEvent, Session checkout, string sid, string kind,
         string amount, string currency, long receivedAt, string checkoutType = "guest", string? paymentMethod = null)
     {
-        var stripeTime = new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var stripeTime = StripeTime(stripeEvent);
         var timestamp = Math.Max(receivedAt, stripeTime);
         if (kind != "convert")
         {
@@ -151,11 +151,14 @@ internal static partial class StripeWebhookApi
             decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email),
             metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country),
             Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics),
-            Referrer: metadata.GetValueOrDefault(CheckoutMetadata.PageReferrer)));
+            Referrer: metadata.GetValueOrDefault(CheckoutMetadata.PageReferrer), VisitStart: OutboxEntry.VisitPending));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id,
             checkoutType, paymentMethod);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
     }
+
+    /// <summary>Stripe's time of the event (ms; whole seconds): the Purchase's time at Meta and PostHog.</summary>
+    private static long StripeTime(Event stripeEvent) => new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     /// <summary>
     /// The method Stripe actually used (<c>card</c>, <c>link</c>, <c>sepa_debit</c>…): the type of the PaymentIntent's

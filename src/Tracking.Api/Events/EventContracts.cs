@@ -27,7 +27,9 @@ public sealed record EventsAccepted(int Accepted, int Duplicates);
 
 /// <summary>Body of <c>POST /signup</c>.</summary>
 /// <param name="Consent">Whether the visitor agreed to be e-mailed (the session's <c>email_consent</c>); not tracking consent.</param>
-public sealed record SignupRequest(string? SessionId = null, string? Email = null, bool? Consent = null);
+/// <param name="Url">The page the visitor signed up on (the Lead's event_source_url / $current_url).</param>
+/// <param name="Referrer">That page's document.referrer (the Lead's referrer_url / $referrer).</param>
+public sealed record SignupRequest(string? SessionId = null, string? Email = null, bool? Consent = null, string? Url = null, string? Referrer = null);
 
 /// <param name="Duplicate">True when this session had already signed up with that address (nothing new was queued).</param>
 public sealed record SignupAccepted(string EventId, bool Duplicate);

@@ -33,7 +33,7 @@ internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options
         ["sess", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "retain", .. EventWrites.ScriptArgs],
         [.. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Script = RedisScript.Load("append_events.lua", Layout, parts: EventWrites.Part);
+    private static readonly RedisScript Script = RedisScript.Load("append_events.lua", Layout, parts: EventWrites.Parts);
 
     public async Task<AppendResult> AppendAsync(string sessionId, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now)
     {

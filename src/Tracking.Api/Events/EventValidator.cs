@@ -118,14 +118,8 @@ internal static class EventValidator
             errors.Add(prefix + "event", "Required: 1-64 characters, starting with a letter, of letters, digits, ' ', '_', '-', '.', ':'.");
         }
         errors.SafeId(prefix + "eventId", item.EventId);
-        if (item.Url is not null && (item.Url.Length > MaxUrl || !Uri.TryCreate(item.Url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
-        {
-            errors.Add(prefix + "url", $"Must be an absolute http(s) URL of at most {MaxUrl} characters.");
-        }
-        if (item.Referrer is not null && (item.Referrer.Length > MaxUrl || !Uri.TryCreate(item.Referrer, UriKind.Absolute, out var r) || r.Scheme is not ("http" or "https")))
-        {
-            errors.Add(prefix + "referrer", $"Must be an absolute http(s) URL of at most {MaxUrl} characters (the page's document.referrer).");
-        }
+        errors.PageUrl(prefix + "url", item.Url, MaxUrl);
+        errors.PageUrl(prefix + "referrer", item.Referrer, MaxUrl);
         var props = item.Properties ?? [];
         if (props.Count > MaxProperties)
         {

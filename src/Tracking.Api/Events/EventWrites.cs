@@ -10,7 +10,8 @@ namespace Tracking.Events;
 /// </summary>
 internal static class EventWrites
 {
-    public const string Part = "event_writes.lua";
+    /// <summary>The pieces a script storing events includes, in order (event_writes.lua uses visits.lua's functions).</summary>
+    public static readonly string[] Parts = [Visits.Part, "event_writes.lua"];
 
     /// <summary>KEYS the piece reads besides <c>sess</c> and the aggregate keys, in this order (<see cref="EventKeys"/>).</summary>
     public static readonly string[] ScriptKeys = ["events", "seen", "due", "items"];

@@ -22,8 +22,10 @@ internal static class SignupApi
             .WithName("Signup")
             .WithSummary("Record an e-mail signup: email_signup on the session and a server-side Lead for Meta and PostHog.")
             .WithDescription("""
-                `{ sessionId, email, consent? }`: `consent` (boolean) is whether the visitor agreed to be e-mailed, kept as the
-                session's `email_consent`. The Lead is recorded once per session and address (a repeat answers `duplicate: true`);
+                `{ sessionId, email, consent?, url?, referrer? }`: `consent` (boolean) is whether the visitor agreed to be e-mailed,
+                kept as the session's `email_consent`; `url` and `referrer` (absolute http(s), at most 2048 characters) are the
+                page signed up on and its document.referrer, the Lead's Meta `event_source_url` and `referrer_url` (without
+                `url`, the Referer header, which cross-origin is often only the origin). The Lead is recorded once per session and address (a repeat answers `duplicate: true`);
                 Meta gets `Lead` with `em` (SHA-256 of the trimmed, lower-cased address), PostHog `Email Signup` and an
                 `$identify` of `email:{sha256}`; the address itself is neither stored nor logged. Tracking consent applies as for
                 every event. 400 naming `email` for anything that is not an address; 409 when the session holds
@@ -56,6 +58,8 @@ internal static class SignupApi
         {
             errors.Add("email", EmailAddress.Rule);
         }
+        errors.PageUrl("url", body.Url, EventValidator.MaxUrl);
+        errors.PageUrl("referrer", body.Referrer, EventValidator.MaxUrl);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -70,11 +74,12 @@ internal static class SignupApi
         var eventId = "lead_" + Hashing.Sha256($"lead:{sid}:{hash}")[..32];
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var client = ClientContext.From(http, options.Value);
-        var page = RefererPage.From(http.Request, EventValidator.MaxUrl);
+        // The page signed up on: the snippet sends it; else the Referer header (cross-origin often only the origin).
+        var page = body.Url ?? RefererPage.From(http.Request, EventValidator.MaxUrl);
         var entry = outbox.Queue(new OutboxEntry(
             sid, eventId, EventNames.Lead, now, page,
             new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
-            client.Ip, client.UserAgent, EmailHash: hash));
+            client.Ip, client.UserAgent, EmailHash: hash, Referrer: body.Referrer, VisitStart: OutboxEntry.VisitPending));
         var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
         return recorded switch
         {

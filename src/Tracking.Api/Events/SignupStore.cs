@@ -13,7 +13,7 @@ internal sealed class SignupStore(IDatabase db, IOptions<TrackingOptions> option
         ["sess", "events", "seen", "due", "items"],
         ["ttl", "now", "event_id", "score", "member", "entry", "consent", "max_events"],
         new ScriptList("outbox", "id"));
-    private static readonly RedisScript Script = RedisScript.Load("signup.lua", Layout);
+    private static readonly RedisScript Script = RedisScript.Load("signup.lua", Layout, parts: Visits.Part);
 
     /// <returns>0 (no session), 1 (recorded), 2 (already recorded), 3 (the session is full: nothing recorded).</returns>
     public async Task<int> RecordAsync(string sessionId, string eventId, long timestamp, string member, QueuedEntry entry, bool? consent, long now)

@@ -102,23 +102,13 @@ local function store_events(plan)
       end
     end
   end
-  -- Visits (PostHog's $session_id): a new one when 30 minutes passed since the visit's latest event, or when an event
-  -- is older than the visit's start (its id's timestamp must never be after the visit's first event).
-  local visit = redis.call('HMGET', K.sess, F.VisitStart, F.VisitLast)
-  local visit_start, visit_last = tonumber(visit[1]), tonumber(visit[2])
+  -- Each fresh event's visit (visits.lua), in posted order.
+  local visit = visit_read(K.sess)
   local starts = {}
   for i, e in ipairs(L.events) do
-    if fresh[i] then
-      local ts = math.floor(tonumber(e.score))
-      if not visit_start or ts < visit_start or ts - visit_last > 1800000 then
-        visit_start, visit_last = ts, ts
-      elseif ts > visit_last then
-        visit_last = ts
-      end
-      starts[i] = visit_start
-    end
+    if fresh[i] then starts[i] = visit_of(visit, math.floor(tonumber(e.score))) end
   end
-  if visit_start then redis.call('HSET', K.sess, F.VisitStart, visit_start, F.VisitLast, visit_last) end
+  visit_save(K.sess, visit)
   local consent = #L.outbox > 0 and consent_members(K.sess) or ''
   local ids = {} -- event index -> its destinations' outbox ids (one entry stored for all of them)
   for _, o in ipairs(L.outbox) do
@@ -130,8 +120,7 @@ local function store_events(plan)
   end
   for i, e in ipairs(L.events) do
     if ids[i] then
-      local entry = string.gsub(e.entry, '"%$visitStart":%-1', '"$visitStart":' .. string.format('%d', starts[i]), 1)
-      enqueue(K.due, K.items, A.now, ids[i], with_consent(entry, consent))
+      enqueue(K.due, K.items, A.now, ids[i], with_consent(with_visit(e.entry, starts[i]), consent))
     end
   end
   -- The session, its events and its dedup set live and die together; touches and client data are

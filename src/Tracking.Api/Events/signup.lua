@@ -9,7 +9,11 @@ if A.consent ~= '' then redis.call('HSET', K.sess, F.EmailConsent, A.consent) en
 local result = 2
 if redis.call('SADD', K.seen, 'e:' .. A.event_id) == 1 then
   redis.call('ZADD', K.events, A.score, A.member)
-  local entry = with_consent(A.entry, consent_members(K.sess))
+  -- The Lead joins the session's current visit (PostHog's $session_id), or starts one (visits.lua).
+  local visit = visit_read(K.sess)
+  local start = visit_of(visit, tonumber(A.score))
+  visit_save(K.sess, visit)
+  local entry = with_consent(with_visit(A.entry, start), consent_members(K.sess))
   enqueue(K.due, K.items, A.now, outbox_ids(L.outbox), entry)
   result = 1
 end

@@ -47,5 +47,14 @@ internal sealed class FieldErrors
         }
     }
 
+    /// <summary>An optional page address (a page's URL, or its <c>document.referrer</c>): see <see cref="RefererPage.IsPageUrl"/>.</summary>
+    public void PageUrl(string field, string? value, int max)
+    {
+        if (value is not null && !RefererPage.IsPageUrl(value, max))
+        {
+            Add(field, $"Must be an absolute http(s) URL of at most {max} characters.");
+        }
+    }
+
     public ProblemHttpResult ToProblem() => Problems.Invalid(_errors);
 }

@@ -11,8 +11,10 @@ internal static class RefererPage
     public static string? From(HttpRequest request, int maxLength)
     {
         var value = request.Headers.Referer.ToString();
-        return value.Length > 0 && value.Length <= maxLength && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? value
-            : null;
+        return IsPageUrl(value, maxLength) ? value : null;
     }
+
+    /// <summary>What a page address given to the service must be, in a body or this header: an absolute http(s) URL of at most <paramref name="maxLength"/> characters.</summary>
+    public static bool IsPageUrl(string value, int maxLength) =>
+        value.Length > 0 && value.Length <= maxLength && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 }

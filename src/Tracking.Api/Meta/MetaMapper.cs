@@ -41,7 +41,9 @@ internal static partial class MetaMapper
             Ct: NormalizeCity(Session(SessionField.City)) is { } city ? [hash(city)] : null);
 
         var content = entry.Properties?.GetValueOrDefault("content") is { ValueKind: JsonValueKind.String } c ? c.GetString() : null;
-        int? percent = entry.Properties?.GetValueOrDefault("percent") is { ValueKind: JsonValueKind.Number } p && p.TryGetInt32(out var pc) && pc is >= 0 and <= 100 ? pc : null;
+        // VideoComplete is the whole video (the session's completion 100), whatever percent the browser attached.
+        int? percent = entry.Event == EventNames.VideoComplete ? 100
+            : entry.Properties?.GetValueOrDefault("percent") is { ValueKind: JsonValueKind.Number } p && p.TryGetInt32(out var pc) && pc is >= 0 and <= 100 ? pc : null;
         var campaign = entry.Properties?.GetValueOrDefault("campaign") is { ValueKind: JsonValueKind.String } cp ? cp.GetString() : null;
         MetaCustomData? custom = entry.Value is not null || content is not null || percent is not null || campaign is not null
             ? new MetaCustomData(entry.Value, entry.Currency?.ToUpperInvariant(), content is null ? null : [content], content, percent, campaign)
@@ -74,9 +76,11 @@ internal static partial class MetaMapper
     /// followed by the parameter builder's <c>.{appendix}</c>. Anything else (spaces, quotes, missing parts,
     /// seconds instead of milliseconds is still accepted: Meta takes either) is malformed.
     /// </summary>
+    /// (At most 500 characters: also Stripe's limit for the metadata value a checkout carries it in.)
     public static bool IsWellFormedCookie(string value) => value.Length <= 500 && CookieFormat().IsMatch(value);
 
-    private static string? FirstWellFormed(params string?[] candidates) =>
+    /// <summary>The first candidate cookie that is well formed (<see cref="IsWellFormedCookie"/>), else null.</summary>
+    public static string? FirstWellFormed(params string?[] candidates) =>
         candidates.FirstOrDefault(v => v is not null && IsWellFormedCookie(v));
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^fb\.[0-2]\.[0-9]{10,13}\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")]

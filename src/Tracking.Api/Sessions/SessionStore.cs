@@ -32,12 +32,12 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs],
         [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, parts: [EventWrites.Part, CreatePart]);
+    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, parts: [.. EventWrites.Parts, CreatePart]);
 
     // A new visitor's landing: the create script plus the visitor's count and index, which the visitor id's slot puts here.
     private static readonly ScriptLayout CreateVisitorLayout = new(
         [.. CreateLayout.Keys, "count", "index"], [.. CreateLayout.Args, "session", "visitor_ttl"], [.. CreateLayout.Lists]);
-    private static readonly RedisScript CreateVisitor = RedisScript.Load("create_visitor_session.lua", CreateVisitorLayout, parts: [EventWrites.Part, CreatePart]);
+    private static readonly RedisScript CreateVisitor = RedisScript.Load("create_visitor_session.lua", CreateVisitorLayout, parts: [.. EventWrites.Parts, CreatePart]);
 
     private const string CreatePart = "session_create.lua";
 
@@ -45,7 +45,7 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "touch", "ip", "ua", "fbclid", "max_touches", "retain", .. EventWrites.ScriptArgs],
         [new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout, parts: EventWrites.Part);
+    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout, parts: EventWrites.Parts);
 
     private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
     private static readonly RedisScript SetCount = RedisScript.Load("set_session_count.lua", CountLayout);

@@ -211,7 +211,10 @@
     signup: function (email, opts) {
       opts = opts || {};
       return ready.then(function () {
-        return post('/signup', { sessionId: sessionId || store('trk_sid'), email: String(email), consent: typeof opts.consent === 'boolean' ? opts.consent : undefined });
+        // The page and its referrer for Meta's Lead (event_source_url, referrer_url); left out past the service's 2048
+        // characters, so an odd URL never costs the signup.
+        return post('/signup', { sessionId: sessionId || store('trk_sid'), email: String(email), consent: typeof opts.consent === 'boolean' ? opts.consent : undefined,
+          url: location.href.length <= 2048 ? location.href : undefined, referrer: d.referrer && d.referrer.length <= 2048 ? d.referrer : undefined });
       }).then(function () { return true; }, function () { return false; });
     },
     consent: function (c) {

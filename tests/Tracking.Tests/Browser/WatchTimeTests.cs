@@ -51,9 +51,14 @@ public sealed class WatchTimeTests : IAsyncLifetime
     {
         var (page, sid) = await OpenAsync();
 
+        var request = page.WaitForRequestAsync("**/signup");
         var signedUp = await page.EvaluateAsync<bool>("async () => { await tracking.selectCampaign('festival-tour'); return await tracking.signup('fan@example.com', { consent: true }); }");
 
         Assert.True(signedUp);
+        // The page signed up on goes with it (Meta's Lead event_source_url); the page had no referrer, so none is sent.
+        var sent = JsonDocument.Parse((await request).PostData!).RootElement;
+        Assert.Equal(page.Url, sent.GetProperty("url").GetString());
+        Assert.False(sent.TryGetProperty("referrer", out _));
         await Eventually.UntilAsync(async () => (await SessionAsync(sid)).ContainsKey("selected_campaign"), BrowserBound, "CampaignSelected stored");
         var session = await SessionAsync(sid);
         Assert.Equal("festival-tour", session["selected_campaign"]);

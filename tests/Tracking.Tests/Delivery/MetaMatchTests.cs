@@ -56,6 +56,33 @@ public sealed class MetaMatchTests
         Assert.Equal(Normalize(expected), node.ToJsonString());
     }
 
+    [Fact]
+    public async Task A_signup_reaches_meta_as_a_lead_with_the_page_it_was_made_on_and_its_referrer_exactly()
+    {
+        await using var app = App();
+        var client = app.Browser(country: null).FromPeer("81.2.69.160");
+        const string fbp = "fb.1.1700000000000.1234567890";
+        var created = await client.NewSessionAsync(url: "https://film.example/watch", extra: new { fbp });
+        var (sid, visitor) = (created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
+
+        var signedUpAt = app.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var response = await client.PostJsonAsync("/signup", $$"""{"sessionId":"{{sid}}","email":" Fan@Example.com","url":"https://film.example/newsletter?x=1","referrer":"https://film.example/watch"}""");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var eventId = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("eventId").GetString();
+        await app.RunRoundsAsync();
+
+        var lead = app.MetaEventsDelivered().Single(e => e.GetProperty("event_name").GetString() == "Lead");
+        var expected = $$"""
+            {"event_name":"Lead","event_time":{{signedUpAt}},"event_id":"{{eventId}}","action_source":"website",
+             "event_source_url":"https://film.example/newsletter?x=1","referrer_url":"https://film.example/watch",
+             "user_data":{"client_ip_address":"81.2.69.160","client_user_agent":"{{ApiCalls.IphoneSafari}}","fbp":"{{fbp}}",
+                          "external_id":["{{Sha256(visitor)}}"],"em":["{{Sha256("fan@example.com")}}"]} }
+            """;
+        Assert.Equal(Normalize(expected), lead.GetRawText());
+    }
+
+    private static string Sha256(string value) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
+
     [Theory]
     [InlineData("fb.1.1700000000123.IwAR abc")]
     [InlineData("fb.1.17000.IwAR")]
@@ -140,6 +167,21 @@ public sealed class MetaMatchTests
         var sent = app.MetaEventsDelivered().Single(e => e.GetProperty("event_id").GetString() == "vp-50");
         Assert.Equal("VideoProgress", sent.GetProperty("event_name").GetString());
         Assert.Equal(Normalize("""{"content_ids":["trailer_30s"],"content_name":"trailer_30s","percent":50}"""), JsonSerializer.Serialize(sent.GetProperty("custom_data")));
+    }
+
+    [Fact]
+    public async Task Video_complete_reaches_meta_with_percent_100_when_listed()
+    {
+        await using var app = App(new() { ["Meta:CustomEvents:0"] = "VideoComplete" });
+        var client = app.Browser();
+        var sid = await SessionAsync(client);
+
+        await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"VideoComplete","eventId":"vc-1","url":"https://film.example/watch","properties":{"content":"trailer_30s"}}""");
+        await app.RunRoundsAsync();
+
+        var sent = app.MetaEventsDelivered().Single(e => e.GetProperty("event_id").GetString() == "vc-1");
+        Assert.Equal("VideoComplete", sent.GetProperty("event_name").GetString());
+        Assert.Equal(Normalize("""{"content_ids":["trailer_30s"],"content_name":"trailer_30s","percent":100}"""), JsonSerializer.Serialize(sent.GetProperty("custom_data")));
     }
 
     [Fact]

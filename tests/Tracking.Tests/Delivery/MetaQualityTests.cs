@@ -34,7 +34,7 @@ public sealed class MetaQualityTests
         app.Stub.Given(Request.Create().WithPath(QualityPath).UsingGet()).RespondWith(Response.Create().WithStatusCode(status)
             .WithHeader("Content-Type", "application/json").WithBody(body));
 
-    [LocalRedisFact]
+    [Fact]
     public async Task Reads_meta_per_event_with_the_exact_request_and_nulls_for_what_meta_did_not_report()
     {
         await using var app = DeliveryApp.Create();
@@ -45,9 +45,13 @@ public sealed class MetaQualityTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var call = Assert.Single(app.Calls(QualityPath)).RequestMessage;
         Assert.Equal("1234567890", call.Query!["dataset_id"].Single());
-        Assert.StartsWith("web{event_name,event_match_quality{composite_score,match_key_feedback{identifier,coverage{percentage}}", call.Query["fields"].Single(), StringComparison.Ordinal);
-        Assert.Contains("dedupe_key_feedback{dedupe_key,browser_events_with_dedupe_key{percentage},server_events_with_dedupe_key{percentage}}", call.Query["fields"].Single(), StringComparison.Ordinal);
-        Assert.False(call.Query.ContainsKey("access_token")); // the token is a header, so no logged URL carries it
+        Assert.Equal(
+            "web{event_name,event_match_quality{composite_score,match_key_feedback{identifier,coverage{percentage}},diagnostics{name,description,solution,percentage}}," +
+            "event_coverage{percentage,goal_percentage},dedupe_key_feedback{dedupe_key,browser_events_with_dedupe_key{percentage},server_events_with_dedupe_key{percentage}}," +
+            "data_freshness{upload_frequency},acr{percentage}}",
+            call.Query["fields"].Single());
+        Assert.Equal(["dataset_id", "fields"], call.Query.Keys.Order(StringComparer.Ordinal));
+        // No access_token among them: the token is a header, so no logged URL carries it.
         Assert.Equal("Bearer meta-secret-token", call.Headers!["Authorization"].Single());
 
         var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -62,7 +66,7 @@ public sealed class MetaQualityTests
         Assert.DoesNotContain(app.Logs.GetSnapshot(), r => r.Message.Contains("meta-secret-token", StringComparison.Ordinal));
     }
 
-    [LocalRedisFact]
+    [Fact]
     public async Task A_second_look_within_the_cache_window_asks_meta_nothing_and_after_it_asks_again()
     {
         await using var app = DeliveryApp.Create();
@@ -80,7 +84,7 @@ public sealed class MetaQualityTests
         Assert.Equal(2, app.Calls(QualityPath).Count());
     }
 
-    [LocalRedisFact]
+    [Fact]
     public async Task A_token_without_the_reporting_permission_is_a_502_naming_metas_error()
     {
         await using var app = DeliveryApp.Create();
@@ -95,7 +99,7 @@ public sealed class MetaQualityTests
         Assert.DoesNotContain("meta-secret-token", detail, StringComparison.Ordinal);
     }
 
-    [LocalRedisFact]
+    [Fact]
     public async Task Meta_failing_is_retried_then_a_503_with_retry_after_and_nothing_cached()
     {
         await using var app = DeliveryApp.Create();
@@ -111,7 +115,7 @@ public sealed class MetaQualityTests
         Assert.True(app.Calls(QualityPath).Count() > 2); // a failure is not cached
     }
 
-    [LocalRedisFact]
+    [Fact]
     public async Task Without_a_meta_token_it_is_404_and_without_the_ops_key_401()
     {
         await using var app = DeliveryApp.Create(new() { ["Meta:AccessToken"] = "" });

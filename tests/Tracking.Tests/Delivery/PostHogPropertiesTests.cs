@@ -101,7 +101,22 @@ public sealed class PostHogPropertiesTests
         Assert.Equal("0190a1b2-ph-anon", identify.GetProperty("properties").GetProperty("$anon_distinct_id").GetString());
         var donation = Assert.Single(events, e => e.GetProperty("event").GetString() == "Donation Completed");
         Assert.Equal("0190a1b2-ph-anon", donation.GetProperty("distinct_id").GetString());
-        Assert.DoesNotContain(events, e => e.GetProperty("event").GetString() == "$identify" && e.GetProperty("distinct_id").GetString() == e.GetProperty("properties").GetProperty("$anon_distinct_id").GetString());
+    }
+
+    [Fact]
+    public async Task A_person_already_known_by_the_identified_id_is_never_identified_with_itself()
+    {
+        await using var app = App();
+        var client = app.Browser();
+        // posthog-js already identified this visitor as the id the server would give them (a signup on another device).
+        var identified = "email:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("fan@example.com"u8.ToArray()));
+        var sid = (await client.NewSessionAsync(extra: new { posthogDistinctId = identified })).GetProperty("sessionId").GetString()!;
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/signup", $$$"""{"sessionId":"{{{sid}}}","email":"Fan@Example.com"}""")).StatusCode);
+        await app.RunRoundsAsync();
+
+        var events = PostHogEvents(app).Select(x => x.Event).ToList();
+        Assert.Equal(identified, Assert.Single(events, e => e.GetProperty("event").GetString() == "Email Signup").GetProperty("distinct_id").GetString());
+        Assert.DoesNotContain(events, e => e.GetProperty("event").GetString() == "$identify");
     }
 
     [Fact]
@@ -134,9 +149,6 @@ public sealed class PostHogPropertiesTests
         await PostAt("c", t0 + 51 * 60_000);
         await app.RunRoundsAsync();
 
-        var ids = PostHogEvents(app).Select(x => x.Event).ToDictionary(
-            e => e.GetProperty("properties").GetProperty("tracking_event").GetString() + e.GetProperty("uuid").GetString(),
-            e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
         var byEvent = PostHogEvents(app).Select(x => x.Event).ToDictionary(e => e.GetProperty("timestamp").GetString()!, e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
         Assert.Equal(3, byEvent.Count);
         var sessions = byEvent.OrderBy(p => DateTimeOffset.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(p => p.Value).ToList();
@@ -147,6 +159,70 @@ public sealed class PostHogPropertiesTests
             Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", id);
             Assert.Equal(first, Convert.ToInt64(id.Replace("-", "", StringComparison.Ordinal)[..12], 16));
         }
-        Assert.NotEmpty(ids);
     }
+
+    [Fact]
+    public async Task A_late_event_from_before_the_visit_gets_a_visit_of_its_own_and_does_not_split_the_live_one()
+    {
+        await using var app = App();
+        var client = app.Browser();
+        var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        var t0 = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        async Task PostAt(string id, long at) => Assert.Equal(HttpStatusCode.Accepted,
+            (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"PageView","eventId":"{{{id}}}","timestamp":{{{at}}}}""")).StatusCode);
+
+        await PostAt("live-1", t0);
+        app.Clock.Advance(TimeSpan.FromMinutes(20));
+        await PostAt("live-2", t0 + 20 * 60_000);
+        // A beacon queued 10 minutes before the visit began arrives now; then the visitor goes on 5 minutes later
+        // (25 minutes after the visit's last event but one: still the same visit).
+        await PostAt("late", t0 - 10 * 60_000);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await PostAt("live-3", t0 + 25 * 60_000);
+        await app.RunRoundsAsync();
+
+        var visits = PostHogEvents(app).Select(x => x.Event).ToDictionary(
+            e => DateTimeOffset.Parse(e.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+            e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
+        Assert.Equal(4, visits.Count);
+        var live = Tracking.PostHog.PostHogMapper.VisitId(sid, t0);
+        Assert.Equal([live, live, live], new[] { visits[t0], visits[t0 + 20 * 60_000], visits[t0 + 25 * 60_000] });
+        // The late event's visit starts at its own time: a UUIDv7 never stamped after its visit's first event.
+        Assert.Equal(t0 - 10 * 60_000, VisitStartOf(visits[t0 - 10 * 60_000]));
+    }
+
+    [Fact]
+    public async Task Server_events_join_the_visit_the_visitor_is_in_and_a_server_event_after_30_idle_minutes_starts_one()
+    {
+        await using var app = App(stripe: true);
+        var client = app.Browser();
+        var created = await client.NewSessionAsync();
+        var sid = created.GetProperty("sessionId").GetString()!;
+        var t0 = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"PageView","eventId":"pv-v","timestamp":{{{t0}}}}""")).StatusCode);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/signup", $$$"""{"sessionId":"{{{sid}}}","email":"fan@example.com"}""")).StatusCode);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/checkout", $$$"""{"sessionId":"{{{sid}}}","amount":25}""")).StatusCode);
+        // The payment completes after 40 minutes on Stripe's page without an event here: a visit of its own.
+        app.Clock.Advance(TimeSpan.FromMinutes(40));
+        var paidAt = app.Clock.GetUtcNow();
+        var paid = StripeSigner.CheckoutEvent("evt_v", "checkout.session.completed", "cs_test_a1", sid, "paid", 2500, "usd", paidAt, null, created.GetProperty("visitorId").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await app.DeliverWebhookAsync(paid)).StatusCode);
+        await app.RunRoundsAsync();
+
+        var visits = PostHogEvents(app).Select(x => x.Event).Where(e => e.GetProperty("event").GetString() != "$identify").ToDictionary(
+            e => e.GetProperty("event").GetString()!, e => e.GetProperty("properties").GetProperty("$session_id").GetString()!);
+        var first = Tracking.PostHog.PostHogMapper.VisitId(sid, t0);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["$pageview"] = first,
+            ["Email Signup"] = first,
+            ["Checkout Started"] = first,
+            // Stripe's time (whole seconds) is the Purchase's at PostHog, so the visit starts there, never after it.
+            ["Donation Completed"] = Tracking.PostHog.PostHogMapper.VisitId(sid, paidAt.ToUnixTimeSeconds() * 1000),
+        }, visits);
+    }
+
+    private static long VisitStartOf(string sessionId) => Convert.ToInt64(sessionId.Replace("-", "", StringComparison.Ordinal)[..12], 16);
 }

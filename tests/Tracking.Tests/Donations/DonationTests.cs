@@ -81,6 +81,27 @@ public sealed class DonationTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_well_formed_cookies_travel_in_stripe_metadata_so_an_over_long_one_cannot_fail_the_checkout()
+    {
+        var client = _app.Browser();
+        // Accepted by POST /session (fbc up to 512 characters), but more than Stripe's 500 per metadata value.
+        var longFbc = "fb.1.1700000000123." + new string('A', 490);
+        var created = await client.NewSessionAsync(url: "https://film.example/watch?fbclid=IwAR_ok", extra: new { fbc = longFbc, fbp = "not-a-cookie" });
+        var sid = created.GetProperty("sessionId").GetString()!;
+        var longClick = await client.NewSessionAsync(url: "https://film.example/watch?fbclid=" + new string('B', 490));
+        var sid2 = longClick.GetProperty("sessionId").GetString()!;
+
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid2, amount = 25 })).StatusCode);
+
+        var forms = _app.Calls(CheckoutPath).Select(c => System.Web.HttpUtility.ParseQueryString(c.RequestMessage.Body!)).ToDictionary(f => f["metadata[session_id]"]!);
+        Assert.Equal("fb.1." + (await _app.Db.HashGetAsync($"sess:{{{sid}}}", "fbclid_first_seen")) + ".IwAR_ok", forms[sid]["metadata[fbc]"]);
+        Assert.Null(forms[sid]["metadata[fbp]"]);
+        Assert.Null(forms[sid2]["metadata[fbc]"]);
+        Assert.All(forms.Values.SelectMany(f => f.AllKeys.Where(k => k!.StartsWith("metadata[", StringComparison.Ordinal)).Select(k => f[k]!)), v => Assert.True(v.Length <= 500));
+    }
+
+    [Fact]
     public async Task A_double_click_sends_the_same_idempotency_key()
     {
         var (client, sid, _) = await SessionAsync();

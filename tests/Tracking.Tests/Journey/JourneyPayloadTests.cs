@@ -93,7 +93,7 @@ public sealed class JourneyPayloadTests : IDisposable
                  "$initial_utm_content":"trailer_30s","first_touch_source":"facebook","first_touch_timestamp":"{{landedAt}}"},
                "$set":{"last_touch_source":"facebook","last_touch_medium":"social","last_touch_campaign":"winter",
                  "last_touch_content":"trailer_30s","last_touch_timestamp":"{{landedAt}}","session_count":"1"} } }
-            """), Json(WithoutUuid(emailSignup)));
+            """), Json(WithoutUuid(WithoutVisit(emailSignup, signedUpAt))));
         var identify = Assert.Single(posthog, e => e.GetProperty("event").GetString() == "$identify");
         Assert.Equal(Json($$"""
             {"event":"$identify","distinct_id":"email:{{Sha256Fan}}","timestamp":"{{Iso(signedUpAt)}}",
@@ -150,7 +150,7 @@ public sealed class JourneyPayloadTests : IDisposable
                  "$initial_utm_content":"trailer_30s","first_touch_source":"facebook","first_touch_timestamp":"{{landedAt}}"},
                "$set":{"last_touch_source":"facebook","last_touch_medium":"social","last_touch_campaign":"winter",
                  "last_touch_content":"trailer_30s","last_touch_timestamp":"{{landedAt}}","session_count":"1"} } }
-            """), Json(WithoutUuid(donation)));
+            """), Json(WithoutUuid(WithoutVisit(donation, landedAt))));
         Assert.True(Guid.TryParse(donation.GetProperty("uuid").GetString(), out _));
     }
 
@@ -167,6 +167,21 @@ public sealed class JourneyPayloadTests : IDisposable
     }
 
     private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'+00:00'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The event without its properties' <c>$session_id</c>, which must be a UUIDv7 stamped with the visit's start
+    /// (<paramref name="visitStart"/>, ms); its random part is the service's own and is not asserted.
+    /// </summary>
+    private static JsonElement WithoutVisit(JsonElement e, long visitStart)
+    {
+        var node = JsonNode.Parse(e.GetRawText())!.AsObject();
+        var properties = node["properties"]!.AsObject();
+        var visit = properties["$session_id"]!.GetValue<string>();
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", visit);
+        Assert.Equal(visitStart.ToString("x12", CultureInfo.InvariantCulture), visit.Replace("-", "", StringComparison.Ordinal)[..12]);
+        properties.Remove("$session_id");
+        return JsonDocument.Parse(node.ToJsonString()).RootElement;
+    }
 
     private static JsonElement WithoutUuid(JsonElement e)
     {

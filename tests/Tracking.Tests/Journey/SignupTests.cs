@@ -82,6 +82,8 @@ public sealed class SignupTests : IDisposable
     [InlineData("""{"sessionId":"SID"}""", "email")]
     [InlineData("""{"sessionId":"SID","email":7}""", "email")]
     [InlineData("""{"email":"fan@example.com"}""", "sessionId")]
+    [InlineData("""{"sessionId":"SID","email":"fan@example.com","url":"javascript:alert(1)"}""", "url")]
+    [InlineData("""{"sessionId":"SID","email":"fan@example.com","referrer":"film.example/watch"}""", "referrer")]
     public async Task Bad_signups_are_problems_naming_the_field_and_write_nothing(string json, string field)
     {
         var (client, sid) = await SessionAsync();

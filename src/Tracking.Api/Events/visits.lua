@@ -1,0 +1,33 @@
+-- Visits (PostHog's $session_id, PostHogMapper.VisitId): the session keeps its current visit's first and latest event
+-- times (F.VisitStart, F.VisitLast). One rule for every script that queues an event for PostHog: browser events
+-- (event_writes.lua) and the server's (signup.lua, initiate_checkout.lua, record_stripe.lua), so they share visits.
+
+-- The session's current visit (empty when it has none), for visit_of and visit_save.
+local function visit_read(sess)
+  local v = redis.call('HMGET', sess, F.VisitStart, F.VisitLast)
+  return {start = tonumber(v[1]), last = tonumber(v[2])}
+end
+
+-- The start (ms) of the visit an event at `ts` (ms) belongs to, advancing `v`: a new visit when 30 minutes passed since
+-- the visit's latest event. An event older than the visit's start (a late beacon, a slow retry) gets a visit of its
+-- own starting at its own time, since a $session_id's timestamp must never be after its visit's first event; it leaves
+-- `v` as it is, because moving the live visit back would make the visitor's next event look idle and split the visit.
+local function visit_of(v, ts)
+  if v.start and ts < v.start then return ts end
+  if not v.start or ts - v.last > 1800000 then
+    v.start, v.last = ts, ts
+  elseif ts > v.last then
+    v.last = ts
+  end
+  return v.start
+end
+
+local function visit_save(sess, v)
+  if v.start then redis.call('HSET', sess, F.VisitStart, v.start, F.VisitLast, v.last) end
+end
+
+-- An outbox entry's JSON with its visit's start written in: entries are queued with OutboxEntry.VisitPending, whose
+-- '$' name no forwarded property can carry, so the first match is that member.
+local function with_visit(entry, start)
+  return (string.gsub(entry, '"%$visitStart":%-1', '"$visitStart":' .. string.format('%d', start), 1))
+end

@@ -102,6 +102,8 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
     /// <summary>
     /// Indexes a conversion under its visitor, and the visitor under the payer's e-mail hash, for export and erasure
     /// (separate slots, so separate commands, after the conversion is durable). Both live as long as conversion records.
+    /// Answered 2xx to Stripe, so with Redis:AckReplicas it waits for the replicas of both keys' masters too: a 503
+    /// makes Stripe deliver the event again, and that retry indexes again (idempotent sets).
     /// </summary>
     public async Task IndexConversionAsync(string visitorId, string sessionId, long at, string checkoutId, string? emailHash)
     {
@@ -123,6 +125,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
         writes.Add(batch.KeyExpireAsync(index, ttl));
         batch.Execute();
         await Task.WhenAll(writes);
+        await ReplicaAck.WrittenAsync(db, emailHash is null ? [index] : [index, Keys.EmailIndex(emailHash)]);
     }
 
     /// <summary>The session's visitor: from the session, else from the Stripe ledger (which outlives it).</summary>

@@ -104,7 +104,9 @@ internal static partial class StripeWebhookApi
         var conversion = new ConversionRecord(checkout.Id, sid, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, write.Timestamp, selected);
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, kind, amount, currency, checkoutType, conversion, clock.GetUtcNow().ToUnixTimeMilliseconds(), StripeTime(stripeEvent), paymentMethod);
-        if (kind == "convert" && outcome is "converted" or "converted-unattributed")
+        // Also on a redelivery of the same event: the first delivery may have been answered 503 after recording the
+        // conversion but before its index was written or confirmed on the replicas (Redis__AckReplicas).
+        if (kind == "convert" && outcome is "converted" or "converted-unattributed" or "duplicate-event")
         {
             var visitor = (string?)await store.VisitorOfAsync(sid) ?? (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.VisitorId);
             if (!string.IsNullOrEmpty(visitor) && Ids.IsSafe(visitor, 64))

@@ -56,11 +56,18 @@ internal sealed partial class StoreUnavailableHandler(IProblemDetailsService pro
     }
 
     // A connection dropped mid-write surfaces from the client's pipe as "InvalidOperationException: Writing is not
-    // allowed after writer was completed": an outage like any other, thrown by the Redis client's own code.
+    // allowed after writer was completed": an outage like any other, thrown by the Redis client's own code. The HTTP
+    // server writes and reads through System.IO.Pipelines too: its pipe errors (Kestrel's frames, or the in-memory
+    // test server's, on the stack) are not the store's, and stay 500s.
     private static bool IsFromStoreClient(Exception e) =>
         e is InvalidOperationException or ObjectDisposedException
-        && (e.Source is "StackExchange.Redis" or "Pipelines.Sockets.Unofficial" or "System.IO.Pipelines"
-            || e.StackTrace?.Contains("StackExchange.Redis.", StringComparison.Ordinal) == true);
+        && (e.Source is "StackExchange.Redis" or "Pipelines.Sockets.Unofficial"
+            || e.StackTrace?.Contains("StackExchange.Redis.", StringComparison.Ordinal) == true
+            || (e.Source is "System.IO.Pipelines" && !FromHttpServer(e)));
+
+    private static bool FromHttpServer(Exception e) =>
+        e.StackTrace is { } stack
+        && (stack.Contains("Microsoft.AspNetCore.Server.", StringComparison.Ordinal) || stack.Contains("Microsoft.AspNetCore.TestHost.", StringComparison.Ordinal));
 
     /// <summary>
     /// Kestrel's own I/O errors (a client resetting the connection mid-body, a body that cannot be read) are

@@ -130,17 +130,25 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
     }
 
     /// <summary>Removes everything kept about the visitor; conversions keep amount, currency, day and attribution path only.</summary>
+    /// <remarks>
+    /// With Redis:AckReplicas, every key written is confirmed on its master's replicas (<see cref="ReplicaAck.WrittenAsync"/>)
+    /// before the index that finds them is deleted, so an erasure answered 503 (replicas too slow) is found again and
+    /// completed by its retry; the index's own deletion is confirmed last, on every call.
+    /// </remarks>
     public async Task<ErasureResult> EraseAsync(string visitorId)
     {
         var index = await ReadIndexAsync(visitorId);
         long keys = 0, pendingCount = 0, deadCount = 0, anonymised = 0;
+        var written = new List<RedisKey>();
         foreach (var sid in index.Sessions)
         {
             foreach (var key in new[] { Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.Touches(sid), Keys.Client(sid), Keys.StripeLedger(sid) })
             {
                 keys += await db.KeyDeleteAsync(key) ? 1 : 0;
+                written.Add(key);
             }
             var tag = Partitions.TagOf(sid);
+            written.Add(Keys.OutboxDue(tag)); // stands for the partition's outbox keys: one slot
             var ids = await PendingIdsAsync(tag, sid);
             if (ids.Count > 0)
             {
@@ -161,23 +169,32 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
         foreach (var (sid, day, cs) in index.Conversions)
         {
             anonymised += await AnonymiseAsync(Partitions.TagOf(sid), day, cs) ? 1 : 0;
+            written.Add(Keys.Conversions(Partitions.TagOf(sid), day));
         }
         foreach (var email in index.Emails)
         {
             await db.SetRemoveAsync(Keys.EmailIndex(email), visitorId);
+            written.Add(Keys.EmailIndex(email));
         }
+        await ReplicaAck.WrittenAsync(db, written);
         keys += await db.KeyDeleteAsync(Keys.Visitor(visitorId)) ? 1 : 0;
         keys += await db.KeyDeleteAsync(Keys.VisitorIndex(visitorId)) ? 1 : 0;
+        await ReplicaAck.WrittenAsync(db, [Keys.Visitor(visitorId), Keys.VisitorIndex(visitorId)]);
         return new ErasureResult(1, index.Sessions.Count, keys, pendingCount, deadCount, anonymised, "not-configured");
     }
 
-    public Task DeleteEmailAsync(string emailHash) => db.KeyDeleteAsync(Keys.EmailIndex(emailHash));
+    public async Task DeleteEmailAsync(string emailHash)
+    {
+        await db.KeyDeleteAsync(Keys.EmailIndex(emailHash));
+        await ReplicaAck.WrittenAsync(db, [Keys.EmailIndex(emailHash)]);
+    }
 
     public async Task AuditAsync(string visitorId, ErasureResult result, long at, TimeSpan retention)
     {
         var hash = Hashing.Sha256("erasure|" + visitorId);
         var json = JsonSerializer.Serialize(new ErasureAudit(hash, at, result), PrivacyJson.Default.ErasureAudit);
         await db.StringSetAsync(Keys.ErasureAudit(hash, at), json, retention);
+        await ReplicaAck.WrittenAsync(db, [Keys.ErasureAudit(hash, at)]);
     }
 
     /// <summary>

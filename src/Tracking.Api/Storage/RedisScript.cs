@@ -91,11 +91,14 @@ internal sealed partial class RedisScript
     public async Task<RedisResult> RunAsync(IDatabase db, ScriptCall call)
     {
         var (keys, args) = call.Build();
+        var ack = _acknowledged && keys.Length > 0 ? ReplicaAck.For(db.Multiplexer) : null;
         // Under Sentinel, only on the node the sentinels name the primary (never on a stale master that came back).
         var guard = keys.Length > 0 ? SentinelGuard.For(db.Multiplexer) : null;
         var primary = guard is null ? null : await guard.PrimaryForAsync(db.Multiplexer, keys[0]);
-        // The checked node itself, when one was checked and the script can be sent there by hand (see OnAsync).
-        var node = db.Database == 0 ? primary : null;
+        // The node the script is sent to by hand (see OnAsync): the checked primary, or, when replicas are awaited,
+        // the node the client maps the key to — WAIT must run on the node that ran the script, and a script the
+        // client re-routes on MOVED would have run elsewhere (on a cluster, an old master and a promoted one).
+        var node = db.Database != 0 ? null : primary ?? (ack is null ? null : ReplicaAck.NodeFor(db.Multiplexer, keys[0]));
         RedisResult result;
         try
         {
@@ -113,25 +116,28 @@ internal sealed partial class RedisScript
         }
         // Waited even when the script changed nothing (a retried event): the first try's write may not be on the
         // replicas yet, and this answer acknowledges it.
-        if (_acknowledged && keys.Length > 0 && ReplicaAck.For(db.Multiplexer) is { } ack)
+        if (ack is not null)
         {
-            await ack.WaitAsync(keys[0], primary);
+            await ack.WaitAsync(keys[0], node ?? primary);
         }
         return result;
     }
 
     /// <summary>
-    /// The script sent to the very node the guard checked. Through <see cref="IDatabase"/> the client picks the node
-    /// again when it sends, and with an old primary back as a second master it could pick that one between the
-    /// check and the send (a CI run caught 13 scripts on the stale node). A server command carries no database
-    /// number, so only database 0 (the default) goes this way; another database keeps the client's own routing.
+    /// The script sent to the very node chosen before (the guard's checked primary, or the node WAIT will run on).
+    /// Through <see cref="IDatabase"/> the client picks the node again when it sends, and with an old primary back
+    /// as a second master it could pick that one between the check and the send (a CI run caught 13 scripts on the
+    /// stale node). <see cref="CommandFlags.NoRedirect"/>: on a cluster, a node that no longer serves the slot
+    /// answers MOVED, which fails this write (503; the client updates its slot map, so the retry goes to the new
+    /// master) instead of running it on another node than the one WAIT is sent to. A server command carries no
+    /// database number, so only database 0 (the default) goes this way; another database keeps the client's routing.
     /// </summary>
     private static Task<RedisResult> OnAsync(IDatabase db, System.Net.EndPoint node, string command, object script, RedisKey[] keys, RedisValue[] args)
     {
         var parts = new List<object>(2 + keys.Length + args.Length) { script, keys.Length };
         parts.AddRange(keys.Select(k => (object)k));
         parts.AddRange(args.Select(a => (object)a));
-        return db.Multiplexer.GetServer(node).ExecuteAsync(command, parts);
+        return db.Multiplexer.GetServer(node).ExecuteAsync(command, parts, CommandFlags.NoRedirect);
     }
 
     internal static void Check(string file, string body, ScriptLayout layout)

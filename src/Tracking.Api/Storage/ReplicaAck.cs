@@ -14,12 +14,12 @@ internal sealed class ReplicaAckTimeoutException(string message) : RedisExceptio
 
 /// <summary>
 /// Makes an acknowledged write mean "on <c>Redis:AckReplicas</c> replicas": after a write script's reply, waits for
-/// the replicas of the key's own master with <c>WAIT</c>.
+/// the replicas of the master the write ran on with <c>WAIT</c>.
 /// <para>
 /// WAIT blocks the connection it is sent on, so it never goes over the service's shared connection: a connection
-/// of its own (opened only when AckReplicas &gt; 0) first writes a marker key in the written key's slot, on the same
-/// master (so its replication offset covers every write that master applied before it, ours included), then
-/// sends WAIT. One WAIT per master at a time, shared by every writer waiting (group commit): a writer whose reply
+/// of its own (opened only when AckReplicas &gt; 0) first writes a marker key in the written key's slot, on the node
+/// the write ran on (so its replication offset covers every write that node applied before it, ours included), then
+/// sends WAIT there. One WAIT per master at a time, shared by every writer waiting (group commit): a writer whose reply
 /// arrived joins the next WAIT sent after it.
 /// </para>
 /// </summary>
@@ -59,19 +59,54 @@ internal sealed class ReplicaAck : IDisposable
     internal static ReplicaAck? For(IConnectionMultiplexer shared) => Attached.TryGetValue(shared, out var ack) ? ack : null;
 
     /// <summary>Returns once Redis:AckReplicas replicas have every write the key's master applied so far; throws otherwise.</summary>
-    /// <param name="ranOn">The node the script ran on, when known (Sentinel, <see cref="SentinelGuard"/>): WAIT must be sent there too.</param>
+    /// <param name="ranOn">
+    /// The node the write ran on, when known (<see cref="RedisScript.RunAsync"/> sends the script there itself): WAIT
+    /// and its marker are sent to that node, never to the node this connection maps the key to, which may differ.
+    /// Without it (another database than 0), this connection's own map decides.
+    /// </param>
     public async Task WaitAsync(RedisKey key, System.Net.EndPoint? ranOn = null)
     {
         var connection = _connection.Value;
-        var endpoint = await connection.GetDatabase().IdentifyEndpointAsync(key)
+        var endpoint = ranOn ?? await connection.GetDatabase().IdentifyEndpointAsync(key)
             ?? throw new RedisConnectionException(ConnectionFailureType.UnableToResolvePhysicalConnection, "No master known for the written key");
-        if (ranOn is not null && SentinelGuard.Text(endpoint) != SentinelGuard.Text(ranOn))
-        {
-            // This connection's view lags the shared one's: a WAIT elsewhere would not cover the write.
-            throw new NotThePrimaryException("The replica acknowledgement would wait on another node than the one the write ran on");
-        }
-        var master = _masters.GetOrAdd(endpoint.ToString()!, _ => new Master(this, endpoint));
+        var master = _masters.GetOrAdd(SentinelGuard.Text(endpoint), _ => new Master(this, Server(connection, endpoint)));
         await master.JoinAsync(MarkerKey(key));
+    }
+
+    /// <summary>
+    /// After plain commands (not scripts) answered 2xx: waits on the master of each written key. Their node is the one
+    /// the shared connection maps the key to right after the writes (a MOVED they met has updated that map); the
+    /// marker's NoRedirect refuses a node that no longer serves the slot. Left open: the slot moving again between
+    /// the write and this look-up (two failovers within one request), which scripts close by being sent by hand.
+    /// </summary>
+    public static Task WrittenAsync(IDatabase db, IEnumerable<RedisKey> keys)
+    {
+        if (For(db.Multiplexer) is not { } ack)
+        {
+            return Task.CompletedTask;
+        }
+        // One WAIT per node (any key of it serves as the marker's slot).
+        var byNode = new Dictionary<string, (RedisKey Key, System.Net.EndPoint Node)>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            var node = NodeFor(db.Multiplexer, key);
+            byNode.TryAdd(SentinelGuard.Text(node), (key, node));
+        }
+        return Task.WhenAll(byNode.Values.Select(w => ack.WaitAsync(w.Key, w.Node)));
+    }
+
+    /// <summary>The master the shared connection sends <paramref name="key"/>'s writes to now.</summary>
+    internal static System.Net.EndPoint NodeFor(IConnectionMultiplexer shared, RedisKey key) =>
+        shared.GetServer(key, flags: CommandFlags.DemandMaster).EndPoint;
+
+    // This connection's handle on a node the shared connection named (the same configuration, so it knows the same
+    // nodes; one it has not discovered yet is a 503 until it has).
+    private static IServer Server(ConnectionMultiplexer connection, System.Net.EndPoint endpoint)
+    {
+        var text = SentinelGuard.Text(endpoint);
+        return connection.GetServers().FirstOrDefault(s => SentinelGuard.Text(s.EndPoint) == text)
+            ?? throw new RedisConnectionException(ConnectionFailureType.UnableToResolvePhysicalConnection,
+                "The node the write ran on is not known to the replica acknowledgement connection yet");
     }
 
     // A key in the same slot as the written one (its hash tag, or the whole key as one).
@@ -93,7 +128,7 @@ internal sealed class ReplicaAck : IDisposable
     }
 
     /// <summary>One master's WAITs, one at a time; writers that arrive while one runs share the next.</summary>
-    private sealed class Master(ReplicaAck owner, System.Net.EndPoint endpoint)
+    private sealed class Master(ReplicaAck owner, IServer server)
     {
         private readonly Lock _gate = new();
         private TaskCompletionSource? _next;
@@ -150,11 +185,19 @@ internal sealed class ReplicaAck : IDisposable
         private async Task WaitOnceAsync(RedisKey marker)
         {
             var o = owner._options;
-            var server = owner._connection.Value.GetServer(endpoint);
             // The marker write and WAIT share this server's one connection: WAIT covers the marker's offset, and so
-            // every earlier write of this master.
-            await server.ExecuteAsync("SET", marker, "1", "PX", "60000");
-            var confirmed = (long)await server.ExecuteAsync("WAIT", o.AckReplicas, (long)o.AckTimeout.TotalMilliseconds);
+            // every earlier write of this master. NoRedirect: a node that no longer serves the marker's slot (an old
+            // master after a failover) answers MOVED, or READONLY once it is a replica; followed, the marker would be
+            // written on the new master while WAIT counted the old one's replicas.
+            try
+            {
+                await server.ExecuteAsync("SET", [marker, "1", "PX", "60000"], CommandFlags.NoRedirect);
+            }
+            catch (RedisServerException e)
+            {
+                throw new NotThePrimaryException($"The node the write ran on no longer accepts writes for its slot: {e.Message}");
+            }
+            var confirmed = (long)await server.ExecuteAsync("WAIT", [o.AckReplicas, (long)o.AckTimeout.TotalMilliseconds], CommandFlags.NoRedirect);
             if (confirmed < o.AckReplicas)
             {
                 throw new ReplicaAckTimeoutException(

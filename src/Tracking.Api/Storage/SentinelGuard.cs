@@ -6,8 +6,9 @@ using StackExchange.Redis;
 namespace Tracking.Storage;
 
 /// <summary>
-/// Thrown when a script would run on (or its replicas be awaited on) a node the sentinels do not name as the
-/// primary: a store outage for the client (503 with Retry-After; its retry is idempotent by event id).
+/// Thrown when a script would run on a node the sentinels do not name as the primary, or when the node a write ran
+/// on no longer takes writes for its slot by the time its replicas are awaited (<see cref="ReplicaAck"/>): a store
+/// outage for the client (503 with Retry-After; its retry is idempotent by event id).
 /// </summary>
 internal sealed class NotThePrimaryException(string message) : RedisException(message);
 

@@ -91,11 +91,22 @@ public sealed class FaultMixTests(ITestOutputHelper output)
 
         var dead = JsonDocument.Parse(await app.Ops().GetStringAsync("/ops/deliveries?state=dead")).RootElement.GetProperty("count").GetInt32();
         Assert.Equal(0, dead);
+        var p90 = new Dictionary<string, double>();
         foreach (var (name, path, array) in new[] { ("Meta", DeliveryApp.MetaPath, "data"), ("PostHog", DeliveryApp.PostHogPath, "batch") })
         {
             var delivered = FirstDelivery(path, array);
             var delays = accepted.Select(a => (delivered[a.Key] - a.Value).TotalSeconds).Order().ToList();
-            output.WriteLine($"{name}: {accepted.Count} events, delay p50 {delays[delays.Count / 2]:F1} s, p90 {delays[delays.Count * 9 / 10]:F1} s, max {delays[^1]:F1} s; {app.Calls(path).Count()} requests");
+            p90[name] = delays[delays.Count * 9 / 10];
+            output.WriteLine($"{name}: {accepted.Count} events, delay p50 {delays[delays.Count / 2]:F1} s, p90 {p90[name]:F1} s, max {delays[^1]:F1} s; {app.Calls(path).Count()} requests");
         }
+        // Copies of an event_id Meta received after its first (batches answered after the attempt timeout, re-sent
+        // with the same event_id, which Meta deduplicates): what tracking.delivery.resent counts.
+        var resent = app.Calls(DeliveryApp.MetaPath)
+            .SelectMany(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement.GetProperty("data").EnumerateArray().Select(x => x.GetProperty("event_id").GetString()))
+            .GroupBy(id => id).Sum(g => g.Count() - 1);
+        output.WriteLine($"Meta: {resent} re-sent copies of {accepted.Count} events");
+        // Issue 17's target is p90 < 30 s; the recorded runs are near 3.5 s (docs/reliability.md). Twice the target
+        // is asserted, so a loaded 2-core CI box does not flake while the minutes of the issue (p90 169 s) still fail.
+        Assert.True(p90["Meta"] < 60, $"Meta delivery p90 {p90["Meta"]:F1} s (issue 17's target: under 30 s)");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using StackExchange.Redis;
 using Tracking.Tests.Infrastructure;
@@ -114,5 +115,61 @@ public sealed class ReplicaAckTests : IDisposable
         Assert.All(refusals, r => Assert.Equal("503 retry-after=5 application/problem+json", r));
 
         string State() => $"{accepted.Count} accepted, {statuses.Count(s => s == HttpStatusCode.ServiceUnavailable)} answered 503";
+    }
+
+    /// <summary>
+    /// The 2xx writes made of plain commands wait too: the Stripe webhook's conversion index and a visitor's erasure
+    /// are answered 503 while the replica is frozen, and once it thaws their retries are answered 200 with the
+    /// writes on the replica (read there).
+    /// </summary>
+    [LocalRedisFact]
+    public async Task With_one_ack_replica_the_conversion_index_and_an_erasure_are_on_the_replica_when_answered_200()
+    {
+        using var replica = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_replicaPort},allowAdmin=true");
+        await Eventually.UntilAsync(async () => (await replica.GetServers()[0].InfoAsync("replication")).SelectMany(g => g)
+            .Any(p => p.Key == "master_link_status" && p.Value == "up"), TimeSpan.FromSeconds(20), "the replica to sync with the primary");
+        using var app = DeliveryApp.CreateWithStripe(new()
+        {
+            ["Redis:ConnectionString"] = $"127.0.0.1:{_primaryPort},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000",
+            ["Redis:AckReplicas"] = "1",
+            ["Redis:AckTimeout"] = "00:00:00.300",
+        });
+        app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the replica is frozen on purpose: writes it cannot confirm are refused with 503");
+        var client = app.Browser();
+        var created = await client.NewSessionAsync();
+        var (sid, visitor) = (created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 })).StatusCode);
+        var paid = Privacy.ConsentTravelsTests.EchoingMetadata(app, "evt_paid", "checkout.session.completed", sid, "donor@example.com");
+        var index = replica.GetDatabase();
+        var ops = app.Ops();
+        try
+        {
+            Signal(_replica, "STOP");
+            await AssertRefusedAsync(await app.DeliverWebhookAsync(paid));
+            Signal(_replica, "CONT");
+            // Stripe's redelivery finds the conversion recorded (duplicate-event) and still indexes it, confirmed.
+            Assert.Equal(HttpStatusCode.OK, (await app.DeliverWebhookAsync(paid)).StatusCode);
+            var members = (await index.SetMembersAsync($"visitor:{{{visitor}}}:index")).Select(m => m.ToString()).ToList();
+            Assert.Contains(members, m => m.StartsWith($"c:{sid}:", StringComparison.Ordinal));
+            Assert.Contains(members, m => m.StartsWith("e:", StringComparison.Ordinal));
+
+            Signal(_replica, "STOP");
+            await AssertRefusedAsync(await ops.DeleteAsync($"/ops/visitors/{visitor}"));
+            Signal(_replica, "CONT");
+            Assert.Equal(HttpStatusCode.OK, (await ops.DeleteAsync($"/ops/visitors/{visitor}")).StatusCode);
+            Assert.False(await index.KeyExistsAsync($"visitor:{{{visitor}}}:index"), "the visitor index is still on the replica");
+            Assert.False(await index.KeyExistsAsync($"sess:{{{sid}}}"), "the erased session is still on the replica");
+        }
+        finally
+        {
+            Signal(_replica, "CONT");
+        }
+
+        static async Task AssertRefusedAsync(HttpResponseMessage response)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
     }
 }

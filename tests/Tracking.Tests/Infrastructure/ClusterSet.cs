@@ -130,6 +130,51 @@ public sealed class ClusterSet : IDisposable
 
     public void Resume(int port) => Signal(port, "CONT");
 
+    /// <summary>The port of <paramref name="master"/>'s replica.</summary>
+    public async Task<int> ReplicaOfAsync(int master)
+    {
+        await Admin.ConfigureAsync();
+        var nodes = Admin.GetServers().First(s => s.IsConnected).ClusterConfiguration!;
+        var node = nodes.Nodes.First(n => !n.IsReplica && Port(n.EndPoint!) == master);
+        return Port(nodes.Nodes.First(n => n.IsReplica && n.ParentNodeId == node.NodeId).EndPoint!);
+    }
+
+    /// <summary>
+    /// Moves one hash slot from one master to another, as a resharding does (IMPORTING/MIGRATING, then NODE on every
+    /// master), after deleting the keys it holds; returns once every master names the new owner. A client connected
+    /// before keeps mapping the slot to the old master until a MOVED or its next topology check.
+    /// </summary>
+    public async Task MoveSlotEmptiedAsync(int slot, int from, int to)
+    {
+        var source = Admin.GetServer("127.0.0.1", from);
+        var target = Admin.GetServer("127.0.0.1", to);
+        foreach (var key in (RedisResult[])(await source.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 1000))!)
+        {
+            await source.ExecuteAsync("DEL", (RedisKey)(string)key!);
+        }
+        var toId = (string)(await target.ExecuteAsync("CLUSTER", "MYID"))!;
+        var fromId = (string)(await source.ExecuteAsync("CLUSTER", "MYID"))!;
+        await target.ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
+        await source.ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
+        var masters = await MastersAsync();
+        foreach (var port in new[] { to, from }.Concat(masters.Where(p => p != to && p != from)))
+        {
+            await Admin.GetServer("127.0.0.1", port).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", toId);
+        }
+        await Eventually.UntilAsync(async () =>
+        {
+            foreach (var port in masters)
+            {
+                var view = await Admin.GetServer("127.0.0.1", port).ClusterNodesAsync();
+                if (view?.GetBySlot(slot) is not { } owner || Port(owner.EndPoint!) != to)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, TimeSpan.FromSeconds(30), $"every master to name {to} the owner of slot {slot}");
+    }
+
     private void Signal(int port, string signal) => Signal(_nodes[port], signal);
 
     // cluster_state, from CLUSTER INFO (INFO's cluster section has only cluster_enabled).

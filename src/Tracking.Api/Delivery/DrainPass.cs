@@ -13,33 +13,21 @@ internal sealed class DrainPass(int requestSize)
     private readonly List<PassPartition> _open = [];
     private readonly Dictionary<Leased, PassPartition> _owner = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, List<Leased>> _waiting = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _sessions = new(StringComparer.Ordinal);
 
     /// <summary>When the earliest still-open lease began (ms), or null when nothing is open.</summary>
     public long? OldestLease { get; private set; }
-
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Sessions => _sessions;
 
     public bool IsEmpty => _open.Count == 0;
 
     public void Add(int partition, long leasedAt, long lease, IReadOnlyList<Leased> entries)
     {
-        var leased = new PassPartition(partition, lease, entries);
+        var leased = new PassPartition(partition, leasedAt, lease, entries);
         _open.Add(leased);
         foreach (var entry in entries)
         {
             _owner[entry] = leased;
         }
         OldestLease = OldestLease is { } oldest ? Math.Min(oldest, leasedAt) : leasedAt;
-    }
-
-    /// <summary>Sessions read for the entries leased so far (consent and match data at send time).</summary>
-    public void AddSessions(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> sessions)
-    {
-        foreach (var (id, fields) in sessions)
-        {
-            _sessions[id] = fields;
-        }
     }
 
     /// <summary>An entry for a destination's next request.</summary>
@@ -73,6 +61,23 @@ internal sealed class DrainPass(int requestSize)
 
     public void Record(Settled settled) => _owner[settled.Entry].Done[settled.Entry] = settled;
 
+    /// <summary>
+    /// Every open partition, removed from the pass, its entries without an outcome given <paramref name="unsent"/>:
+    /// for a pass that failed midway, so what was sent is settled and what was not is given back.
+    /// </summary>
+    public IReadOnlyList<PassPartition> TakeAll(Func<Leased, Settled> unsent)
+    {
+        foreach (var partition in _open)
+        {
+            foreach (var entry in partition.Entries.Where(e => !partition.Done.ContainsKey(e)))
+            {
+                partition.Done[entry] = unsent(entry);
+            }
+        }
+        _waiting.Clear();
+        return TakeComplete();
+    }
+
     /// <summary>The partitions whose every entry has an outcome, removed from the pass (to be settled).</summary>
     public IReadOnlyList<PassPartition> TakeComplete()
     {
@@ -82,19 +87,17 @@ internal sealed class DrainPass(int requestSize)
         {
             _owner.Remove(entry);
         }
-        if (_open.Count == 0)
-        {
-            OldestLease = null;
-            _sessions.Clear();
-        }
+        OldestLease = _open.Count == 0 ? null : _open.Min(p => p.LeasedAt);
         return complete;
     }
 }
 
 /// <summary>A leased partition of a pass and the outcomes of its entries so far.</summary>
-internal sealed class PassPartition(int partition, long lease, IReadOnlyList<Leased> entries)
+internal sealed class PassPartition(int partition, long leasedAt, long lease, IReadOnlyList<Leased> entries)
 {
     public int Partition => partition;
+
+    public long LeasedAt => leasedAt;
 
     public long Lease => lease;
 

@@ -48,6 +48,9 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
         return withDead ? call.Key("dead", Keys.OutboxDead(tag)).Key("reasons", Keys.OutboxDeadReasons(tag)) : call;
     }
 
+    // lease.lua's answer for a destination whose event's entry it already returned for another destination.
+    private const string SameEntry = "=";
+
     public async Task<IReadOnlyList<Leased>> LeaseAsync(int partition, long now, long leaseUntil, int count)
     {
         var call = Partition(LeaseLayout, partition, withDead: false).Arg("now", now).Arg("lease", leaseUntil).Arg("count", count);
@@ -59,7 +62,7 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
         {
             var id = (string)raw[i]!;
             var attempt = (int)raw[i + 2];
-            if (raw[i + 1].IsNull && byItem?.GetValueOrDefault(OutboxId.ItemOf(id)) is { } first)
+            if ((string?)raw[i + 1] == SameEntry && byItem?.GetValueOrDefault(OutboxId.ItemOf(id)) is { } first)
             {
                 leased.Add(new Leased(id, first.Raw, first.Entry, attempt));
                 continue;

@@ -128,22 +128,50 @@ internal sealed partial class OutboxWorker(
         // poll instead of 256 lease scripts.
         var due = await store.DuePartitionsAsync(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var pass = new DrainPass(options.Value.BatchSize);
-        foreach (var chunk in due.Chunk(options.Value.Parallelism))
+        try
         {
-            if (stopping.IsCancellationRequested)
+            foreach (var chunk in due.Chunk(options.Value.Parallelism))
             {
-                break;
+                if (stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+                var leased = (await Task.WhenAll(chunk.Select(LeaseAsync))).Where(l => l.Entries.Count > 0).ToList();
+                full += leased.Count(l => l.Entries.Count >= LeaseSize);
+                AddToPass(pass, leased);
+                // Entries carried to the next partitions' requests do not wait past about half their lease.
+                var carriedTooLong = pass.OldestLease is { } oldest
+                    && clock.GetUtcNow().ToUnixTimeMilliseconds() - oldest > options.Value.Lease.TotalMilliseconds / 2;
+                await SendAndSettleAsync(pass, all: carriedTooLong, cancellationToken);
             }
-            var leased = (await Task.WhenAll(chunk.Select(LeaseAsync))).Where(l => l.Entries.Count > 0).ToList();
-            full += leased.Count(l => l.Entries.Count >= LeaseSize);
-            await AddAsync(pass, leased);
-            // Entries carried to the next partitions' requests never wait past half their lease.
-            var carriedTooLong = pass.OldestLease is { } oldest
-                && clock.GetUtcNow().ToUnixTimeMilliseconds() - oldest > options.Value.Lease.TotalMilliseconds / 2;
-            await SendAndSettleAsync(pass, all: carriedTooLong, cancellationToken);
+            await SendAndSettleAsync(pass, all: true, cancellationToken);
         }
-        await SendAndSettleAsync(pass, all: true, cancellationToken);
+        catch (Exception) when (!pass.IsEmpty)
+        {
+            await AbandonAsync(pass);
+            throw;
+        }
         return full;
+    }
+
+    /// <summary>
+    /// A pass that failed midway (Redis timing out, say): what was sent is settled, so it is not sent again when its
+    /// lease ends, and what was not sent is given back due at once (not a failed attempt). Best effort: if Redis
+    /// is what failed, the leases end by themselves.
+    /// </summary>
+    private async Task AbandonAsync(DrainPass pass)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var release = new Outcome.Retry("released: the worker's pass failed before sending it", RetryKind.Released);
+        try
+        {
+            await Task.WhenAll(pass.TakeAll(e => new Settled(e, release, now))
+                .Select(p => store.SettleAsync(p.Partition, p.Lease, p.Done.Values.ToList(), now)));
+        }
+        catch (Exception ex)
+        {
+            Log.AbandonFailed(logger, ex.GetType().Name);
+        }
     }
 
     /// <summary>Leases, sends and settles one batch of one partition; returns how many entries were leased.</summary>
@@ -153,7 +181,7 @@ internal sealed partial class OutboxWorker(
         if (leased.Entries.Count > 0)
         {
             var pass = new DrainPass(options.Value.BatchSize);
-            await AddAsync(pass, [leased]);
+            AddToPass(pass, [leased]);
             await SendAndSettleAsync(pass, all: true, cancellationToken);
         }
         return leased.Entries.Count;
@@ -168,20 +196,18 @@ internal sealed partial class OutboxWorker(
         return new LeasedPartition(partition, now, lease, await store.LeaseAsync(partition, now, lease, LeaseSize));
     }
 
-    /// <summary>Files leased entries under their destinations (unreadable ones are dead at once) and reads their sessions.</summary>
-    private async Task AddAsync(DrainPass pass, IReadOnlyList<LeasedPartition> partitions)
+    /// <summary>Files leased entries under their destinations (unreadable ones are dead at once).</summary>
+    private void AddToPass(DrainPass pass, IReadOnlyList<LeasedPartition> partitions)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var p in partitions)
         {
             pass.Add(p.Partition, p.LeasedAt, p.Lease, p.Entries);
         }
-        var readable = new List<Leased>();
         foreach (var entry in partitions.SelectMany(p => p.Entries))
         {
             if (entry.Entry is not null && _destinations.ContainsKey(entry.Destination))
             {
-                readable.Add(entry);
                 pass.Wait(entry.Destination, entry);
                 continue;
             }
@@ -190,25 +216,37 @@ internal sealed partial class OutboxWorker(
             metrics.Record(_destinations.ContainsKey(entry.Destination) ? entry.Destination : "unknown", dead, 0, now);
             pass.Record(new Settled(entry, dead));
         }
-        pass.AddSessions(await snapshots.ReadAsync(readable.Select(l => l.Entry!.SessionId)));
     }
 
     private async Task SendAndSettleAsync(DrainPass pass, bool all, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var requests = pass.Take(all);
+        // Sessions are read just before the send, so consent changes and erasures since the lease still apply.
+        var sessions = requests.Count == 0 ? null
+            : await snapshots.ReadAsync(requests.SelectMany(r => r.Entries).Select(l => l.Entry!.SessionId));
         // Destinations in parallel, each one's requests in turn.
-        var sends = pass.Take(all).GroupBy(r => r.Destination).Select(async requests =>
+        var sends = requests.GroupBy(r => r.Destination).Select(async byDestination =>
         {
             var settled = new List<Settled>();
-            foreach (var (destination, entries) in requests)
+            foreach (var (destination, entries) in byDestination)
             {
-                settled.AddRange(await SendGroupAsync(_destinations[destination], entries, pass.Sessions, now, cancellationToken));
+                settled.AddRange(await SendGroupAsync(_destinations[destination], entries, sessions!, now, cancellationToken));
             }
             return settled;
         });
-        foreach (var settled in (await Task.WhenAll(sends)).SelectMany(s => s))
+        var sending = sends.ToList();
+        try
         {
-            pass.Record(settled);
+            await Task.WhenAll(sending);
+        }
+        finally
+        {
+            // What the other destinations sent is recorded even when one of them failed (then settled by AbandonAsync).
+            foreach (var settled in sending.Where(t => t.IsCompletedSuccessfully).SelectMany(t => t.Result))
+            {
+                pass.Record(settled);
+            }
         }
         // Settle even when stopping (what was sent must not be sent again needlessly), each partition its own entries.
         await Task.WhenAll(pass.TakeComplete().Select(p => store.SettleAsync(p.Partition, p.Lease, p.Done.Values.ToList(), now)));
@@ -337,6 +375,9 @@ internal sealed partial class OutboxWorker(
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: send abandoned at the shutdown timeout; {Count} events released for another replica")]
         public static partial void Released(ILogger logger, string destination, int count);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox pass failed and its leased entries could not be settled ({Kind}); they come back when their lease ends")]
+        public static partial void AbandonFailed(ILogger logger, string kind);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "{Destination}: {Event} dead-lettered: {Reason}")]
         public static partial void DeadLettered(ILogger logger, string destination, string @event, string reason);

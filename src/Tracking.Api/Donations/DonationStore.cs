@@ -105,11 +105,29 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
     /// Answered 2xx to Stripe, so with Redis:AckReplicas it waits for the replicas of both keys' masters too: a 503
     /// makes Stripe deliver the event again, and that retry indexes again (idempotent sets).
     /// </summary>
-    public async Task IndexConversionAsync(string visitorId, string sessionId, long at, string checkoutId, string? emailHash)
+    /// <summary>
+    /// The day (<see cref="Aggregates.Day"/>) whose conversion records hold <paramref name="checkoutId"/>, looked up
+    /// between two instants (ms): a redelivered Stripe event may arrive on a later day than the one it was recorded on.
+    /// </summary>
+    public async Task<string?> ConversionDayAsync(string sessionId, string checkoutId, long fromMs, long toMs)
+    {
+        var tag = Partitions.TagOf(sessionId);
+        for (var at = DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(fromMs, toMs)).Date; at <= DateTimeOffset.FromUnixTimeMilliseconds(toMs).Date; at = at.AddDays(1))
+        {
+            var day = Aggregates.Day(new DateTimeOffset(at, TimeSpan.Zero));
+            if (await db.HashExistsAsync(Keys.Conversions(tag, day), checkoutId))
+            {
+                return day;
+            }
+        }
+        return null;
+    }
+
+    /// <param name="day">The day the conversion was recorded on (its record's key).</param>
+    public async Task IndexConversionAsync(string visitorId, string sessionId, string day, string checkoutId, string? emailHash)
     {
         var ttl = TimeSpan.FromSeconds(retention.Value.Seconds);
         var index = Keys.VisitorIndex(visitorId);
-        var day = Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(at));
         var batch = db.CreateBatch();
         var writes = new List<Task>
         {

@@ -109,9 +109,13 @@ internal static partial class StripeWebhookApi
         if (kind == "convert" && outcome is "converted" or "converted-unattributed" or "duplicate-event")
         {
             var visitor = (string?)await store.VisitorOfAsync(sid) ?? (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.VisitorId);
-            if (!string.IsNullOrEmpty(visitor) && Ids.IsSafe(visitor, 64))
+            // A redelivery may come on a later day than the first delivery recorded the conversion on: index that day's record.
+            var day = outcome == "duplicate-event"
+                ? await store.ConversionDayAsync(sid, checkout.Id, StripeTime(stripeEvent), write.Timestamp)
+                : Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(write.Timestamp));
+            if (day is not null && !string.IsNullOrEmpty(visitor) && Ids.IsSafe(visitor, 64))
             {
-                await store.IndexConversionAsync(visitor, sid, write.Timestamp, checkout.Id, Hashing.Email(checkout.CustomerDetails?.Email));
+                await store.IndexConversionAsync(visitor, sid, day, checkout.Id, Hashing.Email(checkout.CustomerDetails?.Email));
             }
         }
         Log.Processed(logger, stripeEvent.Type, outcome);

@@ -141,11 +141,12 @@ local function enqueue(due, items, at, ids, entry)
   redis.call('ZADD', due, unpack(z))
 end
 
--- Queues one destination's id again (a replayed dead letter) with its entry, due at `at`.
+-- Queues one destination's id again (a replayed dead letter) with its entry, due at `at`. A sibling destination may
+-- still hold the shared entry: it is kept as it is (the same event's JSON), never overwritten.
 local function requeue(due, items, at, id, entry)
   local item = outbox_item(id)
   redis.call('HINCRBY', items, '#' .. item, 1)
-  redis.call('HSET', items, item, entry)
+  redis.call('HSETNX', items, item, entry)
   redis.call('ZADD', due, at, id)
 end
 
@@ -157,10 +158,12 @@ local function outbox_entry(items, id)
   return redis.call('HGET', items, id) or nil
 end
 
--- One destination is finished with its id: the entry goes when no destination needs it any more.
+-- One destination is finished with its id: the entry goes when no destination needs it any more. An entry of the
+-- old layout (under its own id) is deleted alone: it never counted in the shared entry's destinations.
 local function outbox_done(items, id)
+  if redis.call('HDEL', items, id) == 1 then return end
   local item = outbox_item(id)
-  if redis.call('HINCRBY', items, '#' .. item, -1) <= 0 then redis.call('HDEL', items, item, '#' .. item, id) end
+  if redis.call('HINCRBY', items, '#' .. item, -1) <= 0 then redis.call('HDEL', items, item, '#' .. item) end
 end
 
 -- The ids of a script's L.outbox list ({id} records), as enqueue takes them.

@@ -29,6 +29,8 @@
     return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
   }
   function consent() { return store('trk_consent') || {}; }
+  // A page address the service takes (http(s), at most 2048 characters), else undefined (left out of the request).
+  function pageUrl(u) { return u && /^https?:\/\//i.test(u) && u.length <= 2048 ? u : undefined; }
   // posthog-js's id, so server events land on the same PostHog person as the page's own events.
   function posthogId() {
     try { return w.posthog && typeof w.posthog.get_distinct_id === 'function' ? w.posthog.get_distinct_id() || undefined : undefined; } catch (e) { return undefined; }
@@ -211,10 +213,10 @@
     signup: function (email, opts) {
       opts = opts || {};
       return ready.then(function () {
-        // The page and its referrer for Meta's Lead (event_source_url, referrer_url); left out past the service's 2048
-        // characters, so an odd URL never costs the signup.
+        // The page and its referrer for Meta's Lead (event_source_url, referrer_url); only web addresses the service
+        // takes (http(s), at most 2048 characters: not an app's android-app:// referrer), so an odd URL never costs the signup.
         return post('/signup', { sessionId: sessionId || store('trk_sid'), email: String(email), consent: typeof opts.consent === 'boolean' ? opts.consent : undefined,
-          url: location.href.length <= 2048 ? location.href : undefined, referrer: d.referrer && d.referrer.length <= 2048 ? d.referrer : undefined });
+          url: pageUrl(location.href), referrer: pageUrl(d.referrer) });
       }).then(function () { return true; }, function () { return false; });
     },
     consent: function (c) {

@@ -20,8 +20,15 @@ public sealed class DeliveryApp : TrackingApp
     public const string MetaPath = "/v25.0/1234567890/events";
     public const string PostHogPath = "/batch/";
 
-    private DeliveryApp(WireMockServer stub, FakeTimeProvider clock, Dictionary<string, string?> settings, bool realClock)
-        : base(settings, realClock ? null : services => services.AddSingleton<TimeProvider>(clock), isolated: true)
+    private DeliveryApp(WireMockServer stub, FakeTimeProvider clock, Dictionary<string, string?> settings, bool realClock, Action<IServiceCollection>? services)
+        : base(settings, s =>
+        {
+            if (!realClock)
+            {
+                s.AddSingleton<TimeProvider>(clock);
+            }
+            services?.Invoke(s);
+        }, isolated: true)
     {
         Stub = stub;
         Clock = clock;
@@ -34,7 +41,8 @@ public sealed class DeliveryApp : TrackingApp
     public FakeTimeProvider Clock { get; }
 
     /// <param name="realClock">Run on wall-clock time (browser tests, where the browser's clock writes timestamps too).</param>
-    public static DeliveryApp Create(Dictionary<string, string?>? extra = null, WireMockServer? stub = null, bool realClock = false)
+    /// <param name="services">More registrations (e.g. a destination of the test's own).</param>
+    public static DeliveryApp Create(Dictionary<string, string?>? extra = null, WireMockServer? stub = null, bool realClock = false, Action<IServiceCollection>? services = null)
     {
         stub ??= WireMockServer.Start();
         var settings = new Dictionary<string, string?>
@@ -59,7 +67,7 @@ public sealed class DeliveryApp : TrackingApp
         {
             settings[k] = v;
         }
-        return new DeliveryApp(stub, new FakeTimeProvider(DateTimeOffset.UtcNow), settings, realClock);
+        return new DeliveryApp(stub, new FakeTimeProvider(DateTimeOffset.UtcNow), settings, realClock, services);
     }
 
     public const string CheckoutPath = "/v1/checkout/sessions";

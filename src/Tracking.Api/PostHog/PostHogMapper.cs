@@ -83,7 +83,8 @@ internal static class PostHogMapper
         if (entry.Value is { } value)
         {
             properties["value"] = value;
-            properties["currency"] = entry.Currency ?? "";
+            // ISO 4217 as PostHog's revenue analytics reads it (USD); stored lower-case as Stripe uses it.
+            properties["currency"] = entry.Currency?.ToUpperInvariant() ?? "";
         }
         properties["$lib"] = Lib;
         properties["$set_once"] = person.SetOnce;

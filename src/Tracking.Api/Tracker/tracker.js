@@ -31,6 +31,9 @@
   function consent() { return store('trk_consent') || {}; }
   // A page address the service takes (http(s), at most 2048 characters), else undefined (left out of the request).
   function pageUrl(u) { return u && /^https?:\/\//i.test(u) && u.length <= 2048 ? u : undefined; }
+  // This page's address, cut to the service's 2048 characters: an over-long URL (a tracking parameter gone wild)
+  // still records the page and its campaign parameters, which come first, instead of having its requests refused.
+  function here() { return location.href.slice(0, 2048); }
   // posthog-js's id, so server events land on the same PostHog person as the page's own events.
   function posthogId() {
     try { return w.posthog && typeof w.posthog.get_distinct_id === 'function' ? w.posthog.get_distinct_id() || undefined : undefined; } catch (e) { return undefined; }
@@ -57,7 +60,7 @@
   // POST /session on every page load. A page load's own events (its PageView) ride in it: one request, one script.
   var pageLoad = null; // the body of that request while its answer is awaited (see flush)
   function session(extra) {
-    var body = { url: location.href, referrer: d.referrer || undefined, sessionId: store('trk_sid') || undefined,
+    var body = { url: here(), referrer: d.referrer ? d.referrer.slice(0, 2048) : undefined, sessionId: store('trk_sid') || undefined,
       visitorId: store('trk_vid') || undefined, fbp: cookie('_fbp'), fbc: cookie('_fbc'), posthogDistinctId: posthogId() };
     for (var k in extra) body[k] = extra[k];
     if (body.events) pageLoad = body;
@@ -81,7 +84,7 @@
   var DONATION_EVENT = 'Purchase'; // Meta__DonationEventName, set by the service when it serves this file
   function pixel() { return typeof w.fbq === 'function' && consent().marketing !== 'denied'; }
   function make(name, properties) {
-    var event = { event: name, eventId: id(), url: location.href, referrer: d.referrer || undefined, timestamp: Date.now(), properties: properties || undefined };
+    var event = { event: name, eventId: id(), url: pageUrl(here()), referrer: pageUrl(d.referrer), timestamp: Date.now(), properties: properties || undefined };
     if (PIXEL[name] && pixel()) {
       w.fbq('track', PIXEL[name], properties && properties.content ? { content_ids: [properties.content], content_name: properties.content } : {}, { eventID: event.eventId });
     }
@@ -156,7 +159,7 @@
   function reportWatch() {
     watching.forEach(function (m) {
       var t = Math.round(m.pending * 1000) / 1000;
-      if (t > 0) { m.pending = 0; queue.push({ event: 'VideoWatch', eventId: id(), url: location.href, timestamp: Date.now(), properties: { content: m.content, watch_time: t } }); }
+      if (t > 0) { m.pending = 0; queue.push({ event: 'VideoWatch', eventId: id(), url: pageUrl(here()), timestamp: Date.now(), properties: { content: m.content, watch_time: t } }); }
     });
   }
   function scan(root) {
@@ -216,7 +219,7 @@
         // The page and its referrer for Meta's Lead (event_source_url, referrer_url); only web addresses the service
         // takes (http(s), at most 2048 characters: not an app's android-app:// referrer), so an odd URL never costs the signup.
         return post('/signup', { sessionId: sessionId || store('trk_sid'), email: String(email), consent: typeof opts.consent === 'boolean' ? opts.consent : undefined,
-          url: pageUrl(location.href), referrer: pageUrl(d.referrer) });
+          url: pageUrl(here()), referrer: pageUrl(d.referrer) });
       }).then(function () { return true; }, function () { return false; });
     },
     consent: function (c) {

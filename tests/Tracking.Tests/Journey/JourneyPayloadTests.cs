@@ -145,7 +145,7 @@ public sealed class JourneyPayloadTests : IDisposable
                "$current_url":"https://film.example/donate","$host":"film.example","$pathname":"/donate",
                "$referrer":"https://film.example/watch","$referring_domain":"film.example",
                "$browser":"Safari","$device_type":"Mobile","$os":"iOS","$ip":"{{VisitorIp}}",
-               "value":25,"currency":"usd","$lib":"tracking-service",
+               "value":25,"currency":"USD","$lib":"tracking-service",
                "$set_once":{"$initial_utm_source":"facebook","$initial_utm_medium":"social","$initial_utm_campaign":"winter",
                  "$initial_utm_content":"trailer_30s","first_touch_source":"facebook","first_touch_timestamp":"{{landedAt}}"},
                "$set":{"last_touch_source":"facebook","last_touch_medium":"social","last_touch_campaign":"winter",

@@ -23,9 +23,6 @@ if A.campaign ~= '' then
 end
 if redis.call('SADD', K.seen, 'f:checkout') == 1 then agg(counters, K.sess, M.Checkouts) end
 -- InitiateCheckout joins the session's current visit (PostHog's $session_id), or starts one (visits.lua).
-local visit = visit_read(K.sess)
-local start = visit_of(visit, tonumber(A.score))
-visit_save(K.sess, visit)
-enqueue(K.due, K.items, A.now, outbox_ids(L.outbox), with_visit(A.entry, start))
+enqueue(K.due, K.items, A.now, outbox_ids(L.outbox), visit_entry(K.sess, A.entry, tonumber(A.score)))
 refresh(tonumber(A.ttl), K.sess, K.events, K.seen)
 return 1

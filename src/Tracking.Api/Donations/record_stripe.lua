@@ -25,12 +25,7 @@ end
 -- The Purchase joins the session's current visit (PostHog's $session_id), or starts one, at the time the destinations
 -- get (Stripe's, A.sent_at; visits.lua). A session that expired before the webhook has no visit: the entry carries none.
 local entry = A.entry
-if live then
-  local visit = visit_read(K.sess)
-  local start = visit_of(visit, tonumber(A.sent_at))
-  visit_save(K.sess, visit)
-  entry = with_visit(entry, start)
-end
+if live then entry = visit_entry(K.sess, entry, tonumber(A.sent_at)) end
 enqueue(K.due, K.items, A.now, outbox_ids(L.outbox), entry)
 redis.call('HSET', K.conversions, A.checkout_id, A.conversion)
 -- Each touch is already JSON (written by create/touch_session), so the path is their JSON array; touch_session.lua

@@ -10,10 +10,7 @@ local result = 2
 if redis.call('SADD', K.seen, 'e:' .. A.event_id) == 1 then
   redis.call('ZADD', K.events, A.score, A.member)
   -- The Lead joins the session's current visit (PostHog's $session_id), or starts one (visits.lua).
-  local visit = visit_read(K.sess)
-  local start = visit_of(visit, tonumber(A.score))
-  visit_save(K.sess, visit)
-  local entry = with_consent(with_visit(A.entry, start), consent_members(K.sess))
+  local entry = with_consent(visit_entry(K.sess, A.entry, tonumber(A.score)), consent_members(K.sess))
   enqueue(K.due, K.items, A.now, outbox_ids(L.outbox), entry)
   result = 1
 end

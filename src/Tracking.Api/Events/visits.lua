@@ -31,3 +31,11 @@ end
 local function with_visit(entry, start)
   return (string.gsub(entry, '"%$visitStart":%-1', '"$visitStart":' .. string.format('%d', start), 1))
 end
+
+-- A server event's entry (signup, checkout, Purchase) joining the session's current visit at `ts` (ms), or starting one.
+local function visit_entry(sess, entry, ts)
+  local v = visit_read(sess)
+  local start = visit_of(v, ts)
+  visit_save(sess, v)
+  return with_visit(entry, start)
+end

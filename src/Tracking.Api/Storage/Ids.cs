@@ -8,25 +8,24 @@ internal static class Ids
 {
     // 20 random bytes = 160 bits (27 characters), then 2 characters that put the id on a partition slot.
     private const int RandomBytes = 20;
-    private const int RandomChars = 27;
-    private const int SuffixChars = 2;
-    private const int Mask = Partitions.SlotStride - 1;
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-    /// <summary>For each value of a CRC's low bits below the partition stride, a suffix whose own CRC has those low bits.</summary>
-    private static readonly string[] Suffixes = BuildSuffixes();
+    /// <summary>Session ids: 2 characters that zero a CRC's low bits below the partition stride (64).</summary>
+    private static readonly SlotSuffixes PartitionSuffixes = new(2, Partitions.SlotStride);
+
+    /// <summary>Visitor ids: 3 characters that reach any of the 16384 cluster slots.</summary>
+    private static readonly SlotSuffixes ClusterSlotSuffixes = new(3, 16384);
 
     /// <summary>
     /// A new session id in constant time: 160 random bits, then a two-character suffix that lands the id's CRC16 on a
-    /// partition slot (a multiple of the stride, 64). CRC16 (zero start, no final xor) is linear, so
-    /// crc(prefix ‖ suffix) = crc(prefix ‖ 00) ⊕ crc(suffix): the suffix is looked up for the prefix's low 6 bits, and the
-    /// partition (bits 6-13) stays as random as the prefix. No rejection sampling, no CPU a client can multiply.
+    /// partition slot (a multiple of the stride, 64; <see cref="SlotSuffixes"/>); the partition (bits 6-13) stays as
+    /// random as the prefix.
     /// </summary>
     public static string NewSessionId()
     {
         Span<byte> bytes = stackalloc byte[RandomBytes];
         RandomNumberGenerator.Fill(bytes);
-        return SessionIdFrom(bytes);
+        return PartitionSuffixes.Append(bytes, 0);
     }
 
     /// <summary>
@@ -39,7 +38,7 @@ internal static class Ids
         var input = System.Text.Encoding.UTF8.GetBytes((visitorId ?? "") + "\n" + firstEventId);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(secret, input, mac);
-        return SessionIdFrom(mac[..RandomBytes]);
+        return PartitionSuffixes.Append(mac[..RandomBytes], 0);
     }
 
     /// <summary>
@@ -50,91 +49,75 @@ internal static class Ids
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(secret, System.Text.Encoding.UTF8.GetBytes("visitor\n" + firstEventId), mac);
-        return VisitorIdFrom(mac[..VisitorBytes], Crc16.Slot(sessionId));
+        return ClusterSlotSuffixes.Append(mac[..VisitorBytes], Crc16.Slot(sessionId));
     }
 
     /// <summary>
     /// A new visitor's id: 128 random bits (22 characters), then 3 characters that put it on the cluster slot of its
     /// first session, so the visitor's keys (its visit count and index) are written by the session's own script: a
-    /// new visitor's landing is one script, not two on two slots. Constant time, like session ids (a CRC16 table).
+    /// new visitor's landing is one script, not two on two slots. Constant time, like session ids (<see cref="SlotSuffixes"/>).
     /// </summary>
     public static string NewVisitorId(string sessionId)
     {
         Span<byte> bytes = stackalloc byte[VisitorBytes];
         RandomNumberGenerator.Fill(bytes);
-        return VisitorIdFrom(bytes, Crc16.Slot(sessionId));
+        return ClusterSlotSuffixes.Append(bytes, Crc16.Slot(sessionId));
     }
 
     private const int VisitorBytes = 16;
-    private const int VisitorRandomChars = 22;
-    private const int VisitorSuffixChars = 3;
-
-    /// <summary>For each of the 16384 cluster slots, a 3-character suffix whose own CRC16 lands on it.</summary>
-    private static readonly string[] SlotSuffixes = BuildSlotSuffixes();
-
-    private static string VisitorIdFrom(ReadOnlySpan<byte> bytes, int slot)
+    /// <summary>
+    /// Suffixes of <paramref name="chars"/> characters, one for each value of a CRC16's low bits below
+    /// <paramref name="size"/> (a power of two), so that an id can be put on a chosen slot in constant time. CRC16
+    /// (zero start, no final xor) is linear: crc(prefix ‖ suffix) = crc(prefix ‖ 0…0) ⊕ crc(suffix), so the suffix is
+    /// the one whose CRC is the difference between the padded prefix's and the target; the bits above the table's stay
+    /// as random as the prefix. No rejection sampling, no CPU a client can multiply.
+    /// </summary>
+    private sealed class SlotSuffixes
     {
-        Span<char> id = stackalloc char[VisitorRandomChars + VisitorSuffixChars];
-        Base64Url.EncodeToChars(bytes, id);
-        var padded = Crc16.Compute(id[..VisitorRandomChars]);
-        for (var i = 0; i < VisitorSuffixChars; i++)
-        {
-            padded = Crc16.Update(padded, 0);
-        }
-        // crc(prefix ‖ suffix) = crc(prefix ‖ 000) ⊕ crc(suffix): the suffix whose CRC is the difference to the slot.
-        SlotSuffixes[(padded ^ slot) & 16383].CopyTo(id[VisitorRandomChars..]);
-        return new string(id);
-    }
+        private readonly int _chars;
+        private readonly string[] _table;
 
-    private static string[] BuildSlotSuffixes()
-    {
-        var table = new string[16384];
-        var filled = 0;
-        Span<char> suffix = stackalloc char[VisitorSuffixChars];
-        for (var n = 0; filled < table.Length && n < 64 * 64 * 64; n++)
+        public SlotSuffixes(int chars, int size)
         {
-            suffix[0] = Alphabet[n % 64];
-            suffix[1] = Alphabet[n / 64 % 64];
-            suffix[2] = Alphabet[n / 4096];
-            ref var slot = ref table[Crc16.Slot(suffix)];
-            if (slot is null)
+            _chars = chars;
+            _table = new string[size];
+            var filled = 0;
+            Span<char> suffix = stackalloc char[chars];
+            var combinations = (int)Math.Pow(Alphabet.Length, chars);
+            for (var n = 0; filled < size && n < combinations; n++)
             {
-                slot = new string(suffix);
-                filled++;
+                for (int c = 0, rest = n; c < chars; c++, rest /= Alphabet.Length)
+                {
+                    suffix[c] = Alphabet[rest % Alphabet.Length];
+                }
+                ref var slot = ref _table[Crc16.Compute(suffix) & (size - 1)];
+                if (slot is null)
+                {
+                    slot = new string(suffix);
+                    filled++;
+                }
+            }
+            // The alphabet reaches every value (a test checks; start fails if not).
+            if (filled < size)
+            {
+                throw new InvalidOperationException($"id suffix table of {chars} characters incomplete");
             }
         }
-        return filled == table.Length ? table : throw new InvalidOperationException("visitor id suffix table incomplete");
-    }
 
-    private static string SessionIdFrom(ReadOnlySpan<byte> bytes)
-    {
-        Span<char> id = stackalloc char[RandomChars + SuffixChars];
-        Base64Url.EncodeToChars(bytes, id);
-        var padded = Crc16.Compute(id[..RandomChars]);
-        for (var i = 0; i < SuffixChars; i++)
+        /// <summary><paramref name="bytes"/> in base64url, then the suffix that lands its CRC16's low bits on <paramref name="target"/>.</summary>
+        public string Append(ReadOnlySpan<byte> bytes, int target)
         {
-            padded = Crc16.Update(padded, 0);
-        }
-        Suffixes[padded & Mask].CopyTo(id[RandomChars..]);
-        return new string(id);
-    }
-
-    private static string[] BuildSuffixes()
-    {
-        // Two characters of the alphabet reach every value below the stride (a test checks; start fails if not).
-        var table = new string[Partitions.SlotStride];
-        var filled = 0;
-        for (var n = 0; filled < table.Length && n < Alphabet.Length * Alphabet.Length; n++)
-        {
-            var suffix = new string([Alphabet[n % 64], Alphabet[n / 64 % 64]]);
-            ref var slot = ref table[Crc16.Compute(suffix) & Mask];
-            if (slot is null)
+            var prefix = Base64Url.GetEncodedLength(bytes.Length);
+            Span<char> id = stackalloc char[prefix + _chars];
+            Base64Url.EncodeToChars(bytes, id);
+            var padded = Crc16.Compute(id[..prefix]);
+            for (var i = 0; i < _chars; i++)
             {
-                slot = suffix;
-                filled++;
+                padded = Crc16.Update(padded, 0);
             }
+            _table[(padded ^ target) & (_table.Length - 1)].CopyTo(id[prefix..]);
+            return new string(id);
         }
-        return filled == table.Length ? table : throw new InvalidOperationException("session id suffix table incomplete");
     }
 
     // Event ids only need to be unique (they key idempotency and Meta/PostHog dedup), not secret: a random

@@ -22,6 +22,10 @@ public sealed class PostHogPropertiesTests
         .ToList();
 
     // $session_id is pinned by its own test below.
+    /// <summary>A PageView with its own id and event time (ms), accepted.</summary>
+    private static async Task PageViewAtAsync(HttpClient client, string sid, string id, long at) => Assert.Equal(HttpStatusCode.Accepted,
+        (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"PageView","eventId":"{{{id}}}","timestamp":{{{at}}}}""")).StatusCode);
+
     private static readonly string[] Generated = ["$set", "$set_once", "$lib", "tracking_session_id", "$session_id"];
 
     private static string Props(JsonElement e) => JsonSerializer.Serialize(
@@ -139,8 +143,7 @@ public sealed class PostHogPropertiesTests
         var client = app.Browser();
         var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         var t0 = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
-        async Task PostAt(string id, long at) => Assert.Equal(HttpStatusCode.Accepted,
-            (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"PageView","eventId":"{{{id}}}","timestamp":{{{at}}}}""")).StatusCode);
+        Task PostAt(string id, long at) => PageViewAtAsync(client, sid, id, at);
 
         await PostAt("a", t0);
         app.Clock.Advance(TimeSpan.FromMinutes(20));
@@ -168,8 +171,7 @@ public sealed class PostHogPropertiesTests
         var client = app.Browser();
         var sid = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         var t0 = app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
-        async Task PostAt(string id, long at) => Assert.Equal(HttpStatusCode.Accepted,
-            (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","event":"PageView","eventId":"{{{id}}}","timestamp":{{{at}}}}""")).StatusCode);
+        Task PostAt(string id, long at) => PageViewAtAsync(client, sid, id, at);
 
         await PostAt("live-1", t0);
         app.Clock.Advance(TimeSpan.FromMinutes(20));

@@ -19,15 +19,14 @@ internal sealed class DrainPass(int requestSize)
 
     public bool IsEmpty => _open.Count == 0;
 
-    public void Add(int partition, long leasedAt, long lease, IReadOnlyList<Leased> entries)
+    public void Add(PassPartition leased)
     {
-        var leased = new PassPartition(partition, leasedAt, lease, entries);
         _open.Add(leased);
-        foreach (var entry in entries)
+        foreach (var entry in leased.Entries)
         {
             _owner[entry] = leased;
         }
-        OldestLease = OldestLease is { } oldest ? Math.Min(oldest, leasedAt) : leasedAt;
+        OldestLease = OldestLease is { } oldest ? Math.Min(oldest, leased.LeasedAt) : leased.LeasedAt;
     }
 
     /// <summary>An entry for a destination's next request.</summary>
@@ -92,7 +91,7 @@ internal sealed class DrainPass(int requestSize)
     }
 }
 
-/// <summary>A leased partition of a pass and the outcomes of its entries so far.</summary>
+/// <summary>A leased partition (when its lease began and ends, ms) and the outcomes of its entries so far.</summary>
 internal sealed class PassPartition(int partition, long leasedAt, long lease, IReadOnlyList<Leased> entries)
 {
     public int Partition => partition;

@@ -187,22 +187,20 @@ internal sealed partial class OutboxWorker(
         return leased.Entries.Count;
     }
 
-    private sealed record LeasedPartition(int Partition, long LeasedAt, long Lease, IReadOnlyList<Leased> Entries);
-
-    private async Task<LeasedPartition> LeaseAsync(int partition)
+    private async Task<PassPartition> LeaseAsync(int partition)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var lease = now + (long)options.Value.Lease.TotalMilliseconds;
-        return new LeasedPartition(partition, now, lease, await store.LeaseAsync(partition, now, lease, LeaseSize));
+        return new PassPartition(partition, now, lease, await store.LeaseAsync(partition, now, lease, LeaseSize));
     }
 
     /// <summary>Files leased entries under their destinations (unreadable ones are dead at once).</summary>
-    private void AddToPass(DrainPass pass, IReadOnlyList<LeasedPartition> partitions)
+    private void AddToPass(DrainPass pass, IReadOnlyList<PassPartition> partitions)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var p in partitions)
         {
-            pass.Add(p.Partition, p.LeasedAt, p.Lease, p.Entries);
+            pass.Add(p);
         }
         foreach (var entry in partitions.SelectMany(p => p.Entries))
         {

@@ -29,8 +29,9 @@
     return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
   }
   function consent() { return store('trk_consent') || {}; }
-  // A page address the service takes (http(s), at most 2048 characters), else undefined (left out of the request).
-  function pageUrl(u) { return u && /^https?:\/\//i.test(u) && u.length <= 2048 ? u : undefined; }
+  // A page address the service takes (http(s), at most `max` characters, 2048 unless said), else undefined (left
+  // out of the request rather than costing it a 400: an app's android-app:// referrer, an over-long URL).
+  function pageUrl(u, max) { return u && /^https?:\/\//i.test(u) && u.length <= (max || 2048) ? u : undefined; }
   // This page's address, cut to the service's 2048 characters: an over-long URL (a tracking parameter gone wild)
   // still records the page and its campaign parameters, which come first, instead of having its requests refused.
   function here() { return location.href.slice(0, 2048); }
@@ -232,7 +233,7 @@
       opts = opts || {};
       return ready.then(function () {
         return post('/checkout', { sessionId: sessionId, amount: amount, currency: opts.currency, email: opts.email, content: opts.content, campaign: opts.campaign,
-          url: location.href.length <= 500 ? location.href : undefined, referrer: d.referrer && d.referrer.length <= 500 ? d.referrer : undefined });
+          url: pageUrl(location.href, 500), referrer: pageUrl(d.referrer, 500) });
       }).then(function (c) { if (opts.redirect !== false) location.assign(c.url); return c; }, function () { return null; });
     },
     // On the thank-you page: the pixel's donation event with the Checkout Session id, which is the server event's

@@ -155,7 +155,8 @@ fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 CPU_MODEL=$(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')
-# The hand-kept "Before and after" section (rows of runs on both sides of a change) survives regeneration.
+# The hand-kept "Before and after" section (the latest pair of runs on both sides of a change) is passed through;
+# older pairs belong in CHANGELOG.md.
 HISTORY=$(awk '/^## Before and after/ {keep = 1} keep' docs/benchmarks.md 2>/dev/null || true)
 {
   echo "# Benchmarks"
@@ -181,14 +182,20 @@ HISTORY=$(awk '/^## Before and after/ {keep = 1} keep' docs/benchmarks.md 2>/dev
   echo "## Reproduce"
   echo
   echo '```bash'
-  echo 'bench/run.sh                 # installs wrk/redis-tools if missing; ~6 minutes'
-  echo 'BENCH_SMOKE=1 bench/run.sh   # seconds, checks the script only'
+  echo 'bench/run.sh                    # installs wrk/redis-tools if missing; ~6 minutes; rewrites this page'
+  echo 'BENCH_SMOKE=1 bench/run.sh      # seconds, checks the script only (this page is left alone)'
+  echo 'BENCH_ONLY=drain bench/run.sh   # the outbox drain alone'
+  echo 'BENCH_R2R=0 bench/run.sh        # a JIT-only build instead of the ReadyToRun publish'
+  echo 'PROFILE_PATH=events bench/profile.sh   # samples the service CPU under one load (events|session|drain); needs perf'
+  echo 'bench/soak.sh                   # a steady load for 10 minutes (SOAK_SECONDS), sampling memory'
   echo '```'
   echo
+  echo "The service runs as production runs it: a ReadyToRun publish, as the Dockerfile makes it (\`bench/service.sh\`)."
   echo "Raw wrk outputs are in \`bench/out/\` after a run. The bare endpoint (\`bench/Baseline\`) reads"
   echo "and validates the body with the service's own code and answers 202; the stand-ins (\`bench/StandIn\`) answer Meta and"
   echo "PostHog at once and count requests and events. The request runs use \`Delivery__WorkerEnabled=false\` so they measure"
-  echo "the HTTP path alone; the drain run measures the worker alone."
+  echo "the HTTP path alone; the drain run measures the worker alone. What limits these figures: [capacity.md](capacity.md);"
+  echo "earlier runs: [CHANGELOG.md](../CHANGELOG.md)."
   if [ -n "$HISTORY" ]; then echo; echo "$HISTORY"; fi
 } > "$OUT/benchmarks.md"
 if [ "$SMOKE" != 1 ]; then cp "$OUT/benchmarks.md" docs/benchmarks.md; fi

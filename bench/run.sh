@@ -120,7 +120,7 @@ echo "== Outbox drain: $DRAIN_N events queued, then delivered to the instant sta
 redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*' | xargs -r -n 500 redis-cli -p $REDIS_PORT del >/dev/null
 start_service false
 # One redis-cli per poll (ZCARDs of all due sets piped in): a process per partition, 256 spawns every 100 ms,
-# took a core from the service being measured.
+# would take a core from the service being measured.
 depth() {
   redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*:due' | sed 's/^/ZCARD /' | redis-cli -p $REDIS_PORT | awk '{s+=$1} END {print s+0}'
 }

@@ -5,8 +5,8 @@ namespace Tracking.PostHog;
 
 /// <summary>
 /// One property of a PostHog event as it will be written: text, a flag, an amount, or a JSON value the event
-/// carried from the browser. Written directly by its converter: building a <see cref="JsonElement"/> for each text
-/// (a JsonDocument apiece, about ten per event) was the largest share of the drain's JSON and GC time.
+/// carried from the browser. Written directly by its converter: a <see cref="JsonElement"/> per text would cost a
+/// JsonDocument apiece, about ten per event, the largest share of the drain's JSON and GC time.
 /// </summary>
 [JsonConverter(typeof(PostHogValueConverter))]
 public readonly struct PostHogValue

@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Tracking.Tests.Delivery;
 
 /// <summary>
-/// Issue #17's destination fault mix, on wall-clock time with the worker running: Meta answers 500 to 30 % of
+/// A destination fault mix, on wall-clock time with the worker running: Meta answers 500 to 30 % of
 /// requests and takes 10 % but answers only after the attempt timed out; PostHog answers 429 (Retry-After 2) to
 /// 30 %. Every accepted event reaches both, nothing is dead-lettered, late answers are re-sent with the same
 /// event_id. The delivery delays are measured and printed (docs/reliability.md), not asserted: no timed assertions.
@@ -105,8 +105,8 @@ public sealed class FaultMixTests(ITestOutputHelper output)
             .SelectMany(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement.GetProperty("data").EnumerateArray().Select(x => x.GetProperty("event_id").GetString()))
             .GroupBy(id => id).Sum(g => g.Count() - 1);
         output.WriteLine($"Meta: {resent} re-sent copies of {accepted.Count} events");
-        // Issue 17's target is p90 < 30 s; the recorded runs are near 3.5 s (docs/reliability.md). Twice the target
-        // is asserted, so a loaded 2-core CI box does not flake while the minutes of the issue (p90 169 s) still fail.
-        Assert.True(p90["Meta"] < 60, $"Meta delivery p90 {p90["Meta"]:F1} s (issue 17's target: under 30 s)");
+        // The goal is p90 < 30 s and a healthy run takes a few seconds. Twice the goal is asserted, so a loaded 2-core
+        // box does not flake while a worker that backs off for minutes still fails.
+        Assert.True(p90["Meta"] < 60, $"Meta delivery p90 {p90["Meta"]:F1} s (the goal: under 30 s)");
     }
 }

@@ -9,7 +9,7 @@ namespace Tracking.Tests.Delivery;
 /// <summary>
 /// Requests are full: entries leased from many partitions are sent to each destination in requests of exactly
 /// Delivery:BatchSize events, the remainder carried to the next partitions' entries instead of going out as a small
-/// request (issue #13: with 256 partitions a deep queue holds a few hundred entries per partition).
+/// request (with 256 partitions a deep queue holds only a few hundred entries per partition).
 /// </summary>
 public sealed class RequestFillTests
 {

@@ -10,7 +10,7 @@ using WireMock.ResponseBuilders;
 namespace Tracking.Tests.Delivery;
 
 /// <summary>
-/// An event's outbox entry is stored once for all its destinations (issue #13): one <c>items</c> field and a count
+/// An event's outbox entry is stored once for all its destinations: one <c>items</c> field and a count
 /// of the destinations still to settle it, one <c>due</c> id per destination. Each destination still succeeds,
 /// retries and dead-letters on its own, and the entry lives exactly as long as one of them needs it.
 /// </summary>

@@ -86,7 +86,7 @@ public sealed class HostileInputTests : SharedAppTests<HostileInputTests.Fixture
         }, iter: 200);
     }
 
-    // Summed over every master, so "nothing written" is checked on a cluster too (it used to count 0 == 0 there).
+    // Summed over every master, so "nothing written" is checked on a cluster too (one node's count would compare 0 == 0).
     private long KeyCount() => RedisServer.Shared.DatabaseSize(App.Database);
 
     private static string Shorten(string s) => s.Length > 120 ? s[..120] + "…" : s;

@@ -7,8 +7,8 @@ using Tracking.Tests.Infrastructure;
 namespace Tracking.Tests.Faults;
 
 /// <summary>
-/// One client flooding one session (the issue: 180,350 events in one session, Redis 1.5 → 257 MB, a 183 MB
-/// <c>GET /session</c>): every per-session structure stops at its cap, what passes a cap is refused with a problem
+/// One client flooding one session (unbounded, a few hundred thousand events would take hundreds of MB of Redis and
+/// make <c>GET /session</c> as large): every per-session structure stops at its cap, what passes a cap is refused with a problem
 /// naming the limit, stores nothing and sends nothing, and Redis's <c>used_memory</c> grows by a bounded amount.
 /// Each test owns a redis-server, so <c>used_memory</c> measures that test alone.
 /// </summary>

@@ -12,7 +12,7 @@ using WireMock.ResponseBuilders;
 namespace Tracking.Tests.Journey;
 
 /// <summary>
-/// The exact JSON Meta and PostHog receive for issue #15's server events: Meta <c>Lead</c> with <c>em</c>, Meta Purchase
+/// The exact JSON Meta and PostHog receive for the journey's server events: Meta <c>Lead</c> with <c>em</c>, Meta Purchase
 /// with <c>custom_data.campaign</c>, PostHog <c>Donation Completed</c> with <c>payment_method</c>, <c>checkout_type</c>
 /// and <c>campaign</c>, and <c>user_data.ct</c>. Whole event objects are compared (a field added, renamed or lost
 /// fails), so the single-field tests in SignupTests, PaymentMethodTests, CityTests and CampaignSelectionTests cannot

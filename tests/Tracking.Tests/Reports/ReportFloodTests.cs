@@ -9,8 +9,8 @@ using Tracking.Tests.Infrastructure;
 namespace Tracking.Tests.Reports;
 
 /// <summary>
-/// The report attack: thousands of `utm_campaign=junkN` landings just after midnight UTC took the 500 report
-/// keys of every partition-day, so every later real campaign counted under "(other)". Here the flood comes first, through
+/// A report flood: thousands of `utm_campaign=junkN` landings just after midnight UTC must not take every report key
+/// of a partition-day, or every later real campaign would count under "(other)". Here the flood comes first, through
 /// POST /session (~10,000 distinct junk campaigns), until every partition has seen more junk keys than
 /// its candidate tier holds; then real donors walk full journeys, and the reports still count them exactly, while each
 /// partition-day's counters stay within their caps. Each test owns a redis-server, so <c>used_memory</c> measures that test alone.
@@ -94,7 +94,7 @@ public sealed class ReportFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOut
 
     /// <summary>
     /// Junk campaigns through POST /session, a distinct utm_campaign each: <paramref name="landings"/> new sessions
-    /// (the landings), then return visits to one of them per partition until every partition has had
+    /// (the flood's landings), then return visits to one of them per partition until every partition has had
     /// <paramref name="perPartition"/> junk keys. A new session costs ~2 ms of CPU here (its id is drawn for a partition
     /// slot), a return visit a fraction of that, so the top-up uses return visits. Returns the keys and sessions posted.
     /// </summary>

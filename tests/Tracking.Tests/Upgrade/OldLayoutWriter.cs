@@ -1,5 +1,7 @@
+using System.Text.Json;
 using StackExchange.Redis;
 using Tracking.Delivery;
+using Tracking.Donations;
 using Tracking.Storage;
 
 namespace Tracking.Tests.Upgrade;
@@ -53,6 +55,13 @@ internal sealed class OldLayoutWriter(IDatabase db)
             await db.KeyPersistAsync(key);
         }
         await db.KeyDeleteAsync(Keys.VisitorIndex(visitorId));
+    }
+
+    /// <summary>A conversion of the session recorded on <paramref name="day"/>, as written before the visitor index (none, no TTL).</summary>
+    public async Task UnindexedConversionAsync(string sessionId, string checkoutId, string day, long at)
+    {
+        var record = new ConversionRecord(checkoutId, sessionId, 25m, "usd", at);
+        await db.HashSetAsync(Keys.Conversions(Partitions.TagOf(sessionId), day), checkoutId, JsonSerializer.Serialize(record, DonationsJson.Default.ConversionRecord));
     }
 
     public static IEnumerable<string> SessionKeys(string sessionId) =>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Delivery;
+using Tracking.Donations;
 using Tracking.Sessions;
 using Tracking.Storage;
 using Tracking.Tests.Infrastructure;
@@ -12,7 +13,7 @@ namespace Tracking.Tests.Upgrade;
 /// <summary>
 /// <c>POST /ops/upgrade</c> on data written as earlier versions wrote it (<see cref="OldLayoutWriter"/>): old-layout
 /// outbox entries reach each destination once after it, dead letters an old worker left without a body replay,
-/// keys get their TTL, sessions their visitor index, and a second run changes nothing.
+/// keys get their TTL, sessions and conversions their visitor index, and a second run changes nothing.
 /// </summary>
 public sealed class UpgradeTests : IDisposable
 {
@@ -46,6 +47,7 @@ public sealed class UpgradeTests : IDisposable
         Assert.Equal(0, again.GetProperty("outboxEntriesMoved").GetInt64());
         Assert.Equal(0, again.GetProperty("deadLettersGivenBodies").GetInt64());
         Assert.Equal(0, again.GetProperty("sessionsIndexed").GetInt64());
+        Assert.Equal(0, again.GetProperty("conversionsIndexed").GetInt64());
         Assert.Equal(0, again.GetProperty("ttlsSet").GetInt64());
     }
 
@@ -143,8 +145,11 @@ public sealed class UpgradeTests : IDisposable
     [Fact]
     public async Task Keys_without_a_ttl_get_the_documented_one_and_a_visitor_without_an_index_gets_one()
     {
-        var (sid, visitor, _) = await PageViewAsync("pv-7");
+        var (sid, visitor, tag) = await PageViewAsync("pv-7");
         await _old.UnindexedWithoutTtlAsync(sid, visitor);
+        var now = _app.Clock.GetUtcNow();
+        var day = Aggregates.Day(now);
+        await _old.UnindexedConversionAsync(sid, "cs_test_old", day, now.ToUnixTimeMilliseconds());
         Assert.All(OldLayoutWriter.SessionKeys(sid), key => Assert.Null(_app.Db.KeyTimeToLive(key)));
         Assert.Equal(0, (await _app.Ops().GetFromJsonAsync<JsonElement>($"/ops/visitors/{visitor}")).GetProperty("sessions").GetArrayLength());
 
@@ -152,13 +157,19 @@ public sealed class UpgradeTests : IDisposable
 
         Assert.True(result.GetProperty("sessionsIndexed").GetInt64() >= 1);
         Assert.True(result.GetProperty("ttlsSet").GetInt64() >= OldLayoutWriter.SessionKeys(sid).Count() + 2);
-        Assert.Contains(SessionStore.VisitMember(sid), (await _app.Db.SetMembersAsync(Keys.VisitorIndex(visitor))).Select(m => m.ToString()));
+        Assert.Equal(1, result.GetProperty("conversionsIndexed").GetInt64());
+        var index = (await _app.Db.SetMembersAsync(Keys.VisitorIndex(visitor))).Select(m => m.ToString()).ToList();
+        Assert.Contains(SessionStore.VisitMember(sid), index);
+        Assert.Contains(DonationStore.ConversionMember(sid, day, "cs_test_old"), index);
+        var reports = TimeSpan.FromSeconds(new RetentionOptions().Seconds);
+        Assert.InRange(_app.Db.KeyTimeToLive(Keys.Conversions(tag, day))!.Value, reports - TimeSpan.FromMinutes(1), reports);
+        Assert.InRange(_app.Db.KeyTimeToLive(Keys.VisitorIndex(visitor))!.Value, reports - TimeSpan.FromMinutes(1), reports);
         var sessionTtl = TimeSpan.FromDays(7);
         Assert.All(OldLayoutWriter.SessionKeys(sid), key => Assert.InRange(_app.Db.KeyTimeToLive(key)!.Value, sessionTtl - TimeSpan.FromMinutes(1), sessionTtl));
         Assert.InRange(_app.Db.KeyTimeToLive(Keys.Visitor(visitor))!.Value, SessionStore.VisitorMemory - TimeSpan.FromMinutes(1), SessionStore.VisitorMemory);
-        Assert.InRange(_app.Db.KeyTimeToLive(Keys.VisitorIndex(visitor))!.Value, SessionStore.VisitorMemory - TimeSpan.FromMinutes(1), SessionStore.VisitorMemory);
         var export = await _app.Ops().GetFromJsonAsync<JsonElement>($"/ops/visitors/{visitor}");
         Assert.Equal(sid, export.GetProperty("sessions")[0].GetProperty("sessionId").GetString());
+        Assert.Equal(day, export.GetProperty("conversions")[0].GetProperty("day").GetString());
         await SecondRunChangesNothingAsync();
     }
 

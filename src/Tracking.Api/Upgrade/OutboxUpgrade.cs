@@ -26,12 +26,14 @@ internal sealed class OutboxUpgrade(IDatabase db)
         foreach (var tag in Partitions.Tags)
         {
             var candidates = new List<string>();
-            // Old-layout entries: every field but a shared entry's count (the script tells them from shared entries).
+            // Old-layout entries: fields named by a full id, whose first part is a destination, not a session id
+            // (a shared entry's field) nor '#' (its count). The script checks each again.
             await foreach (var e in db.HashScanAsync(Keys.OutboxItems(tag), pageSize: 500))
             {
-                if (!((string)e.Name!).StartsWith('#'))
+                var field = (string)e.Name!;
+                if (!field.StartsWith('#') && !Ids.IsSessionId(field[..Math.Max(0, field.IndexOf(':', StringComparison.Ordinal))]))
                 {
-                    candidates.Add(e.Name!);
+                    candidates.Add(field);
                 }
             }
             await foreach (var e in db.HashScanAsync(Keys.OutboxDead(tag), pageSize: 500))

@@ -155,6 +155,8 @@ public sealed class UpgradeTests : IDisposable
 
         var result = await UpgradeAsync();
 
+        Assert.Equal(0, result.GetProperty("outboxEntriesMoved").GetInt64()); // the event's entry is in the current layout
+        Assert.Equal("2", (string?)await _app.Db.HashGetAsync(Keys.OutboxItems(tag), $"#{sid}:pv-7"));
         Assert.True(result.GetProperty("sessionsIndexed").GetInt64() >= 1);
         Assert.True(result.GetProperty("ttlsSet").GetInt64() >= OldLayoutWriter.SessionKeys(sid).Count() + 2);
         Assert.Equal(1, result.GetProperty("conversionsIndexed").GetInt64());

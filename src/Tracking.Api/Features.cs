@@ -11,6 +11,7 @@ using Tracking.Privacy;
 using Tracking.Reports;
 using Tracking.Sessions;
 using Tracking.Tracker;
+using Tracking.Upgrade;
 
 namespace Tracking;
 
@@ -28,6 +29,7 @@ internal static class Features
         builder.AddPostHogDestination();
         builder.AddDonations();
         builder.Services.AddSingleton<VisitorStore>().AddHttpJson(PrivacyJson.Default);
+        builder.Services.AddUpgrade();
         return builder;
     }
 
@@ -43,6 +45,7 @@ internal static class Features
         app.MapMetaQualityApi();
         app.MapReportsApi();
         app.MapVisitorsApi();
+        app.MapUpgradeApi();
         app.MapDashboard();
         app.MapTracker();
         app.MapOpenApiDocument();

@@ -217,22 +217,15 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
         return found;
     }
 
-    /// <summary>Pending ids of one partition with their entries (shared by an event's destinations; older ones under their own id).</summary>
+    /// <summary>Pending ids of one partition with their entries (shared by an event's destinations).</summary>
     public async Task<IReadOnlyList<StoredEntry>> PendingAsync(string tag, IReadOnlyList<string> ids)
     {
         if (ids.Count == 0)
         {
             return [];
         }
-        var items = Keys.OutboxItems(tag);
-        var values = await db.HashGetAsync(items, ids.Select(id => (RedisValue)OutboxId.ItemOf(id)).ToArray());
-        var found = new List<StoredEntry>(ids.Count);
-        for (var i = 0; i < ids.Count; i++)
-        {
-            var value = values[i].IsNull ? await db.HashGetAsync(items, ids[i]) : values[i];
-            found.Add(new StoredEntry(ids[i], (string?)value ?? "", null));
-        }
-        return found;
+        var values = await db.HashGetAsync(Keys.OutboxItems(tag), ids.Select(id => (RedisValue)OutboxId.ItemOf(id)).ToArray());
+        return ids.Zip(values, (id, value) => new StoredEntry(id, (string?)value ?? "", null)).ToList();
     }
 
     private static OutboxEntry? Parse(string? json)

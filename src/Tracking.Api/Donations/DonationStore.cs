@@ -32,7 +32,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
     private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout, parts: Visits.Part);
 
     // Longer than Stripe's 3-day retry window, so a late duplicate is still recognised.
-    private static readonly TimeSpan LedgerTtl = TimeSpan.FromDays(30);
+    internal static readonly TimeSpan LedgerTtl = TimeSpan.FromDays(30);
 
     /// <summary>Takes one of the session's checkout slots for this idempotency key, before Stripe is called.</summary>
     /// <returns>0 (no session), 1 (reserved, or already this key's), -1 (the session has used all its slots; nothing written).</returns>
@@ -123,6 +123,9 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
         return null;
     }
 
+    /// <summary>A conversion's member of <see cref="Keys.VisitorIndex"/>.</summary>
+    internal static string ConversionMember(string sessionId, string day, string checkoutId) => $"c:{sessionId}:{day}:{checkoutId}";
+
     /// <param name="day">The day the conversion was recorded on (its record's key).</param>
     public async Task IndexConversionAsync(string visitorId, string sessionId, string day, string checkoutId, string? emailHash)
     {
@@ -131,7 +134,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
         var batch = db.CreateBatch();
         var writes = new List<Task>
         {
-            batch.SetAddAsync(index, $"c:{sessionId}:{day}:{checkoutId}"),
+            batch.SetAddAsync(index, ConversionMember(sessionId, day, checkoutId)),
         };
         if (emailHash is not null)
         {

@@ -155,8 +155,8 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
                 var names = ids.Select(id => (RedisValue)id).ToArray();
                 pendingCount += await db.SortedSetRemoveAsync(Keys.OutboxDue(tag), names);
                 await db.HashDeleteAsync(Keys.OutboxTries(tag), names);
-                // The shared entry, its destination count, and an entry queued before entries were shared.
-                var items = ids.SelectMany(id => new RedisValue[] { OutboxId.ItemOf(id), "#" + OutboxId.ItemOf(id), id }).Distinct().ToArray();
+                // The shared entry and its destination count.
+                var items = ids.SelectMany(id => new RedisValue[] { OutboxId.ItemOf(id), "#" + OutboxId.ItemOf(id) }).Distinct().ToArray();
                 await db.HashDeleteAsync(Keys.OutboxItems(tag), items);
             }
             var dead = (await ScanAsync(Keys.OutboxDead(tag), sid)).Select(e => e.Name).ToArray();

@@ -50,7 +50,7 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
     private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
     private static readonly RedisScript SetCount = RedisScript.Load("set_session_count.lua", CountLayout);
 
-    private static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(400);
+    internal static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(400);
 
     private static readonly ScriptLayout VisitLayout = new(["count", "index"], ["session", "ttl"]);
     private static readonly RedisScript CountVisit = RedisScript.Load("count_visit.lua", VisitLayout);
@@ -61,7 +61,7 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
     /// </summary>
     public Task<long> CountVisitAsync(string visitorId, string sessionId) => CountAsync(visitorId, VisitMember(sessionId));
 
-    private static string VisitMember(string sessionId) => "s:" + sessionId;
+    internal static string VisitMember(string sessionId) => "s:" + sessionId;
 
     private async Task<long> CountAsync(string visitorId, string member) =>
         (long)await CountVisit.RunAsync(db, new ScriptCall(VisitLayout)

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 using Tracking.Delivery;
 using Tracking.Storage;
 using Tracking.Tests.Infrastructure;
@@ -101,31 +100,6 @@ public sealed class SharedEntryTests : IDisposable
     }
 
     [Fact]
-    public async Task A_shared_entry_an_old_version_worker_dead_lettered_without_a_body_is_recovered_by_replay()
-    {
-        _app.StubMetaOk();
-        _app.StubPostHogOk();
-        var (sid, tag) = await PageViewAsync("pv-4");
-        // What a worker of the previous version does with it: reads its own id in items (absent), so dead-letters the
-        // Meta id with an empty body and deletes nothing else (the shared entry keeps counting two destinations).
-        var id = $"meta:{sid}:pv-4";
-        await _app.Db.SortedSetRemoveAsync(Keys.OutboxDue(tag), id);
-        await _app.Db.HashSetAsync(Keys.OutboxDead(tag), id, "");
-        await _app.Db.HashSetAsync(Keys.OutboxDeadReasons(tag), id, """{"reason":"unreadable entry or unknown destination","deadAt":1,"attempts":1}""");
-        await _app.RunUntilAsync(() => _app.PostHogEventsDelivered().Count == 1, "PostHog gets its copy meanwhile");
-        Assert.Equal("1", (string?)await _app.Db.HashGetAsync(Keys.OutboxItems(tag), $"#{sid}:pv-4"));
-
-        var store = _app.Services.GetRequiredService<OutboxStore>();
-        Assert.Equal(1, await store.ReplayAsync(_app.Clock.GetUtcNow().ToUnixTimeMilliseconds(), [id]));
-        await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count == 1, "the replayed Meta id reaches Meta");
-
-        Assert.Equal("pv-4", _app.MetaEventsDelivered()[0].GetProperty("event_id").GetString());
-        Assert.Empty(await ItemsAsync(tag, sid));
-        Assert.Empty(await DueAsync(tag, sid));
-        Assert.Empty(await _app.Db.HashKeysAsync(Keys.OutboxDead(tag)));
-    }
-
-    [Fact]
     public async Task A_dead_letter_without_a_body_and_no_shared_entry_stays_dead()
     {
         _app.StubMetaOk();
@@ -140,25 +114,5 @@ public sealed class SharedEntryTests : IDisposable
         Assert.Empty(await ItemsAsync(tag, sid));
         Assert.Empty(await DueAsync(tag, sid));
         Assert.Equal("", (string?)await _app.Db.HashGetAsync(Keys.OutboxDead(tag), id));
-    }
-
-    [Fact]
-    public async Task An_entry_queued_under_its_own_id_before_sharing_is_still_delivered_and_removed()
-    {
-        _app.StubMetaOk();
-        _app.StubPostHogOk();
-        var (sid, tag) = await PageViewAsync("pv-3");
-        var stored = (await ItemsAsync(tag, sid))[$"{sid}:pv-3"];
-        // Rewrite it in the layout of the previous version: one copy per destination, each under its id.
-        var now = _app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await _app.Db.HashDeleteAsync(Keys.OutboxItems(tag), [$"{sid}:pv-3", $"#{sid}:pv-3"]);
-        await _app.Db.HashSetAsync(Keys.OutboxItems(tag), [new HashEntry($"meta:{sid}:pv-3", stored), new HashEntry($"posthog:{sid}:pv-3", stored)]);
-        await _app.Db.SortedSetAddAsync(Keys.OutboxDue(tag), [new SortedSetEntry($"meta:{sid}:pv-3", now), new SortedSetEntry($"posthog:{sid}:pv-3", now)]);
-
-        await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count == 1 && _app.PostHogEventsDelivered().Count == 1, "both destinations get the old-layout entry");
-
-        Assert.Equal("pv-3", _app.MetaEventsDelivered()[0].GetProperty("event_id").GetString());
-        Assert.Empty(await ItemsAsync(tag, sid));
-        Assert.Empty(await DueAsync(tag, sid));
     }
 }

@@ -35,7 +35,7 @@ local function outbox_done(items, id)
   if redis.call('HINCRBY', items, '#' .. item, -1) <= 0 then redis.call('HDEL', items, item, '#' .. item) end
 end
 
--- The ids of a script's L.outbox list ({id} records), as enqueue takes them.
+-- The ids of a script's outbox list ({id} records), as enqueue takes them.
 local function outbox_ids(list)
   local ids = {}
   for _, o in ipairs(list) do ids[#ids + 1] = o.id end

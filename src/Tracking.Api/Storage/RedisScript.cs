@@ -74,7 +74,14 @@ internal sealed partial class RedisScript
     public static RedisScript Load(string file, ScriptLayout layout, bool acknowledged = true, Type? statuses = null)
     {
         var parts = new List<string>();
-        Include(file, parts, []);
+        try
+        {
+            Include(file, parts, []);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"Lua script {file}: {e.Message}", e);
+        }
         parts.Remove(file);
         var body = string.Concat(parts.Select(p => Resource(p) + "\n")) + Resource(file);
         var tables = statuses is null ? NameTables : [.. NameTables, ("S", Statuses(statuses))];
@@ -102,7 +109,7 @@ internal sealed partial class RedisScript
         }
         if (!open.Add(file))
         {
-            throw new InvalidOperationException($"Lua script {file} includes itself.");
+            throw new InvalidOperationException($"{file} includes itself.");
         }
         foreach (var name in IncludeLine().Matches(Resource(file)).Select(m => m.Groups[1].Value))
         {

@@ -26,25 +26,22 @@ internal sealed record OutboxEntry(
     string? Fbp = null,
     string? Fbc = null,
     string? Country = null,
-    string? ConsentMarketing = null,
-    string? ConsentAnalytics = null,
+    [property: System.Text.Json.Serialization.JsonPropertyName(Storage.EntryMember.ConsentMarketing)] string? ConsentMarketing = null,
+    [property: System.Text.Json.Serialization.JsonPropertyName(Storage.EntryMember.ConsentAnalytics)] string? ConsentAnalytics = null,
     string? Referrer = null,
-    [property: System.Text.Json.Serialization.JsonPropertyName(OutboxEntry.VisitStartName)] long? VisitStart = null)
+    [property: System.Text.Json.Serialization.JsonPropertyName(Storage.EntryMember.VisitStart)] long? VisitStart = null)
 {
     /// <summary>
     /// Ms start of the visit (PostHog's session: a new one after 30 minutes without events) the event belongs to.
-    /// Browser events and the server's (Lead, InitiateCheckout, Purchase) are queued with <see cref="VisitPending"/> and
-    /// their script writes the real start in (Events/visits.lua; its name starts with '$', which no forwarded browser
-    /// property can carry, so the script finds only this one). Still pending when sent (a Purchase whose session had
-    /// expired): no visit.
+    /// Browser events and the server's (Lead, InitiateCheckout, Purchase) are queued with <see cref="VisitPending"/> (no
+    /// member) and their script adds the member (Events/visits.lua). Still missing when sent (a Purchase whose session
+    /// had expired): no visit.
     /// </summary>
-    public const string VisitStartName = "$visitStart";
-
-    public const long VisitPending = -1;
+    public static readonly long? VisitPending;
 }
 
 /// <summary>
-/// Outbox entry ids: <c>{destination}:{session id}:{event id}</c>, formed and read only here (and by library.lua's
+/// Outbox entry ids: <c>{destination}:{session id}:{event id}</c>, formed and read only here (and by outbox.lua's
 /// <c>outbox_item</c>). An event's entry is stored once for all its destinations, under <see cref="ItemOf"/>.
 /// </summary>
 internal static class OutboxId

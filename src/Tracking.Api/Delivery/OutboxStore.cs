@@ -48,28 +48,24 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
         return withDead ? call.Key("dead", Keys.OutboxDead(tag)).Key("reasons", Keys.OutboxDeadReasons(tag)) : call;
     }
 
-    // lease.lua's answer for a destination whose event's entry it already returned for another destination.
-    private const string SameEntry = "=";
-
     public async Task<IReadOnlyList<Leased>> LeaseAsync(int partition, long now, long leaseUntil, int count)
     {
         var call = Partition(LeaseLayout, partition, withDead: false).Arg("now", now).Arg("lease", leaseUntil).Arg("count", count);
-        var raw = (RedisResult[])(await Lease.RunAsync(db, call))!;
-        var leased = new List<Leased>(raw.Length / 3);
+        var leased = new List<Leased>(count);
         // An event's destinations share one stored entry: the script returns it once, and it is parsed once.
         Dictionary<string, Leased>? byItem = null;
-        for (var i = 0; i < raw.Length; i += 3)
+        foreach (var record in ScriptResult.Each(await Lease.RunAsync(db, call)))
         {
-            var id = (string)raw[i]!;
-            var attempt = (int)raw[i + 2];
-            if ((string?)raw[i + 1] == SameEntry && byItem?.GetValueOrDefault(OutboxId.ItemOf(id)) is { } first)
+            var id = record.String("id");
+            var attempt = (int)record.Long("leases");
+            if (record.Long("same") == 1 && byItem?.GetValueOrDefault(OutboxId.ItemOf(id)) is { } first)
             {
                 leased.Add(new Leased(id, first.Raw, first.Entry, attempt));
                 continue;
             }
-            var json = (string?)raw[i + 1] ?? "";
+            var json = record.String("entry");
             var entry = new Leased(id, json, Parse(json), attempt);
-            (byItem ??= new Dictionary<string, Leased>(raw.Length / 3, StringComparer.Ordinal))[OutboxId.ItemOf(id)] = entry;
+            (byItem ??= new Dictionary<string, Leased>(StringComparer.Ordinal))[OutboxId.ItemOf(id)] = entry;
             leased.Add(entry);
         }
         return leased;
@@ -117,7 +113,7 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
             return Replay.RunAsync(db, call);
         });
         var counts = await Task.WhenAll(runs);
-        return counts.Sum(c => (long)c);
+        return counts.Sum(c => ScriptResult.From(c).Long("requeued"));
     }
 
     /// <summary>Deletes the dead letters that died before <paramref name="cutoff"/> (ms); returns how many.</summary>

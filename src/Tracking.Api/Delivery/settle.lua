@@ -1,3 +1,5 @@
+--- @include "outbox"
+--- @include "hashes"
 -- Settles a leased batch. Only entries whose due time is still our lease are touched: a worker that outlived
 -- its lease (another worker may hold the entry now) changes nothing.
 local lease = tonumber(A.lease)
@@ -31,4 +33,4 @@ end
 -- The dead-letter hashes die Delivery:DeadLetterRetentionDays after their newest letter; older letters are
 -- purged one by one (OutboxStore.PurgeDeadAsync).
 if #L.dead > 0 then refresh(tonumber(A.dead_ttl), K.dead, K.reasons) end
-return 1
+return {'settled', #L.done + #L.retry + #L.release + #L.dead}

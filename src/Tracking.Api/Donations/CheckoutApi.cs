@@ -123,11 +123,11 @@ internal static partial class CheckoutApi
 
         // The slot is taken before Stripe is called, atomically: a session past its limit costs Stripe nothing.
         var reserved = await store.ReserveCheckoutAsync(sid, idempotencyKey, o.MaxCheckoutsPerSession);
-        if (reserved == 0)
+        if (reserved == SlotStatus.UnknownSession)
         {
             return Problems.UnknownSession();
         }
-        if (reserved < 0)
+        if (reserved == SlotStatus.LimitReached)
         {
             return Problems.Status(StatusCodes.Status409Conflict, "Checkout limit reached",
                 $"This session has already started {o.MaxCheckoutsPerSession} checkouts (Donations__MaxCheckoutsPerSession); nothing was sent to Stripe.", "sessionId");
@@ -165,11 +165,11 @@ internal static partial class CheckoutApi
             Referrer: request.Referrer, VisitStart: OutboxEntry.VisitPending));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
         var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp, campaign);
-        if (recorded == 0)
+        if (recorded == ServerEventStatus.UnknownSession)
         {
             return Problems.UnknownSession();
         }
-        if (recorded == 3)
+        if (recorded == ServerEventStatus.SessionFull)
         {
             // Filled by a concurrent request since the check above: the Checkout Session stays unused and expires.
             return SessionLimits.Full(maxEvents, maxEvents, "a checkout");

@@ -17,10 +17,10 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
         ["sess", "events", "seen", "due", "items", .. Aggregates.ScriptKeys, "ledger"],
         ["ttl", "now", "event_id", "score", "member", "amount", "currency", "checkout_id", "entry", "max_events", "slot", "ledger_ttl", "retain", "campaign"],
         new ScriptList("outbox", "id"), Aggregates.CampaignList);
-    private static readonly RedisScript Initiate = RedisScript.Load("initiate_checkout.lua", InitiateLayout, parts: Visits.Part);
+    private static readonly RedisScript Initiate = RedisScript.Load("initiate_checkout.lua", InitiateLayout, statuses: typeof(ServerEventStatus));
 
     private static readonly ScriptLayout ReserveLayout = new(["sess", "ledger"], ["slot", "max", "ledger_ttl"]);
-    private static readonly RedisScript Reserve = RedisScript.Load("reserve_checkout.lua", ReserveLayout);
+    private static readonly RedisScript Reserve = RedisScript.Load("reserve_checkout.lua", ReserveLayout, statuses: typeof(SlotStatus));
 
     private static readonly ScriptLayout ReleaseLayout = new(["ledger"], ["slot"]);
     private static readonly RedisScript Release = RedisScript.Load("release_checkout.lua", ReleaseLayout);
@@ -29,19 +29,18 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
         ["sess", "events", "seen", "due", "items", "ledger", "conversions", "paths", "touches"],
         ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "payment_method", "member", "entry", "ledger_ttl", "now", "conversion", "retain", "sent_at"],
         new ScriptList("outbox", "id"));
-    private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout, parts: Visits.Part);
+    private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout, statuses: typeof(StripeRecorded));
 
     // Longer than Stripe's 3-day retry window, so a late duplicate is still recognised.
     internal static readonly TimeSpan LedgerTtl = TimeSpan.FromDays(30);
 
     /// <summary>Takes one of the session's checkout slots for this idempotency key, before Stripe is called.</summary>
-    /// <returns>0 (no session), 1 (reserved, or already this key's), -1 (the session has used all its slots; nothing written).</returns>
-    public async Task<int> ReserveCheckoutAsync(string sessionId, string slot, int max)
+    public async Task<SlotStatus> ReserveCheckoutAsync(string sessionId, string slot, int max)
     {
         var call = new ScriptCall(ReserveLayout)
             .Key("sess", Keys.Session(sessionId)).Key("ledger", Keys.StripeLedger(sessionId))
             .Arg("slot", slot).Arg("max", max).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds);
-        return (int)await Reserve.RunAsync(db, call);
+        return ScriptResult.From(await Reserve.RunAsync(db, call)).Status<SlotStatus>();
     }
 
     /// <summary>Gives back a slot Stripe did not fill (a slot already holding a Checkout Session is kept).</summary>
@@ -52,9 +51,8 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
     }
 
     /// <param name="slot">The idempotency key whose slot (see <see cref="ReserveCheckoutAsync"/>) now holds <paramref name="checkoutId"/>.</param>
-    /// <returns>0 (no session), 1 (recorded), 2 (already recorded), 3 (the session holds Tracking__MaxEventsPerSession events: nothing recorded).</returns>
     /// <param name="campaign">The fundraising campaign donated to (the request's or the session's), or null.</param>
-    public async Task<int> InitiateAsync(DonationWrite write, string amount, string currency, string checkoutId, string slot, TimeSpan ttl, long now, string? campaign = null)
+    public async Task<ServerEventStatus> InitiateAsync(DonationWrite write, string amount, string currency, string checkoutId, string slot, TimeSpan ttl, long now, string? campaign = null)
     {
         var sid = write.SessionId;
         var tag = Partitions.TagOf(sid);
@@ -70,13 +68,12 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
             .Arg("campaign", campaign ?? "");
         Outbox(call, write.Outbox);
         call.ReportCampaigns(options.Value.ReportCampaigns);
-        return (int)await Initiate.RunAsync(db, call);
+        return ScriptResult.From(await Initiate.RunAsync(db, call)).Status<ServerEventStatus>();
     }
 
     /// <param name="kind">convert, failed or expired.</param>
     /// <param name="sentAt">The Purchase's time as the destinations get it (Stripe's, ms): its visit must not start after it.</param>
-    /// <returns>What happened: converted, converted-unattributed, already-converted, duplicate-event, recorded-{kind}.</returns>
-    public async Task<string> RecordStripeAsync(
+    public async Task<StripeRecorded> RecordStripeAsync(
         DonationWrite write, string stripeEventId, string kind, string amount, string currency, string checkoutType, ConversionRecord conversion, long now, long sentAt,
         string? paymentMethod = null)
     {
@@ -93,7 +90,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
             .Arg("conversion", System.Text.Json.JsonSerializer.Serialize(conversion, DonationsJson.Default.ConversionRecord))
             .Arg("retain", retention.Value.Seconds).Arg("sent_at", sentAt);
         Outbox(call, write.Outbox);
-        return (string)(await Stripe.RunAsync(db, call))!;
+        return ScriptResult.From(await Stripe.RunAsync(db, call)).Status<StripeRecorded>();
     }
 
     /// <summary>How many events the session holds (checked against Tracking__MaxEventsPerSession before Stripe is called).</summary>

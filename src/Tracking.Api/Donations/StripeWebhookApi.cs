@@ -106,11 +106,11 @@ internal static partial class StripeWebhookApi
             write, stripeEvent.Id, kind, amount, currency, checkoutType, conversion, clock.GetUtcNow().ToUnixTimeMilliseconds(), StripeTime(stripeEvent), paymentMethod);
         // Also on a redelivery of the same event: the first delivery may have been answered 503 after recording the
         // conversion but before its index was written or confirmed on the replicas (Redis__AckReplicas).
-        if (kind == "convert" && outcome is "converted" or "converted-unattributed" or "duplicate-event")
+        if (kind == "convert" && outcome is StripeRecorded.Converted or StripeRecorded.ConvertedUnattributed or StripeRecorded.DuplicateEvent)
         {
             var visitor = (string?)await store.VisitorOfAsync(sid) ?? (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.VisitorId);
             // A redelivery may come on a later day than the first delivery recorded the conversion on: index that day's record.
-            var day = outcome == "duplicate-event"
+            var day = outcome == StripeRecorded.DuplicateEvent
                 ? await store.ConversionDayAsync(sid, checkout.Id, StripeTime(stripeEvent), write.Timestamp)
                 : Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(write.Timestamp));
             if (day is not null && !string.IsNullOrEmpty(visitor) && Ids.IsSafe(visitor, 64))
@@ -118,9 +118,10 @@ internal static partial class StripeWebhookApi
                 await store.IndexConversionAsync(visitor, sid, day, checkout.Id, Hashing.Email(checkout.CustomerDetails?.Email));
             }
         }
-        Log.Processed(logger, stripeEvent.Type, outcome);
-        metrics.Webhook(outcome);
-        return TypedResults.Ok(new WebhookReceived(true, outcome));
+        var answer = outcome.Wire();
+        Log.Processed(logger, stripeEvent.Type, answer);
+        metrics.Webhook(answer);
+        return TypedResults.Ok(new WebhookReceived(true, answer));
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Tracking.Events;
 /// <summary>An event to store plus its queued outbox entry (<see cref="QueuedEntry.None"/> when no destination takes it).</summary>
 internal sealed record EventWrite(TrackedEvent Event, QueuedEntry Outbox);
 
-/// <summary>What storing a request's events did.</summary>
+/// <summary>What storing a request's events did (append_events.lua answers it: <c>S.Name</c>).</summary>
 internal enum AppendStatus
 {
     Stored,
@@ -33,7 +33,7 @@ internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options
         ["sess", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "retain", .. EventWrites.ScriptArgs],
         [.. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Script = RedisScript.Load("append_events.lua", Layout, parts: EventWrites.Parts);
+    private static readonly RedisScript Script = RedisScript.Load("append_events.lua", Layout, statuses: typeof(AppendStatus));
 
     public async Task<AppendResult> AppendAsync(string sessionId, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now)
     {
@@ -45,12 +45,7 @@ internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("retain", retention.Value.Seconds).EventLimits(now, o)
             .EventLists(writes);
         call.ReportCampaigns(o.ReportCampaigns);
-        var result = (RedisResult[])(await Script.RunAsync(db, call))!;
-        return (int)result[0] switch
-        {
-            -1 => new AppendResult(AppendStatus.UnknownSession, 0, 0, 0),
-            -2 => new AppendResult(AppendStatus.SessionFull, 0, 0, (long)result[1]),
-            var accepted => new AppendResult(AppendStatus.Stored, accepted, (int)result[1], 0),
-        };
+        var result = ScriptResult.From(await Script.RunAsync(db, call));
+        return new AppendResult(result.Status<AppendStatus>(), (int)result.Long("accepted"), (int)result.Long("duplicates"), result.Long("held"));
     }
 }

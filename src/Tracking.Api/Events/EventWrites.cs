@@ -4,15 +4,12 @@ using Tracking.Storage;
 namespace Tracking.Events;
 
 /// <summary>
-/// The script piece that stores a request's events (event_writes.lua): its keys, arguments and lists, declared once
-/// for every script that includes it — append_events.lua (POST /events) and POST /session's create and touch scripts,
+/// The script part that stores a request's events (event_writes.lua): its keys, arguments and lists, declared once
+/// for every script that includes it (<c>--- @include "event_writes"</c>) — append_events.lua (POST /events) and POST /session's create and touch scripts,
 /// which store a page's first events in the same script as the session (one request and one script per page load).
 /// </summary>
 internal static class EventWrites
 {
-    /// <summary>The pieces a script storing events includes, in order (event_writes.lua uses visits.lua's functions).</summary>
-    public static readonly string[] Parts = [Visits.Part, "event_writes.lua"];
-
     /// <summary>KEYS the piece reads besides <c>sess</c> and the aggregate keys, in this order (<see cref="EventKeys"/>).</summary>
     public static readonly string[] ScriptKeys = ["events", "seen", "due", "items"];
 

@@ -83,9 +83,9 @@ internal static class SignupApi
         var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
         return recorded switch
         {
-            0 => Problems.UnknownSession(),
-            3 => SessionLimits.Full(options.Value.MaxEventsPerSession, options.Value.MaxEventsPerSession, "a signup"),
-            _ => TypedResults.Accepted((string?)null, new SignupAccepted(eventId, recorded == 2)),
+            ServerEventStatus.UnknownSession => Problems.UnknownSession(),
+            ServerEventStatus.SessionFull => SessionLimits.Full(options.Value.MaxEventsPerSession, options.Value.MaxEventsPerSession, "a signup"),
+            _ => TypedResults.Accepted((string?)null, new SignupAccepted(eventId, recorded == ServerEventStatus.AlreadyRecorded)),
         };
     }
 }

@@ -13,10 +13,9 @@ internal sealed class SignupStore(IDatabase db, IOptions<TrackingOptions> option
         ["sess", "events", "seen", "due", "items"],
         ["ttl", "now", "event_id", "score", "member", "entry", "consent", "max_events"],
         new ScriptList("outbox", "id"));
-    private static readonly RedisScript Script = RedisScript.Load("signup.lua", Layout, parts: Visits.Part);
+    private static readonly RedisScript Script = RedisScript.Load("signup.lua", Layout, statuses: typeof(ServerEventStatus));
 
-    /// <returns>0 (no session), 1 (recorded), 2 (already recorded), 3 (the session is full: nothing recorded).</returns>
-    public async Task<int> RecordAsync(string sessionId, string eventId, long timestamp, string member, QueuedEntry entry, bool? consent, long now)
+    public async Task<ServerEventStatus> RecordAsync(string sessionId, string eventId, long timestamp, string member, QueuedEntry entry, bool? consent, long now)
     {
         var tag = Partitions.TagOf(sessionId);
         var call = new ScriptCall(Layout)
@@ -30,6 +29,6 @@ internal sealed class SignupStore(IDatabase db, IOptions<TrackingOptions> option
         {
             call.Arg("id", id);
         }
-        return (int)await Script.RunAsync(db, call);
+        return ScriptResult.From(await Script.RunAsync(db, call)).Status<ServerEventStatus>();
     }
 }

@@ -1,42 +1,19 @@
+--- @include "event_plan"
+--- @include "visits"
+--- @include "aggregates"
+--- @include "outbox"
+--- @include "hashes"
 -- Storing a request's events for one live session, shared by append_events.lua (POST /events) and POST /session's
 -- scripts (a page's first events ride in the session request): dedup (event id, once-only milestones), the sorted
 -- set, the session fields they imply, the partition-day counters, and each fresh event's outbox entries.
--- Bounds: a session holds at most A.max_events events (a request that would pass it is refused whole, before anything
--- is written), and completion fields for at most A.max_contents contents (later contents' milestones are stored as
+-- Bounds: completion fields for at most A.max_contents contents (later contents' milestones are stored as
 -- events and counted, without a field). The seen set grows by at most two members per stored event (plus six
 -- once-per-session facts, and one per fundraising campaign selected, each a stored event).
 
--- Which of L.events are fresh (id and once-only milestone not seen before, nor earlier in this request), decided by
--- reads only so that a refused request writes nothing. Returns the plan for store_events, or nil and the number of
--- events held when the fresh ones would pass A.max_events.
-local function plan_events()
-  local fresh, count, ids, milestones = {}, 0, {}, {}
-  local watch_only = {} -- a repeated milestone (a reload replays them) still reports the seconds played since the last report
-  for i, e in ipairs(L.events) do
-    local new = e.milestone == '' or (not milestones[e.milestone] and redis.call('SISMEMBER', K.seen, 'm:' .. e.milestone) == 0)
-    if new then
-      new = not ids[e.id] and redis.call('SISMEMBER', K.seen, 'e:' .. e.id) == 0
-      ids[e.id] = true
-    elseif e.watch ~= '' and not ids[e.id] and redis.call('SISMEMBER', K.seen, 'e:' .. e.id) == 0 then
-      watch_only[i] = true
-    end
-    if new then
-      fresh[i] = true
-      count = count + 1
-      if e.milestone ~= '' then milestones[e.milestone] = true end
-    end
-  end
-  if count > 0 then
-    local held = redis.call('ZCARD', K.events)
-    if held + count > tonumber(A.max_events) then return nil, held end
-  end
-  return {fresh = fresh, count = count, watch_only = watch_only}
-end
-
--- Writes a plan of plan_events (the session exists). Returns {accepted, duplicates}.
+-- Writes a plan of plan_events (the session exists). Returns the events accepted and the duplicates.
 local function store_events(plan)
   local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
-  local counters = agg_tiers(K.agg, K.agg_keys, K.agg_cand, K.agg_rank, K.agg_sel, L.report_campaigns, A.retain)
+  local counters = agg_tiers()
   -- Per-content fields (_completion, _watched, _watch_time) exist for at most A.max_contents contents each, counted
   -- in a bookkeeping field per kind (F.CompletionCount, …): claiming a new one is one HINCRBY, not a scan of the hash.
   -- (A session older than these counters may hold up to twice the cap until it expires.)
@@ -109,7 +86,7 @@ local function store_events(plan)
     if fresh[i] then starts[i] = visit_of(visit, math.floor(tonumber(e.score))) end
   end
   visit_save(K.sess, visit)
-  local consent = #L.outbox > 0 and consent_members(K.sess) or ''
+  local consent = #L.outbox > 0 and consent_members(K.sess) or {}
   local ids = {} -- event index -> its destinations' outbox ids (one entry stored for all of them)
   for _, o in ipairs(L.outbox) do
     local i = tonumber(o.event)
@@ -120,11 +97,11 @@ local function store_events(plan)
   end
   for i, e in ipairs(L.events) do
     if ids[i] then
-      enqueue(K.due, K.items, A.now, ids[i], with_consent(with_visit(e.entry, starts[i]), consent))
+      enqueue(K.due, K.items, A.now, ids[i], entry_with(e.entry, {visit_member(starts[i]), consent[1], consent[2]}))
     end
   end
   -- The session, its events and its dedup set live and die together; touches and client data are
   -- refreshed by POST /session, which the snippet calls on every page load.
   refresh(tonumber(A.ttl), K.sess, K.events, K.seen)
-  return {count, #L.events - count}
+  return count, #L.events - count
 end

@@ -1,3 +1,4 @@
+--- @include "entries"
 -- Visits (PostHog's $session_id, PostHogMapper.VisitId): the session keeps its current visit's first and latest event
 -- times (F.VisitStart, F.VisitLast). One rule for every script that queues an event for PostHog: browser events
 -- (event_writes.lua) and the server's (signup.lua, initiate_checkout.lua, record_stripe.lua), so they share visits.
@@ -26,16 +27,14 @@ local function visit_save(sess, v)
   if v.start then redis.call('HSET', sess, F.VisitStart, v.start, F.VisitLast, v.last) end
 end
 
--- An outbox entry's JSON with its visit's start written in: entries are queued with OutboxEntry.VisitPending, whose
--- '$' name no forwarded property can carry, so the first match is that member.
-local function with_visit(entry, start)
-  return (string.gsub(entry, '"%$visitStart":%-1', '"$visitStart":' .. string.format('%d', start), 1))
-end
+-- The entry member naming the visit that starts at `start` (ms).
+local function visit_member(start) return {E.VisitStart, start} end
 
--- A server event's entry (signup, checkout, Purchase) joining the session's current visit at `ts` (ms), or starting one.
-local function visit_entry(sess, entry, ts)
+-- The visit member of a server event (signup, checkout, Purchase) joining the session's current visit at `ts` (ms),
+-- or starting one.
+local function visit_at(sess, ts)
   local v = visit_read(sess)
   local start = visit_of(v, ts)
   visit_save(sess, v)
-  return with_visit(entry, start)
+  return visit_member(start)
 end

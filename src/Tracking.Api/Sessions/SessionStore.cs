@@ -32,20 +32,18 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs],
         [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, parts: [.. EventWrites.Parts, CreatePart]);
+    private static readonly RedisScript Create = RedisScript.Load("create_session_known_visitor.lua", CreateLayout, statuses: typeof(PageLoadStatus));
 
     // A new visitor's landing: the create script plus the visitor's count and index, which the visitor id's slot puts here.
     private static readonly ScriptLayout CreateVisitorLayout = new(
         [.. CreateLayout.Keys, "count", "index"], [.. CreateLayout.Args, "session", "visitor_ttl"], [.. CreateLayout.Lists]);
-    private static readonly RedisScript CreateVisitor = RedisScript.Load("create_visitor_session.lua", CreateVisitorLayout, parts: [.. EventWrites.Parts, CreatePart]);
-
-    private const string CreatePart = "session_create.lua";
+    private static readonly RedisScript CreateVisitor = RedisScript.Load("create_session_new_visitor.lua", CreateVisitorLayout, statuses: typeof(PageLoadStatus));
 
     private static readonly ScriptLayout TouchLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "touch", "ip", "ua", "fbclid", "max_touches", "retain", .. EventWrites.ScriptArgs],
         [new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout, parts: EventWrites.Parts);
+    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout, statuses: typeof(PageLoadStatus));
 
     private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
     private static readonly RedisScript SetCount = RedisScript.Load("set_session_count.lua", CountLayout);
@@ -64,9 +62,9 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
     internal static string VisitMember(string sessionId) => "s:" + sessionId;
 
     private async Task<long> CountAsync(string visitorId, string member) =>
-        (long)await CountVisit.RunAsync(db, new ScriptCall(VisitLayout)
+        ScriptResult.From(await CountVisit.RunAsync(db, new ScriptCall(VisitLayout)
             .Key("count", Keys.Visitor(visitorId)).Key("index", Keys.VisitorIndex(visitorId))
-            .Arg("session", member).Arg("ttl", (long)VisitorMemory.TotalSeconds));
+            .Arg("session", member).Arg("ttl", (long)VisitorMemory.TotalSeconds))).Long("count");
 
     /// <summary>
     /// Creates the session and stores the page's events with it; null when a session with that id already exists (a
@@ -92,12 +90,12 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         }
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(options.Value.ReportCampaigns);
-        var parts = (RedisResult[])(await (newVisitor ? CreateVisitor : Create).RunAsync(db, call))!;
-        return (int)parts[0] switch
+        var result = ScriptResult.From(await (newVisitor ? CreateVisitor : Create).RunAsync(db, call));
+        return result.Status<PageLoadStatus>() switch
         {
-            1 => null,
-            -2 => new PageLoad(session.VisitorId, true, 0, 0, (long)parts[1]),
-            _ => new PageLoad(session.VisitorId, true, (int)parts[1], (int)parts[2]),
+            PageLoadStatus.Exists => null,
+            PageLoadStatus.SessionFull => new PageLoad(session.VisitorId, true, 0, 0, result.Long("held")),
+            _ => new PageLoad(session.VisitorId, true, (int)result.Long("accepted"), (int)result.Long("duplicates")),
         };
     }
 
@@ -121,15 +119,13 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
         }
         Pairs(call, visit.Fields);
         call.EventLists(writes).ReportCampaigns(options.Value.ReportCampaigns);
-        var result = await Touch.RunAsync(db, call);
-        if (result.IsNull)
+        var result = ScriptResult.From(await Touch.RunAsync(db, call));
+        return result.Status<PageLoadStatus>() switch
         {
-            return null;
-        }
-        var parts = (RedisResult[])result!;
-        return (int)parts[1] == -2
-            ? new PageLoad("", false, 0, 0, (long)parts[2])
-            : new PageLoad(parts[0].ToString(), (int)parts[1] == 1, (int)parts[2], (int)parts[3]);
+            PageLoadStatus.Unknown => null,
+            PageLoadStatus.SessionFull => new PageLoad("", false, 0, 0, result.Long("held")),
+            _ => new PageLoad(result.String("visitor"), result.Long("new_visit") == 1, (int)result.Long("accepted"), (int)result.Long("duplicates")),
+        };
     }
 
     private static string Day(long now) => Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(now));

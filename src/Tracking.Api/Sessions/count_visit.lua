@@ -1,4 +1,4 @@
--- Counts a visit for the visitor and returns the count. A new session (A.session = its index member) is counted
+-- Counts a visit for the visitor and answers the count. A new session (A.session = its index member) is counted
 -- when it is first indexed, so a retried page load that finds its session already made counts nothing twice; a
 -- return visit to a live session (A.session = '') always counts. Both keys live A.ttl seconds after the last visit.
 local count
@@ -9,4 +9,4 @@ else
 end
 redis.call('EXPIRE', K.count, A.ttl)
 redis.call('EXPIRE', K.index, A.ttl) -- a no-op while the index does not exist
-return count
+return {'count', count}

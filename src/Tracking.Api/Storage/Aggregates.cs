@@ -4,7 +4,7 @@ namespace Tracking.Storage;
 
 /// <summary>
 /// Durable daily counters per attribution key (last touch: source|medium|campaign|content), written inside the
-/// same script as the fact they count (library.lua's <c>agg</c>). Keys are per partition and per UTC day, so they
+/// same script as the fact they count (aggregates.lua's <c>agg</c>). Keys are per partition and per UTC day, so they
 /// sit on the session's slot and a report never needs the (expired) sessions.
 /// <para>
 /// Distinct keys are bounded in two tiers, so that a flood of one-off keys cannot crowd out a campaign that keeps
@@ -93,7 +93,7 @@ internal static class AggregateMetric
     /// <summary>Followed by the milestone: video_25, video_50, …</summary>
     public const string VideoPrefix = "video_";
 
-    // One per milestone (Events.EventNames.Milestones): library.lua moves a key's counters metric by metric.
+    // One per milestone (Events.EventNames.Milestones): aggregate_tiers.lua moves a key's counters metric by metric.
     public const string Video25 = VideoPrefix + "25";
     public const string Video50 = VideoPrefix + "50";
     public const string Video75 = VideoPrefix + "75";

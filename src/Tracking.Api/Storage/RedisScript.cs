@@ -6,21 +6,24 @@ using StackExchange.Redis;
 namespace Tracking.Storage;
 
 /// <summary>
-/// One Lua script, loaded from its embedded <c>.lua</c> file and run as
-/// name tables (<c>F</c> session fields, <c>CF</c> client fields, <c>M</c> aggregate metrics) + <c>C</c> (numbers) + the shared library (library.lua) + the layout preamble + the body.
-/// Names are checked when the script is loaded (at start): a script that reads an undeclared key, argument, list or
-/// session field, or a gateway that passes a key the script never reads, stops the service instead of misbehaving.
+/// One Lua script, loaded from its embedded <c>.lua</c> file and run as name tables (<c>F</c> session fields, <c>CF</c>
+/// client fields, <c>M</c> aggregate metrics, <c>E</c> outbox entry members, <c>S</c> the script's result statuses) +
+/// <c>C</c> (numbers) + the layout preamble + the parts the script includes (<c>--- @include "name"</c> lines, each
+/// part once, a part's own includes first) + the body.
+/// Names are checked when the script is loaded (at start, <see cref="ScriptCheck"/>): a script that reads an undeclared
+/// key, argument, list, name or status, or a gateway that passes a key the script never reads, stops the service
+/// instead of misbehaving.
 /// </summary>
 internal sealed partial class RedisScript
 {
-    private static readonly string Library = Resource("library.lua");
-
-    // Name tables generated from C# constants: F = session hash fields, CF = client hash fields, M = aggregate metrics.
+    // Name tables generated from C# constants: F = session hash fields, CF = client hash fields, M = aggregate metrics,
+    // E = outbox entry members the scripts add.
     private static readonly (string Table, IReadOnlyDictionary<string, string> Names)[] NameTables =
     [
         ("F", Constants(typeof(SessionField))),
         ("CF", Constants(typeof(ClientField))),
         ("M", Constants(typeof(AggregateMetric))),
+        ("E", Constants(typeof(EntryMember))),
     ];
 
     // Constants the scripts share with C#.
@@ -47,7 +50,7 @@ internal sealed partial class RedisScript
     private readonly bool _acknowledged;
 
     // EVALSHA by this hash: the client's own text overload looks the whole script text up in a hashtable on every
-    // call (hashing several KB each time: 14 % of the service's CPU on POST /events, bench/profile.sh).
+    // call, hashing several KB each time.
     private readonly byte[] _sha1;
 
     // EVALSHA's argument when the script is sent to one node by hand (under Sentinel, see OnAsync).
@@ -55,7 +58,7 @@ internal sealed partial class RedisScript
 
     public string Name { get; }
 
-    /// <summary>The shared pieces (script files of functions) this script includes.</summary>
+    /// <summary>The parts (script files of functions) this script includes, directly or through another part, in order.</summary>
     public IReadOnlyList<string> Parts { get; }
 
     /// <summary>The full text sent to Redis (cached there by SHA: StackExchange.Redis uses EVALSHA after the first call).</summary>
@@ -65,27 +68,54 @@ internal sealed partial class RedisScript
     /// Whether a run is a write answered 2xx, which waits for Redis:AckReplicas replicas (<see cref="ReplicaAck"/>);
     /// the outbox's own bookkeeping does not (a lost settle only re-sends with the same event id).
     /// </param>
-    /// <param name="parts">
-    /// Script files of local functions placed between the preamble and the body (e.g. event_writes.lua), so several
-    /// scripts share one piece that reads their K/A/L by name; checked with the body as one text.
+    /// <param name="statuses">
+    /// The enum whose names the script answers as <c>status</c> (Lua: <c>S.Name</c>), decoded by <see cref="ScriptResult"/>.
     /// </param>
-    public static RedisScript Load(string file, ScriptLayout layout, bool acknowledged = true, params string[] parts)
+    public static RedisScript Load(string file, ScriptLayout layout, bool acknowledged = true, Type? statuses = null)
     {
-        var body = string.Concat(parts.Select(p => Resource(p) + "\n")) + Resource(file);
-        Check(file, body, layout);
-        var text = new StringBuilder(body.Length + 4096);
-        foreach (var (table, names) in NameTables)
+        var parts = new List<string>();
+        try
         {
-            // Only the names this script (or the library) reads: the table is rebuilt on every call.
-            var used = Uses(table, body + Library);
+            Include(file, parts, []);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"Lua script {file}: {e.Message}", e);
+        }
+        parts.Remove(file);
+        var body = string.Concat(parts.Select(p => Resource(p) + "\n")) + Resource(file);
+        var tables = statuses is null ? NameTables : [.. NameTables, ("S", Statuses(statuses))];
+        Check(file, body, layout, tables);
+        var text = new StringBuilder(body.Length + 4096);
+        foreach (var (table, names) in tables)
+        {
+            // Only the names this script reads: the table is rebuilt on every call.
+            var used = Uses(table, body);
             text.Append("local ").Append(table).Append(" = {")
                 .AppendJoin("", names.Where(f => used.Contains(f.Key)).Select(f => $"{f.Key} = '{f.Value}', ")).Append("}\n");
         }
         text.Append("local C = {").AppendJoin("", Numbers.Select(c => $"{c.Key} = {c.Value}, ")).Append("}\n")
-            .Append(Library).Append('\n')
             .Append(layout.Preamble())
             .Append(body);
-        return new RedisScript(file, parts, text.ToString(), acknowledged);
+        return new RedisScript(file, [.. parts], text.ToString(), acknowledged);
+    }
+
+    // Depth first, each part once: a part's includes come before it, so every function is defined before its callers.
+    private static void Include(string file, List<string> parts, HashSet<string> open)
+    {
+        if (parts.Contains(file))
+        {
+            return;
+        }
+        if (!open.Add(file))
+        {
+            throw new InvalidOperationException($"{file} includes itself.");
+        }
+        foreach (var name in IncludeLine().Matches(Resource(file)).Select(m => m.Groups[1].Value))
+        {
+            Include(name + ".lua", parts, open);
+        }
+        parts.Add(file);
     }
 
     public async Task<RedisResult> RunAsync(IDatabase db, ScriptCall call)
@@ -126,8 +156,7 @@ internal sealed partial class RedisScript
     /// <summary>
     /// The script sent to the very node chosen before (the guard's checked primary, or the node WAIT will run on).
     /// Through <see cref="IDatabase"/> the client picks the node again when it sends, and with an old primary back
-    /// as a second master it could pick that one between the check and the send (a CI run caught 13 scripts on the
-    /// stale node). <see cref="CommandFlags.NoRedirect"/>: on a cluster, a node that no longer serves the slot
+    /// as a second master it could pick that one between the check and the send. <see cref="CommandFlags.NoRedirect"/>: on a cluster, a node that no longer serves the slot
     /// answers MOVED, which fails this write (503; the client updates its slot map, so the retry goes to the new
     /// master) instead of running it on another node than the one WAIT is sent to. A server command carries no
     /// database number, so only database 0 (the default) goes this way; another database keeps the client's routing.
@@ -140,7 +169,9 @@ internal sealed partial class RedisScript
         return db.Multiplexer.GetServer(node).ExecuteAsync(command, parts, CommandFlags.NoRedirect);
     }
 
-    internal static void Check(string file, string body, ScriptLayout layout)
+    internal static void Check(string file, string body, ScriptLayout layout) => Check(file, body, layout, NameTables);
+
+    private static void Check(string file, string body, ScriptLayout layout, (string Table, IReadOnlyDictionary<string, string> Names)[] tables)
     {
         var errors = new List<string>();
         void Names(Regex pattern, string text, ICollection<string> declared, string what)
@@ -156,11 +187,15 @@ internal sealed partial class RedisScript
         Names(KeyUse(), body, layout.Keys, "key");
         Names(ArgUse(), body, layout.Args, "argument");
         Names(ListUse(), body, layout.Lists.Select(l => l.Name).ToList(), "list");
-        foreach (var (table, names) in NameTables)
+        foreach (var (table, names) in tables)
         {
-            Names(new Regex($@"(?<![\w.]){table}\.(\w+)"), body + Library, names.Keys.ToList(), $"{table} name");
+            Names(new Regex($@"(?<![\w.]){table}\.(\w+)"), body, names.Keys.ToList(), $"{table} name");
         }
-        Names(ConstantUse(), body + Library, Numbers.Keys.ToList(), "constant");
+        if (!tables.Any(t => t.Table == "S"))
+        {
+            Names(new Regex(@"(?<![\w.])S\.(\w+)"), body, [], "status (no status enum given)");
+        }
+        Names(ConstantUse(), body, Numbers.Keys.ToList(), "constant");
         var keysUsed = KeyUse().Matches(body).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
         errors.AddRange(layout.Keys.Where(k => !keysUsed.Contains(k)).Select(k => $"key '{k}' is passed but never used"));
         var argsUsed = ArgUse().Matches(body).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
@@ -178,6 +213,9 @@ internal sealed partial class RedisScript
     private static HashSet<string> Uses(string table, string lua) =>
         Regex.Matches(lua, $@"(?<![\w.]){table}\.(\w+)").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
+    private static Dictionary<string, string> Statuses(Type type) =>
+        Enum.GetNames(type).ToDictionary(n => n, n => n, StringComparer.Ordinal);
+
     private static Dictionary<string, string> Constants(Type type) => type
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.IsLiteral)
@@ -191,6 +229,9 @@ internal sealed partial class RedisScript
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+
+    [GeneratedRegex(@"^--- @include ""(\w+)""\s*$", RegexOptions.Multiline)]
+    private static partial Regex IncludeLine();
 
     [GeneratedRegex(@"(?<![\w.])K\.(\w+)")]
     private static partial Regex KeyUse();

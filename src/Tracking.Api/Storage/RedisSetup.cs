@@ -36,7 +36,8 @@ internal static partial class RedisSetup
         builder.Services.AddSingleton<ReplicaAck>();
         builder.Services.AddSingleton<SentinelGuard>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase());
-        // Connect (and start the embedded store) at start-up rather than on the first request.
+        // Every script checked, and Redis connected (the embedded store started), at start-up rather than on the first request.
+        builder.Services.AddHostedService<ScriptStartupCheck>();
         builder.Services.AddHostedService<RedisWarmup>();
         return builder;
     }

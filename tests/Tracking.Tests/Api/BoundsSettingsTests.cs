@@ -24,7 +24,7 @@ public sealed class BoundsSettingsTests
     [Fact]
     public void Report_counters_know_every_video_milestone()
     {
-        // library.lua moves a key's counters metric by metric: a milestone without a constant would be lost on eviction.
+        // aggregate_tiers.lua moves a key's counters metric by metric: a milestone without a constant would be lost on eviction.
         var videoMetrics = typeof(AggregateMetric).GetFields()
             .Where(f => f.IsLiteral && f.Name != nameof(AggregateMetric.VideoPrefix) && ((string)f.GetRawConstantValue()!).StartsWith(AggregateMetric.VideoPrefix, StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 using Tracking.Storage;
 
 namespace Tracking.Tests.Storage;
@@ -36,21 +37,100 @@ public sealed class ScriptTests
     }
 
     [Fact]
-    public void Every_embedded_script_is_loaded_by_exactly_one_gateway_or_shared_as_a_part_and_passes_its_checks()
+    public void Every_embedded_script_is_loaded_by_exactly_one_gateway_or_included_as_a_part_and_passes_its_checks()
     {
         var assembly = typeof(RedisScript).Assembly;
-        var scripts = assembly.GetTypes()
-            .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public).Where(f => f.FieldType == typeof(RedisScript)))
-            .Select(f => (RedisScript)f.GetValue(null)!)
-            .ToList();
+        var scripts = ScriptCheck.Run(ScriptCheck.Gateways(assembly));
         var parts = scripts.SelectMany(s => s.Parts).Distinct().ToList();
         var embedded = assembly.GetManifestResourceNames()
-            .Where(n => n.EndsWith(".lua", StringComparison.Ordinal) && n != "Tracking.Scripts.library.lua")
+            .Where(n => n.EndsWith(".lua", StringComparison.Ordinal))
             .Select(n => n["Tracking.Scripts.".Length..]);
 
         Assert.Equal(embedded.Order(StringComparer.Ordinal), scripts.Select(s => s.Name).Concat(parts).Order(StringComparer.Ordinal));
         // POST /events, a session touched, a session created for a known visitor and for a new one.
         Assert.Equal(4, scripts.Count(s => s.Parts.Contains("event_writes.lua")));
-        Assert.Equal(2, scripts.Count(s => s.Parts.Contains("session_create.lua")));
+        Assert.Equal(2, scripts.Count(s => s.Parts.Contains("new_session.lua")));
+    }
+
+    [Fact]
+    public void A_script_contains_only_the_parts_it_includes_each_once_after_its_own_includes()
+    {
+        var scripts = ScriptCheck.Run(ScriptCheck.Gateways(typeof(RedisScript).Assembly)).ToDictionary(s => s.Name);
+
+        Assert.Equal(["outbox.lua"], scripts["lease.lua"].Parts);
+        Assert.DoesNotContain("agg_tiers", scripts["lease.lua"].Text, StringComparison.Ordinal);
+        Assert.Empty(scripts["reserve_checkout.lua"].Parts);
+        var append = scripts["append_events.lua"];
+        Assert.Equal(append.Parts.Distinct(), append.Parts);
+        Assert.True(append.Parts.ToList().IndexOf("aggregate_tiers.lua") < append.Parts.ToList().IndexOf("aggregates.lua"));
+        Assert.True(append.Parts.ToList().IndexOf("entries.lua") < append.Parts.ToList().IndexOf("visits.lua"));
+    }
+
+    [Fact]
+    public void No_lua_file_is_over_120_lines()
+    {
+        var assembly = typeof(RedisScript).Assembly;
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".lua", StringComparison.Ordinal)))
+        {
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+            var lines = reader.ReadToEnd().TrimEnd('\n').Split('\n').Length;
+            Assert.True(lines <= 120, $"{name} has {lines} lines");
+        }
+    }
+
+    [Fact]
+    public async Task Every_script_compiles_in_redis()
+    {
+        var scripts = ScriptCheck.Run(ScriptCheck.Gateways(typeof(RedisScript).Assembly));
+        var server = Tracking.Tests.Infrastructure.RedisServer.Shared.Masters.First();
+
+        foreach (var script in scripts)
+        {
+            // SCRIPT LOAD compiles without running: a syntax error is refused here.
+            await server.ScriptLoadAsync(script.Text);
+        }
+    }
+
+    [Fact]
+    public void A_mis_declared_script_stops_the_start_up_check_naming_the_script()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => ScriptCheck.Run([typeof(MisdeclaredGateway)]));
+
+        Assert.Contains("release_checkout.lua", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("argument 'unused' is passed but never used", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_script_answering_a_status_its_enum_lacks_stops_the_start_up_check_naming_the_script()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => ScriptCheck.Run([typeof(WrongStatusGateway)]));
+
+        Assert.Contains("reserve_checkout.lua", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("S name 'LimitReached' is not declared", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_host_runs_the_start_up_check()
+    {
+        using var app = new Tracking.Tests.Infrastructure.TrackingApp();
+
+        Assert.Contains(app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is ScriptStartupCheck);
+    }
+
+    private static class MisdeclaredGateway
+    {
+        public static readonly RedisScript Script = RedisScript.Load("release_checkout.lua", new ScriptLayout(["ledger"], ["slot", "unused"]));
+    }
+
+    private static class WrongStatusGateway
+    {
+        public static readonly RedisScript Script = RedisScript.Load(
+            "reserve_checkout.lua", new ScriptLayout(["sess", "ledger"], ["slot", "max", "ledger_ttl"]), statuses: typeof(ReservedOnly));
+    }
+
+    private enum ReservedOnly
+    {
+        Reserved,
+        UnknownSession,
     }
 }

@@ -1,0 +1,14 @@
+namespace Tracking.Events;
+
+/// <summary>What a script recording one server event (signup.lua's Lead, initiate_checkout.lua) answered (Lua: <c>S.Name</c>).</summary>
+internal enum ServerEventStatus
+{
+    UnknownSession,
+    Recorded,
+
+    /// <summary>This event id was recorded before (a retry): nothing queued again.</summary>
+    AlreadyRecorded,
+
+    /// <summary>The session holds Tracking__MaxEventsPerSession events: nothing recorded.</summary>
+    SessionFull,
+}

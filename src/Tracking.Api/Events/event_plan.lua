@@ -1,0 +1,29 @@
+-- Deciding which of a request's events are fresh, before anything is written (event_writes.lua stores them).
+-- Bounds: a session holds at most A.max_events events; a request that would pass it is refused whole.
+
+-- Which of L.events are fresh (id and once-only milestone not seen before, nor earlier in this request), decided by
+-- reads only so that a refused request writes nothing. Returns the plan for store_events, or nil and the number of
+-- events held when the fresh ones would pass A.max_events.
+local function plan_events()
+  local fresh, count, ids, milestones = {}, 0, {}, {}
+  local watch_only = {} -- a repeated milestone (a reload replays them) still reports the seconds played since the last report
+  for i, e in ipairs(L.events) do
+    local new = e.milestone == '' or (not milestones[e.milestone] and redis.call('SISMEMBER', K.seen, 'm:' .. e.milestone) == 0)
+    if new then
+      new = not ids[e.id] and redis.call('SISMEMBER', K.seen, 'e:' .. e.id) == 0
+      ids[e.id] = true
+    elseif e.watch ~= '' and not ids[e.id] and redis.call('SISMEMBER', K.seen, 'e:' .. e.id) == 0 then
+      watch_only[i] = true
+    end
+    if new then
+      fresh[i] = true
+      count = count + 1
+      if e.milestone ~= '' then milestones[e.milestone] = true end
+    end
+  end
+  if count > 0 then
+    local held = redis.call('ZCARD', K.events)
+    if held + count > tonumber(A.max_events) then return nil, held end
+  end
+  return {fresh = fresh, count = count, watch_only = watch_only}
+end

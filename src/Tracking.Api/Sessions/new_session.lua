@@ -1,0 +1,22 @@
+--- @include "event_writes"
+-- Creating a session, shared by create_session_known_visitor.lua and create_session_new_visitor.lua: its hash
+-- fields, its first touch, the request context, the day's counters, and the page's first events (L.events, usually
+-- its PageView: event_writes.lua).
+-- Answers Sessions.PageLoadStatus: Created (accepted, duplicates); Exists when the session already exists (a retried
+-- page load whose session id is derived from its first event: the caller touches it instead); SessionFull (held)
+-- when the events alone pass A.max_events.
+local function create_session()
+  if redis.call('EXISTS', K.sess) == 1 then return {'status', S.Exists} end
+  local plan, held = plan_events()
+  if not plan then return {'status', S.SessionFull, 'held', held} end
+  hset_pairs(K.sess, L.fields)
+  local counters = agg_tiers()
+  agg(counters, K.sess, M.Sessions)
+  agg(counters, K.sess, M.Touches)
+  redis.call('RPUSH', K.touches, A.touch)
+  if A.ip ~= '' then redis.call('HSET', K.client, CF.Ip, A.ip) end
+  if A.ua ~= '' then redis.call('HSET', K.client, CF.UserAgent, A.ua) end
+  refresh(tonumber(A.ttl), K.sess, K.touches, K.client)
+  local accepted, duplicates = store_events(plan)
+  return {'status', S.Created, 'accepted', accepted, 'duplicates', duplicates}
+end

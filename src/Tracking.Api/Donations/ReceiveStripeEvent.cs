@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Stripe;
 using Tracking.Events;
+using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Donations;
@@ -27,7 +28,8 @@ internal sealed partial class ReceiveStripeEvent(
             return Acknowledge(described);
         }
         var outcome = await RecordAsync(stripeEvent, described, aborted);
-        Log.Processed(logger, stripeEvent.Type, outcome.Name());
+        var name = outcome.Name();
+        Log.Processed(logger, stripeEvent.Type, name);
         return outcome;
     }
 

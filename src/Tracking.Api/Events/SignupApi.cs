@@ -1,9 +1,6 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Tracking.Delivery;
 using Tracking.Infrastructure;
-using Tracking.Storage;
 
 namespace Tracking.Events;
 
@@ -41,51 +38,26 @@ internal static class SignupApi
     }
 
     internal static async Task<Results<Accepted<SignupAccepted>, ProblemHttpResult>> Post(
-        HttpContext http, SignupStore store, Outbox outbox, IOptions<TrackingOptions> options, TimeProvider clock)
+        HttpContext http, RecordSignup signup, IOptions<TrackingOptions> options)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, EventsJson.Default.SignupRequest);
         if (problem is not null)
         {
             return problem;
         }
-        var errors = new FieldErrors();
-        if (body!.SessionId is null)
-        {
-            errors.Add("sessionId", "The session id is required.");
-        }
-        errors.SafeId("sessionId", body.SessionId);
-        if (!EmailAddress.IsValid(body.Email))
-        {
-            errors.Add("email", EmailAddress.Rule);
-        }
-        errors.PageUrl("url", body.Url, EventValidator.MaxUrl);
-        errors.PageUrl("referrer", body.Referrer, EventValidator.MaxUrl);
-        if (errors.Any)
+        if (SignupValidator.Validate(body!) is { Any: true } errors)
         {
             return errors.ToProblem();
         }
-        var sid = body.SessionId!;
-        if (!Ids.IsSessionId(sid))
-        {
-            return Problems.UnknownSession();
-        }
-        var hash = Hashing.Email(body.Email)!;
-        // One Lead per session and address; the id reveals neither (Meta deduplicates by it).
-        var eventId = "lead_" + Hashing.Sha256($"lead:{sid}:{hash}")[..32];
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var client = ClientContext.From(http, options.Value);
         // The page signed up on: the snippet sends it; else the Referer header (cross-origin often only the origin).
-        var page = body.Url ?? RefererPage.From(http.Request, EventValidator.MaxUrl);
-        var entry = outbox.Queue(new OutboxEntry(
-            sid, eventId, EventNames.Lead, now, page,
-            new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
-            client.Ip, client.UserAgent, EmailHash: hash, Referrer: body.Referrer, VisitStart: OutboxEntry.VisitPending));
-        var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
-        return recorded switch
+        var page = body!.Url ?? RefererPage.From(http.Request, EventValidator.MaxUrl);
+        var result = await signup.RunAsync(body, ClientContext.From(http, options.Value), page);
+        var max = options.Value.MaxEventsPerSession;
+        return result.Status switch
         {
-            0 => Problems.UnknownSession(),
-            3 => SessionLimits.Full(options.Value.MaxEventsPerSession, options.Value.MaxEventsPerSession, "a signup"),
-            _ => TypedResults.Accepted((string?)null, new SignupAccepted(eventId, recorded == 2)),
+            SignupStatus.UnknownSession => Problems.UnknownSession(),
+            SignupStatus.SessionFull => SessionLimits.Full(max, max, "a signup"),
+            _ => TypedResults.Accepted((string?)null, new SignupAccepted(result.EventId, result.Status == SignupStatus.Duplicate)),
         };
     }
 }

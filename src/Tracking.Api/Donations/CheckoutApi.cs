@@ -14,14 +14,13 @@ internal static class CheckoutApi
             .WithName("CreateCheckout")
             .WithSummary("Create a Stripe Checkout Session for a donation and record InitiateCheckout.")
             .WithDescription("""
-                `amount` is in major units (25 or 25.50) within the currency's bounds (Donations__Limits__{currency}__Min/Max,
-                else Donations__MinAmount..MaxAmount); zero-decimal currencies (JPY…) take whole amounts; `currency` defaults to
+                `amount` in major units (25 or 25.50) within the currency's bounds (Donations__Limits__{currency}__Min/Max, else
+                Donations__MinAmount..MaxAmount; zero-decimal currencies such as JPY take whole amounts); `currency` defaults to
                 Donations__Currency and must be one of Donations__Currencies. A double-click within ten minutes reuses the same
-                Checkout Session (Stripe idempotency key). A session may create at most Donations__MaxCheckoutsPerSession (5)
-                Checkout Sessions, then 409 (nothing is sent to Stripe). InitiateCheckout (value, currency; never the typed
-                `email`, which only prefills Stripe's form) is stored and queued for Meta and PostHog; redirect the visitor to
-                the returned `url`. 503 also when donations are not configured (no Stripe__SecretKey). 409 (before Stripe is
-                called) also when the session already holds Tracking__MaxEventsPerSession events.
+                Checkout Session (Stripe idempotency key). InitiateCheckout (value, currency; never the typed `email`, which only
+                prefills Stripe's form) is stored and queued for Meta and PostHog; redirect the visitor to the returned `url`.
+                409, nothing sent to Stripe: the session already created Donations__MaxCheckoutsPerSession (5) Checkout Sessions, or
+                holds Tracking__MaxEventsPerSession events. 503: donations not configured (no Stripe__SecretKey).
                 """)
             .WithJsonBody<CheckoutRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()

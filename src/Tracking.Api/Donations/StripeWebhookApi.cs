@@ -14,14 +14,13 @@ internal static class StripeWebhookApi
             .WithSummary("Stripe event delivery: marks sessions converted and queues Purchase with its value.")
             .WithDescription("""
                 `checkout.session.completed` (paid) or `checkout.session.async_payment_succeeded` converts the session once
-                (idempotent by Stripe event id and by Checkout Session) and queues Purchase with its value.
-                `async_payment_failed` and `expired` are recorded on the session; other types are acknowledged and ignored.
-                Answered once the effects are durable in Redis. `outcome`: converted, converted-unattributed,
-                already-converted, duplicate-event, recorded-failed, recorded-expired, awaiting-payment, not-ours or ignored.
-                Only Checkout Sessions this service created are recorded: their metadata `tracking_mark` must verify for the
-                session they name; any other Checkout Session on the account (a Payment Link whose buyer set
+                (idempotent by Stripe event id and by Checkout Session) and queues Purchase with its value; `async_payment_failed`
+                and `expired` are recorded on the session; other types are acknowledged and ignored. Answered once the effects are
+                durable in Redis. `outcome`: converted, converted-unattributed, already-converted, duplicate-event, recorded-failed,
+                recorded-expired, awaiting-payment, not-ours or ignored. Only Checkout Sessions this service created are recorded
+                (metadata `tracking_mark` verifies for the session they name); any other (a Payment Link whose buyer set
                 `client_reference_id`, another integration) is acknowledged with 200 `not-ours` and changes nothing.
-                400 when the signature is missing or wrong, or the payload is not a Stripe event.
+                400: the signature is missing or wrong, or the payload is not a Stripe event.
                 """)
             .WithRequiredHeader("Stripe-Signature", "Stripe's signature of the raw body.")
             .WithJsonBody<System.Text.Json.JsonElement>()

@@ -19,14 +19,13 @@ internal static class SignupApi
             .WithName("Signup")
             .WithSummary("Record an e-mail signup: email_signup on the session and a server-side Lead for Meta and PostHog.")
             .WithDescription("""
-                `{ sessionId, email, consent?, url?, referrer? }`: `consent` (boolean) is whether the visitor agreed to be e-mailed,
-                kept as the session's `email_consent`; `url` and `referrer` (absolute http(s), at most 2048 characters) are the
-                page signed up on and its document.referrer, the Lead's Meta `event_source_url` and `referrer_url` (without
-                `url`, the Referer header, which cross-origin is often only the origin). The Lead is recorded once per session and address (a repeat answers `duplicate: true`);
-                Meta gets `Lead` with `em` (SHA-256 of the trimmed, lower-cased address), PostHog `Email Signup` and an
-                `$identify` of `email:{sha256}`; the address itself is neither stored nor logged. Tracking consent applies as for
-                every event. 400 naming `email` for anything that is not an address; 409 when the session holds
-                Tracking__MaxEventsPerSession events.
+                `{ sessionId, email, consent?, url?, referrer? }`. `consent` (boolean): whether the visitor agreed to be e-mailed, kept
+                as the session's `email_consent`. `url`, `referrer` (absolute http(s), at most 2048 characters): the page signed up on
+                and its document.referrer, the Lead's Meta `event_source_url` and `referrer_url` (without `url`, the Referer header,
+                cross-origin often only the origin). One Lead per session and address (a repeat answers `duplicate: true`): Meta
+                `Lead` with `em` (SHA-256 of the trimmed, lower-cased address), PostHog `Email Signup` and an `$identify` of
+                `email:{sha256}`; the address itself is neither stored nor logged. Tracking consent applies as for every event.
+                400 naming `email` for anything that is not an address; 409 when the session holds Tracking__MaxEventsPerSession events.
                 """)
             .WithJsonBody<SignupRequest>(alsoAs: "text/plain")
             .Produces<SignupAccepted>(StatusCodes.Status202Accepted)

@@ -14,8 +14,6 @@ internal static class EventValidator
     // A browser clock can be wrong; beyond these bounds the server's time is used instead.
     private static readonly TimeSpan MaxPast = TimeSpan.FromHours(24);
     private static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(5);
-    // One report of watch time covers at most a day of playing (the server caps it further by wall-clock time).
-    private const int MaxWatchReport = 86_400;
 
     public static (string SessionId, List<TrackedEvent> Events, ProblemHttpResult? Problem) Validate(
         EventsRequest body, int maxBatch, DateTimeOffset now)
@@ -112,7 +110,7 @@ internal static class EventValidator
     private static TrackedEvent? ValidateOne(EventRequest item, string prefix, FieldErrors errors, DateTimeOffset now)
     {
         CheckShape(item, prefix, errors);
-        if (errors.Any || Interpret(item, prefix, errors) is not { } meaning)
+        if (errors.Any || EventMeaning.Of(item, prefix, errors) is not { } meaning)
         {
             return null;
         }
@@ -158,76 +156,6 @@ internal static class EventValidator
                 errors.Add($"{prefix}properties.{key}", $"Must be at most {MaxPropertyValue} characters.");
             }
         }
-    }
-
-    /// <summary>What the event's name and properties mean for the session (video milestones, watch time, the selected campaign); null with an error when they do not fit the name.</summary>
-    private static EventMeaning? Interpret(EventRequest item, string prefix, FieldErrors errors)
-    {
-        var name = item.Event!;
-        var props = item.Properties ?? [];
-        string? content = null;
-        if (props.TryGetValue("content", out var c))
-        {
-            content = c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            if (!Ids.IsSafe(content, 64))
-            {
-                errors.Add(prefix + "properties.content", "Must be a content id of 1-64 letters, digits, '_', '-', '.', ':'.");
-                return null;
-            }
-        }
-        string? milestone = null;
-        string? completionField = null;
-        var percent = 0;
-        if (name is EventNames.VideoStart or EventNames.VideoProgress or EventNames.VideoComplete or EventNames.VideoWatch && content is null)
-        {
-            errors.Add(prefix + "properties.content", $"{name} needs the content id being watched.");
-            return null;
-        }
-        if (name == EventNames.VideoProgress)
-        {
-            if (!props.TryGetValue("percent", out var p) || p.ValueKind != JsonValueKind.Number
-                || !p.TryGetInt32(out percent) || Array.IndexOf(EventNames.Milestones, percent) < 0)
-            {
-                errors.Add(prefix + "properties.percent", "VideoProgress is sent at milestones only: 25, 50, 75 or 95.");
-                return null;
-            }
-            milestone = $"{content}:{percent}";
-            completionField = SessionField.Completion(content!);
-        }
-
-        if (name == EventNames.VideoComplete)
-        {
-            // Once per content per session, like a milestone; completion 100 (the seed's intro_completion: 100).
-            (milestone, completionField, percent) = ($"{content}:100", SessionField.Completion(content!), 100);
-        }
-        double? watchTime = null;
-        if (props.TryGetValue("watch_time", out var wt) && name is EventNames.VideoStart or EventNames.VideoProgress or EventNames.VideoComplete or EventNames.VideoWatch)
-        {
-            if (wt.ValueKind != JsonValueKind.Number || !wt.TryGetDouble(out var seconds) || seconds < 0 || seconds > MaxWatchReport)
-            {
-                errors.Add(prefix + "properties.watch_time", $"Seconds played since the previous report: a number from 0 to {MaxWatchReport}.");
-                return null;
-            }
-            watchTime = seconds;
-        }
-        else if (name == EventNames.VideoWatch)
-        {
-            errors.Add(prefix + "properties.watch_time", "VideoWatch needs the seconds played since the previous report.");
-            return null;
-        }
-        string? setField = null, setValue = null;
-        if (name == EventNames.CampaignSelected)
-        {
-            var campaign = props.TryGetValue("campaign", out var sc) && sc.ValueKind == JsonValueKind.String ? sc.GetString() : null;
-            if (!Ids.IsSafe(campaign, 64))
-            {
-                errors.Add(prefix + "properties.campaign", "CampaignSelected needs the campaign id: 1-64 letters, digits, '_', '-', '.', ':'.");
-                return null;
-            }
-            (setField, setValue) = (SessionField.SelectedCampaign, campaign);
-        }
-
-        return new EventMeaning(content, milestone, completionField, percent, watchTime, setField, setValue);
     }
 
     private static bool IsEventName(string? name) =>

@@ -20,8 +20,8 @@ internal static class Features
 {
     public static IHostApplicationBuilder AddTrackingFeatures(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<SessionStore>().AddSingleton<SessionIdSecret>().AddHttpJson(SessionsJson.Default);
-        builder.Services.AddSingleton<EventStore>().AddSingleton<SignupStore>().AddHttpJson(EventsJson.Default);
+        builder.Services.AddSingleton<SessionStore>().AddSingleton<SessionIdSecret>().AddSingleton<OpenSession>().AddHttpJson(SessionsJson.Default);
+        builder.Services.AddSingleton<EventStore>().AddSingleton<SignupStore>().AddSingleton<RecordSignup>().AddHttpJson(EventsJson.Default);
         builder.Services.AddSingleton<ReportStore>().AddHttpJson(ReportsJson.Default);
         builder.Services.AddHttpJson(HealthJson.Default).AddHttpJson(OpsJson.Default);
         builder.AddDelivery();

@@ -14,6 +14,7 @@ internal static class DonationSetup
         services.AddSingleton<IValidateOptions<DonationOptions>, DonationOptionsValidator>();
         services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
         services.AddSingleton<DonationStore>();
+        services.AddSingleton<CreateCheckout>().AddSingleton<ReceiveStripeEvent>().AddSingleton<StripeEventWrites>();
         services.AddSingleton(sp => new CheckoutMark(sp.GetRequiredService<IOptions<StripeOptions>>().Value.WebhookSecret));
         services.AddHttpJson(DonationsJson.Default);
         services.AddHttpClient("stripe", http => http.Timeout = TimeSpan.FromSeconds(20));

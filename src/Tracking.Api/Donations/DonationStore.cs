@@ -29,7 +29,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
         ["sess", "events", "seen", "due", "items", "ledger", "conversions", "paths", "touches"],
         ["stripe_event", "checkout_id", "kind", "at", "amount", "currency", "checkout_type", "payment_method", "member", "entry", "ledger_ttl", "now", "conversion", "retain", "sent_at"],
         new ScriptList("outbox", "id"));
-    private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout, statuses: typeof(StripeRecorded));
+    private static readonly RedisScript Stripe = RedisScript.Load("record_stripe.lua", StripeLayout, statuses: typeof(StripeOutcome));
 
     // Longer than Stripe's 3-day retry window, so a late duplicate is still recognised.
     internal static readonly TimeSpan LedgerTtl = TimeSpan.FromDays(30);
@@ -73,7 +73,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
 
     /// <param name="kind">convert, failed or expired.</param>
     /// <param name="sentAt">The Purchase's time as the destinations get it (Stripe's, ms): its visit must not start after it.</param>
-    public async Task<StripeRecorded> RecordStripeAsync(
+    public async Task<StripeOutcome> RecordStripeAsync(
         DonationWrite write, string stripeEventId, string kind, string amount, string currency, string checkoutType, ConversionRecord conversion, long now, long sentAt,
         string? paymentMethod = null)
     {
@@ -90,7 +90,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
             .Arg("conversion", System.Text.Json.JsonSerializer.Serialize(conversion, DonationsJson.Default.ConversionRecord))
             .Arg("retain", retention.Value.Seconds).Arg("sent_at", sentAt);
         Outbox(call, write.Outbox);
-        return ScriptResult.From(await Stripe.RunAsync(db, call)).Status<StripeRecorded>();
+        return ScriptResult.From(await Stripe.RunAsync(db, call)).Status<StripeOutcome>();
     }
 
     /// <summary>How many events the session holds (checked against Tracking__MaxEventsPerSession before Stripe is called).</summary>

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Infrastructure;
@@ -16,9 +14,6 @@ internal static class EventValidator
     // A browser clock can be wrong; beyond these bounds the server's time is used instead.
     private static readonly TimeSpan MaxPast = TimeSpan.FromHours(24);
     private static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(5);
-    private static readonly string[] Reserved = ["event", "eventId", "timestamp", "url"];
-    // One report of watch time covers at most a day of playing (the server caps it further by wall-clock time).
-    private const int MaxWatchReport = 86_400;
 
     public static (string SessionId, List<TrackedEvent> Events, ProblemHttpResult? Problem) Validate(
         EventsRequest body, int maxBatch, DateTimeOffset now)
@@ -111,7 +106,28 @@ internal static class EventValidator
         return errors.Any ? ([], errors.ToProblem()) : (tracked, null);
     }
 
+    /// <summary>The event to store, or null with its errors added: the generic rules first, then the rules of its name.</summary>
     private static TrackedEvent? ValidateOne(EventRequest item, string prefix, FieldErrors errors, DateTimeOffset now)
+    {
+        CheckShape(item, prefix, errors);
+        if (errors.Any || EventMeaning.Of(item, prefix, errors) is not { } meaning)
+        {
+            return null;
+        }
+        var name = item.Event!;
+        var timestamp = item.Timestamp is { } t && t >= (now - MaxPast).ToUnixTimeMilliseconds() && t <= (now + MaxFuture).ToUnixTimeMilliseconds()
+            ? t
+            : now.ToUnixTimeMilliseconds();
+        var eventId = item.EventId ?? Ids.NewEventId();
+        var content = meaning.Content;
+        var contentViewed = name is EventNames.ViewContent or EventNames.VideoStart ? content : null;
+        return new TrackedEvent(eventId, name, timestamp, EventMember.Write(name, eventId, timestamp, item.Url, item.Properties ?? []),
+            meaning.Milestone, contentViewed, meaning.CompletionField, meaning.Percent, item.Url, item.Properties, item.Referrer, meaning.SetField, meaning.SetValue,
+            name == EventNames.VideoStart ? content + SessionField.WatchedSuffix : null, meaning.WatchTime, meaning.WatchTime is null ? null : content + SessionField.WatchTimeSuffix);
+    }
+
+    /// <summary>The rules every event follows: its name, id, pages and properties.</summary>
+    private static void CheckShape(EventRequest item, string prefix, FieldErrors errors)
     {
         if (!IsEventName(item.Event))
         {
@@ -140,119 +156,6 @@ internal static class EventValidator
                 errors.Add($"{prefix}properties.{key}", $"Must be at most {MaxPropertyValue} characters.");
             }
         }
-        if (errors.Any)
-        {
-            return null;
-        }
-
-        var name = item.Event!;
-        string? content = null;
-        if (props.TryGetValue("content", out var c))
-        {
-            content = c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            if (!Ids.IsSafe(content, 64))
-            {
-                errors.Add(prefix + "properties.content", "Must be a content id of 1-64 letters, digits, '_', '-', '.', ':'.");
-                return null;
-            }
-        }
-        string? milestone = null;
-        string? completionField = null;
-        var percent = 0;
-        if (name is EventNames.VideoStart or EventNames.VideoProgress or EventNames.VideoComplete or EventNames.VideoWatch && content is null)
-        {
-            errors.Add(prefix + "properties.content", $"{name} needs the content id being watched.");
-            return null;
-        }
-        if (name == EventNames.VideoProgress)
-        {
-            if (!props.TryGetValue("percent", out var p) || p.ValueKind != JsonValueKind.Number
-                || !p.TryGetInt32(out percent) || Array.IndexOf(EventNames.Milestones, percent) < 0)
-            {
-                errors.Add(prefix + "properties.percent", "VideoProgress is sent at milestones only: 25, 50, 75 or 95.");
-                return null;
-            }
-            milestone = $"{content}:{percent}";
-            completionField = SessionField.Completion(content!);
-        }
-
-        if (name == EventNames.VideoComplete)
-        {
-            // Once per content per session, like a milestone; completion 100 (the seed's intro_completion: 100).
-            (milestone, completionField, percent) = ($"{content}:100", SessionField.Completion(content!), 100);
-        }
-        double? watchTime = null;
-        if (props.TryGetValue("watch_time", out var wt) && name is EventNames.VideoStart or EventNames.VideoProgress or EventNames.VideoComplete or EventNames.VideoWatch)
-        {
-            if (wt.ValueKind != JsonValueKind.Number || !wt.TryGetDouble(out var seconds) || seconds < 0 || seconds > MaxWatchReport)
-            {
-                errors.Add(prefix + "properties.watch_time", $"Seconds played since the previous report: a number from 0 to {MaxWatchReport}.");
-                return null;
-            }
-            watchTime = seconds;
-        }
-        else if (name == EventNames.VideoWatch)
-        {
-            errors.Add(prefix + "properties.watch_time", "VideoWatch needs the seconds played since the previous report.");
-            return null;
-        }
-        string? setField = null, setValue = null;
-        if (name == EventNames.CampaignSelected)
-        {
-            var campaign = props.TryGetValue("campaign", out var sc) && sc.ValueKind == JsonValueKind.String ? sc.GetString() : null;
-            if (!Ids.IsSafe(campaign, 64))
-            {
-                errors.Add(prefix + "properties.campaign", "CampaignSelected needs the campaign id: 1-64 letters, digits, '_', '-', '.', ':'.");
-                return null;
-            }
-            (setField, setValue) = (SessionField.SelectedCampaign, campaign);
-        }
-
-        var timestamp = item.Timestamp is { } t && t >= (now - MaxPast).ToUnixTimeMilliseconds() && t <= (now + MaxFuture).ToUnixTimeMilliseconds()
-            ? t
-            : now.ToUnixTimeMilliseconds();
-        var eventId = item.EventId ?? Ids.NewEventId();
-        var contentViewed = name is EventNames.ViewContent or EventNames.VideoStart ? content : null;
-        return new TrackedEvent(eventId, name, timestamp, Member(name, eventId, timestamp, item.Url, props), milestone, contentViewed, completionField, percent, item.Url, item.Properties, item.Referrer, setField, setValue,
-            name == EventNames.VideoStart ? content + SessionField.WatchedSuffix : null, watchTime, watchTime is null ? null : content + SessionField.WatchTimeSuffix);
-    }
-
-    /// <summary>The sorted-set member: the seed's flat JSON shape, our own fields first and never overridden.</summary>
-    private static string Member(string name, string eventId, long timestamp, string? url, Dictionary<string, JsonElement> props)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("event", name);
-            writer.WriteString("eventId", eventId);
-            writer.WriteNumber("timestamp", timestamp);
-            if (url is not null)
-            {
-                writer.WriteString("url", url);
-            }
-            // The seed's PageView member: the path and the landing's utm_source, from the page's own URL.
-            Uri? page = null;
-            var pageView = name == EventNames.PageView && url is not null && Uri.TryCreate(url, UriKind.Absolute, out page);
-            if (pageView)
-            {
-                writer.WriteString("page", page!.AbsolutePath);
-                if (Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(page.Query).TryGetValue("utm_source", out var source) && source.ToString() is { Length: > 0 and <= 256 } s)
-                {
-                    writer.WriteString("utm_source", s);
-                }
-            }
-            foreach (var (key, value) in props)
-            {
-                if (Array.IndexOf(Reserved, key) < 0 && value.ValueKind != JsonValueKind.Null && !(pageView && key is "page" or "utm_source"))
-                {
-                    writer.WritePropertyName(key);
-                    value.WriteTo(writer);
-                }
-            }
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static bool IsEventName(string? name) =>

@@ -16,15 +16,14 @@ internal static class EventsApi
             .WithSummary("Record one event or a batch for a live session; idempotent by eventId.")
             .WithDescription("""
                 One event, or `{ sessionId?, events: [...] }` with up to Tracking__MaxEventsPerBatch (50) events of one session.
-                Server-only names are refused (403 naming `event`): `Purchase`, `InitiateCheckout`, `DonationFailed`, `Lead`,
-                `CheckoutExpired`, what Meta and PostHog receive for them or rename our events to (`Donation Completed`,
-                `Checkout Started`, `Content Viewed`, `Video Progress`) and any `$` name, in any case or spelling
-                (`donation_completed`). Properties `value`, `currency`, `revenue` are stored but never forwarded to Meta
-                or PostHog (revenue comes from Stripe only). `VideoProgress` needs `properties.content` and
-                `properties.percent` in 25/50/75/95; each milestone is stored once per content per session.
-                A `timestamp` (ms) more than 24 h in the past or 5 min in the future is replaced by server time.
-                A session holds at most Tracking__MaxEventsPerSession (1000) events: a request whose new events would pass
-                that is refused whole (409, nothing stored); an event takes at most Tracking__MaxEventBytes (4096) as stored.
+                Server-only names are refused (403 naming `event`) in any case or spelling (`donation_completed`): `Purchase`,
+                `InitiateCheckout`, `DonationFailed`, `Lead`, `CheckoutExpired`, what Meta and PostHog receive for them or rename our
+                events to (`Donation Completed`, `Checkout Started`, `Content Viewed`, `Video Progress`) and any `$` name. Properties
+                `value`, `currency`, `revenue` are stored, never forwarded to Meta or PostHog (revenue comes from Stripe only).
+                `VideoProgress` needs `properties.content` and `properties.percent` in 25/50/75/95, each milestone stored once per
+                content per session. A `timestamp` (ms) more than 24 h past or 5 min ahead is replaced by server time. A session holds
+                at most Tracking__MaxEventsPerSession (1000) events: a request whose new events would pass that is refused whole (409,
+                nothing stored); an event takes at most Tracking__MaxEventBytes (4096) as stored.
                 """)
             .WithJsonBody<EventsRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()

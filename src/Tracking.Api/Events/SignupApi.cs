@@ -1,9 +1,6 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Tracking.Delivery;
 using Tracking.Infrastructure;
-using Tracking.Storage;
 
 namespace Tracking.Events;
 
@@ -22,14 +19,13 @@ internal static class SignupApi
             .WithName("Signup")
             .WithSummary("Record an e-mail signup: email_signup on the session and a server-side Lead for Meta and PostHog.")
             .WithDescription("""
-                `{ sessionId, email, consent?, url?, referrer? }`: `consent` (boolean) is whether the visitor agreed to be e-mailed,
-                kept as the session's `email_consent`; `url` and `referrer` (absolute http(s), at most 2048 characters) are the
-                page signed up on and its document.referrer, the Lead's Meta `event_source_url` and `referrer_url` (without
-                `url`, the Referer header, which cross-origin is often only the origin). The Lead is recorded once per session and address (a repeat answers `duplicate: true`);
-                Meta gets `Lead` with `em` (SHA-256 of the trimmed, lower-cased address), PostHog `Email Signup` and an
-                `$identify` of `email:{sha256}`; the address itself is neither stored nor logged. Tracking consent applies as for
-                every event. 400 naming `email` for anything that is not an address; 409 when the session holds
-                Tracking__MaxEventsPerSession events.
+                `{ sessionId, email, consent?, url?, referrer? }`. `consent` (boolean): whether the visitor agreed to be e-mailed, kept
+                as the session's `email_consent`. `url`, `referrer` (absolute http(s), at most 2048 characters): the page signed up on
+                and its document.referrer, the Lead's Meta `event_source_url` and `referrer_url` (without `url`, the Referer header,
+                cross-origin often only the origin). One Lead per session and address (a repeat answers `duplicate: true`): Meta
+                `Lead` with `em` (SHA-256 of the trimmed, lower-cased address), PostHog `Email Signup` and an `$identify` of
+                `email:{sha256}`; the address itself is neither stored nor logged. Tracking consent applies as for every event.
+                400 naming `email` for anything that is not an address; 409 when the session holds Tracking__MaxEventsPerSession events.
                 """)
             .WithJsonBody<SignupRequest>(alsoAs: "text/plain")
             .Produces<SignupAccepted>(StatusCodes.Status202Accepted)
@@ -41,51 +37,26 @@ internal static class SignupApi
     }
 
     internal static async Task<Results<Accepted<SignupAccepted>, ProblemHttpResult>> Post(
-        HttpContext http, SignupStore store, Outbox outbox, IOptions<TrackingOptions> options, TimeProvider clock)
+        HttpContext http, RecordSignup signup, IOptions<TrackingOptions> options)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, EventsJson.Default.SignupRequest);
         if (problem is not null)
         {
             return problem;
         }
-        var errors = new FieldErrors();
-        if (body!.SessionId is null)
-        {
-            errors.Add("sessionId", "The session id is required.");
-        }
-        errors.SafeId("sessionId", body.SessionId);
-        if (!EmailAddress.IsValid(body.Email))
-        {
-            errors.Add("email", EmailAddress.Rule);
-        }
-        errors.PageUrl("url", body.Url, EventValidator.MaxUrl);
-        errors.PageUrl("referrer", body.Referrer, EventValidator.MaxUrl);
-        if (errors.Any)
+        if (SignupValidator.Validate(body!) is { Any: true } errors)
         {
             return errors.ToProblem();
         }
-        var sid = body.SessionId!;
-        if (!Ids.IsSessionId(sid))
-        {
-            return Problems.UnknownSession();
-        }
-        var hash = Hashing.Email(body.Email)!;
-        // One Lead per session and address; the id reveals neither (Meta deduplicates by it).
-        var eventId = "lead_" + Hashing.Sha256($"lead:{sid}:{hash}")[..32];
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var client = ClientContext.From(http, options.Value);
         // The page signed up on: the snippet sends it; else the Referer header (cross-origin often only the origin).
-        var page = body.Url ?? RefererPage.From(http.Request, EventValidator.MaxUrl);
-        var entry = outbox.Queue(new OutboxEntry(
-            sid, eventId, EventNames.Lead, now, page,
-            new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
-            client.Ip, client.UserAgent, EmailHash: hash, Referrer: body.Referrer, VisitStart: OutboxEntry.VisitPending));
-        var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
-        return recorded switch
+        var page = body!.Url ?? RefererPage.From(http.Request, EventValidator.MaxUrl);
+        var result = await signup.RunAsync(body, ClientContext.From(http, options.Value), page);
+        var max = options.Value.MaxEventsPerSession;
+        return result.Status switch
         {
-            ServerEventStatus.UnknownSession => Problems.UnknownSession(),
-            ServerEventStatus.SessionFull => SessionLimits.Full(options.Value.MaxEventsPerSession, options.Value.MaxEventsPerSession, "a signup"),
-            _ => TypedResults.Accepted((string?)null, new SignupAccepted(eventId, recorded == ServerEventStatus.AlreadyRecorded)),
+            SignupStatus.UnknownSession => Problems.UnknownSession(),
+            SignupStatus.SessionFull => SessionLimits.Full(max, max, "a signup"),
+            _ => TypedResults.Accepted((string?)null, new SignupAccepted(result.EventId, result.Status == SignupStatus.Duplicate)),
         };
     }
 }

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
+using Tracking.Delivery;
+using Tracking.Events;
+using Tracking.Infrastructure;
+using Tracking.Storage;
+
+namespace Tracking.Donations;
+
+/// <summary>
+/// What a recorded Stripe event writes: the session's event member, and for a conversion the queued Purchase. Meta
+/// gets Stripe's own event time; the session's event list and the reports use our receipt time, which keeps the
+/// journey in order (Stripe's time has whole seconds only).
+/// </summary>
+internal sealed class StripeEventWrites(DonationStore store, Outbox outbox, IOptions<DonationOptions> donations)
+{
+    /// <summary>A failed or expired checkout: a note in the session's events, nothing queued.</summary>
+    public static DonationWrite Note(Event stripeEvent, DescribedStripeEvent described, long receivedAt)
+    {
+        var timestamp = Math.Max(receivedAt, StripeTime(stripeEvent));
+        var name = described.Action == StripeAction.Fail ? EventNames.DonationFailed : EventNames.CheckoutExpired;
+        var note = ServerEventMember.Write(name, stripeEvent.Id, timestamp, described.Amount.Major, described.Amount.Currency, described.Checkout!.Id);
+        return new DonationWrite(described.SessionId!, stripeEvent.Id, timestamp, note, QueuedEntry.None);
+    }
+
+    /// <summary>A conversion: the Purchase member and its outbox entry, with the client and consent the session recorded.</summary>
+    public async Task<DonationWrite> PurchaseAsync(
+        Event stripeEvent, Session checkout, string sid, Amount amount, long receivedAt, string checkoutType, string? paymentMethod)
+    {
+        var stripeTime = StripeTime(stripeEvent);
+        var timestamp = Math.Max(receivedAt, stripeTime);
+        var (session, client) = await store.ReadAsync(sid);
+        var clientFields = client.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
+        var metadata = checkout.Metadata ?? [];
+        // The consent recorded with the Purchase: the live session's, else what the checkout recorded in Stripe.
+        string? Consent(string field, string key) => session.FirstOrDefault(e => e.Name == field).Value is { IsNullOrEmpty: false } v
+            ? (string?)v : metadata.GetValueOrDefault(key);
+        var entry = outbox.Queue(new OutboxEntry(
+            sid, checkout.Id, EventNames.Purchase, stripeTime,
+            // The page where the donation started (not Stripe's, nor the thank-you page); older Checkout Sessions lack it.
+            metadata.GetValueOrDefault(CheckoutMetadata.PageUrl) ?? donations.Value.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
+            DonationProperties.For(metadata.GetValueOrDefault(CheckoutMetadata.Content), Campaign(checkout), ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
+            clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
+            // The address the payer gave Stripe, never the one typed into /checkout.
+            amount.Major, amount.Currency, Hashing.Email(checkout.CustomerDetails?.Email),
+            metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country),
+            Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics),
+            Referrer: metadata.GetValueOrDefault(CheckoutMetadata.PageReferrer), VisitStart: OutboxEntry.VisitPending));
+        var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, amount.Major, amount.Currency, checkout.Id, checkoutType, paymentMethod);
+        return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
+    }
+
+    /// <summary>The fundraising campaign the checkout recorded in its metadata, when it is a safe id.</summary>
+    public static string? Campaign(Session checkout) =>
+        (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.Campaign) is { } c && Ids.IsSafe(c, 64) ? c : null;
+
+    /// <summary>Stripe's time of the event (ms; whole seconds): the Purchase's time at Meta and PostHog.</summary>
+    public static long StripeTime(Event stripeEvent) => new DateTimeOffset(stripeEvent.Created, TimeSpan.Zero).ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,47 @@
+namespace Tracking.Donations;
+
+/// <summary>What the Stripe webhook decided for one delivery (the body's <c>outcome</c> and the webhook metric's tag).</summary>
+internal enum StripeOutcome
+{
+    /// <summary>A paid checkout converted its live session.</summary>
+    Converted,
+    /// <summary>A paid checkout whose session had expired: recorded as a conversion, attributed to no session.</summary>
+    ConvertedUnattributed,
+    /// <summary>Another event already converted this Checkout Session.</summary>
+    AlreadyConverted,
+    /// <summary>This Stripe event was recorded before (a redelivery).</summary>
+    DuplicateEvent,
+    RecordedFailed,
+    RecordedExpired,
+    /// <summary>Completed but not yet paid (bank debits): the later async_payment_succeeded converts.</summary>
+    AwaitingPayment,
+    /// <summary>A Checkout Session this service did not create (its mark does not verify): acknowledged, nothing changes.</summary>
+    NotOurs,
+    /// <summary>An event type the service does not record.</summary>
+    Ignored,
+    // Refused before the event is read: never a 200, counted only.
+    Unreadable,
+    MissingSignature,
+    InvalidSignature,
+}
+
+internal static class StripeOutcomes
+{
+    /// <summary>The outcome's name on the wire, in the response and in metrics.</summary>
+    public static string Name(this StripeOutcome outcome) => outcome switch
+    {
+        StripeOutcome.Converted => "converted",
+        StripeOutcome.ConvertedUnattributed => "converted-unattributed",
+        StripeOutcome.AlreadyConverted => "already-converted",
+        StripeOutcome.DuplicateEvent => "duplicate-event",
+        StripeOutcome.RecordedFailed => "recorded-failed",
+        StripeOutcome.RecordedExpired => "recorded-expired",
+        StripeOutcome.AwaitingPayment => "awaiting-payment",
+        StripeOutcome.NotOurs => "not-ours",
+        StripeOutcome.Ignored => "ignored",
+        StripeOutcome.Unreadable => "unreadable",
+        StripeOutcome.MissingSignature => "missing-signature",
+        StripeOutcome.InvalidSignature => "invalid-signature",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+}

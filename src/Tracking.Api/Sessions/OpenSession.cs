@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Tracking.Delivery;
+using Tracking.Events;
+using Tracking.Infrastructure;
+using Tracking.Storage;
+
+namespace Tracking.Sessions;
+
+/// <summary>
+/// <c>POST /session</c>'s use case: touch the live session the request names, else create one, storing the page's
+/// first events in the same script. A page load with events gets a session id derived from its first event, so a
+/// retry whose first attempt's answer was lost finds the session that attempt made and touches it instead (its
+/// events deduplicated by id, its visit not counted again).
+/// </summary>
+internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Outbox outbox, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
+{
+    public async Task<OpenedSession> RunAsync(SessionOpening opening, ClientContext client)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var request = opening.Request;
+        var existing = Ids.IsSessionId(request.SessionId) ? request.SessionId : null;
+        var derive = opening.Events.Count > 0;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            // Unknown or expired (or a derived session erased in between): a new session, never with an id the client chose.
+            if (existing is not null && await TouchAsync(opening, existing, client, now) is { } touched)
+            {
+                return touched;
+            }
+            var (sessionId, created) = await CreateAsync(opening, derive, client, now);
+            if (created is not null)
+            {
+                return created;
+            }
+            existing = sessionId; // the derived session exists: a retried page load
+            derive = false;
+        }
+        throw new InvalidOperationException("a page load's session neither exists nor could be created");
+    }
+
+    /// <summary>The live session touched (or refused as full); null when there is no such session.</summary>
+    private async Task<OpenedSession?> TouchAsync(SessionOpening opening, string sessionId, ClientContext client, long now)
+    {
+        var (request, landing) = (opening.Request, opening.Landing);
+        var touch = landing.HasCampaign ? JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) : null;
+        var visit = SessionFields.ForVisit(request, landing, now, client) with { SessionId = sessionId, TouchJson = touch };
+        if (await store.TouchAsync(visit, Writes(opening, sessionId, client), options.Value.SessionTtl) is not { } t)
+        {
+            return null;
+        }
+        if (t.Full)
+        {
+            return new OpenedSession(null, t.Held);
+        }
+        if (t.NewVisit && t.Visitor.Length > 0)
+        {
+            await store.CountReturnVisitAsync(t.Visitor, sessionId);
+        }
+        metrics.EventsStored(t.Accepted, t.Duplicates);
+        return new OpenedSession(Response(opening, sessionId, t.Visitor, isNew: false, now, t));
+    }
+
+    /// <summary>A new session (or refused as full); null when the derived session id already exists.</summary>
+    private async Task<(string SessionId, OpenedSession? Created)> CreateAsync(SessionOpening opening, bool derive, ClientContext client, long now)
+    {
+        var (request, landing, events) = (opening.Request, opening.Landing, opening.Events);
+        var key = derive ? await secret.GetAsync() : null;
+        var sessionId = key is null ? Ids.NewSessionId() : Ids.PageLoadSessionId(key, request.VisitorId, events[0].EventId);
+        // A visitor id made here is new (its count is 1) and sits on the session's slot, so the session's script
+        // counts and indexes it too: a new visitor's landing is one script. A known visitor's count comes first,
+        // from its own slot.
+        var newVisitor = request.VisitorId is null;
+        var visitorId = request.VisitorId ?? (key is null ? Ids.NewVisitorId(sessionId) : Ids.PageLoadVisitorId(key, events[0].EventId, sessionId));
+        var count = newVisitor ? 1 : await store.CountVisitAsync(visitorId, sessionId);
+        var session = SessionFields.ForNewSession(sessionId, visitorId, count, request, landing, now, client)
+            with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) };
+        if (await store.CreateAsync(session, Writes(opening, sessionId, client), options.Value.SessionTtl, now, newVisitor) is not { } c)
+        {
+            return (sessionId, null);
+        }
+        if (c.Full)
+        {
+            return (sessionId, new OpenedSession(null, c.Held));
+        }
+        metrics.SessionCreated();
+        metrics.EventsStored(c.Accepted, c.Duplicates);
+        return (sessionId, new OpenedSession(Response(opening, sessionId, visitorId, isNew: true, now, c)));
+    }
+
+    private List<EventWrite> Writes(SessionOpening opening, string sessionId, ClientContext client) =>
+        opening.Events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();
+
+    private SessionResponse Response(SessionOpening opening, string sessionId, string visitorId, bool isNew, long now, PageLoad load) =>
+        new(sessionId, visitorId, isNew, now + (long)options.Value.SessionTtl.TotalMilliseconds,
+            opening.Request.Events is null ? null : new EventsAccepted(load.Accepted, load.Duplicates));
+}

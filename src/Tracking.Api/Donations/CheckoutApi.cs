@@ -155,14 +155,10 @@ internal static partial class CheckoutApi
         var timestamp = now.ToUnixTimeMilliseconds();
         var member = ServerEventMember.Write(EventNames.InitiateCheckout, eventId, timestamp, major, currency, checkout.Id, checkoutType: "guest");
         var client = ClientContext.From(http, tracking.Value);
-        var entry = outbox.Queue(new OutboxEntry(
-            sid, eventId, EventNames.InitiateCheckout, timestamp, pageUrl,
-            Properties(request.Content, campaign),
-            // No em: the typed e-mail is unverified, and anyone could attach a victim's address to a checkout. Purchase
-            // carries the address the payer gave Stripe (customer_details.email).
-            client.Ip, client.UserAgent, major, currency,
-            ConsentMarketing: fields.GetValueOrDefault(SessionField.ConsentMarketing), ConsentAnalytics: fields.GetValueOrDefault(SessionField.ConsentAnalytics),
-            Referrer: request.Referrer, VisitStart: OutboxEntry.VisitPending));
+        var entry = outbox.Queue(OutboxEntry.ForCheckout(
+            sid, eventId, EventNames.InitiateCheckout, timestamp, new(pageUrl, request.Referrer), new(client.Ip, client.UserAgent), major, currency,
+            new(fields.GetValueOrDefault(SessionField.ConsentMarketing), fields.GetValueOrDefault(SessionField.ConsentAnalytics)),
+            Properties(request.Content, campaign)));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
         var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp, campaign);
         if (recorded == 0)

@@ -147,17 +147,18 @@ internal static partial class StripeWebhookApi
             ? (string?)v : metadata.GetValueOrDefault(key);
         var content = metadata.GetValueOrDefault(CheckoutMetadata.Content);
         var campaign = metadata.GetValueOrDefault(CheckoutMetadata.Campaign) is { } c && Ids.IsSafe(c, 64) ? c : null;
-        var entry = outbox.Queue(new OutboxEntry(
-            sid, checkout.Id, EventNames.Purchase, stripeTime,
-            // The page where the donation started (not Stripe's, nor the thank-you page); older Checkout Sessions lack it.
-            metadata.GetValueOrDefault(CheckoutMetadata.PageUrl) ?? donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
-            CheckoutApi.Properties(content, campaign, ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
-            clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
+        // The page where the donation started (not Stripe's, nor the thank-you page); older Checkout Sessions lack it.
+        var page = metadata.GetValueOrDefault(CheckoutMetadata.PageUrl) ?? donations.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal);
+        var entry = outbox.Queue(OutboxEntry.ForDonation(
+            sid, checkout.Id, EventNames.Purchase, stripeTime, new(page, metadata.GetValueOrDefault(CheckoutMetadata.PageReferrer)),
+            new(clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent)),
+            decimal.Parse(amount, CultureInfo.InvariantCulture), currency,
+            new(Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics)),
             // The address the payer gave Stripe, never the one typed into /checkout.
-            decimal.Parse(amount, CultureInfo.InvariantCulture), currency, Hashing.Email(checkout.CustomerDetails?.Email),
-            metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country),
-            Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics),
-            Referrer: metadata.GetValueOrDefault(CheckoutMetadata.PageReferrer), VisitStart: OutboxEntry.VisitPending));
+            Hashing.Email(checkout.CustomerDetails?.Email),
+            CheckoutApi.Properties(content, campaign, ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
+            visitorId: metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), fbp: metadata.GetValueOrDefault(CheckoutMetadata.Fbp),
+            fbc: metadata.GetValueOrDefault(CheckoutMetadata.Fbc), country: metadata.GetValueOrDefault(CheckoutMetadata.Country)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, decimal.Parse(amount, CultureInfo.InvariantCulture), currency, checkout.Id,
             checkoutType, paymentMethod);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);

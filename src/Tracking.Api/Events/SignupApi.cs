@@ -76,10 +76,9 @@ internal static class SignupApi
         var client = ClientContext.From(http, options.Value);
         // The page signed up on: the snippet sends it; else the Referer header (cross-origin often only the origin).
         var page = body.Url ?? RefererPage.From(http.Request, EventValidator.MaxUrl);
-        var entry = outbox.Queue(new OutboxEntry(
-            sid, eventId, EventNames.Lead, now, page,
-            new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
-            client.Ip, client.UserAgent, EmailHash: hash, Referrer: body.Referrer, VisitStart: OutboxEntry.VisitPending));
+        var entry = outbox.Queue(OutboxEntry.ForSignup(
+            sid, eventId, EventNames.Lead, now, new(page, body.Referrer), new(client.Ip, client.UserAgent), hash,
+            new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) }));
         var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
         return recorded switch
         {

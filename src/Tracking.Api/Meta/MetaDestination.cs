@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
-using Tracking.Storage;
 
 namespace Tracking.Meta;
 
@@ -35,31 +34,17 @@ internal sealed class MetaDestination(
     public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         var outcomes = new Outcome[batch.Count];
-        var oldest = clock.GetUtcNow() - EventTimeLimit;
+        var triage = new Triage(ConsentPurpose.Marketing, tracking.Value.ConsentMode, clock.GetUtcNow() - EventTimeLimit,
+            "Meta's 7-day limit", "older than Meta's 7-day limit for event_time; not sent");
         var toSend = new List<(int Index, MetaServerEvent Event)>(batch.Count);
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         string Hash(string value) => hashes.TryGetValue(value, out var h) ? h : hashes[value] = Hashing.Sha256(value);
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, entry, session) = batch[i];
-            if (Consent.IsBot(session))
+            if (triage.Check(entry, session) is { } outcome)
             {
-                outcomes[i] = new Outcome.Skipped("bot");
-            }
-            else if (Consent.Decide(session, entry.ConsentMarketing, SessionField.ConsentMarketing, tracking.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
-            {
-                outcomes[i] = new Outcome.Skipped("marketing consent");
-            }
-            else if (consent == ConsentDecision.Hold)
-            {
-                // Held no longer than Meta would take it.
-                outcomes[i] = entry.Timestamp < oldest.ToUnixTimeMilliseconds()
-                    ? new Outcome.Skipped("marketing consent never given within Meta's 7-day limit")
-                    : new Outcome.Held("marketing consent pending");
-            }
-            else if (entry.Timestamp < oldest.ToUnixTimeMilliseconds())
-            {
-                outcomes[i] = new Outcome.Dead("older than Meta's 7-day limit for event_time; not sent", DeadKind.TooOld);
+                outcomes[i] = outcome;
             }
             else
             {

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
-using Tracking.Storage;
 
 namespace Tracking.PostHog;
 
@@ -24,28 +23,15 @@ internal sealed class PostHogDestination(
         var historical = new List<(int Index, PostHogEvent[] Events)>();
         var dayAgo = (clock.GetUtcNow() - HistoricalAfter).ToUnixTimeMilliseconds();
         var people = new Dictionary<string, (System.Text.Json.JsonElement, System.Text.Json.JsonElement)>(StringComparer.Ordinal);
-        var oldest = (clock.GetUtcNow() - posthog.Value.MaxAge).ToUnixTimeMilliseconds();
+        // The age limit bounds the outbox while PostHog is unreachable or refuses our key.
+        var triage = new Triage(ConsentPurpose.Analytics, tracking.Value.ConsentMode, clock.GetUtcNow() - posthog.Value.MaxAge,
+            "PostHog:MaxAge", $"older than PostHog:MaxAge ({posthog.Value.MaxAge}); not sent");
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, entry, session) = batch[i];
-            if (Consent.IsBot(session))
+            if (triage.Check(entry, session) is { } outcome)
             {
-                outcomes[i] = new Outcome.Skipped("bot");
-            }
-            else if (Consent.Decide(session, entry.ConsentAnalytics, SessionField.ConsentAnalytics, tracking.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
-            {
-                outcomes[i] = new Outcome.Skipped("analytics consent");
-            }
-            else if (consent == ConsentDecision.Hold)
-            {
-                outcomes[i] = entry.Timestamp < oldest
-                    ? new Outcome.Skipped("analytics consent never given within PostHog:MaxAge")
-                    : new Outcome.Held("analytics consent pending");
-            }
-            else if (entry.Timestamp < oldest)
-            {
-                // Bounds the outbox while PostHog is unreachable or refuses our key.
-                outcomes[i] = new Outcome.Dead($"older than PostHog:MaxAge ({posthog.Value.MaxAge}); not sent", DeadKind.TooOld);
+                outcomes[i] = outcome;
             }
             else
             {

@@ -1,12 +1,14 @@
+using Microsoft.Extensions.Options;
 using Tracking.Infrastructure;
 
 namespace Tracking.Delivery;
 
 /// <summary>
-/// Sends one request's entries to their destination and turns its outcomes into settlements: when each is due
-/// again, what the metrics, the destination's health and the log learn from them.
+/// Sends one request's entries to their destination (those that pass its <see cref="Triage"/>) and turns the outcomes
+/// into settlements: when each is due again, what the metrics, the destination's health and the log learn from them.
 /// </summary>
-internal sealed class DestinationSender(RetryPolicy retries, DeliveryMetrics metrics, DestinationHealth health, ILogger<OutboxWorker> logger)
+internal sealed class DestinationSender(
+    RetryPolicy retries, DeliveryMetrics metrics, DestinationHealth health, IOptions<TrackingOptions> tracking, TimeProvider clock, ILogger<OutboxWorker> logger)
 {
     public async Task<IReadOnlyList<Settled>> SendAsync(
         IDestination destination, List<Leased> group, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> sessions, long now, CancellationToken ct)
@@ -17,11 +19,28 @@ internal sealed class DestinationSender(RetryPolicy retries, DeliveryMetrics met
             var later = retries.DisabledDueAt(now);
             return group.Select(l => new Settled(l, new Outcome.Retry("destination disabled", RetryKind.Disabled), later)).ToList();
         }
-        var pending = group.Select(l => new Pending(l, l.Entry!, sessions[l.Entry!.SessionId])).ToList();
-        IReadOnlyList<Outcome> outcomes;
+        var triage = new Triage(destination.Rules, tracking.Value.ConsentMode, clock.GetUtcNow());
+        var outcomes = new Outcome[group.Count];
+        var toSend = new List<(int Index, Pending Entry)>(group.Count);
+        for (var i = 0; i < group.Count; i++)
+        {
+            var pending = new Pending(group[i], group[i].Entry!, sessions[group[i].Entry!.SessionId]);
+            if (triage.Check(pending.Entry, pending.Session) is { } decided)
+            {
+                outcomes[i] = decided;
+            }
+            else
+            {
+                toSend.Add((i, pending));
+            }
+        }
         try
         {
-            outcomes = await destination.DeliverAsync(pending, ct);
+            var sent = toSend.Count == 0 ? [] : await destination.DeliverAsync(toSend.ConvertAll(p => p.Entry), ct);
+            for (var j = 0; j < toSend.Count; j++)
+            {
+                outcomes[toSend[j].Index] = sent[j];
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -14,6 +14,12 @@ internal interface IDestination
     /// <summary>Whether this destination receives the event at all (queued only then).</summary>
     bool Takes(string eventName);
 
-    /// <summary>One outcome per entry, in order.</summary>
+    /// <summary>The consent it needs and the oldest event it takes: entries failing them never reach <see cref="DeliverAsync"/>.</summary>
+    DestinationRules Rules { get; }
+
+    /// <summary>
+    /// Maps and sends entries that passed the <see cref="Triage"/> (in requests as large as the destination takes);
+    /// one outcome per entry, in order.
+    /// </summary>
     Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken);
 }

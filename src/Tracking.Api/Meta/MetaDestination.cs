@@ -8,7 +8,7 @@ namespace Tracking.Meta;
 
 /// <summary>Sends outbox entries to Meta's Conversions API, up to 1000 events per request.</summary>
 internal sealed class MetaDestination(
-    IMetaConversionsApi api, IOptions<MetaOptions> meta, IOptions<TrackingOptions> tracking, TimeProvider clock) : IDestination
+    IMetaConversionsApi api, IOptions<MetaOptions> meta) : IDestination
 {
     // Meta refuses a whole request holding one event older than 7 days; keep a margin for clock and queue time.
     private static readonly TimeSpan EventTimeLimit = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(30);
@@ -31,25 +31,19 @@ internal sealed class MetaDestination(
 
     public bool Takes(string eventName) => MetaMapper.EventName(eventName, meta.Value) is not null;
 
+    public DestinationRules Rules { get; } = new(
+        ConsentPurpose.Marketing, EventTimeLimit, "Meta's 7-day limit", "older than Meta's 7-day limit for event_time; not sent");
+
     public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         var outcomes = new Outcome[batch.Count];
-        var triage = new Triage(ConsentPurpose.Marketing, tracking.Value.ConsentMode, clock.GetUtcNow() - EventTimeLimit,
-            "Meta's 7-day limit", "older than Meta's 7-day limit for event_time; not sent");
         var toSend = new List<(int Index, MetaServerEvent Event)>(batch.Count);
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         string Hash(string value) => hashes.TryGetValue(value, out var h) ? h : hashes[value] = Hashing.Sha256(value);
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, entry, session) = batch[i];
-            if (triage.Check(entry, session) is { } outcome)
-            {
-                outcomes[i] = outcome;
-            }
-            else
-            {
-                toSend.Add((i, MetaMapper.Map(entry, session, meta.Value, Hash)));
-            }
+            toSend.Add((i, MetaMapper.Map(entry, session, meta.Value, Hash)));
         }
         await Batches.SendIsolatingAsync(toSend, MaxEventsPerRequest, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
         return outcomes;

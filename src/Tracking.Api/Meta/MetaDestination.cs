@@ -37,14 +37,9 @@ internal sealed class MetaDestination(
     public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         var outcomes = new Outcome[batch.Count];
-        var toSend = new List<(int Index, MetaServerEvent Event)>(batch.Count);
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         string Hash(string value) => hashes.TryGetValue(value, out var h) ? h : hashes[value] = Hashing.Sha256(value);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var (_, entry, session) = batch[i];
-            toSend.Add((i, MetaMapper.Map(entry, session, meta.Value, Hash)));
-        }
+        var toSend = batch.Select((p, i) => (Index: i, Event: MetaMapper.Map(p.Entry, p.Session, meta.Value, Hash))).ToList();
         await Batches.SendIsolatingAsync(toSend, MaxEventsPerRequest, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
         return outcomes;
     }

@@ -18,6 +18,11 @@ internal static class DeliverySetup
         services.AddSingleton<SessionSnapshots>();
         services.AddSingleton<DeliveryMetrics>();
         services.AddSingleton<DestinationHealth>();
+        services.AddSingleton<RetryPolicy>();
+        services.AddSingleton<DestinationSender>();
+        services.AddSingleton<OutboxDrainer>();
+        services.AddSingleton<OutboxGauges>();
+        services.AddSingleton<DeadLetterPurge>();
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         return builder;

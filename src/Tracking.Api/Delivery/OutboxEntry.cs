@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Tracking.Delivery;
 
@@ -7,29 +8,12 @@ namespace Tracking.Delivery;
 /// itself, once per destination (see <see cref="OutboxId"/>). Carries what the request knew (IP, User-Agent) and,
 /// for server events, what the session may no longer hold when it is sent. <c>ConsentMarketing</c> and
 /// <c>ConsentAnalytics</c> are the consent that applied when it was queued (granted, denied, pending): what is honoured
-/// once the session has expired (see <see cref="Consent.Decide"/>). They are the entry's last members: browser events
-/// get them stamped by the append script from the live session.
+/// once the session has expired (see <see cref="Consent.Decide"/>); browser events get them stamped by the append
+/// script from the live session. Built by one factory per producer (<see cref="ForBrowserEvent"/>,
+/// <see cref="ForSignup"/>, <see cref="ForCheckout"/>, <see cref="ForDonation"/>), so each call site names what it
+/// knows; the member order is the stored JSON's.
 /// </summary>
-internal sealed record OutboxEntry(
-    string SessionId,
-    string EventId,
-    string Event,
-    long Timestamp,
-    string? Url = null,
-    Dictionary<string, JsonElement>? Properties = null,
-    string? Ip = null,
-    string? UserAgent = null,
-    decimal? Value = null,
-    string? Currency = null,
-    string? EmailHash = null,
-    string? VisitorId = null,
-    string? Fbp = null,
-    string? Fbc = null,
-    string? Country = null,
-    [property: System.Text.Json.Serialization.JsonPropertyName(Storage.EntryMember.ConsentMarketing)] string? ConsentMarketing = null,
-    [property: System.Text.Json.Serialization.JsonPropertyName(Storage.EntryMember.ConsentAnalytics)] string? ConsentAnalytics = null,
-    string? Referrer = null,
-    [property: System.Text.Json.Serialization.JsonPropertyName(Storage.EntryMember.VisitStart)] long? VisitStart = null)
+internal sealed record OutboxEntry
 {
     /// <summary>
     /// Ms start of the visit (PostHog's session: a new one after 30 minutes without events) the event belongs to.
@@ -38,24 +22,105 @@ internal sealed record OutboxEntry(
     /// had expired): no visit.
     /// </summary>
     public static readonly long? VisitPending;
-}
 
-/// <summary>
-/// Outbox entry ids: <c>{destination}:{session id}:{event id}</c>, formed and read only here (and by outbox.lua's
-/// <c>outbox_item</c>). An event's entry is stored once for all its destinations, under <see cref="ItemOf"/>.
-/// </summary>
-internal static class OutboxId
-{
-    public static string Of(string destination, string sessionId, string eventId) => $"{destination}:{sessionId}:{eventId}";
+    public required string SessionId { get; init; }
 
-    public static string DestinationOf(string id) => id[..Math.Max(0, id.IndexOf(':', StringComparison.Ordinal))];
+    public required string EventId { get; init; }
 
-    /// <summary>The <c>items</c> field holding the entry: the id without its destination (<c>{session id}:{event id}</c>).</summary>
-    public static string ItemOf(string id) => id[(id.IndexOf(':', StringComparison.Ordinal) + 1)..];
-}
+    public required string Event { get; init; }
 
-/// <summary>An entry ready to be written by a script: its JSON once, and one id per destination that takes it.</summary>
-internal sealed record QueuedEntry(string Json, IReadOnlyList<string> Ids)
-{
-    public static readonly QueuedEntry None = new("", []);
+    public required long Timestamp { get; init; }
+
+    public string? Url { get; init; }
+
+    public Dictionary<string, JsonElement>? Properties { get; init; }
+
+    public string? Ip { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public decimal? Value { get; init; }
+
+    public string? Currency { get; init; }
+
+    public string? EmailHash { get; init; }
+
+    public string? VisitorId { get; init; }
+
+    public string? Fbp { get; init; }
+
+    public string? Fbc { get; init; }
+
+    public string? Country { get; init; }
+
+    [JsonPropertyName(Storage.EntryMember.ConsentMarketing)]
+    public string? ConsentMarketing { get; init; }
+
+    [JsonPropertyName(Storage.EntryMember.ConsentAnalytics)]
+    public string? ConsentAnalytics { get; init; }
+
+    public string? Referrer { get; init; }
+
+    [JsonPropertyName(Storage.EntryMember.VisitStart)]
+    public long? VisitStart { get; init; }
+
+    /// <summary>A browser event (<c>POST /events</c>), its properties already filtered for the destinations.</summary>
+    public static OutboxEntry ForBrowserEvent(
+        string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
+        Dictionary<string, JsonElement>? properties) =>
+        Common(sessionId, eventId, name, timestamp, page, client, properties);
+
+    /// <summary>The Lead of <c>POST /signup</c>: identified by the hashed address the visitor typed.</summary>
+    public static OutboxEntry ForSignup(
+        string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
+        string emailHash, Dictionary<string, JsonElement>? properties) =>
+        Common(sessionId, eventId, name, timestamp, page, client, properties) with { EmailHash = emailHash };
+
+    /// <summary>
+    /// The InitiateCheckout of <c>POST /checkout</c>: its amount and the session's consent at that moment. No e-mail:
+    /// the typed address is unverified, and anyone could attach a victim's address to a checkout.
+    /// </summary>
+    public static OutboxEntry ForCheckout(
+        string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
+        decimal value, string currency, EntryConsent consent, Dictionary<string, JsonElement>? properties) =>
+        Common(sessionId, eventId, name, timestamp, page, client, properties) with
+        {
+            Value = value,
+            Currency = currency,
+            ConsentMarketing = consent.Marketing,
+            ConsentAnalytics = consent.Analytics,
+        };
+
+    /// <summary>
+    /// The Purchase of a paid donation (Stripe webhook): the session may be gone, so what the browser knew (visitor,
+    /// fbp, fbc, country) comes from the Checkout Session's metadata, and the address is the one the payer gave Stripe.
+    /// </summary>
+    public static OutboxEntry ForDonation(
+        string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
+        decimal value, string currency, EntryConsent consent, string? emailHash, Dictionary<string, JsonElement>? properties,
+        string? visitorId = null, string? fbp = null, string? fbc = null, string? country = null) =>
+        ForCheckout(sessionId, eventId, name, timestamp, page, client, value, currency, consent, properties) with
+        {
+            EmailHash = emailHash,
+            VisitorId = visitorId,
+            Fbp = fbp,
+            Fbc = fbc,
+            Country = country,
+        };
+
+    private static OutboxEntry Common(
+        string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
+        Dictionary<string, JsonElement>? properties) => new()
+        {
+            SessionId = sessionId,
+            EventId = eventId,
+            Event = name,
+            Timestamp = timestamp,
+            Url = page.Url,
+            Properties = properties,
+            Ip = client.Ip,
+            UserAgent = client.UserAgent,
+            Referrer = page.Referrer,
+            VisitStart = VisitPending,
+        };
 }

@@ -101,14 +101,13 @@ internal sealed partial class CreateCheckout(
         var (sid, amount) = (order.SessionId, order.Amount);
         var eventId = $"ic_{checkout.Id}";
         var member = ServerEventMember.Write(EventNames.InitiateCheckout, eventId, timestamp, amount.Major, amount.Currency, checkout.Id, checkoutType: "guest");
-        var entry = outbox.Queue(new OutboxEntry(
-            sid, eventId, EventNames.InitiateCheckout, timestamp, order.Url,
-            DonationProperties.For(order.Content, order.Campaign),
-            // No em: the typed e-mail is unverified, and anyone could attach a victim's address to a checkout. Purchase
-            // carries the address the payer gave Stripe (customer_details.email).
-            client.Ip, client.UserAgent, amount.Major, amount.Currency,
-            ConsentMarketing: fields.GetValueOrDefault(SessionField.ConsentMarketing), ConsentAnalytics: fields.GetValueOrDefault(SessionField.ConsentAnalytics),
-            Referrer: order.Referrer, VisitStart: OutboxEntry.VisitPending));
+        // No em: the typed e-mail is unverified, and anyone could attach a victim's address to a checkout. Purchase
+        // carries the address the payer gave Stripe (customer_details.email).
+        var entry = outbox.Queue(OutboxEntry.ForCheckout(
+            sid, eventId, EventNames.InitiateCheckout, timestamp, new(order.Url, order.Referrer), new(client.Ip, client.UserAgent),
+            amount.Major, amount.Currency,
+            new(fields.GetValueOrDefault(SessionField.ConsentMarketing), fields.GetValueOrDefault(SessionField.ConsentAnalytics)),
+            DonationProperties.For(order.Content, order.Campaign)));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
         return await store.InitiateAsync(write, amount.Text, amount.Currency, checkout.Id, slot, tracking.Value.SessionTtl, timestamp, order.Campaign);
     }

@@ -36,17 +36,18 @@ internal sealed class StripeEventWrites(DonationStore store, Outbox outbox, IOpt
         // The consent recorded with the Purchase: the live session's, else what the checkout recorded in Stripe.
         string? Consent(string field, string key) => session.FirstOrDefault(e => e.Name == field).Value is { IsNullOrEmpty: false } v
             ? (string?)v : metadata.GetValueOrDefault(key);
-        var entry = outbox.Queue(new OutboxEntry(
-            sid, checkout.Id, EventNames.Purchase, stripeTime,
-            // The page where the donation started (not Stripe's, nor the thank-you page); older Checkout Sessions lack it.
-            metadata.GetValueOrDefault(CheckoutMetadata.PageUrl) ?? donations.Value.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal),
-            DonationProperties.For(metadata.GetValueOrDefault(CheckoutMetadata.Content), Campaign(checkout), ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
-            clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent),
+        // The page where the donation started (not Stripe's, nor the thank-you page); older Checkout Sessions lack it.
+        var page = metadata.GetValueOrDefault(CheckoutMetadata.PageUrl) ?? donations.Value.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", checkout.Id, StringComparison.Ordinal);
+        var entry = outbox.Queue(OutboxEntry.ForDonation(
+            sid, checkout.Id, EventNames.Purchase, stripeTime, new(page, metadata.GetValueOrDefault(CheckoutMetadata.PageReferrer)),
+            new(clientFields.GetValueOrDefault(ClientField.Ip), clientFields.GetValueOrDefault(ClientField.UserAgent)),
+            amount.Major, amount.Currency,
+            new(Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics)),
             // The address the payer gave Stripe, never the one typed into /checkout.
-            amount.Major, amount.Currency, Hashing.Email(checkout.CustomerDetails?.Email),
-            metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), metadata.GetValueOrDefault(CheckoutMetadata.Fbp), metadata.GetValueOrDefault(CheckoutMetadata.Fbc), metadata.GetValueOrDefault(CheckoutMetadata.Country),
-            Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics),
-            Referrer: metadata.GetValueOrDefault(CheckoutMetadata.PageReferrer), VisitStart: OutboxEntry.VisitPending));
+            Hashing.Email(checkout.CustomerDetails?.Email),
+            DonationProperties.For(metadata.GetValueOrDefault(CheckoutMetadata.Content), Campaign(checkout), ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
+            visitorId: metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), fbp: metadata.GetValueOrDefault(CheckoutMetadata.Fbp),
+            fbc: metadata.GetValueOrDefault(CheckoutMetadata.Fbc), country: metadata.GetValueOrDefault(CheckoutMetadata.Country)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, amount.Major, amount.Currency, checkout.Id, checkoutType, paymentMethod);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
     }

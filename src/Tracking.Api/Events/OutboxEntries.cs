@@ -12,7 +12,8 @@ internal static class OutboxEntries
     /// never leave the service (they stay in the session's event list, which nothing that counts money reads).
     /// </summary>
     public static OutboxEntry ForBrowserEvent(string sessionId, TrackedEvent e, ClientContext client) =>
-        new(sessionId, e.EventId, e.Name, e.Timestamp, e.Url, Forwardable(e.Properties), client.Ip, client.UserAgent, Referrer: e.Referrer, VisitStart: OutboxEntry.VisitPending);
+        OutboxEntry.ForBrowserEvent(
+            sessionId, e.EventId, e.Name, e.Timestamp, new(e.Url, e.Referrer), new(client.Ip, client.UserAgent), Forwardable(e.Properties));
 
     private static Dictionary<string, JsonElement>? Forwardable(Dictionary<string, JsonElement>? properties)
     {

@@ -38,10 +38,9 @@ internal sealed class RecordSignup(SignupStore store, Outbox outbox, TimeProvide
         // One Lead per session and address; the id reveals neither (Meta deduplicates by it).
         var eventId = "lead_" + Hashing.Sha256($"lead:{sid}:{hash}")[..32];
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var entry = outbox.Queue(new OutboxEntry(
-            sid, eventId, EventNames.Lead, now, page,
-            new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
-            client.Ip, client.UserAgent, EmailHash: hash, Referrer: body.Referrer, VisitStart: OutboxEntry.VisitPending));
+        var entry = outbox.Queue(OutboxEntry.ForSignup(
+            sid, eventId, EventNames.Lead, now, new(page, body.Referrer), new(client.Ip, client.UserAgent), hash,
+            new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) }));
         var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
         return new SignupResult(recorded switch
         {

@@ -3,13 +3,12 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
-using Tracking.Storage;
 
 namespace Tracking.Meta;
 
 /// <summary>Sends outbox entries to Meta's Conversions API, up to 1000 events per request.</summary>
 internal sealed class MetaDestination(
-    IMetaConversionsApi api, IOptions<MetaOptions> meta, IOptions<TrackingOptions> tracking, TimeProvider clock) : IDestination
+    IMetaConversionsApi api, IOptions<MetaOptions> meta) : IDestination
 {
     // Meta refuses a whole request holding one event older than 7 days; keep a margin for clock and queue time.
     private static readonly TimeSpan EventTimeLimit = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(30);
@@ -32,40 +31,15 @@ internal sealed class MetaDestination(
 
     public bool Takes(string eventName) => MetaMapper.EventName(eventName, meta.Value) is not null;
 
+    public DestinationRules Rules { get; } = new(
+        ConsentPurpose.Marketing, EventTimeLimit, "Meta's 7-day limit", "older than Meta's 7-day limit for event_time; not sent");
+
     public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         var outcomes = new Outcome[batch.Count];
-        var oldest = clock.GetUtcNow() - EventTimeLimit;
-        var toSend = new List<(int Index, MetaServerEvent Event)>(batch.Count);
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         string Hash(string value) => hashes.TryGetValue(value, out var h) ? h : hashes[value] = Hashing.Sha256(value);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var (_, entry, session) = batch[i];
-            if (Consent.IsBot(session))
-            {
-                outcomes[i] = new Outcome.Skipped("bot");
-            }
-            else if (Consent.Decide(session, entry.ConsentMarketing, SessionField.ConsentMarketing, tracking.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
-            {
-                outcomes[i] = new Outcome.Skipped("marketing consent");
-            }
-            else if (consent == ConsentDecision.Hold)
-            {
-                // Held no longer than Meta would take it.
-                outcomes[i] = entry.Timestamp < oldest.ToUnixTimeMilliseconds()
-                    ? new Outcome.Skipped("marketing consent never given within Meta's 7-day limit")
-                    : new Outcome.Held("marketing consent pending");
-            }
-            else if (entry.Timestamp < oldest.ToUnixTimeMilliseconds())
-            {
-                outcomes[i] = new Outcome.Dead("older than Meta's 7-day limit for event_time; not sent", DeadKind.TooOld);
-            }
-            else
-            {
-                toSend.Add((i, MetaMapper.Map(entry, session, meta.Value, Hash)));
-            }
-        }
+        var toSend = batch.Select((p, i) => (Index: i, Event: MetaMapper.Map(p.Entry, p.Session, meta.Value, Hash))).ToList();
         await Batches.SendIsolatingAsync(toSend, MaxEventsPerRequest, part => SendAsync(part.Select(p => p.Event).ToList(), cancellationToken), (item, outcome) => outcomes[item.Index] = outcome);
         return outcomes;
     }

@@ -2,13 +2,12 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
-using Tracking.Storage;
 
 namespace Tracking.PostHog;
 
 /// <summary>Sends outbox entries to PostHog's <c>/batch/</c> endpoint.</summary>
 internal sealed class PostHogDestination(
-    IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<TrackingOptions> tracking, IOptions<DeliveryOptions> delivery, TimeProvider clock) : IDestination
+    IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<DeliveryOptions> delivery, TimeProvider clock) : IDestination
 {
     public string Name => "posthog";
 
@@ -17,6 +16,10 @@ internal sealed class PostHogDestination(
     // PostHog gets every event the service records (named as in PostHogMapper).
     public bool Takes(string eventName) => true;
 
+    // The age limit bounds the outbox while PostHog is unreachable or refuses our key.
+    public DestinationRules Rules => new(
+        ConsentPurpose.Analytics, posthog.Value.MaxAge, "PostHog:MaxAge", $"older than PostHog:MaxAge ({posthog.Value.MaxAge}); not sent");
+
     public async Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         var outcomes = new Outcome[batch.Count];
@@ -24,40 +27,17 @@ internal sealed class PostHogDestination(
         var historical = new List<(int Index, PostHogEvent[] Events)>();
         var dayAgo = (clock.GetUtcNow() - HistoricalAfter).ToUnixTimeMilliseconds();
         var people = new Dictionary<string, (System.Text.Json.JsonElement, System.Text.Json.JsonElement)>(StringComparer.Ordinal);
-        var oldest = (clock.GetUtcNow() - posthog.Value.MaxAge).ToUnixTimeMilliseconds();
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, entry, session) = batch[i];
-            if (Consent.IsBot(session))
+            if (!people.TryGetValue(entry.SessionId, out var person))
             {
-                outcomes[i] = new Outcome.Skipped("bot");
+                people[entry.SessionId] = person = PostHogMapper.PersonProperties(session);
             }
-            else if (Consent.Decide(session, entry.ConsentAnalytics, SessionField.ConsentAnalytics, tracking.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
-            {
-                outcomes[i] = new Outcome.Skipped("analytics consent");
-            }
-            else if (consent == ConsentDecision.Hold)
-            {
-                outcomes[i] = entry.Timestamp < oldest
-                    ? new Outcome.Skipped("analytics consent never given within PostHog:MaxAge")
-                    : new Outcome.Held("analytics consent pending");
-            }
-            else if (entry.Timestamp < oldest)
-            {
-                // Bounds the outbox while PostHog is unreachable or refuses our key.
-                outcomes[i] = new Outcome.Dead($"older than PostHog:MaxAge ({posthog.Value.MaxAge}); not sent", DeadKind.TooOld);
-            }
-            else
-            {
-                if (!people.TryGetValue(entry.SessionId, out var person))
-                {
-                    people[entry.SessionId] = person = PostHogMapper.PersonProperties(session);
-                }
-                var mapped = PostHogMapper.Map(entry, session, person);
-                // The identify travels with its event, in the same request: one entry, one outcome.
-                PostHogEvent[] events = PostHogMapper.Identify(entry, session, mapped) is { } identify ? [identify, mapped] : [mapped];
-                (entry.Timestamp < dayAgo ? historical : live).Add((i, events));
-            }
+            var mapped = PostHogMapper.Map(entry, session, person);
+            // The identify travels with its event, in the same request: one entry, one outcome.
+            PostHogEvent[] events = PostHogMapper.Identify(entry, session, mapped) is { } identify ? [identify, mapped] : [mapped];
+            (entry.Timestamp < dayAgo ? historical : live).Add((i, events));
         }
         foreach (var (items, isHistorical) in new[] { (live, false), (historical, true) })
         {

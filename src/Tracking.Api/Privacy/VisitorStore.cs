@@ -7,27 +7,6 @@ using Tracking.Storage;
 
 namespace Tracking.Privacy;
 
-public sealed record SessionExport(
-    string SessionId, Dictionary<string, string> Attributes, Dictionary<string, string> Client, IReadOnlyList<JsonElement> Events,
-    IReadOnlyList<JsonElement> Touches, Dictionary<string, string> StripeLedger);
-
-public sealed record ConversionExport(string Day, JsonElement Record, JsonElement? Path);
-
-public sealed record OutboxExport(string Id, JsonElement Entry, JsonElement? Failure);
-
-public sealed record VisitorExport(
-    string VisitorId, long? SessionCount, IReadOnlyList<string> EmailHashes, IReadOnlyList<SessionExport> Sessions,
-    IReadOnlyList<ConversionExport> Conversions, IReadOnlyList<OutboxExport> Pending, IReadOnlyList<OutboxExport> Dead);
-
-public sealed record VisitorMatches(IReadOnlyList<string> Visitors);
-
-/// <summary>What one erasure removed. <c>posthog</c>: not-configured, accepted or failed.</summary>
-public sealed record ErasureResult(
-    int Visitors, int Sessions, long KeysDeleted, long PendingEntries, long DeadLetters, long ConversionsAnonymised, string PostHog);
-
-/// <summary>The audit record of an erasure, kept Ops:ErasureAuditRetentionDays: no personal data.</summary>
-public sealed record ErasureAudit(string VisitorHash, long At, ErasureResult Removed);
-
 /// <summary>
 /// Everything kept about one visitor, found through <c>visitor:{id}:index</c> (sessions, conversions, e-mail hashes):
 /// read for export, removed for erasure. Rare operator requests: each key is read or written by its own command (any

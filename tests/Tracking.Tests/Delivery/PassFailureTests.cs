@@ -20,6 +20,8 @@ public sealed class PassFailureTests
 
         public bool Takes(string eventName) => eventName == "PageView";
 
+        public DestinationRules Rules { get; } = new(ConsentPurpose.Analytics, TimeSpan.FromDays(30), "30 days", "older than 30 days");
+
         public Task<IReadOnlyList<Outcome>> DeliverAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("a destination failing in a way nobody planned for");
     }

@@ -1,0 +1,5 @@
+using System.Text.Json;
+
+namespace Tracking.Privacy;
+
+public sealed record ConversionExport(string Day, JsonElement Record, JsonElement? Path);

@@ -1,0 +1,5 @@
+using System.Text.Json;
+
+namespace Tracking.Privacy;
+
+public sealed record OutboxExport(string Id, JsonElement Entry, JsonElement? Failure);

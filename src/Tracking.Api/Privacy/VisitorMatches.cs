@@ -1,0 +1,3 @@
+namespace Tracking.Privacy;
+
+public sealed record VisitorMatches(IReadOnlyList<string> Visitors);

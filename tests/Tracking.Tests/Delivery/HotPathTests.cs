@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -75,7 +75,7 @@ public sealed class HotPathTests
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer wrong-key")]
-    [InlineData("ops-key-0123456789abcdef0123456789")]
+    [InlineData(OpsKey.Value)]
     public async Task Ops_endpoints_refuse_a_missing_or_wrong_key(string? authorization)
     {
         using var app = DeliveryApp.Create();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Tracking.Delivery;
 using Tracking.Storage;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 

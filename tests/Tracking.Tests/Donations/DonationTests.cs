@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
+using Tracking.Storage;
 
 namespace Tracking.Tests.Donations;
 
@@ -64,11 +65,11 @@ public sealed class DonationTests : IDisposable
         Assert.Equal("donor@example.com", form["customer_email"]);
         Assert.False(string.IsNullOrEmpty(call.Headers!["Idempotency-Key"].Single()));
         Assert.Equal("Bearer sk_test_secret_never_logged", call.Headers!["Authorization"].Single());
-        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        var hash = (await _app.Db.HashGetAllAsync(Keys.Session(sid))).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         Assert.Equal("true", hash["donation_initiated"]);
         Assert.Equal("25.5", hash["donation_amount"]);
         Assert.Equal("cs_test_a1", hash["checkout_session_id"]);
-        var ev = JsonDocument.Parse((await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Single().ToString()).RootElement;
+        var ev = JsonDocument.Parse((await _app.Db.SortedSetRangeByRankAsync(Keys.Events(sid))).Single().ToString()).RootElement;
         Assert.Equal("InitiateCheckout", ev.GetProperty("event").GetString());
         Assert.Equal(25.50m, ev.GetProperty("value").GetDecimal());
 
@@ -95,7 +96,7 @@ public sealed class DonationTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid2, amount = 25 })).StatusCode);
 
         var forms = _app.Calls(CheckoutPath).Select(c => System.Web.HttpUtility.ParseQueryString(c.RequestMessage.Body!)).ToDictionary(f => f["metadata[session_id]"]!);
-        Assert.Equal("fb.1." + (await _app.Db.HashGetAsync($"sess:{{{sid}}}", "fbclid_first_seen")) + ".IwAR_ok", forms[sid]["metadata[fbc]"]);
+        Assert.Equal("fb.1." + (await _app.Db.HashGetAsync(Keys.Session(sid), "fbclid_first_seen")) + ".IwAR_ok", forms[sid]["metadata[fbc]"]);
         Assert.Null(forms[sid]["metadata[fbp]"]);
         Assert.Null(forms[sid2]["metadata[fbc]"]);
         Assert.All(forms.Values.SelectMany(f => f.AllKeys.Where(k => k!.StartsWith("metadata[", StringComparison.Ordinal)).Select(k => f[k]!)), v => Assert.True(v.Length <= 500));
@@ -112,7 +113,7 @@ public sealed class DonationTests : IDisposable
         var keys = _app.Calls(CheckoutPath).Select(c => c.RequestMessage.Headers!["Idempotency-Key"].Single()).ToList();
         Assert.Equal(2, keys.Count);
         Assert.Equal(keys[0], keys[1]);
-        Assert.Single(await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"));
+        Assert.Single(await _app.Db.SortedSetRangeByRankAsync(Keys.Events(sid)));
     }
 
     [Theory]
@@ -164,7 +165,7 @@ public sealed class DonationTests : IDisposable
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         await response.ProblemAsync();
-        Assert.False(await app.Db.HashExistsAsync($"sess:{{{sid}}}", "donation_initiated"));
+        Assert.False(await app.Db.HashExistsAsync(Keys.Session(sid), "donation_initiated"));
     }
 
     [Fact]
@@ -190,8 +191,8 @@ public sealed class DonationTests : IDisposable
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("sk_", text, StringComparison.Ordinal);
         Assert.DoesNotContain("internal detail", text, StringComparison.Ordinal);
-        Assert.False(await _app.Db.HashExistsAsync($"sess:{{{sid}}}", "donation_initiated"));
-        Assert.False(await _app.Db.KeyExistsAsync($"events:sess:{{{sid}}}"));
+        Assert.False(await _app.Db.HashExistsAsync(Keys.Session(sid), "donation_initiated"));
+        Assert.False(await _app.Db.KeyExistsAsync(Keys.Events(sid)));
     }
 
     [Fact]
@@ -206,13 +207,13 @@ public sealed class DonationTests : IDisposable
         var response = await DeliverAsync(Paid(sid, visitor));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        var hash = (await _app.Db.HashGetAllAsync(Keys.Session(sid))).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         Assert.Equal("true", hash["donation_completed"]);
         Assert.Equal("25", hash["donation_amount"]);
         Assert.Equal("usd", hash["donation_currency"]);
         Assert.Equal("guest", hash["checkout_type"]);
         Assert.InRange(long.Parse(hash["time_to_conversion"], System.Globalization.CultureInfo.InvariantCulture), 4 * 60_000 - 1000, 5 * 60_000);
-        var events = (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("event").GetString()).ToList();
+        var events = (await _app.Db.SortedSetRangeByRankAsync(Keys.Events(sid))).Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("event").GetString()).ToList();
         Assert.Equal(["InitiateCheckout", "Purchase"], events);
 
         await _app.RunRoundsAsync();
@@ -244,7 +245,7 @@ public sealed class DonationTests : IDisposable
         await _app.RunRoundsAsync();
         Assert.Single(_app.MetaEventsDelivered(), e => e.GetProperty("event_name").GetString() == "Purchase");
         Assert.Single(_app.PostHogEventsDelivered(), e => e.GetProperty("event").GetString() == "Donation Completed");
-        Assert.Single(await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"));
+        Assert.Single(await _app.Db.SortedSetRangeByRankAsync(Keys.Events(sid)));
     }
 
     [Fact]
@@ -260,7 +261,7 @@ public sealed class DonationTests : IDisposable
         await DeliverAsync(unpaid);
         await DeliverAsync(paidLater);
 
-        Assert.Equal("true", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_completed"));
+        Assert.Equal("true", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), "donation_completed"));
         await _app.RunRoundsAsync();
         Assert.Single(_app.MetaEventsDelivered(), e => e.GetProperty("event_name").GetString() == "Purchase");
     }
@@ -269,12 +270,12 @@ public sealed class DonationTests : IDisposable
     public async Task A_payment_after_the_session_expired_still_sends_purchase_and_is_kept_unattributed()
     {
         var (_, sid, visitor) = await SessionAsync();
-        await _app.Db.KeyDeleteAsync([$"sess:{{{sid}}}", $"client:sess:{{{sid}}}", $"touches:sess:{{{sid}}}"]);
+        await _app.Db.KeyDeleteAsync([Keys.Session(sid), Keys.Client(sid), Keys.Touches(sid)]);
 
         var response = await DeliverAsync(Paid(sid, visitor));
 
         Assert.Equal("converted-unattributed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
-        Assert.False(await _app.Db.KeyExistsAsync($"sess:{{{sid}}}"));
+        Assert.False(await _app.Db.KeyExistsAsync(Keys.Session(sid)));
         await _app.RunRoundsAsync();
         var purchase = _app.MetaEventsDelivered().Single();
         Assert.Equal(Sha256(visitor), purchase.GetProperty("user_data").GetProperty("external_id")[0].GetString());
@@ -288,8 +289,8 @@ public sealed class DonationTests : IDisposable
 
         await DeliverAsync(Paid(sid, visitor, "evt_x", "checkout.session.expired", "unpaid"));
 
-        Assert.Equal("expired", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_status"));
-        Assert.False(await _app.Db.HashExistsAsync($"sess:{{{sid}}}", "donation_completed"));
+        Assert.Equal("expired", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), "donation_status"));
+        Assert.False(await _app.Db.HashExistsAsync(Keys.Session(sid), "donation_completed"));
         await _app.RunRoundsAsync();
         Assert.Empty(_app.MetaEventsDelivered());
     }
@@ -336,8 +337,8 @@ public sealed class DonationTests : IDisposable
             Assert.Equal("Stripe-Signature", (await r.ProblemAsync()).GetProperty("field").GetString());
         }
         Assert.Equal(HttpStatusCode.OK, tampered.StatusCode);
-        Assert.Equal("true", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_completed"));
-        Assert.Equal("25", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_amount"));
+        Assert.Equal("true", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), "donation_completed"));
+        Assert.Equal("25", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), "donation_amount"));
     }
 
     private static string Sha256(string value) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));

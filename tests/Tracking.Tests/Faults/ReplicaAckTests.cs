@@ -4,7 +4,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StackExchange.Redis;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
+using Tracking.Storage;
 
 namespace Tracking.Tests.Faults;
 
@@ -107,7 +108,7 @@ public sealed class ReplicaAckTests : IDisposable
         await Task.WhenAll(load);
 
         // Acknowledged means on the replica: read it there.
-        var stored = (await replica.GetDatabase().SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"))
+        var stored = (await replica.GetDatabase().SortedSetRangeByRankAsync(Keys.Events(sid)))
             .Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("eventId").GetString()).ToHashSet();
         var missing = accepted.Where(id => !stored.Contains(id)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} acknowledged events missing on the replica");
@@ -139,7 +140,7 @@ public sealed class ReplicaAckTests : IDisposable
         var created = await client.NewSessionAsync();
         var (sid, visitor) = (created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 })).StatusCode);
-        var paid = Privacy.ConsentTravelsTests.EchoingMetadata(app, "evt_paid", "checkout.session.completed", sid, "donor@example.com");
+        var paid = StripeMetadata.EchoingMetadata(app, "evt_paid", "checkout.session.completed", sid, "donor@example.com");
         var index = replica.GetDatabase();
         var ops = app.Ops();
         try
@@ -149,7 +150,7 @@ public sealed class ReplicaAckTests : IDisposable
             Signal(_replica, "CONT");
             // Stripe's redelivery finds the conversion recorded (duplicate-event) and still indexes it, confirmed.
             Assert.Equal(HttpStatusCode.OK, (await app.DeliverWebhookAsync(paid)).StatusCode);
-            var members = (await index.SetMembersAsync($"visitor:{{{visitor}}}:index")).Select(m => m.ToString()).ToList();
+            var members = (await index.SetMembersAsync(Keys.VisitorIndex(visitor))).Select(m => m.ToString()).ToList();
             Assert.Contains(members, m => m.StartsWith($"c:{sid}:", StringComparison.Ordinal));
             Assert.Contains(members, m => m.StartsWith("e:", StringComparison.Ordinal));
 
@@ -157,8 +158,8 @@ public sealed class ReplicaAckTests : IDisposable
             await AssertRefusedAsync(await ops.DeleteAsync($"/ops/visitors/{visitor}"));
             Signal(_replica, "CONT");
             Assert.Equal(HttpStatusCode.OK, (await ops.DeleteAsync($"/ops/visitors/{visitor}")).StatusCode);
-            Assert.False(await index.KeyExistsAsync($"visitor:{{{visitor}}}:index"), "the visitor index is still on the replica");
-            Assert.False(await index.KeyExistsAsync($"sess:{{{sid}}}"), "the erased session is still on the replica");
+            Assert.False(await index.KeyExistsAsync(Keys.VisitorIndex(visitor)), "the visitor index is still on the replica");
+            Assert.False(await index.KeyExistsAsync(Keys.Session(sid)), "the erased session is still on the replica");
         }
         finally
         {

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Tracking.Storage;
 using Tracking.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using Tracking.Storage;
 
 namespace Tracking.Tests.Donations;
 

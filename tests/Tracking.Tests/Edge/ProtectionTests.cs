@@ -1,6 +1,6 @@
 using System.Net;
-using Tracking.Tests.Support;
 using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Edge;
 
@@ -79,7 +79,7 @@ public sealed class ProtectionTests
             var client = app.Browser();
             client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
             var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString();
-            return await app.Db.HashGetAsync(Keys.Client(id), "ip");
+            return await app.Db.HashGetAsync(Keys.Client(id!), "ip");
         }
 
         Assert.Equal("203.0.113.7", await StoredIp(trusting));

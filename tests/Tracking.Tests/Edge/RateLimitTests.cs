@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Tracking.Tests.Support;
 using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Edge;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Tracking.Tests.Support;
 using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Events;
 

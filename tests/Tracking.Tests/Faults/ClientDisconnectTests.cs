@@ -19,7 +19,10 @@ public sealed class ClientDisconnectTests
         app.StartServer();
         var uri = app.ClientOptions.BaseAddress;
         var logs = app.Logs;
-        using var finished = new MetricCollector<double>(app.Services.GetRequiredService<IMeterFactory>(), "Microsoft.AspNetCore.Hosting", "http.server.request.duration");
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        // Hosting counts a request in (+1) once its headers are read, and records its duration once its pipeline, error handling included, has run.
+        using var started = new MetricCollector<long>(meters, "Microsoft.AspNetCore.Hosting", "http.server.active_requests");
+        using var finished = new MetricCollector<double>(meters, "Microsoft.AspNetCore.Hosting", "http.server.request.duration");
 
         for (var i = 0; i < 5; i++)
         {
@@ -29,7 +32,7 @@ public sealed class ClientDisconnectTests
             await stream.WriteAsync(Encoding.ASCII.GetBytes(
                 $"POST /events HTTP/1.1\r\nHost: {uri.Host}\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{{\"sessionId\":\"abc\","));
             await stream.FlushAsync();
-            await Task.Delay(100);
+            await Eventually.UntilAsync(() => started.GetMeasurementSnapshot().Count(m => m.Value > 0) > i, TimeSpan.FromSeconds(10), $"request {i + 1} to reach the app");
             tcp.Client.Close(); // linger 0: a TCP reset, as a dropped mobile connection looks
         }
 
@@ -37,7 +40,7 @@ public sealed class ClientDisconnectTests
         using var http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(10) };
         var health = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
         Assert.True(health.IsSuccessStatusCode);
-        // Hosting records a request's duration once its pipeline, error handling included, has run: all five have ended.
+        // All five reset requests have ended before the logs are read.
         await Eventually.UntilAsync(() => finished.GetMeasurementSnapshot().Count(m => m.Tags.TryGetValue("http.request.method", out var method) && (string?)method == "POST") >= 5,
             TimeSpan.FromSeconds(10), "the five reset requests to leave the pipeline", state: () => $"{finished.GetMeasurementSnapshot().Count} requests ended");
         var snapshot = logs.GetSnapshot();

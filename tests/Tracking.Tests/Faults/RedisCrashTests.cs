@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using StackExchange.Redis;
-using Tracking.Tests.Support;
 using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Faults;
 

@@ -3,10 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
+using Tracking.Storage;
 using Tracking.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using Tracking.Storage;
 
 namespace Tracking.Tests.Privacy;
 

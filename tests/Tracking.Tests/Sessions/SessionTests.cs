@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StackExchange.Redis;
-using Tracking.Tests.Support;
 using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Sessions;
 
@@ -186,7 +186,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
             url: "https://film.example/?utm_source=facebook&gclid=Cj0KCQ",
             extra: new { utm = new { source = "instagram", campaign = "spring" }, consent = new { analytics = "granted", marketing = "denied" } });
 
-        var hash = (await App.Db.HashGetAllAsync(Keys.Session(created.GetProperty("sessionId").GetString()))).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        var hash = (await App.Db.HashGetAllAsync(Keys.Session(created.GetProperty("sessionId").GetString()!))).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         Assert.Equal("instagram", hash["utm_source"]);
         Assert.Equal("spring", hash["utm_campaign"]);
         Assert.Equal("Cj0KCQ", hash["gclid"]);

@@ -1,4 +1,5 @@
 using System.Net;
+using Tracking.Storage;
 using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Storage;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Delivery;
+using Tracking.Storage;
 using Tracking.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Tracking.Tests.Support;
 using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.EndToEnd.Browser;
 

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
-using Tracking.Tests.Support;
 using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.EndToEnd.Browser;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Tracking.Tests.Support;
 using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.EndToEnd.Browser;
 
@@ -36,6 +36,8 @@ public sealed class SinglePageTests : IAsyncLifetime
     public async Task Client_side_navigations_are_page_views_campaign_parameters_move_the_touch_and_late_videos_are_tracked_once()
     {
         var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });
+        using var traffic = new ServiceTraffic(_app);
+        traffic.Watch(page);
         await page.GotoAsync(_site.Url + "/app.html");
         var sid = await Chromium.SessionIdAsync(page);
 
@@ -49,7 +51,7 @@ public sealed class SinglePageTests : IAsyncLifetime
 
         await Eventually.UntilAsync(async () => (await EventsAsync(sid)).Count(e => e.Event == "PageView") >= 3 && (await EventsAsync(sid)).Any(e => e.Event == "VideoStart"),
             BrowserBound, "three page views and the late video's start stored");
-        await page.WaitForTimeoutAsync(500); // let a wrongly doubled VideoStart arrive before counting (bounded)
+        await traffic.SettledAsync(BrowserBound); // a wrongly doubled VideoStart would be stored by now
         var events = await EventsAsync(sid);
         Assert.Equal(["/app.html", "/app.html?view=about", "/app.html?view=news&utm_source=newsletter&utm_medium=email&utm_campaign=spring"],
             events.Where(e => e.Event == "PageView").Select(e => new Uri(e.Url!).PathAndQuery));
@@ -62,6 +64,8 @@ public sealed class SinglePageTests : IAsyncLifetime
     public async Task Replace_state_and_back_and_forward_are_page_views_of_the_new_url()
     {
         var page = await _browser.NewPageAsync(new() { UserAgent = Chromium.DesktopChrome });
+        using var traffic = new ServiceTraffic(_app);
+        traffic.Watch(page);
         await page.GotoAsync(_site.Url + "/app.html");
         var sid = await Chromium.SessionIdAsync(page);
         // Each step waits for its PageView before the next, so every one has a later timestamp than the one before
@@ -77,7 +81,7 @@ public sealed class SinglePageTests : IAsyncLifetime
         await StepAsync(() => page.EvaluateAsync("() => history.back()"), 4);           // popstate
         await StepAsync(() => page.EvaluateAsync("() => history.forward()"), 5);        // popstate
 
-        await page.WaitForTimeoutAsync(500); // let a wrongly doubled PageView arrive before comparing (bounded)
+        await traffic.SettledAsync(BrowserBound); // a wrongly doubled PageView would be stored by now
         Assert.Equal(["/app.html", "/app.html?view=about", "/app.html?view=about&sort=new", "/app.html", "/app.html?view=about&sort=new"],
             (await EventsAsync(sid)).Where(e => e.Event == "PageView").Select(e => new Uri(e.Url!).PathAndQuery));
     }
@@ -112,6 +116,8 @@ public sealed class SinglePageTests : IAsyncLifetime
         var context = await _browser.NewContextAsync(new() { UserAgent = Chromium.DesktopChrome });
         var page = await context.NewPageAsync();
         var posts = new ConcurrentQueue<string>();
+        using var traffic = new ServiceTraffic(_app);
+        traffic.Watch(context);
         context.Request += (_, request) =>
         {
             if (request.Method == "POST")
@@ -121,7 +127,7 @@ public sealed class SinglePageTests : IAsyncLifetime
         };
         await page.GotoAsync(_site.Url + "/app.html");
         var sid = await Chromium.SessionIdAsync(page);
-        await page.WaitForTimeoutAsync(500); // a stray second request would show within this bound
+        await traffic.SettledAsync(BrowserBound); // a stray second request would be among the answered ones
         Assert.Equal(["/session"], posts);
         Assert.Equal(["PageView"], (await EventsAsync(sid)).Select(e => e.Event));
         await context.DisposeAsync();
@@ -130,6 +136,7 @@ public sealed class SinglePageTests : IAsyncLifetime
         // is sent again with the click, lands on the same session, and nothing is stored twice.
         context = await _browser.NewContextAsync(new() { UserAgent = Chromium.DesktopChrome });
         page = await context.NewPageAsync();
+        traffic.Watch(context);
         await page.RouteAsync("**/session", async route =>
         {
             await Task.Delay(1500);
@@ -143,7 +150,7 @@ public sealed class SinglePageTests : IAsyncLifetime
 
         string? found = null;
         await Eventually.UntilAsync(async () => (found = await SessionWithAsync(element)) is not null, BrowserBound, "the click stored in some session");
-        await page.WaitForTimeoutAsync(1500); // both copies of the page load have answered by now (bounded)
+        await traffic.SettledAsync(BrowserBound); // both copies of the page load have been answered
         Assert.Equal(["ButtonClick", "PageView"], (await EventsAsync(found!)).Select(e => e.Event).Order(StringComparer.Ordinal));
         Assert.Equal(found, await SessionWithAsync(element));
         await context.DisposeAsync();
@@ -192,17 +199,23 @@ public sealed class SinglePageTests : IAsyncLifetime
         // Both pages at once: each awaited call spends the snippet's retries (0.5 + 1 + 2 s) before it gives up.
         await Task.WhenAll(new[] { goneLater, goneBefore }.Select(page => page.EvaluateAsync("""
                 async () => {
-                  tracking.consent({ analytics: 'granted', marketing: 'denied' });
-                  tracking.event('ButtonClick', { element: 'cta' });
-                  tracking.contentView('trailer_30s');
-                  tracking.selectCampaign('festival-tour');
+                  window.unawaited = [
+                    tracking.consent({ analytics: 'granted', marketing: 'denied' }),
+                    tracking.event('ButtonClick', { element: 'cta' }),
+                    tracking.contentView('trailer_30s'),
+                    tracking.selectCampaign('festival-tour'),
+                  ];
                   const signedUp = await tracking.signup('fan@example.com', { consent: true });
                   if (signedUp !== false) throw new Error('signup should resolve false when the service is unreachable');
                   const donated = await tracking.donate(25, { redirect: false });
                   if (donated !== null) throw new Error('donate should resolve null when the service is unreachable');
                 }
                 """)));
-        await goneLater.WaitForTimeoutAsync(4000); // the snippet's own retries (0.5 + 1 + 2 s) run out within this bound
+        // The calls not awaited above settle once the snippet's own retries (0.5 + 1 + 2 s) have run out.
+        foreach (var page in new[] { goneLater, goneBefore })
+        {
+            await page.EvaluateAsync("() => Promise.all(window.unawaited)").WaitAsync(BrowserBound);
+        }
         // Leaving flushes what is queued (pagehide): that fails quietly too.
         foreach (var page in new[] { goneLater, goneBefore })
         {

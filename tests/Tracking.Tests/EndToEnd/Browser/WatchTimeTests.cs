@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Tracking.Tests.Support;
 using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.EndToEnd.Browser;
 
@@ -112,8 +112,9 @@ public sealed class WatchTimeTests : IAsyncLifetime
 
         await page.EvalOnSelectorAsync("#clip", "v => v.play()");
         // Paused in the same browser step that sees 1 s played, so the rest of the clip is left for after the pause.
-        await page.WaitForFunctionAsync("() => { const v = document.querySelector('#clip'); if (v.currentTime <= 1) return false; v.pause(); return true; }");
-        await page.WaitForTimeoutAsync(3000); // the pause: longer than the tolerance below, so counting it would fail (bounded)
+        await page.WaitForFunctionAsync("() => { const v = document.querySelector('#clip'); if (v.currentTime <= 1) return false; v.pause(); window.pausedAt = performance.now(); return true; }");
+        // The pause lasts 3 s of the page's own clock, longer than the tolerance below, so counting it would fail.
+        await page.WaitForFunctionAsync("() => document.querySelector('#clip').paused && performance.now() - window.pausedAt >= 3000", null, new() { Timeout = 10_000 });
         await page.EvalOnSelectorAsync("#clip", "v => v.play()");
         await page.WaitForFunctionAsync("() => document.querySelector('#clip').currentTime > 2.5");
         var played = await page.EvaluateAsync<double>(Played);

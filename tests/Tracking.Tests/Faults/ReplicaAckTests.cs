@@ -32,7 +32,7 @@ public sealed class ReplicaAckTests : IDisposable
         {
             try
             {
-                Signal(p, "CONT");
+                Signals.Send(p, "CONT");
                 p.Kill();
             }
             catch (InvalidOperationException)
@@ -40,12 +40,6 @@ public sealed class ReplicaAckTests : IDisposable
             }
             p.Dispose();
         }
-    }
-
-    private static void Signal(Process process, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit();
     }
 
     [LocalRedisFact]
@@ -91,13 +85,13 @@ public sealed class ReplicaAckTests : IDisposable
         try
         {
             await Eventually.UntilAsync(() => accepted.Count >= 50, TimeSpan.FromSeconds(30), "50 events accepted with the replica up", state: State);
-            Signal(_replica, "STOP");
+            Signals.Send(_replica, "STOP");
             await Eventually.UntilAsync(() => statuses.Contains(HttpStatusCode.ServiceUnavailable), TimeSpan.FromSeconds(30), "a 503 while the replica is frozen", state: State);
             var frozenAt = accepted.Count;
             await Eventually.UntilAsync(() => statuses.Count(s => s == HttpStatusCode.ServiceUnavailable) >= 10, TimeSpan.FromSeconds(30), "ten 503s while frozen", state: State);
             // While frozen, nothing is acknowledged (at most the writes whose WAIT had confirmed just before).
             Assert.True(accepted.Count - frozenAt <= 4, $"{accepted.Count - frozenAt} events accepted while the replica was frozen");
-            Signal(_replica, "CONT");
+            Signals.Send(_replica, "CONT");
             var thawedAt = accepted.Count;
             await Eventually.UntilAsync(() => accepted.Count >= thawedAt + 50, TimeSpan.FromSeconds(30), "50 more events accepted after the replica thawed", state: State);
         }
@@ -145,25 +139,25 @@ public sealed class ReplicaAckTests : IDisposable
         var ops = app.Ops();
         try
         {
-            Signal(_replica, "STOP");
+            Signals.Send(_replica, "STOP");
             await AssertRefusedAsync(await app.DeliverWebhookAsync(paid));
-            Signal(_replica, "CONT");
+            Signals.Send(_replica, "CONT");
             // Stripe's redelivery finds the conversion recorded (duplicate-event) and still indexes it, confirmed.
             Assert.Equal(HttpStatusCode.OK, (await app.DeliverWebhookAsync(paid)).StatusCode);
             var members = (await index.SetMembersAsync(Keys.VisitorIndex(visitor))).Select(m => m.ToString()).ToList();
             Assert.Contains(members, m => m.StartsWith($"c:{sid}:", StringComparison.Ordinal));
             Assert.Contains(members, m => m.StartsWith("e:", StringComparison.Ordinal));
 
-            Signal(_replica, "STOP");
+            Signals.Send(_replica, "STOP");
             await AssertRefusedAsync(await ops.DeleteAsync($"/ops/visitors/{visitor}"));
-            Signal(_replica, "CONT");
+            Signals.Send(_replica, "CONT");
             Assert.Equal(HttpStatusCode.OK, (await ops.DeleteAsync($"/ops/visitors/{visitor}")).StatusCode);
             Assert.False(await index.KeyExistsAsync(Keys.VisitorIndex(visitor)), "the visitor index is still on the replica");
             Assert.False(await index.KeyExistsAsync(Keys.Session(sid)), "the erased session is still on the replica");
         }
         finally
         {
-            Signal(_replica, "CONT");
+            Signals.Send(_replica, "CONT");
         }
 
         static async Task AssertRefusedAsync(HttpResponseMessage response)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using StackExchange.Redis;
 
 namespace Tracking.Tests.Support;
@@ -175,7 +174,7 @@ public sealed class ClusterSet : IDisposable
         }, TimeSpan.FromSeconds(30), $"every master to name {to} the owner of slot {slot}");
     }
 
-    private void Signal(int port, string signal) => Signal(_nodes[port], signal);
+    private void Signal(int port, string signal) => Signals.Send(_nodes[port], signal);
 
     // cluster_state, from CLUSTER INFO (INFO's cluster section has only cluster_enabled).
     private async Task<string?> ClusterStateAsync(int port)
@@ -220,7 +219,7 @@ public sealed class ClusterSet : IDisposable
             {
                 if (!process.HasExited)
                 {
-                    Signal(process, "CONT");
+                    Signals.Send(process, "CONT");
                     process.Kill();
                     process.WaitForExit();
                 }
@@ -231,11 +230,5 @@ public sealed class ClusterSet : IDisposable
             process.Dispose();
         }
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private static void Signal(Process process, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit();
     }
 }

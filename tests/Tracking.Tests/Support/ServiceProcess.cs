@@ -105,10 +105,7 @@ public sealed class ServiceProcess : IDisposable
     /// <summary>SIGTERM, as an orchestrator stops a replica: the host shuts down gracefully; waits (bounded) for the exit.</summary>
     public int Terminate()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            kill!.WaitForExit();
-        }
+        Signals.Send(_process, "TERM");
         WaitForExit();
         return _process.ExitCode;
     }

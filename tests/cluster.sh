@@ -21,5 +21,5 @@ for _ in $(seq 1 50); do
 done
 echo "Redis Cluster up: $(redis-cli -p 7101 cluster info | grep cluster_known_nodes | tr -d '\r')"
 TEST_REDIS=$(printf '127.0.0.1:%s,' "${PORTS[@]}" | sed 's/,$//') \
-  dotnet test Tracking.sln -c "${CONFIGURATION:-Release}" --no-build --filter "FullyQualifiedName!~Tracking.Tests.Browser" \
+  dotnet test Tracking.sln -c "${CONFIGURATION:-Release}" --no-build --filter "FullyQualifiedName!~Tracking.Tests.EndToEnd.Browser" \
   --logger "console;verbosity=minimal" -- xUnit.ParallelizeTestCollections=false

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -70,38 +70,5 @@ public sealed class HotPathTests
         {
             release.TrySetResult();
         }
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("Bearer wrong-key")]
-    [InlineData("ops-key-0123456789abcdef0123456789")]
-    public async Task Ops_endpoints_refuse_a_missing_or_wrong_key(string? authorization)
-    {
-        using var app = DeliveryApp.Create();
-        var client = app.CreateClient();
-        if (authorization is not null)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
-        }
-
-        var list = await client.GetAsync("/ops/deliveries?state=dead");
-        var replay = await client.PostAsync("/ops/deliveries/replay", null);
-
-        Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
-        await list.ProblemAsync();
-    }
-
-    [Fact]
-    public async Task Ops_endpoints_are_disabled_without_a_configured_key()
-    {
-        using var app = new TrackingApp();
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Add("Authorization", "Bearer ");
-
-        var response = await client.GetAsync("/ops/deliveries?state=dead");
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Delivery;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Delivery;
 using Tracking.Storage;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -108,7 +108,7 @@ public sealed class ReliabilityTests : IDisposable
 
         Assert.Equal(["ok-1", "ok-2", "ok-3", "ok-4"], Ids(_app.MetaEventsDelivered(), "event_id").Order());
         var ops = _app.CreateClient();
-        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "ops-key-0123456789abcdef0123456789");
+        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey.Value);
         var dead = await ops.GetFromJsonAsync<JsonElement>("/ops/deliveries?state=dead");
         var letter = Assert.Single(dead.GetProperty("items").EnumerateArray());
         Assert.Equal("meta", letter.GetProperty("destination").GetString());

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -115,7 +116,7 @@ public sealed class CheckoutAbuseTests
         Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         Assert.Equal(9, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         Assert.Equal(3, app.Calls(CheckoutPath).Count());
-        Assert.Equal("3", (string?)await app.Db.HashGetAsync($"stripe:sess:{{{sid}}}", "slots"));
+        Assert.Equal("3", (string?)await app.Db.HashGetAsync(Keys.StripeLedger(sid), "slots"));
     }
 
     [Fact]
@@ -134,7 +135,7 @@ public sealed class CheckoutAbuseTests
         var keys = app.Calls(CheckoutPath).Select(c => c.RequestMessage.Headers!["Idempotency-Key"].Single()).ToList();
         Assert.Equal(2, keys.Count);
         Assert.Equal(keys[0], keys[1]);
-        Assert.Equal("1", (string?)await app.Db.HashGetAsync($"stripe:sess:{{{sid}}}", "slots"));
+        Assert.Equal("1", (string?)await app.Db.HashGetAsync(Keys.StripeLedger(sid), "slots"));
     }
 
     [Fact]

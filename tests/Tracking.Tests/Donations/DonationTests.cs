@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -39,48 +40,6 @@ public sealed class DonationTests : IDisposable
         StripeSigner.CheckoutEvent(eventId, type, "cs_test_a1", sid, status, 2500, "usd", _app.Clock.GetUtcNow(), " Donor@Example.COM ", visitor);
 
     [Fact]
-    public async Task Checkout_creates_a_stripe_session_with_the_donation_fields_and_records_initiate_checkout()
-    {
-        var (client, sid, visitor) = await SessionAsync();
-
-        var response = await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25.50m, email = "donor@example.com", content = "trailer_30s" });
-
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("cs_test_a1", body.GetProperty("checkoutSessionId").GetString());
-        Assert.Equal("https://checkout.stripe.com/c/pay/cs_test_a1", body.GetProperty("url").GetString());
-        var call = _app.Calls(CheckoutPath).Single().RequestMessage;
-        var form = System.Web.HttpUtility.ParseQueryString(call.Body!);
-        Assert.Equal("payment", form["mode"]);
-        Assert.Equal("donate", form["submit_type"]);
-        Assert.Equal(sid, form["client_reference_id"]);
-        Assert.Equal(sid, form["metadata[session_id]"]);
-        Assert.Equal(visitor, form["metadata[visitor_id]"]);
-        Assert.Equal(StripeSigner.Mark(sid), form["metadata[tracking_mark]"]);
-        Assert.Equal("2550", form["line_items[0][price_data][unit_amount]"]);
-        Assert.Equal("usd", form["line_items[0][price_data][currency]"]);
-        Assert.Equal("Support the film", form["line_items[0][price_data][product_data][name]"]);
-        Assert.Equal("https://film.example/thank-you?cs={CHECKOUT_SESSION_ID}", form["success_url"]);
-        Assert.Equal("donor@example.com", form["customer_email"]);
-        Assert.False(string.IsNullOrEmpty(call.Headers!["Idempotency-Key"].Single()));
-        Assert.Equal("Bearer sk_test_secret_never_logged", call.Headers!["Authorization"].Single());
-        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
-        Assert.Equal("true", hash["donation_initiated"]);
-        Assert.Equal("25.5", hash["donation_amount"]);
-        Assert.Equal("cs_test_a1", hash["checkout_session_id"]);
-        var ev = JsonDocument.Parse((await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Single().ToString()).RootElement;
-        Assert.Equal("InitiateCheckout", ev.GetProperty("event").GetString());
-        Assert.Equal(25.50m, ev.GetProperty("value").GetDecimal());
-
-        await _app.RunRoundsAsync();
-        var meta = Assert.Single(_app.MetaEventsDelivered());
-        Assert.Equal("InitiateCheckout", meta.GetProperty("event_name").GetString());
-        Assert.Equal(25.50m, meta.GetProperty("custom_data").GetProperty("value").GetDecimal());
-        Assert.Equal("USD", meta.GetProperty("custom_data").GetProperty("currency").GetString());
-        Assert.Equal("Checkout Started", Assert.Single(_app.PostHogEventsDelivered()).GetProperty("event").GetString());
-    }
-
-    [Fact]
     public async Task Only_well_formed_cookies_travel_in_stripe_metadata_so_an_over_long_one_cannot_fail_the_checkout()
     {
         var client = _app.Browser();
@@ -95,7 +54,7 @@ public sealed class DonationTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid2, amount = 25 })).StatusCode);
 
         var forms = _app.Calls(CheckoutPath).Select(c => System.Web.HttpUtility.ParseQueryString(c.RequestMessage.Body!)).ToDictionary(f => f["metadata[session_id]"]!);
-        Assert.Equal("fb.1." + (await _app.Db.HashGetAsync($"sess:{{{sid}}}", "fbclid_first_seen")) + ".IwAR_ok", forms[sid]["metadata[fbc]"]);
+        Assert.Equal("fb.1." + (await _app.Db.HashGetAsync(Keys.Session(sid), "fbclid_first_seen")) + ".IwAR_ok", forms[sid]["metadata[fbc]"]);
         Assert.Null(forms[sid]["metadata[fbp]"]);
         Assert.Null(forms[sid2]["metadata[fbc]"]);
         Assert.All(forms.Values.SelectMany(f => f.AllKeys.Where(k => k!.StartsWith("metadata[", StringComparison.Ordinal)).Select(k => f[k]!)), v => Assert.True(v.Length <= 500));
@@ -112,7 +71,7 @@ public sealed class DonationTests : IDisposable
         var keys = _app.Calls(CheckoutPath).Select(c => c.RequestMessage.Headers!["Idempotency-Key"].Single()).ToList();
         Assert.Equal(2, keys.Count);
         Assert.Equal(keys[0], keys[1]);
-        Assert.Single(await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"));
+        Assert.Single(await _app.Db.SortedSetRangeByRankAsync(Keys.Events(sid)));
     }
 
     [Theory]
@@ -164,7 +123,7 @@ public sealed class DonationTests : IDisposable
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         await response.ProblemAsync();
-        Assert.False(await app.Db.HashExistsAsync($"sess:{{{sid}}}", "donation_initiated"));
+        Assert.False(await app.Db.HashExistsAsync(Keys.Session(sid), "donation_initiated"));
     }
 
     [Fact]
@@ -190,8 +149,8 @@ public sealed class DonationTests : IDisposable
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("sk_", text, StringComparison.Ordinal);
         Assert.DoesNotContain("internal detail", text, StringComparison.Ordinal);
-        Assert.False(await _app.Db.HashExistsAsync($"sess:{{{sid}}}", "donation_initiated"));
-        Assert.False(await _app.Db.KeyExistsAsync($"events:sess:{{{sid}}}"));
+        Assert.False(await _app.Db.HashExistsAsync(Keys.Session(sid), "donation_initiated"));
+        Assert.False(await _app.Db.KeyExistsAsync(Keys.Events(sid)));
     }
 
     [Fact]
@@ -206,13 +165,13 @@ public sealed class DonationTests : IDisposable
         var response = await DeliverAsync(Paid(sid, visitor));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var hash = (await _app.Db.HashGetAllAsync($"sess:{{{sid}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        var hash = (await _app.Db.HashGetAllAsync(Keys.Session(sid))).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         Assert.Equal("true", hash["donation_completed"]);
         Assert.Equal("25", hash["donation_amount"]);
         Assert.Equal("usd", hash["donation_currency"]);
         Assert.Equal("guest", hash["checkout_type"]);
         Assert.InRange(long.Parse(hash["time_to_conversion"], System.Globalization.CultureInfo.InvariantCulture), 4 * 60_000 - 1000, 5 * 60_000);
-        var events = (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}")).Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("event").GetString()).ToList();
+        var events = (await _app.Db.SortedSetRangeByRankAsync(Keys.Events(sid))).Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("event").GetString()).ToList();
         Assert.Equal(["InitiateCheckout", "Purchase"], events);
 
         await _app.RunRoundsAsync();
@@ -244,7 +203,7 @@ public sealed class DonationTests : IDisposable
         await _app.RunRoundsAsync();
         Assert.Single(_app.MetaEventsDelivered(), e => e.GetProperty("event_name").GetString() == "Purchase");
         Assert.Single(_app.PostHogEventsDelivered(), e => e.GetProperty("event").GetString() == "Donation Completed");
-        Assert.Single(await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"));
+        Assert.Single(await _app.Db.SortedSetRangeByRankAsync(Keys.Events(sid)));
     }
 
     [Fact]
@@ -260,7 +219,7 @@ public sealed class DonationTests : IDisposable
         await DeliverAsync(unpaid);
         await DeliverAsync(paidLater);
 
-        Assert.Equal("true", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_completed"));
+        Assert.Equal("true", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), "donation_completed"));
         await _app.RunRoundsAsync();
         Assert.Single(_app.MetaEventsDelivered(), e => e.GetProperty("event_name").GetString() == "Purchase");
     }
@@ -269,12 +228,12 @@ public sealed class DonationTests : IDisposable
     public async Task A_payment_after_the_session_expired_still_sends_purchase_and_is_kept_unattributed()
     {
         var (_, sid, visitor) = await SessionAsync();
-        await _app.Db.KeyDeleteAsync([$"sess:{{{sid}}}", $"client:sess:{{{sid}}}", $"touches:sess:{{{sid}}}"]);
+        await _app.Db.KeyDeleteAsync([Keys.Session(sid), Keys.Client(sid), Keys.Touches(sid)]);
 
         var response = await DeliverAsync(Paid(sid, visitor));
 
         Assert.Equal("converted-unattributed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
-        Assert.False(await _app.Db.KeyExistsAsync($"sess:{{{sid}}}"));
+        Assert.False(await _app.Db.KeyExistsAsync(Keys.Session(sid)));
         await _app.RunRoundsAsync();
         var purchase = _app.MetaEventsDelivered().Single();
         Assert.Equal(Sha256(visitor), purchase.GetProperty("user_data").GetProperty("external_id")[0].GetString());
@@ -288,8 +247,8 @@ public sealed class DonationTests : IDisposable
 
         await DeliverAsync(Paid(sid, visitor, "evt_x", "checkout.session.expired", "unpaid"));
 
-        Assert.Equal("expired", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_status"));
-        Assert.False(await _app.Db.HashExistsAsync($"sess:{{{sid}}}", "donation_completed"));
+        Assert.Equal("expired", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), "donation_status"));
+        Assert.False(await _app.Db.HashExistsAsync(Keys.Session(sid), "donation_completed"));
         await _app.RunRoundsAsync();
         Assert.Empty(_app.MetaEventsDelivered());
     }
@@ -336,8 +295,8 @@ public sealed class DonationTests : IDisposable
             Assert.Equal("Stripe-Signature", (await r.ProblemAsync()).GetProperty("field").GetString());
         }
         Assert.Equal(HttpStatusCode.OK, tampered.StatusCode);
-        Assert.Equal("true", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_completed"));
-        Assert.Equal("25", (string?)await _app.Db.HashGetAsync($"sess:{{{sid}}}", "donation_amount"));
+        Assert.Equal("true", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), "donation_completed"));
+        Assert.Equal("25", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), "donation_amount"));
     }
 
     private static string Sha256(string value) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));

@@ -1,5 +1,6 @@
 using System.Net;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Edge;
 
@@ -35,7 +36,7 @@ public sealed class GeographyTests
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/events", $$"""{"sessionId":"{{sid}}","event":"PageView","eventId":"geo"}""")).StatusCode);
         await app.RunUntilAsync(() => app.MetaEventsDelivered().Count == 1, "the PageView delivered to Meta");
 
-        Assert.Equal(stored, (string?)await app.Db.HashGetAsync($"sess:{{{sid}}}", "country"));
+        Assert.Equal(stored, (string?)await app.Db.HashGetAsync(Keys.Session(sid), "country"));
         var userData = app.MetaEventsDelivered().Single().GetProperty("user_data");
         if (stored is null)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Edge;
 
@@ -11,7 +12,6 @@ namespace Tracking.Tests.Edge;
 /// </summary>
 public sealed class RateLimitTests
 {
-    private const string OpsKey = "ops-key-0123456789abcdef0123456789";
 
     public static TheoryData<string, string[]> OneClient => new()
     {
@@ -42,7 +42,7 @@ public sealed class RateLimitTests
             await AssertLimitedAsync(response, "Tracking:RateLimitPerMinute");
         }
         // Only the accepted requests wrote a session.
-        Assert.Equal(created, RedisServer.Shared.Keys(app.Database, "sess:*").Count());
+        Assert.Equal(created, RedisServer.Shared.Keys(app.Database, Keys.Session("*")).Count());
         // Another /64, another bucket.
         var other = await app.Browser().FromPeer("2001:db8:1:3::1").PostJsonAsync("/session", """{"url":"https://film.example/"}""");
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
@@ -84,9 +84,9 @@ public sealed class RateLimitTests
     [InlineData("/health/ready")]
     public async Task Operator_endpoints_and_readiness_have_the_ops_limit(string path)
     {
-        using var app = new TrackingApp(new() { ["Ops:ApiKey"] = OpsKey, ["Tracking:OpsRateLimitPerMinute"] = "3" });
+        using var app = new TrackingApp(new() { ["Ops:ApiKey"] = OpsKey.Value, ["Tracking:OpsRateLimitPerMinute"] = "3" });
         var client = app.CreateClient().FromPeer("203.0.113.20");
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey.Value);
 
         var responses = new List<HttpResponseMessage>();
         for (var i = 0; i < 8; i++)
@@ -135,7 +135,7 @@ public sealed class RateLimitTests
         Assert.InRange(outcomes.Count(o => o.Response.StatusCode == HttpStatusCode.OK), 3, 4);
         foreach (var (eventId, response) in outcomes)
         {
-            var recorded = await app.Db.HashExistsAsync($"stripe:sess:{{{sid}}}", $"evt:{eventId}");
+            var recorded = await app.Db.HashExistsAsync(Keys.StripeLedger(sid), $"evt:{eventId}");
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 Assert.True(recorded, $"{eventId} was accepted but not recorded");
@@ -167,18 +167,18 @@ public sealed class RateLimitTests
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 5).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 15)), statuses);
         // Locked: even the right key, from any address of that /64, for GET and POST alike.
-        var locked = await From("2001:db8:aa:1:ffff::2", OpsKey).GetAsync("/ops/deliveries?state=dead");
-        var replay = await From("2001:db8:aa:1::3", OpsKey).PostAsync("/ops/deliveries/replay", null);
+        var locked = await From("2001:db8:aa:1:ffff::2", OpsKey.Value).GetAsync("/ops/deliveries?state=dead");
+        var replay = await From("2001:db8:aa:1::3", OpsKey.Value).PostAsync("/ops/deliveries/replay", null);
         var problem = await AssertLimitedAsync(locked, "ops key failures (5 a minute per client)");
         Assert.Equal("Authorization", problem.GetProperty("field").GetString());
         Assert.InRange(locked.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
         Assert.Equal(HttpStatusCode.TooManyRequests, replay.StatusCode);
         // Another client is not affected.
-        Assert.Equal(HttpStatusCode.OK, (await From("2001:db8:aa:2::1", OpsKey).GetAsync("/ops/deliveries?state=dead")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await From("2001:db8:aa:2::1", OpsKey.Value).GetAsync("/ops/deliveries?state=dead")).StatusCode);
 
         app.Clock.Advance(TimeSpan.FromSeconds(61));
 
-        Assert.Equal(HttpStatusCode.OK, (await From("2001:db8:aa:1::1", OpsKey).GetAsync("/ops/deliveries?state=dead")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await From("2001:db8:aa:1::1", OpsKey.Value).GetAsync("/ops/deliveries?state=dead")).StatusCode);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class RateLimitTests
         }
 
         var operatorClient = app.CreateClient().FromPeer("203.0.113.30");
-        operatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey);
+        operatorClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey.Value);
 
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync("/reports/funnel")).StatusCode);
     }

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Edge;
 
@@ -30,7 +31,7 @@ public sealed class SiteOriginTests
         var server = app.CreateClient(); // no Origin, no Referer: server to server
         var sid = (await server.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         var keys = RedisServer.Shared.DatabaseSize(app.Database);
-        var fields = await app.Db.HashLengthAsync($"sess:{{{sid}}}");
+        var fields = await app.Db.HashLengthAsync(Keys.Session(sid));
 
         var hostile = app.Browser();
         hostile.DefaultRequestHeaders.TryAddWithoutValidation(header, value);
@@ -51,8 +52,8 @@ public sealed class SiteOriginTests
         }
 
         Assert.Equal(keys, RedisServer.Shared.DatabaseSize(app.Database));
-        Assert.Equal(fields, await app.Db.HashLengthAsync($"sess:{{{sid}}}"));
-        Assert.Equal(0, await app.Db.SortedSetLengthAsync($"events:sess:{{{sid}}}"));
+        Assert.Equal(fields, await app.Db.HashLengthAsync(Keys.Session(sid)));
+        Assert.Equal(0, await app.Db.SortedSetLengthAsync(Keys.Events(sid)));
         Assert.Empty(app.Stub.LogEntries); // Stripe never asked for a Checkout Session
     }
 
@@ -78,7 +79,7 @@ public sealed class SiteOriginTests
 
         Assert.Equal(HttpStatusCode.Accepted, events.StatusCode);
         Assert.Equal(HttpStatusCode.Created, checkout.StatusCode);
-        Assert.Equal(2, await app.Db.SortedSetLengthAsync($"events:sess:{{{sid}}}")); // PageView, InitiateCheckout
+        Assert.Equal(2, await app.Db.SortedSetLengthAsync(Keys.Events(sid))); // PageView, InitiateCheckout
     }
 
     [Fact]
@@ -107,6 +108,6 @@ public sealed class SiteOriginTests
         var response = await app.CreateClient().SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(await app.Db.HashExistsAsync($"stripe:sess:{{{sid}}}", "evt:evt_origin"));
+        Assert.True(await app.Db.HashExistsAsync(Keys.StripeLedger(sid), "evt:evt_origin"));
     }
 }

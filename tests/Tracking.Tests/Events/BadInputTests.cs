@@ -1,5 +1,6 @@
 using System.Net;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Events;
 
@@ -40,7 +41,7 @@ public sealed class BadInputTests(BadInputTests.Fixture app) : SharedAppTests<Ba
     {
         var client = App.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
-        var before = await App.Db.HashLengthAsync($"sess:{{{id}}}");
+        var before = await App.Db.HashLengthAsync(Keys.Session(id));
 
         var response = await client.PostJsonAsync(path, body.Replace("SID", id, StringComparison.Ordinal));
 
@@ -50,8 +51,8 @@ public sealed class BadInputTests(BadInputTests.Fixture app) : SharedAppTests<Ba
             ? errors.EnumerateObject().Select(e => e.Name).ToArray()
             : [problem.GetProperty("field").GetString()!];
         Assert.Contains(field, named);
-        Assert.False(await App.Db.KeyExistsAsync($"events:sess:{{{id}}}"));
-        Assert.Equal(before, await App.Db.HashLengthAsync($"sess:{{{id}}}"));
+        Assert.False(await App.Db.KeyExistsAsync(Keys.Events(id)));
+        Assert.Equal(before, await App.Db.HashLengthAsync(Keys.Session(id)));
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class BadInputTests(BadInputTests.Fixture app) : SharedAppTests<Ba
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty("events", out _));
-        Assert.False(await App.Db.KeyExistsAsync($"events:sess:{{{id}}}"));
+        Assert.False(await App.Db.KeyExistsAsync(Keys.Events(id)));
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class BadInputTests(BadInputTests.Fixture app) : SharedAppTests<Ba
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("body", (await response.ProblemAsync()).GetProperty("field").GetString());
-        Assert.False(await App.Db.KeyExistsAsync($"events:sess:{{{id}}}"));
+        Assert.False(await App.Db.KeyExistsAsync(Keys.Events(id)));
     }
 
     [Fact]

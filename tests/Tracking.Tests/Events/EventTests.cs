@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Events;
 
@@ -16,7 +17,7 @@ public sealed class EventTests(EventTests.Fixture app) : SharedAppTests<EventTes
     }
 
     private async Task<string[]> StoredEventsAsync(string id) =>
-        (await App.Db.SortedSetRangeByRankAsync($"events:sess:{{{id}}}")).Select(v => v.ToString()).ToArray();
+        (await App.Db.SortedSetRangeByRankAsync(Keys.Events(id))).Select(v => v.ToString()).ToArray();
 
     [Fact]
     public async Task Events_are_kept_in_timestamp_order_with_the_seed_member_shape()
@@ -35,7 +36,7 @@ public sealed class EventTests(EventTests.Fixture app) : SharedAppTests<EventTes
             $$$"""{"event":"VideoStart","eventId":"e2","timestamp":{{{now - 2000}}},"content":"trailer_30s"}""",
             $$$"""{"event":"VideoProgress","eventId":"e3","timestamp":{{{now - 1000}}},"content":"trailer_30s","percent":50}""",
         ], stored);
-        var scores = await App.Db.SortedSetRangeByRankWithScoresAsync($"events:sess:{{{id}}}");
+        var scores = await App.Db.SortedSetRangeByRankWithScoresAsync(Keys.Events(id));
         Assert.Equal(now - 3000, (long)scores[0].Score);
     }
 
@@ -72,8 +73,8 @@ public sealed class EventTests(EventTests.Fixture app) : SharedAppTests<EventTes
         Assert.Equal(1, body.GetProperty("duplicates").GetInt32());
         Assert.Equal(1, (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicates").GetInt32());
         Assert.Equal(3, (await StoredEventsAsync(id)).Length);
-        Assert.Equal("50", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "trailer_30s_completion"));
-        Assert.Equal("25", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "main_film_completion"));
+        Assert.Equal("50", (string?)await App.Db.HashGetAsync(Keys.Session(id), "trailer_30s_completion"));
+        Assert.Equal("25", (string?)await App.Db.HashGetAsync(Keys.Session(id), "main_film_completion"));
     }
 
     [Theory]
@@ -99,7 +100,7 @@ public sealed class EventTests(EventTests.Fixture app) : SharedAppTests<EventTes
 
         await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","events":[{"event":"PageView","timestamp":4102444800000},{"event":"ViewContent","timestamp":1000}]}""");
 
-        var scores = await App.Db.SortedSetRangeByRankWithScoresAsync($"events:sess:{{{id}}}");
+        var scores = await App.Db.SortedSetRangeByRankWithScoresAsync(Keys.Events(id));
         Assert.All(scores, s => Assert.InRange((long)s.Score, before, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1));
     }
 
@@ -110,6 +111,6 @@ public sealed class EventTests(EventTests.Fixture app) : SharedAppTests<EventTes
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("sessionId", (await response.ProblemAsync()).GetProperty("field").GetString());
-        Assert.False(await App.Db.KeyExistsAsync("events:sess:{AAAAAAAAAAAAAAAAAAAAAAAAAA}"));
+        Assert.False(await App.Db.KeyExistsAsync(Keys.Events("AAAAAAAAAAAAAAAAAAAAAAAAAA")));
     }
 }

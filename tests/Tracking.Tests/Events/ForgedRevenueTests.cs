@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Events;
 
@@ -103,7 +104,7 @@ public sealed class ForgedRevenueTests : IDisposable
                 $"Meta got browser money in {e}");
         }
         // Stored as the browser sent them (the session's own record; nothing that counts money reads it).
-        var stored = (await _app.Db.SortedSetRangeByRankAsync($"events:sess:{{{id}}}")).Select(m => JsonDocument.Parse(m.ToString()).RootElement).ToList();
+        var stored = (await _app.Db.SortedSetRangeByRankAsync(Keys.Events(id))).Select(m => JsonDocument.Parse(m.ToString()).RootElement).ToList();
         Assert.Equal(777, stored.Single(e => e.GetProperty("event").GetString() == "ButtonClick").GetProperty("value").GetInt32());
     }
 

@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Faults;
 
@@ -16,6 +19,10 @@ public sealed class ClientDisconnectTests
         app.StartServer();
         var uri = app.ClientOptions.BaseAddress;
         var logs = app.Logs;
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        // Hosting counts a request in (+1) once its headers are read, and records its duration once its pipeline, error handling included, has run.
+        using var started = new MetricCollector<long>(meters, "Microsoft.AspNetCore.Hosting", "http.server.active_requests");
+        using var finished = new MetricCollector<double>(meters, "Microsoft.AspNetCore.Hosting", "http.server.request.duration");
 
         for (var i = 0; i < 5; i++)
         {
@@ -25,7 +32,7 @@ public sealed class ClientDisconnectTests
             await stream.WriteAsync(Encoding.ASCII.GetBytes(
                 $"POST /events HTTP/1.1\r\nHost: {uri.Host}\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{{\"sessionId\":\"abc\","));
             await stream.FlushAsync();
-            await Task.Delay(100);
+            await Eventually.UntilAsync(() => started.GetMeasurementSnapshot().Count(m => m.Value > 0) > i, TimeSpan.FromSeconds(10), $"request {i + 1} to reach the app");
             tcp.Client.Close(); // linger 0: a TCP reset, as a dropped mobile connection looks
         }
 
@@ -33,29 +40,11 @@ public sealed class ClientDisconnectTests
         using var http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(10) };
         var health = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
         Assert.True(health.IsSuccessStatusCode);
-        await Task.Delay(200); // let the aborted requests finish their pipeline (bounded, not a condition wait)
+        // All five reset requests have ended before the logs are read.
+        await Eventually.UntilAsync(() => finished.GetMeasurementSnapshot().Count(m => m.Tags.TryGetValue("http.request.method", out var method) && (string?)method == "POST") >= 5,
+            TimeSpan.FromSeconds(10), "the five reset requests to leave the pipeline", state: () => $"{finished.GetMeasurementSnapshot().Count} requests ended");
         var snapshot = logs.GetSnapshot();
         Assert.DoesNotContain(snapshot, r => r.Message.Contains("Redis unavailable", StringComparison.Ordinal));
         Assert.DoesNotContain(snapshot, r => r.Level >= LogLevel.Error);
-    }
-}
-
-/// <summary>Which failures count as a store outage (503 + Retry-After) and which do not.</summary>
-public sealed class StoreFailureClassificationTests
-{
-    [Fact]
-    public void A_pipe_completed_under_the_redis_client_is_an_outage_and_a_kestrel_reset_is_not()
-    {
-        // What a write on a connection that just dropped throws, as System.IO.Pipelines raises it.
-        var pipe = new System.IO.Pipelines.Pipe();
-        pipe.Writer.Complete();
-        var writerCompleted = Record.Exception(() => pipe.Writer.GetMemory(1));
-
-        Assert.IsType<InvalidOperationException>(writerCompleted);
-        Assert.True(Tracking.Infrastructure.StoreUnavailableHandler.IsStoreFailure(new StackExchange.Redis.RedisConnectionException(
-            StackExchange.Redis.ConnectionFailureType.SocketClosed, "socket closed", writerCompleted)));
-        Assert.True(Tracking.Infrastructure.StoreUnavailableHandler.IsStoreFailure(writerCompleted!));
-        Assert.False(Tracking.Infrastructure.StoreUnavailableHandler.IsStoreFailure(new Microsoft.AspNetCore.Connections.ConnectionResetException("client reset")));
-        Assert.False(Tracking.Infrastructure.StoreUnavailableHandler.IsStoreFailure(new InvalidOperationException("a bug of ours")));
     }
 }

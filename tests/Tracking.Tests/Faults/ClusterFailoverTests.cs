@@ -1,5 +1,5 @@
 using Tracking.Storage;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Faults;
 

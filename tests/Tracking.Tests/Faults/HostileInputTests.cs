@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using CsCheck;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Faults;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using StackExchange.Redis;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Faults;
 
@@ -92,7 +93,7 @@ public sealed class RedisCrashTests : IDisposable
         await Task.WhenAll(load);
 
         using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_port}");
-        var stored = (await redis.GetDatabase().SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"))
+        var stored = (await redis.GetDatabase().SortedSetRangeByRankAsync(Keys.Events(sid)))
             .Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("eventId").GetString()).ToHashSet();
         var lost = accepted.Where(id => !stored.Contains(id)).ToList();
         var unavailable = statuses.Count(s => s == HttpStatusCode.ServiceUnavailable);

@@ -4,7 +4,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StackExchange.Redis;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Faults;
 
@@ -31,7 +32,7 @@ public sealed class ReplicaAckTests : IDisposable
         {
             try
             {
-                Signal(p, "CONT");
+                Signals.Send(p, "CONT");
                 p.Kill();
             }
             catch (InvalidOperationException)
@@ -39,12 +40,6 @@ public sealed class ReplicaAckTests : IDisposable
             }
             p.Dispose();
         }
-    }
-
-    private static void Signal(Process process, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit();
     }
 
     [LocalRedisFact]
@@ -90,13 +85,13 @@ public sealed class ReplicaAckTests : IDisposable
         try
         {
             await Eventually.UntilAsync(() => accepted.Count >= 50, TimeSpan.FromSeconds(30), "50 events accepted with the replica up", state: State);
-            Signal(_replica, "STOP");
+            Signals.Send(_replica, "STOP");
             await Eventually.UntilAsync(() => statuses.Contains(HttpStatusCode.ServiceUnavailable), TimeSpan.FromSeconds(30), "a 503 while the replica is frozen", state: State);
             var frozenAt = accepted.Count;
             await Eventually.UntilAsync(() => statuses.Count(s => s == HttpStatusCode.ServiceUnavailable) >= 10, TimeSpan.FromSeconds(30), "ten 503s while frozen", state: State);
             // While frozen, nothing is acknowledged (at most the writes whose WAIT had confirmed just before).
             Assert.True(accepted.Count - frozenAt <= 4, $"{accepted.Count - frozenAt} events accepted while the replica was frozen");
-            Signal(_replica, "CONT");
+            Signals.Send(_replica, "CONT");
             var thawedAt = accepted.Count;
             await Eventually.UntilAsync(() => accepted.Count >= thawedAt + 50, TimeSpan.FromSeconds(30), "50 more events accepted after the replica thawed", state: State);
         }
@@ -107,7 +102,7 @@ public sealed class ReplicaAckTests : IDisposable
         await Task.WhenAll(load);
 
         // Acknowledged means on the replica: read it there.
-        var stored = (await replica.GetDatabase().SortedSetRangeByRankAsync($"events:sess:{{{sid}}}"))
+        var stored = (await replica.GetDatabase().SortedSetRangeByRankAsync(Keys.Events(sid)))
             .Select(v => JsonDocument.Parse(v.ToString()).RootElement.GetProperty("eventId").GetString()).ToHashSet();
         var missing = accepted.Where(id => !stored.Contains(id)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} acknowledged events missing on the replica");
@@ -139,30 +134,30 @@ public sealed class ReplicaAckTests : IDisposable
         var created = await client.NewSessionAsync();
         var (sid, visitor) = (created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 })).StatusCode);
-        var paid = Privacy.ConsentTravelsTests.EchoingMetadata(app, "evt_paid", "checkout.session.completed", sid, "donor@example.com");
+        var paid = StripeMetadata.EchoingMetadata(app, "evt_paid", "checkout.session.completed", sid, "donor@example.com");
         var index = replica.GetDatabase();
         var ops = app.Ops();
         try
         {
-            Signal(_replica, "STOP");
+            Signals.Send(_replica, "STOP");
             await AssertRefusedAsync(await app.DeliverWebhookAsync(paid));
-            Signal(_replica, "CONT");
+            Signals.Send(_replica, "CONT");
             // Stripe's redelivery finds the conversion recorded (duplicate-event) and still indexes it, confirmed.
             Assert.Equal(HttpStatusCode.OK, (await app.DeliverWebhookAsync(paid)).StatusCode);
-            var members = (await index.SetMembersAsync($"visitor:{{{visitor}}}:index")).Select(m => m.ToString()).ToList();
+            var members = (await index.SetMembersAsync(Keys.VisitorIndex(visitor))).Select(m => m.ToString()).ToList();
             Assert.Contains(members, m => m.StartsWith($"c:{sid}:", StringComparison.Ordinal));
             Assert.Contains(members, m => m.StartsWith("e:", StringComparison.Ordinal));
 
-            Signal(_replica, "STOP");
+            Signals.Send(_replica, "STOP");
             await AssertRefusedAsync(await ops.DeleteAsync($"/ops/visitors/{visitor}"));
-            Signal(_replica, "CONT");
+            Signals.Send(_replica, "CONT");
             Assert.Equal(HttpStatusCode.OK, (await ops.DeleteAsync($"/ops/visitors/{visitor}")).StatusCode);
-            Assert.False(await index.KeyExistsAsync($"visitor:{{{visitor}}}:index"), "the visitor index is still on the replica");
-            Assert.False(await index.KeyExistsAsync($"sess:{{{sid}}}"), "the erased session is still on the replica");
+            Assert.False(await index.KeyExistsAsync(Keys.VisitorIndex(visitor)), "the visitor index is still on the replica");
+            Assert.False(await index.KeyExistsAsync(Keys.Session(sid)), "the erased session is still on the replica");
         }
         finally
         {
-            Signal(_replica, "CONT");
+            Signals.Send(_replica, "CONT");
         }
 
         static async Task AssertRefusedAsync(HttpResponseMessage response)

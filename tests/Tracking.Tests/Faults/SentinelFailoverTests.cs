@@ -1,6 +1,6 @@
 using System.Globalization;
 using StackExchange.Redis;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Faults;
 

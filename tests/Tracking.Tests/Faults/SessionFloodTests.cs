@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Tracking.Storage;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Faults;
 
@@ -248,7 +248,7 @@ public sealed class SessionFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOu
     private static HttpClient Ops(DeliveryApp app)
     {
         var ops = app.CreateClient();
-        ops.DefaultRequestHeaders.Authorization = new("Bearer", "ops-key-0123456789abcdef0123456789");
+        ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey.Value);
         return ops;
     }
 }

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Faults;
 

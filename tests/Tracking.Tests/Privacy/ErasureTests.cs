@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -12,7 +13,6 @@ namespace Tracking.Tests.Privacy;
 /// <summary>Data-subject requests through the HTTP API against real Redis: export, lookup by e-mail, erasure.</summary>
 public sealed class ErasureTests : IDisposable
 {
-    private const string OpsKey = "ops-key-0123456789abcdef0123456789";
     private const string Ip = "203.0.113.77";
     private const string Email = "Donor@Example.com";
     private const string PersonsPath = "/api/projects/4242/persons/bulk_delete/";
@@ -32,7 +32,7 @@ public sealed class ErasureTests : IDisposable
         _app.Stub.Given(Request.Create().WithPath(PersonsPath).UsingPost().WithHeader("Authorization", "Bearer phx_personal_key_never_logged"))
             .AtPriority(100).RespondWith(Response.Create().WithStatusCode(202));
         _ops = _app.CreateClient();
-        _ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey);
+        _ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey.Value);
     }
 
     public void Dispose() => _app.Dispose();
@@ -54,7 +54,7 @@ public sealed class ErasureTests : IDisposable
         var now = _app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","events":[{"event":"ViewContent","timestamp":{{{now}}},"properties":{"content":"trailer_30s"}}]}""")).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _app.DeliverWebhookAsync(ConsentTravelsTests.EchoingMetadata(_app, "evt_paid", "checkout.session.completed", sid, Email))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.DeliverWebhookAsync(StripeMetadata.EchoingMetadata(_app, "evt_paid", "checkout.session.completed", sid, Email))).StatusCode);
         // A second visit the same day, still queued for delivery when the request comes in.
         (await client.PostJsonAsync("/events", $$"""{"sessionId":"{{sid}}","events":[{"event":"PageView","timestamp":{{now + 1}}}]}""")).EnsureSuccessStatusCode();
         return (sid, created.GetProperty("visitorId").GetString()!);
@@ -122,7 +122,7 @@ public sealed class ErasureTests : IDisposable
         {
             Assert.False(everything.Contains(value, StringComparison.OrdinalIgnoreCase), $"the {what} is still in Redis after erasure");
         }
-        Assert.Contains("audit:erasure:", everything, StringComparison.Ordinal);
+        Assert.Contains(KeyFamily.Prefix(Keys.ErasureAudit("", 0)), everything, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await _ops.GetAsync($"/ops/visitors/{visitor}")).StatusCode);
         Assert.Empty((await _ops.GetFromJsonAsync<JsonElement>("/ops/visitors?email=" + Uri.EscapeDataString(Email))).GetProperty("visitors").EnumerateArray());
         Assert.Equal(reportBefore, await _ops.GetStringAsync($"/reports/attribution?model=last_touch&groupBy=campaign&{Range}"));

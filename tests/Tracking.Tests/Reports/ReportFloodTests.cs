@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Tracking.Storage;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Reports;
 
@@ -17,7 +17,6 @@ namespace Tracking.Tests.Reports;
 /// </summary>
 public sealed class ReportFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<OwnRedis>
 {
-    private const string Ops = "ops-key-0123456789abcdef0123456789";
     private const int Real = 24;
 
     // More junk keys per partition than the candidate tier holds, so eviction is exercised in every partition.
@@ -172,7 +171,7 @@ public sealed class ReportFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOut
     private async Task<long> DurableGrowthAsync(long before)
     {
         var withSessions = await redis.UsedMemoryAsync();
-        foreach (var pattern in new[] { "*sess:*", "visitor:*" })
+        foreach (var pattern in new[] { SessionKeys.AllSessionsPattern, Keys.Visitor("*") + "*" })
         {
             var keys = redis.Keys(pattern).ToArray();
             for (var i = 0; i < keys.Length; i += 1000)
@@ -188,7 +187,7 @@ public sealed class ReportFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOut
     private static HttpClient OpsClient(DeliveryApp app)
     {
         var ops = app.CreateClient();
-        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Ops);
+        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey.Value);
         return ops;
     }
 

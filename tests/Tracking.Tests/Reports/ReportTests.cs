@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Reports;
 
@@ -23,7 +24,7 @@ public sealed class ReportTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _ops = _app.CreateClient();
-        _ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "ops-key-0123456789abcdef0123456789");
+        _ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey.Value);
         var day = _app.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         _range = $"from={day}&to={_app.Clock.GetUtcNow().AddDays(1):yyyy-MM-dd}";
 
@@ -106,12 +107,12 @@ public sealed class ReportTests : IAsyncLifetime
     public async Task Reports_are_unchanged_after_every_session_expires()
     {
         var before = await Snapshot();
-        foreach (var key in RedisServer.Shared.Keys(_app.Database, "*sess:*").ToList())
+        foreach (var key in RedisServer.Shared.Keys(_app.Database, SessionKeys.AllSessionsPattern).ToList())
         {
             await _app.Db.KeyDeleteAsync(key);
         }
 
-        Assert.Empty(RedisServer.Shared.Keys(_app.Database, "sess:*"));
+        Assert.Empty(RedisServer.Shared.Keys(_app.Database, Keys.Session("*")));
         Assert.Equal(before, await Snapshot());
     }
 
@@ -236,11 +237,5 @@ public sealed class ReportTests : IAsyncLifetime
         await WebhookAsync(v, checkoutId, amount, currency);
     }
 
-    private async Task ExpireAsync((HttpClient Client, string Id, string Visitor) v)
-    {
-        foreach (var key in new[] { "sess", "events:sess", "seen:sess", "touches:sess", "client:sess" })
-        {
-            await _app.Db.KeyDeleteAsync($"{key}:{{{v.Id}}}");
-        }
-    }
+    private Task ExpireAsync((HttpClient Client, string Id, string Visitor) v) => SessionKeys.ExpireAsync(_app.Db, v.Id);
 }

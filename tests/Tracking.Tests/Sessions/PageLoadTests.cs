@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using StackExchange.Redis;
 using Tracking.Storage;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Sessions;
 

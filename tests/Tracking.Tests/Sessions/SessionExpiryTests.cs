@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Sessions;
 
@@ -36,7 +37,7 @@ public sealed class SessionExpiryTests : IDisposable
         var sid = created.GetProperty("sessionId").GetString()!;
         Assert.Equal(ExpectedExpiry, created.GetProperty("expiresAt").GetInt64());
         // Redis keeps the session as long as the snippet is told (its TTL runs on Redis's clock: a minute's slack).
-        var keyTtl = await _app.Db.KeyTimeToLiveAsync($"sess:{{{sid}}}");
+        var keyTtl = await _app.Db.KeyTimeToLiveAsync(Keys.Session(sid));
         Assert.NotNull(keyTtl);
         Assert.InRange(keyTtl.Value, Ttl - TimeSpan.FromMinutes(1), Ttl);
 

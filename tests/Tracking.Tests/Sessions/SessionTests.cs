@@ -2,16 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StackExchange.Redis;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Sessions;
 
 public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<SessionTests.Fixture>(app)
 {
     // The country header counts only from a trusted proxy: the landing test arrives through this one.
-    public sealed class Fixture() : TrackingApp(new() { ["Tracking:TrustedProxies:0"] = Proxy, ["Ops:ApiKey"] = OpsKey });
+    public sealed class Fixture() : TrackingApp(new() { ["Tracking:TrustedProxies:0"] = Proxy, ["Ops:ApiKey"] = OpsKey.Value });
 
-    private const string OpsKey = "ops-key-0123456789abcdef0123456789";
 
     private const string Proxy = "10.0.0.1";
 
@@ -24,7 +24,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
 
         var id = created.GetProperty("sessionId").GetString()!;
         Assert.True(created.GetProperty("isNew").GetBoolean());
-        var hash = (await App.Db.HashGetAllAsync($"sess:{{{id}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        var hash = (await App.Db.HashGetAllAsync(Keys.Session(id))).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         var created_at = hash["created_at"];
         var expected = new Dictionary<string, string>
         {
@@ -73,7 +73,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
     {
         var client = App.Browser();
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
-        var key = $"sess:{{{id}}}";
+        var key = Keys.Session(id);
         var firstTimestamp = (string)(await App.Db.HashGetAsync(key, "first_touch_timestamp"))!;
 
         var response = await client.PostAsJsonAsync("/session", new { url = "https://film.example/?utm_source=email&utm_medium=newsletter&utm_campaign=december", sessionId = id });
@@ -90,7 +90,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
         Assert.Equal("newsletter", hash["last_touch_medium"]);
         Assert.Equal("december", hash["last_touch_campaign"]);
         Assert.False(hash.ContainsKey("last_touch_content"), "a touch without utm_content must not keep the old one");
-        Assert.Equal(2, await App.Db.ListLengthAsync($"touches:sess:{{{id}}}"));
+        Assert.Equal(2, await App.Db.ListLengthAsync(Keys.Touches(id)));
     }
 
     [Fact]
@@ -102,8 +102,8 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
         var response = await client.PostAsJsonAsync("/session", new { url = "https://film.example/about", sessionId = id, referrer = "https://film.example/watch" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("facebook", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "last_touch_source"));
-        Assert.Equal(1, await App.Db.ListLengthAsync($"touches:sess:{{{id}}}"));
+        Assert.Equal("facebook", (string?)await App.Db.HashGetAsync(Keys.Session(id), "last_touch_source"));
+        Assert.Equal(1, await App.Db.ListLengthAsync(Keys.Touches(id)));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
 
         Assert.Equal(visitor, second.GetProperty("visitorId").GetString());
         var id = second.GetProperty("sessionId").GetString()!;
-        Assert.Equal("2", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "session_count"));
+        Assert.Equal("2", (string?)await App.Db.HashGetAsync(Keys.Session(id), "session_count"));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.NotEqual("expiredSession12345", body.GetProperty("sessionId").GetString());
-        Assert.False(await App.Db.KeyExistsAsync("sess:{expiredSession12345}"));
+        Assert.False(await App.Db.KeyExistsAsync(Keys.Session("expiredSession12345")));
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","event":"PageView"}""")).EnsureSuccessStatusCode();
 
-        foreach (var key in new[] { $"sess:{{{id}}}", $"events:sess:{{{id}}}" })
+        foreach (var key in new[] { Keys.Session(id), Keys.Events(id) })
         {
             var ttl = await App.Db.KeyTimeToLiveAsync(key);
             Assert.NotNull(ttl);
@@ -158,7 +158,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/session/{id}")).StatusCode);
         var ops = App.CreateClient();
-        ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey);
+        ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey.Value);
         var view = await ops.GetFromJsonAsync<JsonElement>($"/session/{id}");
 
         Assert.Equal("facebook", view.GetProperty("attributes").GetProperty("utm_source").GetString());
@@ -171,7 +171,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
     public async Task Get_unknown_session_is_a_404_problem()
     {
         var ops = App.CreateClient();
-        ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey);
+        ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey.Value);
         var response = await ops.GetAsync("/session/doesNotExist123");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -186,7 +186,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
             url: "https://film.example/?utm_source=facebook&gclid=Cj0KCQ",
             extra: new { utm = new { source = "instagram", campaign = "spring" }, consent = new { analytics = "granted", marketing = "denied" } });
 
-        var hash = (await App.Db.HashGetAllAsync($"sess:{{{created.GetProperty("sessionId").GetString()}}}")).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+        var hash = (await App.Db.HashGetAllAsync(Keys.Session(created.GetProperty("sessionId").GetString()!))).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
         Assert.Equal("instagram", hash["utm_source"]);
         Assert.Equal("spring", hash["utm_campaign"]);
         Assert.Equal("Cj0KCQ", hash["gclid"]);
@@ -200,7 +200,7 @@ public sealed class SessionTests(SessionTests.Fixture app) : SharedAppTests<Sess
         var client = App.Browser("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
 
-        Assert.Equal("true", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "bot"));
-        Assert.Equal("bot", (string?)await App.Db.HashGetAsync($"sess:{{{id}}}", "device_type"));
+        Assert.Equal("true", (string?)await App.Db.HashGetAsync(Keys.Session(id), "bot"));
+        Assert.Equal("bot", (string?)await App.Db.HashGetAsync(Keys.Session(id), "device_type"));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
-using Tracking.Tests.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Storage;
 
@@ -20,12 +21,12 @@ public sealed class ClusterSpreadTests
         }
         var masters = RedisServer.Shared.Masters.ToList();
         Assert.True(masters.Count >= 6, $"the cluster run uses 6 masters, found {masters.Count}");
-        Assert.All(masters, m => Assert.NotEmpty(m.Keys(0, "outbox:*:due")));
-        Assert.All(masters, m => Assert.NotEmpty(m.Keys(0, "sess:*")));
+        Assert.All(masters, m => Assert.NotEmpty(m.Keys(0, Keys.OutboxDue("*"))));
+        Assert.All(masters, m => Assert.NotEmpty(m.Keys(0, Keys.Session("*"))));
 
         await app.RunUntilAsync(() => app.MetaEventsDelivered().Count >= 300 && app.PostHogEventsDelivered().Count >= 300, "300 PageViews delivered from every master");
 
-        Assert.All(masters, m => Assert.Empty(m.Keys(0, "outbox:*:due")));
+        Assert.All(masters, m => Assert.Empty(m.Keys(0, Keys.OutboxDue("*"))));
         Assert.Equal(300, app.MetaEventsDelivered().Select(e => e.GetProperty("event_id").GetString()).Distinct().Count());
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Storage;
 
@@ -26,17 +26,5 @@ public sealed class ReleaseBuildTests
         app.ExpectErrors(r => r.Message == StartUp.HostFailed || (r.Exception?.ToString().Contains("Redis:ConnectionString is required", StringComparison.Ordinal) ?? false),
             "the host refuses to start on purpose: no store is configured");
         Assert.Contains("Redis:ConnectionString is required", StartUp.RefusalMessages(app), StringComparison.Ordinal);
-    }
-}
-
-/// <summary>Runs only where the tests run against a Release build of the service (CI does); reported as skipped otherwise.</summary>
-public sealed class ReleaseBuildFactAttribute : FactAttribute
-{
-    public ReleaseBuildFactAttribute()
-    {
-        if (!AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-        {
-            Skip = "needs a Release build (dotnet test -c Release), where the embedded store is compiled out";
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Tracking.Tests.Support;
 using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
@@ -97,7 +98,7 @@ public sealed partial class ConfigurationDocTests
     /// <summary>The first cell of every table row of docs/configuration.md, when it is one key in backquotes.</summary>
     private static List<string> DocumentedKeys()
     {
-        var path = Path.Combine(Path.GetDirectoryName(Api.OpenApiContractTests.FindRepoFile("Tracking.sln"))!, "docs", "configuration.md");
+        var path = Path.Combine(Path.GetDirectoryName(RepoFiles.Find("Tracking.sln"))!, "docs", "configuration.md");
         return File.ReadLines(path).Select(l => KeyCell().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tracking.Delivery;
 using Tracking.Storage;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Delivery;
 

@@ -21,7 +21,7 @@ public sealed class TriageTests
     [Fact]
     public void A_bots_events_are_skipped_whatever_its_consent()
     {
-        var outcome = Check(Entry(TimeSpan.Zero, Consent.Granted), new() { [SessionField.Bot] = "true" });
+        var outcome = Check(Entry(TimeSpan.Zero, Tracking.Delivery.Consent.Granted), new() { [SessionField.Bot] = "true" });
 
         Assert.Equal(new Outcome.Skipped("bot"), outcome);
     }
@@ -29,14 +29,14 @@ public sealed class TriageTests
     [Fact]
     public void Denied_consent_skips_and_granted_consent_sends()
     {
-        Assert.Equal(new Outcome.Skipped("marketing consent"), Check(Entry(TimeSpan.Zero), new() { [SessionField.ConsentMarketing] = Consent.Denied }));
-        Assert.Null(Check(Entry(TimeSpan.Zero), new() { [SessionField.ConsentMarketing] = Consent.Granted }));
+        Assert.Equal(new Outcome.Skipped("marketing consent"), Check(Entry(TimeSpan.Zero), new() { [SessionField.ConsentMarketing] = Tracking.Delivery.Consent.Denied }));
+        Assert.Null(Check(Entry(TimeSpan.Zero), new() { [SessionField.ConsentMarketing] = Tracking.Delivery.Consent.Granted }));
     }
 
     [Fact]
     public void Pending_consent_holds_while_the_session_lives_and_skips_once_past_the_limit()
     {
-        var session = new Dictionary<string, string> { [SessionField.ConsentMarketing] = Consent.Pending };
+        var session = new Dictionary<string, string> { [SessionField.ConsentMarketing] = Tracking.Delivery.Consent.Pending };
 
         Assert.Equal(new Outcome.Held("marketing consent pending"), Check(Entry(TimeSpan.FromDays(1)), session));
         Assert.Equal(new Outcome.Skipped("marketing consent never given within the 7-day limit"), Check(Entry(TimeSpan.FromDays(8)), session));
@@ -46,7 +46,7 @@ public sealed class TriageTests
     [Fact]
     public void A_sendable_entry_past_the_limit_is_dead_as_too_old()
     {
-        var outcome = Check(Entry(TimeSpan.FromDays(8), Consent.Granted), []);
+        var outcome = Check(Entry(TimeSpan.FromDays(8), Tracking.Delivery.Consent.Granted), []);
 
         Assert.Equal(new Outcome.Dead("older than 7 days", DeadKind.TooOld), outcome);
     }

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Donations;
 using Tracking.Infrastructure;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Donations;
 

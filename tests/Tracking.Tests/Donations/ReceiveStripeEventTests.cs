@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Donations;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Donations;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Events;
 using Tracking.Infrastructure;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Events;
 

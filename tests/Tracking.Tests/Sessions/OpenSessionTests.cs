@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Sessions;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Sessions;
 

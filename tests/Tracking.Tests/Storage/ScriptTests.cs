@@ -82,7 +82,7 @@ public sealed class ScriptTests
     public async Task Every_script_compiles_in_redis()
     {
         var scripts = ScriptCheck.Run(ScriptCheck.Gateways(typeof(RedisScript).Assembly));
-        var server = Tracking.Tests.Infrastructure.RedisServer.Shared.Masters.First();
+        var server = Tracking.Tests.Support.RedisServer.Shared.Masters.First();
 
         foreach (var script in scripts)
         {
@@ -112,7 +112,7 @@ public sealed class ScriptTests
     [Fact]
     public void The_host_runs_the_start_up_check()
     {
-        using var app = new Tracking.Tests.Infrastructure.TrackingApp();
+        using var app = new Tracking.Tests.Support.TrackingApp();
 
         Assert.Contains(app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is ScriptStartupCheck);
     }

@@ -6,7 +6,7 @@ using Tracking.Delivery;
 using Tracking.Donations;
 using Tracking.Sessions;
 using Tracking.Storage;
-using Tracking.Tests.Infrastructure;
+using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Upgrade;
 

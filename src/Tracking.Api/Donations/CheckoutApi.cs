@@ -6,10 +6,11 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Stripe;
 using Stripe.Checkout;
+using Tracking.Consent;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Events;
 using Tracking.Infrastructure;
-using Tracking.Meta;
 using Tracking.Storage;
 
 namespace Tracking.Donations;
@@ -43,7 +44,7 @@ internal static partial class CheckoutApi
 
     internal static async Task<Results<Created<CheckoutCreated>, ProblemHttpResult>> Create(
         HttpContext http, DonationStore store, IStripeClient stripe, Outbox outbox, CheckoutMark mark, IOptions<DonationOptions> donations,
-        IOptions<StripeOptions> stripeOptions, IOptions<TrackingOptions> tracking, TimeProvider clock, ILoggerFactory loggers)
+        IOptions<StripeOptions> stripeOptions, IOptions<SessionLimitOptions> limits, IOptions<ConsentOptions> consentOptions, TimeProvider clock, ILoggerFactory loggers)
     {
         if (string.IsNullOrWhiteSpace(stripeOptions.Value.SecretKey))
         {
@@ -106,7 +107,7 @@ internal static partial class CheckoutApi
             return Problems.UnknownSession();
         }
         // A full session gets no InitiateCheckout, so it gets no Stripe call either.
-        var maxEvents = tracking.Value.MaxEventsPerSession;
+        var maxEvents = limits.Value.MaxEventsPerSession;
         if (await store.EventCountAsync(sid) is var held && held >= maxEvents)
         {
             return SessionLimits.Full(held, maxEvents, "a checkout");
@@ -114,7 +115,7 @@ internal static partial class CheckoutApi
         var fields = session.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         // Click ids and the visitor id go to Stripe only when Meta could be sent them (marketing consent allows).
-        var marketing = Consent.Decide(fields, null, SessionField.ConsentMarketing, tracking.Value.ConsentMode) == ConsentDecision.Send;
+        var marketing = ConsentRules.Decide(fields, null, SessionField.ConsentMarketing, consentOptions.Value.ConsentMode) == ConsentDecision.Send;
         // The campaign donated to: the request's, else the one the visitor selected on the page.
         var campaign = request.Campaign ?? fields.GetValueOrDefault(SessionField.SelectedCampaign);
         var idempotencyKey = IdempotencyKey(sid, currency, minor, request.Email, now);
@@ -154,7 +155,7 @@ internal static partial class CheckoutApi
         var eventId = $"ic_{checkout.Id}";
         var timestamp = now.ToUnixTimeMilliseconds();
         var member = ServerEventMember.Write(EventNames.InitiateCheckout, eventId, timestamp, major, currency, checkout.Id, checkoutType: "guest");
-        var client = ClientContext.From(http, tracking.Value);
+        var client = ClientContext.From(http);
         var entry = outbox.Queue(new OutboxEntry(
             sid, eventId, EventNames.InitiateCheckout, timestamp, pageUrl,
             Properties(request.Content, campaign),
@@ -164,7 +165,7 @@ internal static partial class CheckoutApi
             ConsentMarketing: fields.GetValueOrDefault(SessionField.ConsentMarketing), ConsentAnalytics: fields.GetValueOrDefault(SessionField.ConsentAnalytics),
             Referrer: request.Referrer, VisitStart: OutboxEntry.VisitPending));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
-        var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, tracking.Value.SessionTtl, timestamp, campaign);
+        var recorded = await store.InitiateAsync(write, major.ToString(CultureInfo.InvariantCulture), currency, checkout.Id, idempotencyKey, limits.Value.SessionTtl, timestamp, campaign);
         if (recorded == 0)
         {
             return Problems.UnknownSession();

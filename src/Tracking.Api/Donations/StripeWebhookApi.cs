@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Stripe;
 using Stripe.Checkout;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Storage;

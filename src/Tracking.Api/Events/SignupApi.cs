@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Infrastructure;
 using Tracking.Storage;
 
@@ -41,7 +42,7 @@ internal static class SignupApi
     }
 
     internal static async Task<Results<Accepted<SignupAccepted>, ProblemHttpResult>> Post(
-        HttpContext http, SignupStore store, Outbox outbox, IOptions<TrackingOptions> options, TimeProvider clock)
+        HttpContext http, SignupStore store, Outbox outbox, IOptions<SessionLimitOptions> options, TimeProvider clock)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, EventsJson.Default.SignupRequest);
         if (problem is not null)
@@ -73,7 +74,7 @@ internal static class SignupApi
         // One Lead per session and address; the id reveals neither (Meta deduplicates by it).
         var eventId = "lead_" + Hashing.Sha256($"lead:{sid}:{hash}")[..32];
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var client = ClientContext.From(http, options.Value);
+        var client = ClientContext.From(http);
         // The page signed up on: the snippet sends it; else the Referer header (cross-origin often only the origin).
         var page = body.Url ?? RefererPage.From(http.Request, EventValidator.MaxUrl);
         var entry = outbox.Queue(new OutboxEntry(

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Tracking.Consent;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
 using Tracking.Storage;
@@ -9,7 +10,7 @@ namespace Tracking.Meta;
 
 /// <summary>Sends outbox entries to Meta's Conversions API, up to 1000 events per request.</summary>
 internal sealed class MetaDestination(
-    IMetaConversionsApi api, IOptions<MetaOptions> meta, IOptions<TrackingOptions> tracking, TimeProvider clock) : IDestination
+    IMetaConversionsApi api, IOptions<MetaOptions> meta, IOptions<ConsentOptions> consentOptions, TimeProvider clock) : IDestination
 {
     // Meta refuses a whole request holding one event older than 7 days; keep a margin for clock and queue time.
     private static readonly TimeSpan EventTimeLimit = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(30);
@@ -42,11 +43,11 @@ internal sealed class MetaDestination(
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, entry, session) = batch[i];
-            if (Consent.IsBot(session))
+            if (ConsentRules.IsBot(session))
             {
                 outcomes[i] = new Outcome.Skipped("bot");
             }
-            else if (Consent.Decide(session, entry.ConsentMarketing, SessionField.ConsentMarketing, tracking.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
+            else if (ConsentRules.Decide(session, entry.ConsentMarketing, SessionField.ConsentMarketing, consentOptions.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
             {
                 outcomes[i] = new Outcome.Skipped("marketing consent");
             }

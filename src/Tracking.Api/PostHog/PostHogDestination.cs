@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Tracking.Consent;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
 using Tracking.Storage;
@@ -8,7 +9,7 @@ namespace Tracking.PostHog;
 
 /// <summary>Sends outbox entries to PostHog's <c>/batch/</c> endpoint.</summary>
 internal sealed class PostHogDestination(
-    IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<TrackingOptions> tracking, IOptions<DeliveryOptions> delivery, TimeProvider clock) : IDestination
+    IPostHogApi api, IOptions<PostHogOptions> posthog, IOptions<ConsentOptions> consentOptions, IOptions<DeliveryOptions> delivery, TimeProvider clock) : IDestination
 {
     public string Name => "posthog";
 
@@ -28,11 +29,11 @@ internal sealed class PostHogDestination(
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, entry, session) = batch[i];
-            if (Consent.IsBot(session))
+            if (ConsentRules.IsBot(session))
             {
                 outcomes[i] = new Outcome.Skipped("bot");
             }
-            else if (Consent.Decide(session, entry.ConsentAnalytics, SessionField.ConsentAnalytics, tracking.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
+            else if (ConsentRules.Decide(session, entry.ConsentAnalytics, SessionField.ConsentAnalytics, consentOptions.Value.ConsentMode) is var consent && consent == ConsentDecision.Drop)
             {
                 outcomes[i] = new Outcome.Skipped("analytics consent");
             }

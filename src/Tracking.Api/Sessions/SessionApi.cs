@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Storage;
@@ -51,7 +52,7 @@ internal static class SessionApi
     }
 
     internal static async Task<Results<Created<SessionResponse>, Ok<SessionResponse>, ProblemHttpResult>> CreateOrTouch(
-        HttpContext http, SessionStore store, SessionIdSecret secret, Outbox outbox, IOptions<TrackingOptions> options, GeoIp geo,
+        HttpContext http, SessionStore store, SessionIdSecret secret, Outbox outbox, IOptions<SessionLimitOptions> options, GeoIp geo,
         TimeProvider clock, TrackingMetrics metrics)
     {
         var (request, problem) = await JsonBody.ReadAsync(http.Request, SessionsJson.Default.SessionRequest);
@@ -76,7 +77,7 @@ internal static class SessionApi
 
         var ttl = o.SessionTtl;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var client = ClientContext.From(http, o).Located(geo);
+        var client = ClientContext.From(http).Located(geo);
         var touch = landing!.HasCampaign ? JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) : null;
         List<EventWrite> Writes(string sessionId) =>
             events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();

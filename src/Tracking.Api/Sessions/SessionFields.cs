@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tracking.Edge;
 using Tracking.Infrastructure;
 using Tracking.Storage;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Tracking.Delivery;
 using Tracking.Events;
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Donations;

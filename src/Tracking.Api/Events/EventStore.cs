@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Tracking.Delivery;
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Events;

@@ -1,4 +1,3 @@
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Events;

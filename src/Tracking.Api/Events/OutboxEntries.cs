@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Tracking.Delivery;
 using Tracking.Edge;
-using Tracking.Infrastructure;
 
 namespace Tracking.Events;
 

@@ -3,7 +3,6 @@ using Tracking.Delivery;
 using Tracking.Edge;
 using Tracking.Events;
 using Tracking.ClickIds;
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Meta;

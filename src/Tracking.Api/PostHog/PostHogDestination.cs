@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Tracking.Consent;
 using Tracking.Delivery;
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.PostHog;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Tracking.Edge;
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Sessions;

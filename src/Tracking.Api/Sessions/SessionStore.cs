@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Tracking.Events;
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Sessions;

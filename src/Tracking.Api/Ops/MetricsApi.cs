@@ -24,11 +24,3 @@ internal static class MetricsApi
         }), optionsName: null);
     }
 }
-
-internal sealed class MetricsNeedOpsKeyValidator(IOptions<OpsOptions> ops) : IValidateOptions<TelemetryOptions>
-{
-    public ValidateOptionsResult Validate(string? name, TelemetryOptions options) =>
-        options.Prometheus && string.IsNullOrEmpty(ops.Value.ApiKey)
-            ? ValidateOptionsResult.Fail($"{TelemetryOptions.Section}:Prometheus=true needs Ops:ApiKey: /metrics is behind the ops key.")
-            : ValidateOptionsResult.Success;
-}

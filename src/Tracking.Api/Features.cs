@@ -1,6 +1,8 @@
+using Tracking.Consent;
 using Tracking.Dashboard;
 using Tracking.Delivery;
 using Tracking.Donations;
+using Tracking.Edge;
 using Tracking.Events;
 using Tracking.Health;
 using Tracking.Infrastructure;
@@ -15,20 +17,23 @@ using Tracking.Upgrade;
 
 namespace Tracking;
 
-/// <summary>Registers and maps each capability; one line per feature (a new destination is one more Add line).</summary>
+/// <summary>Registers and maps each capability; one line per capability (a new destination is one more Add line).</summary>
 internal static class Features
 {
     public static IHostApplicationBuilder AddTrackingFeatures(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<SessionStore>().AddSingleton<SessionIdSecret>().AddSingleton<OpenSession>().AddHttpJson(SessionsJson.Default);
-        builder.Services.AddSingleton<EventStore>().AddSingleton<SignupStore>().AddSingleton<RecordSignup>().AddHttpJson(EventsJson.Default);
-        builder.Services.AddSingleton<ReportStore>().AddHttpJson(ReportsJson.Default);
-        builder.Services.AddHttpJson(HealthJson.Default).AddHttpJson(OpsJson.Default);
+        builder.AddEdge();
+        builder.AddConsent();
+        builder.AddSessions();
+        builder.AddEvents();
         builder.AddDelivery();
         builder.AddMetaDestination();
         builder.AddPostHogDestination();
         builder.AddDonations();
-        builder.Services.AddSingleton<VisitorStore>().AddHttpJson(PrivacyJson.Default);
+        builder.AddReports();
+        builder.AddPrivacy();
+        builder.AddHealth();
+        builder.AddOps();
         builder.Services.AddUpgrade();
         return builder;
     }
@@ -37,11 +42,9 @@ internal static class Features
     {
         app.MapHealthApi();
         app.MapSessionApi();
-        app.MapEventsApi();
-        app.MapSignupApi();
-        app.MapCheckoutApi();
-        app.MapStripeWebhookApi();
-        app.MapDeliveriesApi();
+        app.MapEvents();
+        app.MapDonations();
+        app.MapOps();
         app.MapMetaQualityApi();
         app.MapReportsApi();
         app.MapVisitorsApi();

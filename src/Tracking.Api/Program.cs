@@ -1,4 +1,5 @@
 using Tracking;
+using Tracking.Edge;
 using Tracking.Infrastructure;
 using Tracking.Storage;
 
@@ -9,6 +10,7 @@ builder.AddTrackingFeatures();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseEdge();
 app.MapTrackingEndpoints();
 app.Run();
 

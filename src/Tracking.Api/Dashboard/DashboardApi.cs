@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tracking.Edge;
 
 namespace Tracking.Dashboard;
 
@@ -18,7 +19,7 @@ internal static class DashboardApi
         app.MapGet("/dashboard", Get).WithTags("Reports").WithName("Dashboard").WithSummary("The donations dashboard (HTML).")
             .WithDescription("One self-contained page over /reports; it asks for the ops key itself.")
             .Produces<string>(StatusCodes.Status200OK, "text/html")
-            .RequireRateLimiting(Infrastructure.RateLimiting.Ops).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .RequireRateLimiting(Edge.RateLimiting.Ops).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 

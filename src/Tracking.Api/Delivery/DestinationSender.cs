@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tracking.Infrastructure;
+using Tracking.Consent;
 
 namespace Tracking.Delivery;
 
@@ -8,7 +9,7 @@ namespace Tracking.Delivery;
 /// into settlements: when each is due again, what the metrics, the destination's health and the log learn from them.
 /// </summary>
 internal sealed class DestinationSender(
-    RetryPolicy retries, DeliveryMetrics metrics, DestinationHealth health, IOptions<TrackingOptions> tracking, TimeProvider clock, ILogger<OutboxWorker> logger)
+    RetryPolicy retries, DeliveryMetrics metrics, DestinationHealth health, IOptions<ConsentOptions> consent, TimeProvider clock, ILogger<OutboxWorker> logger)
 {
     public async Task<IReadOnlyList<Settled>> SendAsync(
         IDestination destination, List<Leased> group, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> sessions, long now, CancellationToken ct)
@@ -19,7 +20,7 @@ internal sealed class DestinationSender(
             var later = retries.DisabledDueAt(now);
             return group.Select(l => new Settled(l, new Outcome.Retry("destination disabled", RetryKind.Disabled), later)).ToList();
         }
-        var triage = new Triage(destination.Rules, tracking.Value.ConsentMode, clock.GetUtcNow());
+        var triage = new Triage(destination.Rules, consent.Value.ConsentMode, clock.GetUtcNow());
         var outcomes = new Outcome[group.Count];
         var toSend = new List<(int Index, Pending Entry)>(group.Count);
         for (var i = 0; i < group.Count; i++)

@@ -1,5 +1,6 @@
 using Tracking.Infrastructure;
 using Tracking.Storage;
+using Tracking.Consent;
 
 namespace Tracking.Delivery;
 
@@ -16,7 +17,7 @@ internal sealed class Triage(DestinationRules rules, ConsentMode mode, DateTimeO
     /// <summary>The outcome of an entry that is not to be sent now, or null when the destination should send it.</summary>
     public Outcome? Check(OutboxEntry entry, IReadOnlyDictionary<string, string> session)
     {
-        if (Consent.IsBot(session))
+        if (ConsentRules.IsBot(session))
         {
             return new Outcome.Skipped("bot");
         }
@@ -26,7 +27,7 @@ internal sealed class Triage(DestinationRules rules, ConsentMode mode, DateTimeO
             _ => ("analytics", entry.ConsentAnalytics, SessionField.ConsentAnalytics),
         };
         var tooOld = entry.Timestamp < _oldest;
-        return Consent.Decide(session, recorded, field, mode) switch
+        return ConsentRules.Decide(session, recorded, field, mode) switch
         {
             ConsentDecision.Drop => new Outcome.Skipped($"{purpose} consent"),
             // Held no longer than the destination would take it.

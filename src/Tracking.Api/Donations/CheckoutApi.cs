@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tracking.Events;
 using Tracking.Infrastructure;
+using Tracking.Edge;
 
 namespace Tracking.Donations;
 
@@ -32,7 +33,7 @@ internal static class CheckoutApi
     }
 
     internal static async Task<Results<Created<CheckoutCreated>, ProblemHttpResult>> Create(
-        HttpContext http, CreateCheckout checkout, IOptions<DonationOptions> donations, IOptions<StripeOptions> stripe, IOptions<TrackingOptions> tracking)
+        HttpContext http, CreateCheckout checkout, IOptions<DonationOptions> donations, IOptions<StripeOptions> stripe, IOptions<SessionLimitOptions> limits)
     {
         if (string.IsNullOrWhiteSpace(stripe.Value.SecretKey))
         {
@@ -50,11 +51,11 @@ internal static class CheckoutApi
         }
         // The page where the donation started: the snippet sends it; else the Referer header (often only the origin).
         var pageUrl = order.Url ?? RefererPage.From(http.Request, StripeCheckout.MaxPageUrl);
-        var result = await checkout.RunAsync(order, ClientContext.From(http, tracking.Value), pageUrl, http.RequestAborted);
+        var result = await checkout.RunAsync(order, ClientContext.From(http), pageUrl, http.RequestAborted);
         return result.Status switch
         {
             CheckoutStatus.Created => TypedResults.Created(result.Created!.Url, result.Created),
-            CheckoutStatus.SessionFull => SessionLimits.Full(result.Held, tracking.Value.MaxEventsPerSession, "a checkout"),
+            CheckoutStatus.SessionFull => SessionLimits.Full(result.Held, limits.Value.MaxEventsPerSession, "a checkout"),
             CheckoutStatus.LimitReached => Problems.Status(StatusCodes.Status409Conflict, "Checkout limit reached",
                 $"This session has already started {donations.Value.MaxCheckoutsPerSession} checkouts (Donations__MaxCheckoutsPerSession); nothing was sent to Stripe.", "sessionId"),
             CheckoutStatus.StripeUnavailable => Problems.Status(StatusCodes.Status502BadGateway, "Payment provider unavailable",

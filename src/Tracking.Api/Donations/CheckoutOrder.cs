@@ -1,3 +1,4 @@
+using Tracking.Events;
 using Tracking.Infrastructure;
 
 namespace Tracking.Donations;

@@ -9,6 +9,8 @@ using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Meta;
 using Tracking.Storage;
+using Tracking.Edge;
+using Tracking.Consent;
 
 namespace Tracking.Donations;
 
@@ -18,7 +20,7 @@ namespace Tracking.Donations;
 /// </summary>
 internal sealed partial class CreateCheckout(
     DonationStore store, IStripeClient stripe, Outbox outbox, CheckoutMark mark, IOptions<DonationOptions> donations,
-    IOptions<TrackingOptions> tracking, TimeProvider clock, ILogger<CreateCheckout> logger)
+    IOptions<SessionLimitOptions> limits, IOptions<ConsentOptions> consent, TimeProvider clock, ILogger<CreateCheckout> logger)
 {
     /// <param name="client">The visitor's IP and User-Agent, forwarded with InitiateCheckout.</param>
     /// <param name="pageUrl">The page where the donation started (the order's, else the Referer header's).</param>
@@ -31,7 +33,7 @@ internal sealed partial class CreateCheckout(
             return CheckoutResult.UnknownSession;
         }
         // A full session gets no InitiateCheckout, so it gets no Stripe call either.
-        if (held >= tracking.Value.MaxEventsPerSession)
+        if (held >= limits.Value.MaxEventsPerSession)
         {
             return new CheckoutResult(CheckoutStatus.SessionFull, Held: held);
         }
@@ -54,7 +56,7 @@ internal sealed partial class CreateCheckout(
         {
             ServerEventStatus.UnknownSession => CheckoutResult.UnknownSession,
             // Filled by a concurrent request since the check above: the Checkout Session stays unused and expires.
-            ServerEventStatus.SessionFull => new CheckoutResult(CheckoutStatus.SessionFull, Held: tracking.Value.MaxEventsPerSession),
+            ServerEventStatus.SessionFull => new CheckoutResult(CheckoutStatus.SessionFull, Held: limits.Value.MaxEventsPerSession),
             _ => new CheckoutResult(CheckoutStatus.Created, new CheckoutCreated(checkout.Id, checkout.Url)),
         };
     }
@@ -78,7 +80,7 @@ internal sealed partial class CreateCheckout(
     {
         var sid = order.SessionId;
         // Click ids and the visitor id go to Stripe only when Meta could be sent them (marketing consent allows).
-        var marketing = Consent.Decide(fields, null, SessionField.ConsentMarketing, tracking.Value.ConsentMode) == ConsentDecision.Send;
+        var marketing = ConsentRules.Decide(fields, null, SessionField.ConsentMarketing, consent.Value.ConsentMode) == ConsentDecision.Send;
         try
         {
             return await new SessionService(stripe).CreateAsync(
@@ -109,7 +111,7 @@ internal sealed partial class CreateCheckout(
             new(fields.GetValueOrDefault(SessionField.ConsentMarketing), fields.GetValueOrDefault(SessionField.ConsentAnalytics)),
             DonationProperties.For(order.Content, order.Campaign)));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
-        return await store.InitiateAsync(write, amount.Text, amount.Currency, checkout.Id, slot, tracking.Value.SessionTtl, timestamp, order.Campaign);
+        return await store.InitiateAsync(write, amount.Text, amount.Currency, checkout.Id, slot, limits.Value.SessionTtl, timestamp, order.Campaign);
     }
 
     /// <summary>A slot Stripe did not fill goes back; if Redis cannot take it back, the session just has one slot fewer.</summary>

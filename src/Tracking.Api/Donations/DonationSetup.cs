@@ -27,4 +27,11 @@ internal static class DonationSetup
         });
         return builder;
     }
+
+    public static WebApplication MapDonations(this WebApplication app)
+    {
+        app.MapCheckoutApi();
+        app.MapStripeWebhookApi();
+        return app;
+    }
 }

@@ -11,7 +11,7 @@ namespace Tracking.Donations;
 internal sealed record DonationWrite(string SessionId, string EventId, long Timestamp, string Member, QueuedEntry Outbox);
 
 /// <summary>Gateways of initiate_checkout.lua and record_stripe.lua: one script each, on the session's slot.</summary>
-internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> options, IOptions<RetentionOptions> retention)
+internal sealed class DonationStore(IDatabase db, IOptions<SessionLimitOptions> options, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout InitiateLayout = new(
         ["sess", "events", "seen", "due", "items", .. Aggregates.ScriptKeys, "ledger"],
@@ -67,7 +67,7 @@ internal sealed class DonationStore(IDatabase db, IOptions<TrackingOptions> opti
             .Arg("slot", slot).Arg("ledger_ttl", (long)LedgerTtl.TotalSeconds).Arg("retain", retention.Value.Seconds)
             .Arg("campaign", campaign ?? "");
         Outbox(call, write.Outbox);
-        call.ReportCampaigns(options.Value.ReportCampaigns);
+        call.ReportCampaigns(aggregates.Value.ReportCampaigns);
         return ScriptResult.From(await Initiate.RunAsync(db, call)).Status<ServerEventStatus>();
     }
 

@@ -1,5 +1,5 @@
 using Stripe.Checkout;
-using Tracking.Meta;
+using Tracking.ClickIds;
 using Tracking.Storage;
 
 namespace Tracking.Donations;
@@ -57,9 +57,9 @@ internal static class StripeCheckout
             // Only cookies Meta would take, chosen as the Meta mapper chooses them: a malformed or over-long one (a
             // session keeps fbc up to 512 characters, an fbclid as long) would make Stripe refuse a metadata value
             // over 500 characters, and the donation fail with a 502, for a value Meta would drop anyway.
-            Meta(CheckoutMetadata.Fbp, MetaMapper.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbp)));
-            Meta(CheckoutMetadata.Fbc, MetaMapper.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbc),
-                MetaMapper.BuildFbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen))));
+            Meta(CheckoutMetadata.Fbp, MetaCookies.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbp)));
+            Meta(CheckoutMetadata.Fbc, MetaCookies.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbc),
+                MetaCookies.Fbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen))));
             Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
         }
         Meta(CheckoutMetadata.Content, content);

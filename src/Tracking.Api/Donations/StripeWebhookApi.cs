@@ -1,3 +1,4 @@
+using Tracking.Edge;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Infrastructure;
 

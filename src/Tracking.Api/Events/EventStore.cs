@@ -27,7 +27,7 @@ internal readonly record struct AppendResult(AppendStatus Status, int Accepted, 
 /// is never stored without its delivery, or the reverse. A session holds at most Tracking__MaxEventsPerSession events
 /// and Tracking__MaxContentsPerSession completion fields.
 /// </summary>
-internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options, IOptions<RetentionOptions> retention)
+internal sealed class EventStore(IDatabase db, IOptions<SessionLimitOptions> options, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout Layout = new(
         ["sess", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
@@ -44,7 +44,7 @@ internal sealed class EventStore(IDatabase db, IOptions<TrackingOptions> options
             .AggregateKeys(Partitions.TagOf(sessionId), day)
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("retain", retention.Value.Seconds).EventLimits(now, o)
             .EventLists(writes);
-        call.ReportCampaigns(o.ReportCampaigns);
+        call.ReportCampaigns(aggregates.Value.ReportCampaigns);
         var result = ScriptResult.From(await Script.RunAsync(db, call));
         return new AppendResult(result.Status<AppendStatus>(), (int)result.Long("accepted"), (int)result.Long("duplicates"), result.Long("held"));
     }

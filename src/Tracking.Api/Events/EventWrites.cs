@@ -1,4 +1,3 @@
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Events;
@@ -30,7 +29,7 @@ internal static class EventWrites
         .Key("events", Keys.Events(sessionId)).Key("seen", Keys.Seen(sessionId))
         .Key("due", Keys.OutboxDue(Partitions.TagOf(sessionId))).Key("items", Keys.OutboxItems(Partitions.TagOf(sessionId)));
 
-    public static ScriptCall EventLimits(this ScriptCall call, long now, TrackingOptions options) => call
+    public static ScriptCall EventLimits(this ScriptCall call, long now, SessionLimitOptions options) => call
         .Arg("now", now).Arg("max_events", options.MaxEventsPerSession).Arg("max_contents", options.MaxContentsPerSession);
 
     public static ScriptCall EventLists(this ScriptCall call, IReadOnlyList<EventWrite> writes)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Infrastructure;
 using Tracking.Storage;
 
@@ -35,7 +36,7 @@ internal static class EventsApi
     }
 
     internal static async Task<Results<Accepted<EventsAccepted>, ProblemHttpResult>> Post(
-        HttpContext http, EventStore store, Outbox outbox, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
+        HttpContext http, EventStore store, Outbox outbox, IOptions<SessionLimitOptions> options, TimeProvider clock, TrackingMetrics metrics)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, EventsJson.Default.EventsRequest);
         if (problem is not null)
@@ -55,7 +56,7 @@ internal static class EventsApi
             metrics.Rejected("events");
             return Problems.UnknownSession();
         }
-        var client = ClientContext.From(http, options.Value);
+        var client = ClientContext.From(http);
         var writes = events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();
         var result = await store.AppendAsync(sessionId, writes, options.Value.SessionTtl, now.ToUnixTimeMilliseconds());
         if (result.Status != AppendStatus.Stored)

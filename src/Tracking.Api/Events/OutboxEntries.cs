@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Tracking.Delivery;
-using Tracking.Infrastructure;
+using Tracking.Edge;
 
 namespace Tracking.Events;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
 using Tracking.Storage;
+using Tracking.Edge;
 
 namespace Tracking.Events;
 

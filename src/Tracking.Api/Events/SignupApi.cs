@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tracking.Infrastructure;
+using Tracking.Edge;
 
 namespace Tracking.Events;
 
@@ -37,7 +38,7 @@ internal static class SignupApi
     }
 
     internal static async Task<Results<Accepted<SignupAccepted>, ProblemHttpResult>> Post(
-        HttpContext http, RecordSignup signup, IOptions<TrackingOptions> options)
+        HttpContext http, RecordSignup signup, IOptions<SessionLimitOptions> options)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, EventsJson.Default.SignupRequest);
         if (problem is not null)
@@ -50,7 +51,7 @@ internal static class SignupApi
         }
         // The page signed up on: the snippet sends it; else the Referer header (cross-origin often only the origin).
         var page = body!.Url ?? RefererPage.From(http.Request, EventValidator.MaxUrl);
-        var result = await signup.RunAsync(body, ClientContext.From(http, options.Value), page);
+        var result = await signup.RunAsync(body, ClientContext.From(http), page);
         var max = options.Value.MaxEventsPerSession;
         return result.Status switch
         {

@@ -1,13 +1,12 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Tracking.Delivery;
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Events;
 
 /// <summary>Gateway of signup.lua: an e-mail signup's session flags, its Lead event and outbox entries, in one script.</summary>
-internal sealed class SignupStore(IDatabase db, IOptions<TrackingOptions> options)
+internal sealed class SignupStore(IDatabase db, IOptions<SessionLimitOptions> options)
 {
     private static readonly ScriptLayout Layout = new(
         ["sess", "events", "seen", "due", "items"],

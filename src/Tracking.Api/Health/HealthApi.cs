@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Infrastructure;
 
 namespace Tracking.Health;

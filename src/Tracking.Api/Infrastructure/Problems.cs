@@ -39,14 +39,6 @@ internal sealed class FieldErrors
         }
     }
 
-    public void SafeId(string field, string? value, int max = 64)
-    {
-        if (value is not null && !Storage.Ids.IsSafe(value, max))
-        {
-            Add(field, $"Must be 1-{max} characters of A-Z, a-z, 0-9, '_', '-', '.', ':'.");
-        }
-    }
-
     /// <summary>An optional page address (a page's URL, or its <c>document.referrer</c>): see <see cref="RefererPage.IsPageUrl"/>.</summary>
     public void PageUrl(string field, string? value, int max)
     {

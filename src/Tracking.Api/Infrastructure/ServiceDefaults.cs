@@ -1,9 +1,6 @@
-using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Options;
-
 namespace Tracking.Infrastructure;
 
-/// <summary>Cross-cutting wiring: options, limits, problem details, proxies, telemetry.</summary>
+/// <summary>Cross-cutting wiring: request limits, problem details, OpenAPI, telemetry.</summary>
 internal static class ServiceDefaults
 {
     public const long MaxBodyBytes = 64 * 1024;
@@ -11,14 +8,8 @@ internal static class ServiceDefaults
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TrackingOptions>, TrackingOptionsValidator>();
-        services.AddSingleton<GeoIp>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TrackingMetrics>();
-        services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OpsOptions>, OpsOptionsValidator>();
-        services.AddSingleton<OpsKeyFailures>();
 
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
         {
@@ -32,21 +23,6 @@ internal static class ServiceDefaults
         services.AddProblemDetails();
         services.AddOpenApiDocument();
         services.AddExceptionHandler<StoreUnavailableHandler>();
-        services.AddPerIpRateLimiting();
-        services.AddSiteCors();
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrackingOptions>>((forwarded, tracking) =>
-        {
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-            foreach (var network in tracking.Value.ParsedProxies())
-            {
-                forwarded.KnownIPNetworks.Add(network);
-            }
-            // With both lists empty the middleware would believe any sender, so no proxies means no forwarding.
-            forwarded.ForwardedHeaders = forwarded.KnownIPNetworks.Count == 0
-                ? ForwardedHeaders.None
-                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        });
         builder.AddTelemetry();
         return builder;
     }
@@ -57,14 +33,8 @@ internal static class ServiceDefaults
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
-        // Before the forwarded headers replace the peer's address with the client's: only a proxy peer's headers count.
-        ProxyPeer.Capture(app);
-        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseCors();
-        app.UseRateLimiter();
-        app.MapMetricsEndpoint();
         return app;
     }
 }

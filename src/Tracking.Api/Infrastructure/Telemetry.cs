@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -14,14 +13,6 @@ public sealed class TelemetryOptions
 
     /// <summary>Serve every metric in Prometheus text format at <c>/metrics</c> on the service port, behind the ops key.</summary>
     public bool Prometheus { get; set; }
-}
-
-internal sealed class TelemetryOptionsValidator(IOptions<OpsOptions> ops) : IValidateOptions<TelemetryOptions>
-{
-    public ValidateOptionsResult Validate(string? name, TelemetryOptions options) =>
-        options.Prometheus && string.IsNullOrEmpty(ops.Value.ApiKey)
-            ? ValidateOptionsResult.Fail($"{TelemetryOptions.Section}:Prometheus=true needs Ops:ApiKey: /metrics is behind the ops key.")
-            : ValidateOptionsResult.Success;
 }
 
 /// <summary>
@@ -42,7 +33,6 @@ internal static class Telemetry
     public static void AddTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
         var prometheus = builder.Configuration.GetValue<bool>($"{TelemetryOptions.Section}:{nameof(TelemetryOptions.Prometheus)}");
         var environment = builder.Environment.EnvironmentName.ToLowerInvariant();
         // service.instance.id: two replicas (or one restarted) never share it, so their series stay apart.
@@ -80,23 +70,5 @@ internal static class Telemetry
                     && !http.Request.Path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase))
                 .AddHttpClientInstrumentation())
             .UseOtlpExporter();
-    }
-
-    /// <summary>With <c>Telemetry:Prometheus=true</c>: <c>GET /metrics</c> in Prometheus text format, behind the ops key.</summary>
-    public static void MapMetricsEndpoint(this WebApplication app)
-    {
-        if (!app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Prometheus)
-        {
-            return;
-        }
-        app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (http, next) =>
-        {
-            if (OpsKeyFilter.Refusal(http) is { } refused)
-            {
-                await refused.ExecuteAsync(http);
-                return;
-            }
-            await next(http);
-        }), optionsName: null);
     }
 }

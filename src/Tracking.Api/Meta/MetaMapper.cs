@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Events;
-using Tracking.Infrastructure;
+using Tracking.ClickIds;
 using Tracking.Storage;
 
 namespace Tracking.Meta;
@@ -33,8 +34,8 @@ internal static partial class MetaMapper
             ClientUserAgent: NullIfEmpty(entry.UserAgent),
             // Cookies pass byte for byte (a parameter-builder appendix included); a malformed one is left out, so
             // Meta never refuses the batch over it, and the next well-formed candidate is used instead.
-            Fbp: FirstWellFormed(Session(SessionField.Fbp), entry.Fbp),
-            Fbc: FirstWellFormed(Session(SessionField.Fbc), entry.Fbc, BuildFbc(Session(SessionField.Fbclid), Session(SessionField.FbclidFirstSeen))),
+            Fbp: MetaCookies.FirstWellFormed(Session(SessionField.Fbp), entry.Fbp),
+            Fbc: MetaCookies.FirstWellFormed(Session(SessionField.Fbc), entry.Fbc, MetaCookies.Fbc(Session(SessionField.Fbclid), Session(SessionField.FbclidFirstSeen))),
             ExternalId: visitor is null ? null : [hash(visitor)],
             Country: country is null ? null : [hash(country.ToLowerInvariant())],
             Em: entry.EmailHash is null ? null : [entry.EmailHash],
@@ -63,28 +64,6 @@ internal static partial class MetaMapper
             DataProcessingOptionsCountry: options.LimitedDataUse ? 0 : null,
             DataProcessingOptionsState: options.LimitedDataUse ? 0 : null);
     }
-
-    /// <summary>
-    /// fbc built from the click id as Meta specifies: <c>fb.1.{ms when the fbclid was first seen}.{fbclid}</c>,
-    /// with the fbclid's case untouched (changing either is a known bug that makes Meta discard the click).
-    /// </summary>
-    public static string? BuildFbc(string? fbclid, string? firstSeenMs) =>
-        fbclid is null || firstSeenMs is null ? null : $"fb.1.{firstSeenMs}.{fbclid}";
-
-    /// <summary>
-    /// Meta's cookie formats: <c>fb.{subdomain index 0-2}.{creation ms}.{fbclid or random number}</c>, optionally
-    /// followed by the parameter builder's <c>.{appendix}</c>. Anything else (spaces, quotes, missing parts,
-    /// seconds instead of milliseconds is still accepted: Meta takes either) is malformed.
-    /// </summary>
-    /// (At most 500 characters: also Stripe's limit for the metadata value a checkout carries it in.)
-    public static bool IsWellFormedCookie(string value) => value.Length <= 500 && CookieFormat().IsMatch(value);
-
-    /// <summary>The first candidate cookie that is well formed (<see cref="IsWellFormedCookie"/>), else null.</summary>
-    public static string? FirstWellFormed(params string?[] candidates) =>
-        candidates.FirstOrDefault(v => v is not null && IsWellFormedCookie(v));
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^fb\.[0-2]\.[0-9]{10,13}\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")]
-    private static partial System.Text.RegularExpressions.Regex CookieFormat();
 
     /// <summary>Meta's city normalisation before hashing: lower case, no spaces, no punctuation (<c>Los Angeles</c> → <c>losangeles</c>).</summary>
     internal static string? NormalizeCity(string? city)

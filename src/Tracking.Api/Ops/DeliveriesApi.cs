@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Infrastructure;
 
 namespace Tracking.Ops;

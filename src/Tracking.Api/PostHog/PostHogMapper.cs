@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Storage;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Tracking.Edge;
 using Tracking.Infrastructure;
 using Tracking.PostHog;
 using Tracking.Storage;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tracking.Edge;
 using Tracking.Infrastructure;
 
 namespace Tracking.Reports;

@@ -4,6 +4,7 @@ using Tracking.Delivery;
 using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Storage;
+using Tracking.Edge;
 
 namespace Tracking.Sessions;
 
@@ -13,7 +14,7 @@ namespace Tracking.Sessions;
 /// retry whose first attempt's answer was lost finds the session that attempt made and touches it instead (its
 /// events deduplicated by id, its visit not counted again).
 /// </summary>
-internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Outbox outbox, IOptions<TrackingOptions> options, TimeProvider clock, TrackingMetrics metrics)
+internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Outbox outbox, IOptions<SessionLimitOptions> options, TimeProvider clock, TrackingMetrics metrics)
 {
     public async Task<OpenedSession> RunAsync(SessionOpening opening, ClientContext client)
     {

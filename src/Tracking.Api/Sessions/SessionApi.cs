@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Storage;
+using Tracking.Edge;
 
 namespace Tracking.Sessions;
 
@@ -48,7 +49,7 @@ internal static class SessionApi
     }
 
     internal static async Task<Results<Created<SessionResponse>, Ok<SessionResponse>, ProblemHttpResult>> CreateOrTouch(
-        HttpContext http, OpenSession open, IOptions<TrackingOptions> options, GeoIp geo, TimeProvider clock, TrackingMetrics metrics)
+        HttpContext http, OpenSession open, IOptions<SessionLimitOptions> options, GeoIp geo, TimeProvider clock, TrackingMetrics metrics)
     {
         var o = options.Value;
         var (request, problem) = await JsonBody.ReadAsync(http.Request, SessionsJson.Default.SessionRequest);
@@ -58,7 +59,7 @@ internal static class SessionApi
             metrics.Rejected("session");
             return refused!;
         }
-        var opened = await open.RunAsync(opening, ClientContext.From(http, o).Located(geo));
+        var opened = await open.RunAsync(opening, ClientContext.From(http).Located(geo));
         if (opened.Session is not { } session)
         {
             metrics.Rejected("session");

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Tracking.Infrastructure;
+using Tracking.Consent;
+using Tracking.Edge;
 using Tracking.Storage;
 
 namespace Tracking.Sessions;
@@ -52,8 +53,8 @@ internal static class SessionFields
         Add(SessionField.SessionCount, visitCount.ToString(CultureInfo.InvariantCulture));
         Add(SessionField.VisitorId, visitorId);
         Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);
-        Add(SessionField.ConsentAnalytics, request.Consent?.Analytics ?? "pending");
-        Add(SessionField.ConsentMarketing, request.Consent?.Marketing ?? "pending");
+        Add(SessionField.ConsentAnalytics, request.Consent?.Analytics ?? ConsentRules.Pending);
+        Add(SessionField.ConsentMarketing, request.Consent?.Marketing ?? ConsentRules.Pending);
         return new NewSession(sessionId, visitorId, fields, TouchJson: "", client.Ip, client.UserAgent);
     }
 

@@ -8,7 +8,7 @@ namespace Tracking.Sessions;
 internal sealed record SessionOpening(SessionRequest Request, Landing Landing, List<TrackedEvent> Events)
 {
     /// <summary>The opening, or the problem naming what is wrong with <paramref name="request"/>.</summary>
-    public static (SessionOpening? Opening, ProblemHttpResult? Problem) Validate(SessionRequest request, TrackingOptions o, DateTimeOffset now)
+    public static (SessionOpening? Opening, ProblemHttpResult? Problem) Validate(SessionRequest request, SessionLimitOptions o, DateTimeOffset now)
     {
         var (landing, errors) = SessionValidator.Validate(request);
         if (errors.Any)

@@ -26,7 +26,7 @@ internal readonly record struct PageLoad(string Visitor, bool NewVisit, int Acce
 /// is one script. The touches list is capped (Tracking__MaxTouchesPerSession) and reads of the events are bounded
 /// (see <see cref="ReadAsync"/>).
 /// </summary>
-internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> options, IOptions<RetentionOptions> retention)
+internal sealed class SessionStore(IDatabase db, IOptions<SessionLimitOptions> options, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout CreateLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
@@ -89,7 +89,7 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
             call.Arg("session", VisitMember(id)).Arg("visitor_ttl", (long)VisitorMemory.TotalSeconds);
         }
         Pairs(call, session.Fields);
-        call.EventLists(writes).ReportCampaigns(options.Value.ReportCampaigns);
+        call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
         var result = ScriptResult.From(await (newVisitor ? CreateVisitor : Create).RunAsync(db, call));
         return result.Status<PageLoadStatus>() switch
         {
@@ -118,7 +118,7 @@ internal sealed class SessionStore(IDatabase db, IOptions<TrackingOptions> optio
             call.Arg("name", field);
         }
         Pairs(call, visit.Fields);
-        call.EventLists(writes).ReportCampaigns(options.Value.ReportCampaigns);
+        call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
         var result = ScriptResult.From(await Touch.RunAsync(db, call));
         return result.Status<PageLoadStatus>() switch
         {

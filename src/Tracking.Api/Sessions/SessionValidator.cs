@@ -1,3 +1,5 @@
+using Tracking.Consent;
+using Tracking.Events;
 using Tracking.Infrastructure;
 
 namespace Tracking.Sessions;
@@ -54,7 +56,7 @@ internal static class SessionValidator
 
     private static void Consent(string field, string? value, FieldErrors errors)
     {
-        if (value is not null and not ("granted" or "denied" or "pending"))
+        if (value is not null and not (ConsentRules.Granted or ConsentRules.Denied or ConsentRules.Pending))
         {
             errors.Add(field, "Must be 'granted', 'denied' or 'pending'.");
         }

@@ -10,6 +10,8 @@ internal static partial class RedisSetup
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+        builder.Services.AddOptions<AggregateOptions>().BindConfiguration(AggregateOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AggregateOptions>, AggregateOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<RedisOptions>>(sp => new RedisOptionsValidator(sp.GetRequiredService<IHostEnvironment>()));
 
 #if EMBEDDED_STORE

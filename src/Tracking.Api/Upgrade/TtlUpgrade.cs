@@ -5,6 +5,7 @@ using Tracking.Donations;
 using Tracking.Infrastructure;
 using Tracking.Sessions;
 using Tracking.Storage;
+using Tracking.Events;
 
 namespace Tracking.Upgrade;
 
@@ -15,7 +16,7 @@ namespace Tracking.Upgrade;
 /// have no TTL by design and are not touched.
 /// </summary>
 internal sealed class TtlUpgrade(
-    IDatabase db, IOptions<TrackingOptions> tracking, IOptions<RetentionOptions> retention, IOptions<DeliveryOptions> delivery)
+    IDatabase db, IOptions<SessionLimitOptions> tracking, IOptions<RetentionOptions> retention, IOptions<DeliveryOptions> delivery)
 {
     private const int Page = 500;
 

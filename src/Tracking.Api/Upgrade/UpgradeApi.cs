@@ -1,3 +1,4 @@
+using Tracking.Edge;
 using Tracking.Infrastructure;
 
 namespace Tracking.Upgrade;

@@ -1,3 +1,4 @@
+using Tracking.Edge;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Donations;

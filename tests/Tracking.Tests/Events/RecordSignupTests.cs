@@ -1,3 +1,4 @@
+using Tracking.Edge;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Events;
 using Tracking.Infrastructure;

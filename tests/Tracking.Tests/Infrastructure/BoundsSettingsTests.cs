@@ -1,5 +1,6 @@
+using Tracking.Consent;
+using Tracking.Edge;
 using Tracking.Events;
-using Tracking.Infrastructure;
 using Tracking.Storage;
 using Tracking.Tests.Support;
 
@@ -11,14 +12,18 @@ public sealed class BoundsSettingsTests
     [Fact]
     public void The_defaults_bound_every_session()
     {
-        var defaults = new TrackingOptions();
+        var defaults = new SessionLimitOptions();
+        var aggregates = new AggregateOptions();
 
         Assert.Equal(1000, defaults.MaxEventsPerSession);
         Assert.Equal(4096, defaults.MaxEventBytes);
         Assert.Equal(50, defaults.MaxTouchesPerSession);
         Assert.Equal(20, defaults.MaxContentsPerSession);
-        Assert.Empty(defaults.ReportCampaigns);
-        Assert.True(new TrackingOptionsValidator().Validate(null, defaults).Succeeded);
+        Assert.Empty(aggregates.ReportCampaigns);
+        Assert.True(new SessionLimitOptionsValidator().Validate(null, defaults).Succeeded);
+        Assert.True(new AggregateOptionsValidator().Validate(null, aggregates).Succeeded);
+        Assert.True(new EdgeOptionsValidator().Validate(null, new EdgeOptions()).Succeeded);
+        Assert.True(new ConsentOptionsValidator().Validate(null, new ConsentOptions()).Succeeded);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Tracking.Edge;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Events;
 using Tracking.Infrastructure;
@@ -17,7 +18,7 @@ public sealed class OpenSessionTests : IDisposable
 
     private async Task<OpenedSession> OpenAsync(SessionRequest request)
     {
-        var (opening, problem) = SessionOpening.Validate(request, new TrackingOptions(), DateTimeOffset.UtcNow);
+        var (opening, problem) = SessionOpening.Validate(request, new Tracking.Events.SessionLimitOptions(), DateTimeOffset.UtcNow);
         Assert.Null(problem);
         return await _app.Services.GetRequiredService<OpenSession>().RunAsync(opening!, Client);
     }

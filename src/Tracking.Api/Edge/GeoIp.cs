@@ -3,7 +3,7 @@ using MaxMind.Db;
 using MaxMind.GeoIP2;
 using Microsoft.Extensions.Options;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
 /// <summary>
 /// City and country from a MaxMind-format database (<c>Tracking:GeoIpDatabase</c>), for requests whose CDN sent
@@ -18,7 +18,7 @@ internal sealed class GeoIp : IDisposable
     private readonly List<DatabaseReader> _official = [];
     private readonly List<Reader> _flat = [];
 
-    public GeoIp(IOptions<TrackingOptions> options)
+    public GeoIp(IOptions<EdgeOptions> options)
     {
         foreach (var path in options.Value.GeoIpDatabase.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

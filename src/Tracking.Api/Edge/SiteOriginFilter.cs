@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Tracking.Infrastructure;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
 /// <summary>
 /// CORS only decides what a page may read; a <c>text/plain</c> POST needs no preflight, so without this a hostile
@@ -14,7 +15,7 @@ internal sealed class SiteOriginFilter : IEndpointFilter
 {
     private readonly HashSet<string> _allowed;
 
-    public SiteOriginFilter(IOptions<TrackingOptions> options) =>
+    public SiteOriginFilter(IOptions<EdgeOptions> options) =>
         _allowed = options.Value.AllowedOrigins.Select(o => OriginOf(o, strict: true)).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -5,8 +5,9 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
 /// <summary>
 /// Per-client token buckets, one policy per kind of caller. A client is its address after trusted proxies (the
@@ -31,10 +32,10 @@ internal static class RateLimiting
     {
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(PerIp, new ClientPolicy(PerIp, $"{TrackingOptions.Section}:{nameof(TrackingOptions.RateLimitPerMinute)}", o => o.RateLimitPerMinute));
-            limiter.AddPolicy(Ops, new ClientPolicy(Ops, $"{TrackingOptions.Section}:{nameof(TrackingOptions.OpsRateLimitPerMinute)}", o => o.OpsRateLimitPerMinute));
-            limiter.AddPolicy(Health, new ClientPolicy(Health, $"{TrackingOptions.Section}:{nameof(TrackingOptions.OpsRateLimitPerMinute)}", o => o.OpsRateLimitPerMinute));
-            limiter.AddPolicy(Webhook, new ClientPolicy(Webhook, $"{TrackingOptions.Section}:{nameof(TrackingOptions.WebhookRateLimitPerMinute)}", o => o.WebhookRateLimitPerMinute));
+            limiter.AddPolicy(PerIp, new ClientPolicy(PerIp, $"{EdgeOptions.Section}:{nameof(EdgeOptions.RateLimitPerMinute)}", o => o.RateLimitPerMinute));
+            limiter.AddPolicy(Ops, new ClientPolicy(Ops, $"{EdgeOptions.Section}:{nameof(EdgeOptions.OpsRateLimitPerMinute)}", o => o.OpsRateLimitPerMinute));
+            limiter.AddPolicy(Health, new ClientPolicy(Health, $"{EdgeOptions.Section}:{nameof(EdgeOptions.OpsRateLimitPerMinute)}", o => o.OpsRateLimitPerMinute));
+            limiter.AddPolicy(Webhook, new ClientPolicy(Webhook, $"{EdgeOptions.Section}:{nameof(EdgeOptions.WebhookRateLimitPerMinute)}", o => o.WebhookRateLimitPerMinute));
             // The framework answers 503 by default; a client over its budget should get 429 and when to retry.
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         });
@@ -78,14 +79,14 @@ internal static class RateLimiting
             detail: $"{detail} Retry after {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", extensions: extensions);
     }
 
-    private sealed class ClientPolicy(string group, string limitKey, Func<TrackingOptions, int> perMinute) : IRateLimiterPolicy<string>
+    private sealed class ClientPolicy(string group, string limitKey, Func<EdgeOptions, int> perMinute) : IRateLimiterPolicy<string>
     {
         public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, token) =>
         {
             var http = context.HttpContext;
             http.RequestServices.GetRequiredService<TrackingMetrics>().RateLimited(group);
             var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(10);
-            var limit = perMinute(http.RequestServices.GetRequiredService<IOptions<TrackingOptions>>().Value);
+            var limit = perMinute(http.RequestServices.GetRequiredService<IOptions<EdgeOptions>>().Value);
             var problem = TooManyRequests(http, wait, limitKey,
                 $"Over {limitKey}: {limit} requests a minute per client (IPv4 address or IPv6 /64).");
             await problem.ExecuteAsync(http);
@@ -93,7 +94,7 @@ internal static class RateLimiting
 
         public RateLimitPartition<string> GetPartition(HttpContext httpContext)
         {
-            var limit = perMinute(httpContext.RequestServices.GetRequiredService<IOptions<TrackingOptions>>().Value);
+            var limit = perMinute(httpContext.RequestServices.GetRequiredService<IOptions<EdgeOptions>>().Value);
             return RateLimitPartition.GetTokenBucketLimiter(ClientBucket(httpContext), _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = limit,

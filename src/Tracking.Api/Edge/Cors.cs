@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
 internal static class Cors
 {
@@ -11,7 +11,7 @@ internal static class Cors
     {
         services.AddCors();
         // Origins come from validated options, so the policy is built once they are bound.
-        services.AddOptions<CorsOptions>().Configure<IOptions<TrackingOptions>>((cors, tracking) =>
+        services.AddOptions<CorsOptions>().Configure<IOptions<EdgeOptions>>((cors, tracking) =>
             cors.AddPolicy(Sites, policy => policy
                 .WithOrigins(tracking.Value.AllowedOrigins)
                 .WithMethods("GET", "POST")

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
 /// <summary>
 /// A visitor address fit to hand to a destination: parsed (ports and brackets stripped, IPv4-mapped IPv6 back to

@@ -1,19 +1,15 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace Tracking.Infrastructure;
+namespace Tracking.Edge;
 
 /// <summary>Start-up validation: a bad value stops the service with a message naming the configuration key.</summary>
-internal sealed class TrackingOptionsValidator : IValidateOptions<TrackingOptions>
+internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
 {
-    public ValidateOptionsResult Validate(string? name, TrackingOptions options)
+    public ValidateOptionsResult Validate(string? name, EdgeOptions options)
     {
         var errors = new List<string>();
-        const string S = TrackingOptions.Section;
-        if (options.SessionTtlDays is < 1 or > 90)
-        {
-            errors.Add($"{S}:SessionTtlDays must be between 1 and 90 (got {options.SessionTtlDays}).");
-        }
+        const string S = EdgeOptions.Section;
         if (options.RateLimitPerMinute < 1)
         {
             errors.Add($"{S}:RateLimitPerMinute must be at least 1.");
@@ -25,38 +21,6 @@ internal sealed class TrackingOptionsValidator : IValidateOptions<TrackingOption
         if (options.WebhookRateLimitPerMinute < 1)
         {
             errors.Add($"{S}:WebhookRateLimitPerMinute must be at least 1.");
-        }
-        if (options.MaxEventsPerBatch is < 1 or > 500)
-        {
-            errors.Add($"{S}:MaxEventsPerBatch must be between 1 and 500.");
-        }
-        if (options.MaxEventsPerSession is < 1 or > 100_000)
-        {
-            errors.Add($"{S}:MaxEventsPerSession must be between 1 and 100000 (got {options.MaxEventsPerSession}).");
-        }
-        if (options.MaxEventBytes is < 512 or > 65_536)
-        {
-            errors.Add($"{S}:MaxEventBytes must be between 512 and 65536 (got {options.MaxEventBytes}).");
-        }
-        if (options.MaxTouchesPerSession is < 2 or > 1000)
-        {
-            errors.Add($"{S}:MaxTouchesPerSession must be between 2 and 1000: the first touch and at least the latest (got {options.MaxTouchesPerSession}).");
-        }
-        if (options.MaxContentsPerSession is < 1 or > 1000)
-        {
-            errors.Add($"{S}:MaxContentsPerSession must be between 1 and 1000 (got {options.MaxContentsPerSession}).");
-        }
-        if (options.ReportCampaigns.Length > 100)
-        {
-            errors.Add($"{S}:ReportCampaigns holds at most 100 campaigns (got {options.ReportCampaigns.Length}).");
-        }
-        for (var i = 0; i < options.ReportCampaigns.Length; i++)
-        {
-            var campaign = options.ReportCampaigns[i];
-            if (string.IsNullOrWhiteSpace(campaign) || campaign.Length > 256 || campaign != campaign.Trim() || campaign.IndexOfAny(['|', '\n', '\r']) >= 0)
-            {
-                errors.Add($"{S}:ReportCampaigns:{i} must be a utm_campaign value: 1-256 characters, no '|', line break or surrounding spaces (got '{campaign}').");
-            }
         }
         if (string.IsNullOrWhiteSpace(options.CountryHeader))
         {
@@ -77,10 +41,6 @@ internal sealed class TrackingOptionsValidator : IValidateOptions<TrackingOption
         if (string.IsNullOrWhiteSpace(options.CityHeader) || options.CityHeader.Any(c => c <= ' ' || c == ':' || c > '~'))
         {
             errors.Add($"{S}:CityHeader must be a header name (got '{options.CityHeader}').");
-        }
-        if (!Enum.IsDefined(options.ConsentMode))
-        {
-            errors.Add($"{S}:ConsentMode must be {WireName<ConsentMode>.Choices()}.");
         }
         for (var i = 0; i < options.AllowedOrigins.Length; i++)
         {

@@ -1,17 +1,9 @@
-using Tracking.Infrastructure;
 using Tracking.Storage;
 
-namespace Tracking.Delivery;
+namespace Tracking.Consent;
 
-/// <summary>What consent lets a destination do with one entry.</summary>
-internal enum ConsentDecision
-{
-    Send,
-    Drop,
-    Hold,
-}
-
-internal static class Consent
+/// <summary>The consent and bot rules every destination applies before it sends an entry.</summary>
+internal static class ConsentRules
 {
     public const string Granted = "granted";
     public const string Denied = "denied";

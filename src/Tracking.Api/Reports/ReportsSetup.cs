@@ -1,0 +1,12 @@
+using Tracking.Infrastructure;
+
+namespace Tracking.Reports;
+
+internal static class ReportsSetup
+{
+    public static IHostApplicationBuilder AddReports(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ReportStore>().AddHttpJson(ReportsJson.Default);
+        return builder;
+    }
+}

@@ -1,0 +1,12 @@
+using Tracking.Infrastructure;
+
+namespace Tracking.Sessions;
+
+internal static class SessionsSetup
+{
+    public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SessionStore>().AddSingleton<SessionIdSecret>().AddSingleton<OpenSession>().AddHttpJson(SessionsJson.Default);
+        return builder;
+    }
+}

@@ -7,7 +7,6 @@ using Stripe.Checkout;
 using Tracking.Delivery;
 using Tracking.Events;
 using Tracking.Infrastructure;
-using Tracking.Meta;
 using Tracking.Storage;
 using Tracking.Edge;
 using Tracking.Consent;
@@ -97,7 +96,7 @@ internal sealed partial class CreateCheckout(
         }
     }
 
-    /// <summary>Stores InitiateCheckout and queues it for the destinations; the store's answer (0 no session, 1/2 recorded, 3 full).</summary>
+    /// <summary>Stores InitiateCheckout and queues it for the destinations.</summary>
     private async Task<ServerEventStatus> RecordAsync(CheckoutOrder order, Dictionary<string, string> fields, ClientContext client, Session checkout, string slot, long timestamp)
     {
         var (sid, amount) = (order.SessionId, order.Amount);

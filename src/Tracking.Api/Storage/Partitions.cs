@@ -6,8 +6,8 @@ namespace Tracking.Storage;
 /// reshard moves 1/256 of it at a time. Session ids are made so that a session's own hash tag lands on one of those
 /// slots (see <see cref="Ids.NewSessionId"/>), which lets a single Lua script write the session, its events and its
 /// outbox entries atomically on a cluster, without cross-slot errors and without one hot shard.
-/// Ids issued when there were 16 partitions (slot = p × 1024) are on partition slots still: raising the count only
-/// ever adds partitions (their tags are found the same way), so it never strands data.
+/// Raising the partition count only adds partitions (each existing one keeps its slot, and their tags are found the
+/// same way), so ids already issued stay on partition slots and no data is stranded.
 /// </summary>
 internal static class Partitions
 {

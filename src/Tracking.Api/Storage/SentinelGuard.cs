@@ -17,8 +17,8 @@ internal sealed class NotThePrimaryException(string message) : RedisException(me
 /// majority of the sentinels do not name as the primary.
 /// <para>
 /// Why: StackExchange.Redis keeps every endpoint it ever saw. An old primary that restarts comes back as a master
-/// (with the data it had) until the sentinels reconfigure it, and the client may pick it — measured in issue 17:
-/// thousands of scripts run on a stale master, their writes discarded when it resynced. So before a script and
+/// (with the data it had) until the sentinels reconfigure it, and the client may pick it: every
+/// script run there is discarded when the node resyncs. So before a script and
 /// again after it, the node the client selects for the key is compared with the sentinels' primary, which is
 /// polled every 250 ms and refreshed at once on <c>+switch-master</c>. A mismatch is a 503 until the client or the
 /// sentinels agree again. The last agreed primary is kept while the sentinels cannot be reached or disagree

@@ -9,6 +9,8 @@ namespace Tracking.Events;
 internal enum SignupStatus
 {
     Recorded,
+    /// <summary>Stored on the session, but it already sent Tracking__MaxSignupsPerSession Leads: nothing queued.</summary>
+    RecordedWithoutLead,
     /// <summary>This session already recorded this address: nothing new stored or queued.</summary>
     Duplicate,
     UnknownSession,
@@ -20,9 +22,9 @@ internal enum SignupStatus
 internal sealed record SignupResult(SignupStatus Status, string EventId = "");
 
 /// <summary>
-/// <c>POST /signup</c>'s use case: flag the session (<c>email_signup</c>, <c>email_consent</c>) and store and queue
-/// one Lead per session and address, in one script. Only the address's hash leaves, in the outbox entry; the address
-/// itself is neither stored nor logged.
+/// <c>POST /signup</c>'s use case: flag the session (<c>email_signup</c>, <c>email_consent</c>), store the signup,
+/// and queue its Lead for the session's first Tracking__MaxSignupsPerSession addresses, in one script. Only the
+/// address's hash leaves, in the outbox entry; the address itself is neither stored nor logged.
 /// </summary>
 internal sealed class RecordSignup(SignupStore store, Outbox outbox, TimeProvider clock)
 {
@@ -48,6 +50,7 @@ internal sealed class RecordSignup(SignupStore store, Outbox outbox, TimeProvide
             ServerEventStatus.UnknownSession => SignupStatus.UnknownSession,
             ServerEventStatus.AlreadyRecorded => SignupStatus.Duplicate,
             ServerEventStatus.SessionFull => SignupStatus.SessionFull,
+            ServerEventStatus.RecordedWithoutLead => SignupStatus.RecordedWithoutLead,
             _ => SignupStatus.Recorded,
         }, eventId);
     }

@@ -11,4 +11,7 @@ internal enum ServerEventStatus
 
     /// <summary>The session holds Tracking__MaxEventsPerSession events: nothing recorded.</summary>
     SessionFull,
+
+    /// <summary>Recorded on the session, but the session already sent Tracking__MaxSignupsPerSession Leads: nothing queued.</summary>
+    RecordedWithoutLead,
 }

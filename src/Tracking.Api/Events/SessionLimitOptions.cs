@@ -24,5 +24,11 @@ public sealed class SessionLimitOptions
     /// <summary>Contents a session keeps a <c>{content}_completion</c> field for (the first N watched).</summary>
     public int MaxContentsPerSession { get; set; } = 20;
 
+    /// <summary>
+    /// Leads one session may send (one per new address); later signups are still recorded on the session but queue
+    /// nothing, so a free session cannot send Meta a stream of other people's hashed addresses.
+    /// </summary>
+    public int MaxSignupsPerSession { get; set; } = 2;
+
     public TimeSpan SessionTtl => TimeSpan.FromDays(SessionTtlDays);
 }

@@ -33,6 +33,10 @@ internal sealed class SessionLimitOptionsValidator : IValidateOptions<SessionLim
         {
             errors.Add($"{S}:MaxContentsPerSession must be between 1 and 1000 (got {options.MaxContentsPerSession}).");
         }
+        if (options.MaxSignupsPerSession is < 0 or > 100)
+        {
+            errors.Add($"{S}:MaxSignupsPerSession must be between 0 and 100 (got {options.MaxSignupsPerSession}).");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

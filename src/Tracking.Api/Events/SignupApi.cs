@@ -7,9 +7,10 @@ namespace Tracking.Events;
 
 /// <summary>
 /// <c>POST /signup</c>: the visitor left an e-mail address. The session is flagged (<c>email_signup</c>) and a
-/// server-side Lead is stored and queued: Meta <c>Lead</c> with <c>em</c> (SHA-256 of the trimmed lower-case address),
-/// PostHog <c>Email Signup</c> (plus <c>$identify</c> as <c>email:{sha256}</c>). The address itself is never stored
-/// or logged: only its hash leaves, in the outbox entry.
+/// server-side Lead is stored and, for the session's first Tracking__MaxSignupsPerSession addresses, queued: Meta
+/// <c>Lead</c> with <c>em</c> (SHA-256 of the trimmed lower-case address), PostHog <c>Email Signup</c> under the
+/// visitor's own id (a typed address never identifies a person). The address itself is never stored or logged: only
+/// its hash leaves, in the outbox entry.
 /// </summary>
 internal static class SignupApi
 {
@@ -24,8 +25,10 @@ internal static class SignupApi
                 as the session's `email_consent`. `url`, `referrer` (absolute http(s), at most 2048 characters): the page signed up on
                 and its document.referrer, the Lead's Meta `event_source_url` and `referrer_url` (without `url`, the Referer header,
                 cross-origin often only the origin). One Lead per session and address (a repeat answers `duplicate: true`): Meta
-                `Lead` with `em` (SHA-256 of the trimmed, lower-cased address), PostHog `Email Signup` and an `$identify` of
-                `email:{sha256}`; the address itself is neither stored nor logged. Tracking consent applies as for every event.
+                `Lead` with `em` (SHA-256 of the trimmed, lower-cased address), PostHog `Email Signup` under the visitor's own id,
+                never an `$identify` (anyone can type any address; only a payer's address, verified by Stripe, identifies a person);
+                the address itself is neither stored nor logged. A session sends at most Tracking__MaxSignupsPerSession Leads:
+                later addresses are still recorded on the session (202) but sent nowhere. Tracking consent applies as for every event.
                 400 naming `email` for anything that is not an address; 409 when the session holds Tracking__MaxEventsPerSession events.
                 """)
             .WithJsonBody<SignupRequest>(alsoAs: "text/plain")

@@ -10,7 +10,7 @@ internal sealed class SignupStore(IDatabase db, IOptions<SessionLimitOptions> op
 {
     private static readonly ScriptLayout Layout = new(
         ["sess", "events", "seen", "due", "items"],
-        ["ttl", "now", "event_id", "score", "member", "entry", "consent", "max_events"],
+        ["ttl", "now", "event_id", "score", "member", "entry", "consent", "max_events", "max_leads"],
         new ScriptList("outbox", "id"));
     private static readonly RedisScript Script = RedisScript.Load("signup.lua", Layout, statuses: typeof(ServerEventStatus));
 
@@ -22,7 +22,7 @@ internal sealed class SignupStore(IDatabase db, IOptions<SessionLimitOptions> op
             .Key("due", Keys.OutboxDue(tag)).Key("items", Keys.OutboxItems(tag))
             .Arg("ttl", (long)options.Value.SessionTtl.TotalSeconds).Arg("now", now).Arg("event_id", eventId).Arg("score", timestamp)
             .Arg("member", member).Arg("entry", entry.Json).Arg("consent", consent is null ? "" : consent.Value ? "true" : "false")
-            .Arg("max_events", options.Value.MaxEventsPerSession)
+            .Arg("max_events", options.Value.MaxEventsPerSession).Arg("max_leads", options.Value.MaxSignupsPerSession)
             .List("outbox");
         foreach (var id in entry.Ids)
         {

@@ -36,7 +36,7 @@ internal sealed class PostHogDestination(
             }
             var mapped = PostHogMapper.Map(entry, session, person);
             // The identify travels with its event, in the same request: one entry, one outcome.
-            PostHogEvent[] events = PostHogMapper.Identify(entry, session, mapped) is { } identify ? [identify, mapped] : [mapped];
+            PostHogEvent[] events = PostHogMapper.Identify(entry, mapped) is { } identify ? [identify, mapped] : [mapped];
             (entry.Timestamp < dayAgo ? historical : live).Add((i, events));
         }
         foreach (var (items, isHistorical) in new[] { (live, false), (historical, true) })

@@ -91,36 +91,43 @@ internal static class PostHogMapper
         properties["$set_once"] = person.SetOnce;
         properties["$set"] = person.Set;
 
-        var distinctId = Session(SessionField.PosthogDistinctId) ?? Session(SessionField.VisitorId) ?? entry.VisitorId ?? entry.SessionId;
         return new PostHogEvent(
             EventName(entry.Event),
-            distinctId,
+            DistinctId(entry, session),
             properties,
             DateTimeOffset.FromUnixTimeMilliseconds(entry.Timestamp).ToString("O", CultureInfo.InvariantCulture),
             Hashing.StableUuid($"{entry.SessionId}:{entry.EventId}").ToString());
+    }
+
+    /// <summary>
+    /// Who an event is about: posthog-js's id as the browser claimed it, else our visitor. A claimed id in our own
+    /// namespaces (a session stored before <c>POST /session</c> refused them) is not believed.
+    /// </summary>
+    internal static string DistinctId(OutboxEntry entry, IReadOnlyDictionary<string, string> session)
+    {
+        string? Session(string field) => session.TryGetValue(field, out var v) && v.Length > 0 ? v : null;
+        var claimed = Session(SessionField.PosthogDistinctId);
+        return (PersonIds.IsOwn(claimed) ? null : claimed) ?? Session(SessionField.VisitorId) ?? entry.VisitorId ?? entry.SessionId;
     }
 
     private const string Lib = "tracking-service";
     private const string Direct = "$direct";
 
     /// <summary>
-    /// For a Purchase with the payer's e-mail (and a Lead with the signed-up one): <c>$identify</c> of the person as <c>email:{sha256}</c> with the
-    /// anonymous id the session used (<c>$anon_distinct_id</c>), so PostHog merges the two into one person. Never
-    /// when the anonymous id already is that id (identifying an id with itself merges nothing and confuses PostHog).
-    /// Hook for POST /signup: any entry with an <see cref="OutboxEntry.EmailHash"/> of a server event identifies the same way.
+    /// For a Purchase with the payer's e-mail: <c>$identify</c> of the person as <c>email:{sha256}</c> with the
+    /// anonymous id the session used (<c>$anon_distinct_id</c>), so PostHog merges the two into one person. Only an
+    /// address Stripe verified identifies anyone: PostHog merges cannot be undone, and a typed address (a Lead) is
+    /// whatever the visitor chose to type, anyone's. The anonymous id is never in <see cref="PersonIds"/>' namespaces
+    /// (see <see cref="DistinctId"/>), so the two are never the same id.
     /// </summary>
-    public static PostHogEvent? Identify(OutboxEntry entry, IReadOnlyDictionary<string, string> session, PostHogEvent mapped)
+    public static PostHogEvent? Identify(OutboxEntry entry, PostHogEvent mapped)
     {
-        if (entry.Event is not (EventNames.Purchase or EventNames.Lead) || entry.EmailHash is null)
+        if (entry.Event is not EventNames.Purchase || entry.EmailHash is null)
         {
             return null;
         }
-        var identified = "email:" + entry.EmailHash;
+        var identified = PersonIds.Email(entry.EmailHash);
         var anonymous = mapped.DistinctId;
-        if (string.Equals(anonymous, identified, StringComparison.Ordinal))
-        {
-            return null;
-        }
         var properties = new Dictionary<string, PostHogValue>(StringComparer.Ordinal)
         {
             ["$anon_distinct_id"] = anonymous,

@@ -25,6 +25,8 @@ internal static class SessionApi
                 validated as a `POST /events` batch without session ids and stored in the same atomic script, so a page load is one
                 request; a new visitor's session id is derived from the first event's id, so a retried page load returns the session
                 its first attempt created and stores nothing twice. 409, not touched: the session's events are at Tracking__MaxEventsPerSession.
+                `posthogDistinctId` (posthog-js's id, at most 200 characters) is a claim: an id in the service's own namespaces
+                (`email:…`, in any case) is a 400 naming it, since only the service gives those ids (to a payer Stripe verified).
                 """)
             .WithJsonBody<SessionRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()

@@ -35,6 +35,11 @@ internal static class SessionValidator
         errors.MaxLength("fbp", request.Fbp, MaxParam);
         errors.MaxLength("fbc", request.Fbc, MaxClickId);
         errors.MaxLength("posthogDistinctId", request.PosthogDistinctId, 200);
+        // The browser's id is a claim: one in our own namespaces would borrow (and let erasure delete) someone else's person.
+        if (PersonIds.IsOwn(request.PosthogDistinctId))
+        {
+            errors.Add("posthogDistinctId", PersonIds.Rule);
+        }
         Consent("consent.analytics", request.Consent?.Analytics, errors);
         Consent("consent.marketing", request.Consent?.Marketing, errors);
         if (errors.Any)

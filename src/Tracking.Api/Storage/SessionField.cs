@@ -88,6 +88,9 @@ internal static class SessionField
     public const string WatchedCount = "#watched";
     public const string WatchTimeCount = "#watch_times";
 
+    // Bookkeeping, never sent anywhere: how many signups of the session queued a Lead (Tracking:MaxSignupsPerSession).
+    public const string LeadCount = "#leads";
+
     /// <summary>Highest video milestone reached for one content: <c>{content}_completion</c>.</summary>
     public static string Completion(string content) => content + CompletionSuffix;
 }

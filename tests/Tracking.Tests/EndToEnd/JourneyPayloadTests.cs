@@ -53,7 +53,7 @@ public sealed class JourneyPayloadTests : IDisposable
     }
 
     [Fact]
-    public async Task Meta_lead_carries_em_and_ct_and_posthog_email_signup_its_step()
+    public async Task Meta_lead_carries_em_and_ct_and_posthog_email_signup_its_step_under_the_visitors_own_id()
     {
         var client = Visitor();
         var landedAt = _app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -94,15 +94,10 @@ public sealed class JourneyPayloadTests : IDisposable
                "$set":{"last_touch_source":"facebook","last_touch_medium":"social","last_touch_campaign":"winter",
                  "last_touch_content":"trailer_30s","last_touch_timestamp":"{{landedAt}}","session_count":"1"} } }
             """), Json(WithoutUuid(WithoutVisit(emailSignup, signedUpAt))));
-        var identify = Assert.Single(posthog, e => e.GetProperty("event").GetString() == "$identify");
-        Assert.Equal(Json($$"""
-            {"event":"$identify","distinct_id":"email:{{Sha256Fan}}","timestamp":"{{Iso(signedUpAt)}}",
-             "properties":{"$anon_distinct_id":"{{visitor}}","$lib":"tracking-service","tracking_session_id":"{{sid}}"} }
-            """), Json(WithoutUuid(identify)));
-        // uuid is PostHog's deduplication key: stable per event, so only its form and distinctness are asserted.
+        // uuid is PostHog's deduplication key: stable per event, so only its form is asserted.
         Assert.True(Guid.TryParse(emailSignup.GetProperty("uuid").GetString(), out _));
-        Assert.True(Guid.TryParse(identify.GetProperty("uuid").GetString(), out _));
-        Assert.NotEqual(emailSignup.GetProperty("uuid").GetString(), identify.GetProperty("uuid").GetString());
+        // A typed address identifies nobody: PostHog's merges are permanent, and anyone can type anyone's address.
+        Assert.DoesNotContain(posthog, e => e.GetProperty("event").GetString() == "$identify");
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class BoundsSettingsTests
         Assert.Equal(4096, defaults.MaxEventBytes);
         Assert.Equal(50, defaults.MaxTouchesPerSession);
         Assert.Equal(20, defaults.MaxContentsPerSession);
+        Assert.Equal(2, defaults.MaxSignupsPerSession);
         Assert.Empty(aggregates.ReportCampaigns);
         Assert.True(new SessionLimitOptionsValidator().Validate(null, defaults).Succeeded);
         Assert.True(new AggregateOptionsValidator().Validate(null, aggregates).Succeeded);
@@ -43,6 +44,7 @@ public sealed class BoundsSettingsTests
     [InlineData("Tracking:MaxEventBytes", "100", "Tracking:MaxEventBytes")]
     [InlineData("Tracking:MaxTouchesPerSession", "1", "Tracking:MaxTouchesPerSession")]
     [InlineData("Tracking:MaxContentsPerSession", "0", "Tracking:MaxContentsPerSession")]
+    [InlineData("Tracking:MaxSignupsPerSession", "-1", "Tracking:MaxSignupsPerSession")]
     [InlineData("Tracking:ReportCampaigns:0", "a|b", "Tracking:ReportCampaigns:0")]
     [InlineData("Tracking:ReportCampaigns:0", " winter", "Tracking:ReportCampaigns:0")]
     [InlineData("Tracking:CityHeader", "CF IPCity", "Tracking:CityHeader")]

@@ -67,7 +67,7 @@ internal sealed partial class OpsKeyFailures(ClientBudgets budgets, ILogger<OpsK
 {
     public const int MaxPerMinute = 5;
     public const string Limit = "ops key failures (5 a minute per client)";
-    private static readonly ClientBudget Budget = new("ops-key-failures", MaxPerMinute, TimeSpan.FromMinutes(1), Limit);
+    internal static readonly ClientBudget Budget = new("ops-key-failures", MaxPerMinute, TimeSpan.FromMinutes(1), Limit);
 
     /// <summary>How long <paramref name="client"/> stays locked out; null when it is not.</summary>
     public async Task<TimeSpan?> LockedForAsync(string client)

@@ -16,6 +16,11 @@ if change == 0 or (change == 1 and spent) or (change == -1 and used == 0) then
   return {'status', spent and S.Spent or S.Within, 'retry_ms', rest}
 end
 used = used + change
+if used == 0 then
+  -- All given back: nothing used, nothing kept (a refused checkout leaves Redis as it found it).
+  redis.call('DEL', K.budget)
+  return {'status', S.Within, 'retry_ms', rest}
+end
 redis.call('HSET', K.budget, 'start', string.format('%d', start), 'used', used)
 redis.call('PEXPIRE', K.budget, rest)
 return {'status', S.Within, 'retry_ms', rest}

@@ -1,5 +1,6 @@
 using System.Net;
 using StackExchange.Redis;
+using Tracking.Infrastructure;
 using Tracking.Storage;
 
 namespace Tracking.Edge;
@@ -31,7 +32,8 @@ internal enum BudgetStatus
 /// <summary>
 /// Budgets counted in Redis, so every replica draws on one count: N replicas never allow N times a budget. One key
 /// per client and budget (<see cref="Keys.ClientBudget"/>), living at most one window: the memory a budget holds is
-/// one small hash per client that used it within the last window. The window runs on the service's
+/// one small hash per client that used it within the last window. The key names the client by its SHA-256, so no
+/// address is kept beside the visitor's data (erasure has nothing to find there). The window runs on the service's
 /// <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class ClientBudgets(IDatabase db, TimeProvider clock)
@@ -55,7 +57,7 @@ internal sealed class ClientBudgets(IDatabase db, TimeProvider clock)
     private async Task<BudgetAnswer> RunAsync(ClientBudget budget, string client, int change)
     {
         var result = ScriptResult.From(await Script.RunAsync(db, new ScriptCall(Layout)
-            .Key("budget", Keys.ClientBudget(budget.Name, client))
+            .Key("budget", Keys.ClientBudget(budget.Name, Hashing.Sha256(client)))
             .Arg("now", clock.GetUtcNow().ToUnixTimeMilliseconds())
             .Arg("window", (long)budget.Window.TotalMilliseconds)
             .Arg("limit", budget.Limit)

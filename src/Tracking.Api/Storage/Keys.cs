@@ -56,7 +56,7 @@ internal static class Keys
     /// <summary>
     /// One client's use of a budget (<c>new-sessions</c>, <c>checkouts</c>, <c>ops-key-failures</c>) in its current
     /// window: a hash of <c>start</c> and <c>used</c> that expires when the window ends (<c>Edge/ClientBudgets</c>).
-    /// The client (an IPv4 address or IPv6 /64) is the hash tag, so a client's budgets share one slot.
+    /// The client (an IPv4 address or IPv6 /64, as its SHA-256) is the hash tag, so a client's budgets share one slot.
     /// </summary>
     public static string ClientBudget(string budget, string client) => $"budget:{budget}:{{{client}}}";
 

@@ -21,7 +21,9 @@ internal static class CheckoutApi
                 Checkout Session (Stripe idempotency key). InitiateCheckout (value, currency; never the typed `email`, which only
                 prefills Stripe's form) is stored and queued for Meta and PostHog; redirect the visitor to the returned `url`.
                 409, nothing sent to Stripe: the session already created Donations__MaxCheckoutsPerSession (5) Checkout Sessions, or
-                holds Tracking__MaxEventsPerSession events. 503: donations not configured (no Stripe__SecretKey).
+                holds Tracking__MaxEventsPerSession events. 429 with Retry-After, nothing sent to Stripe: the client (IPv4 address
+                or IPv6 /64) has created Donations__CheckoutsPerClientPerHour (20) Checkout Sessions this hour, across all its
+                sessions and every replica. 503: donations not configured (no Stripe__SecretKey).
                 """)
             .WithJsonBody<CheckoutRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()
@@ -58,9 +60,17 @@ internal static class CheckoutApi
             CheckoutStatus.SessionFull => SessionLimits.Full(result.Held, limits.Value.MaxEventsPerSession, "a checkout"),
             CheckoutStatus.LimitReached => Problems.Status(StatusCodes.Status409Conflict, "Checkout limit reached",
                 $"This session has already started {donations.Value.MaxCheckoutsPerSession} checkouts (Donations__MaxCheckoutsPerSession); nothing was sent to Stripe.", "sessionId"),
+            CheckoutStatus.OverBudget => OverBudget(http, result, donations.Value),
             CheckoutStatus.StripeUnavailable => Problems.Status(StatusCodes.Status502BadGateway, "Payment provider unavailable",
                 "Stripe could not create the checkout; nothing was recorded. Try again."),
             _ => Problems.UnknownSession(),
         };
+    }
+
+    private static ProblemHttpResult OverBudget(HttpContext http, CheckoutResult result, DonationOptions o)
+    {
+        var budget = CreateCheckout.CheckoutBudget(o);
+        return RateLimiting.TooManyRequests(http, result.RetryAfter, budget.Setting,
+            $"Over {budget.Setting}: {budget.Limit} checkouts an hour per client (IPv4 address or IPv6 /64); nothing was sent to Stripe.");
     }
 }

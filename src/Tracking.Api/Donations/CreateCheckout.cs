@@ -18,7 +18,7 @@ namespace Tracking.Donations;
 /// Session, then store and queue InitiateCheckout.
 /// </summary>
 internal sealed partial class CreateCheckout(
-    DonationStore store, IStripeClient stripe, Outbox outbox, CheckoutMark mark, IOptions<DonationOptions> donations,
+    DonationStore store, IStripeClient stripe, Outbox outbox, CheckoutMark mark, ClientBudgets budgets, IOptions<DonationOptions> donations,
     IOptions<SessionLimitOptions> limits, IOptions<ConsentOptions> consent, TimeProvider clock, ILogger<CreateCheckout> logger)
 {
     /// <param name="client">The visitor's IP and User-Agent, forwarded with InitiateCheckout.</param>
@@ -41,10 +41,17 @@ internal sealed partial class CreateCheckout(
         order = order with { Campaign = order.Campaign ?? fields.GetValueOrDefault(SessionField.SelectedCampaign), Url = pageUrl };
         var slot = IdempotencyKey(order, now);
 
-        // The slot is taken before Stripe is called, atomically: a session past its limit costs Stripe nothing.
+        // The client's budget, then the session's slot, both before Stripe is called: fresh sessions buy no more calls.
+        var budget = CheckoutBudget(donations.Value);
+        var charged = ClientBudgets.ClientOf(client);
+        if (await budgets.TakeAsync(budget, charged) is { Spent: true } spent)
+        {
+            return new CheckoutResult(CheckoutStatus.OverBudget, RetryAfter: spent.RetryAfter);
+        }
         var reserved = await store.ReserveCheckoutAsync(sid, slot, donations.Value.MaxCheckoutsPerSession);
         if (reserved != SlotStatus.Reserved)
         {
+            await budgets.GiveBackAsync(budget, charged); // Stripe is not called
             return reserved == SlotStatus.UnknownSession ? CheckoutResult.UnknownSession : new CheckoutResult(CheckoutStatus.LimitReached);
         }
         if (await StripeSessionAsync(order, fields, slot, aborted) is not { } checkout)
@@ -59,6 +66,10 @@ internal sealed partial class CreateCheckout(
             _ => new CheckoutResult(CheckoutStatus.Created, new CheckoutCreated(checkout.Id, checkout.Url)),
         };
     }
+
+    /// <summary><c>Donations:CheckoutsPerClientPerHour</c>: Stripe Checkout Sessions one client may create an hour.</summary>
+    internal static ClientBudget CheckoutBudget(DonationOptions o) =>
+        new("checkouts", o.CheckoutsPerClientPerHour, TimeSpan.FromHours(1), $"{DonationOptions.Section}:{nameof(DonationOptions.CheckoutsPerClientPerHour)}");
 
     /// <summary>The session's fields (null when there is no such live session) and its event count, in one round trip.</summary>
     private async Task<(Dictionary<string, string>? Fields, long Held)> ReadSessionAsync(string sid)

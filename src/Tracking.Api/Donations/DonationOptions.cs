@@ -22,6 +22,12 @@ public sealed class DonationOptions
     /// <summary>Stripe Checkout Sessions one tracking session may create (a double-click reusing one counts once).</summary>
     public int MaxCheckoutsPerSession { get; set; } = 5;
 
+    /// <summary>
+    /// Stripe Checkout Sessions one client (IPv4 address or IPv6 /64) may create an hour, across all its sessions and
+    /// every replica (counted in Redis); past it 429 and Stripe is not called.
+    /// </summary>
+    public int CheckoutsPerClientPerHour { get; set; } = 20;
+
     /// <summary>Line item name shown on Stripe Checkout.</summary>
     public string ProductName { get; set; } = "Donation";
 

@@ -43,6 +43,10 @@ internal sealed class DonationOptionsValidator : IValidateOptions<DonationOption
         {
             errors.Add("Donations:MaxCheckoutsPerSession must be between 1 and 1000.");
         }
+        if (o.CheckoutsPerClientPerHour < 1)
+        {
+            errors.Add("Donations:CheckoutsPerClientPerHour must be at least 1.");
+        }
         if (!Uri.TryCreate(o.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", "x", StringComparison.Ordinal), UriKind.Absolute, out _))
         {
             errors.Add("Donations:SuccessUrl must be an absolute URL.");

@@ -37,6 +37,12 @@ public sealed class EdgeOptions
     /// <summary>Requests per minute one client (IPv4 address or IPv6 /64) may make to the site endpoints before getting 429.</summary>
     public int RateLimitPerMinute { get; set; } = 600;
 
+    /// <summary>
+    /// New sessions (and new visitors) one client may create a minute through <c>POST /session</c>, counted in Redis
+    /// across every replica; past it 429. Touching a live session and posting its events do not count.
+    /// </summary>
+    public int NewSessionsPerMinute { get; set; } = 30;
+
     /// <summary>The same for <c>/ops/*</c>, <c>/reports/*</c>, <c>/dashboard</c> and (its own bucket) <c>/health/ready</c>.</summary>
     public int OpsRateLimitPerMinute { get; set; } = 60;
 

@@ -14,6 +14,10 @@ internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         {
             errors.Add($"{S}:RateLimitPerMinute must be at least 1.");
         }
+        if (options.NewSessionsPerMinute < 1)
+        {
+            errors.Add($"{S}:NewSessionsPerMinute must be at least 1.");
+        }
         if (options.OpsRateLimitPerMinute < 1)
         {
             errors.Add($"{S}:OpsRateLimitPerMinute must be at least 1.");

@@ -14,6 +14,7 @@ internal static class EdgeSetup
         services.AddSingleton<GeoIp>();
         services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OpsOptions>, OpsOptionsValidator>();
+        services.AddSingleton<ClientBudgets>();
         services.AddSingleton<OpsKeyFailures>();
         services.AddPerIpRateLimiting();
         services.AddSiteCors();

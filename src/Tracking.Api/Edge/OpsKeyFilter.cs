@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -11,17 +10,18 @@ namespace Tracking.Edge;
 /// endpoint (ops, reports, dashboard data), shared here so no capability depends on another for it. A client (IPv4
 /// address or IPv6 /64) that presents <see cref="OpsKeyFailures.MaxPerMinute"/> wrong keys within a minute gets 429
 /// for every ops request, the right key included, until that minute has passed: guessing runs at 5 keys a minute.
+/// Only the guesser is locked: every client has a count of its own.
 /// </summary>
 internal sealed class OpsKeyFilter(IOptions<OpsOptions> options, OpsKeyFailures failures) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        (object?)Refusal(context.HttpContext, options.Value, failures) ?? await next(context);
+        (object?)await RefusalAsync(context.HttpContext, options.Value, failures) ?? await next(context);
 
     /// <summary>The problem to answer when the request lacks the ops key (null: let it through); for non-endpoint pipelines too.</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext http) =>
-        Refusal(http, http.RequestServices.GetRequiredService<IOptions<OpsOptions>>().Value, http.RequestServices.GetRequiredService<OpsKeyFailures>());
+    public static Task<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult?> RefusalAsync(HttpContext http) =>
+        RefusalAsync(http, http.RequestServices.GetRequiredService<IOptions<OpsOptions>>().Value, http.RequestServices.GetRequiredService<OpsKeyFailures>());
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext http, OpsOptions options, OpsKeyFailures failures)
+    private static async Task<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult?> RefusalAsync(HttpContext http, OpsOptions options, OpsKeyFailures failures)
     {
         var key = options.ApiKey;
         if (string.IsNullOrEmpty(key))
@@ -29,7 +29,7 @@ internal sealed class OpsKeyFilter(IOptions<OpsOptions> options, OpsKeyFailures 
             return Problems.Status(StatusCodes.Status404NotFound, "Ops endpoints disabled", "Set Ops:ApiKey to enable ops and report endpoints.");
         }
         var client = RateLimiting.ClientBucket(http);
-        if (failures.LockedFor(client) is { } wait)
+        if (await failures.LockedForAsync(client) is { } wait)
         {
             return RateLimiting.TooManyRequests(http, wait, OpsKeyFailures.Limit,
                 $"{OpsKeyFailures.MaxPerMinute} wrong ops keys within a minute from this client: every ops request is refused until the minute has passed.",
@@ -46,7 +46,7 @@ internal sealed class OpsKeyFilter(IOptions<OpsOptions> options, OpsKeyFailures 
             // A missing key guesses nothing (the dashboard asks before it has one); only a presented wrong key counts.
             if (given.Length > 0)
             {
-                failures.Fail(client);
+                await failures.FailAsync(client);
             }
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Problems.Status(StatusCodes.Status401Unauthorized, "Unauthorized", "A valid ops key is required: Authorization: Bearer {key}.", "Authorization");
@@ -56,83 +56,50 @@ internal sealed class OpsKeyFilter(IOptions<OpsOptions> options, OpsKeyFailures 
 }
 
 /// <summary>
-/// Wrong ops keys per client, in a one-minute window opened by the client's first failure. In memory, per replica
-/// (nothing a refused request does reaches Redis). At most <see cref="MaxTracked"/> clients are tracked: past that,
-/// expired windows are swept and, if still full, new clients share one overflow window (so a flood of fresh
-/// addresses locks itself out rather than growing memory).
+/// Wrong ops keys per client, in a one-minute window opened by the client's first failure: a budget in Redis
+/// (<see cref="ClientBudgets"/>), so every replica counts toward one lockout and a client's count is its own,
+/// however many others fail. Memory: one small key per client that sent a wrong key within the last minute, each
+/// gone a minute after that client's first failure. While Redis is unreachable nothing is counted or locked (the
+/// key is still required, and <c>Tracking:OpsRateLimitPerMinute</c> still bounds each client): the operator can
+/// still reach <c>/metrics</c> during the outage it must see.
 /// </summary>
-internal sealed class OpsKeyFailures(TimeProvider clock)
+internal sealed partial class OpsKeyFailures(ClientBudgets budgets, ILogger<OpsKeyFailures> logger)
 {
     public const int MaxPerMinute = 5;
-    public const int MaxTracked = 10_000;
     public const string Limit = "ops key failures (5 a minute per client)";
-    private const string Overflow = "(overflow)";
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-
-    private readonly ConcurrentDictionary<string, Counter> _clients = new(StringComparer.Ordinal);
-    private long _lastSweepTicks;
+    internal static readonly ClientBudget Budget = new("ops-key-failures", MaxPerMinute, TimeSpan.FromMinutes(1), Limit);
 
     /// <summary>How long <paramref name="client"/> stays locked out; null when it is not.</summary>
-    public TimeSpan? LockedFor(string client)
+    public async Task<TimeSpan?> LockedForAsync(string client)
     {
-        if (!_clients.TryGetValue(client, out var counter) && (_clients.Count < MaxTracked || !_clients.TryGetValue(Overflow, out counter)))
+        try
         {
+            var answer = await budgets.PeekAsync(Budget, client);
+            return answer.Spent ? answer.RetryAfter : null;
+        }
+        catch (Exception e) when (StoreUnavailableHandler.IsStoreFailure(e))
+        {
+            Log.NotCounted(logger, e.GetType().Name);
             return null;
         }
-        var now = clock.GetUtcNow();
-        lock (counter)
+    }
+
+    public async Task FailAsync(string client)
+    {
+        try
         {
-            var end = counter.Start + Window;
-            return counter.Count >= MaxPerMinute && now < end ? end - now : null;
+            await budgets.TakeAsync(Budget, client);
+        }
+        catch (Exception e) when (StoreUnavailableHandler.IsStoreFailure(e))
+        {
+            Log.NotCounted(logger, e.GetType().Name);
         }
     }
 
-    public void Fail(string client)
+    private static partial class Log
     {
-        var now = clock.GetUtcNow();
-        if (!_clients.ContainsKey(client) && _clients.Count >= MaxTracked)
-        {
-            // At most one sweep a second, so a flood of new clients cannot make every request walk the table.
-            var last = Interlocked.Read(ref _lastSweepTicks);
-            if (now.UtcTicks - last >= TimeSpan.TicksPerSecond && Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) == last)
-            {
-                Sweep(now);
-            }
-            if (_clients.Count >= MaxTracked)
-            {
-                client = Overflow;
-            }
-        }
-        var counter = _clients.GetOrAdd(client, _ => new Counter { Start = now });
-        lock (counter)
-        {
-            if (now >= counter.Start + Window)
-            {
-                counter.Start = now;
-                counter.Count = 0;
-            }
-            counter.Count++;
-        }
-    }
-
-    private void Sweep(DateTimeOffset now)
-    {
-        foreach (var (name, counter) in _clients)
-        {
-            lock (counter)
-            {
-                if (now >= counter.Start + Window)
-                {
-                    _clients.TryRemove(name, out _);
-                }
-            }
-        }
-    }
-
-    private sealed class Counter
-    {
-        public DateTimeOffset Start;
-        public int Count;
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable ({Kind}): wrong ops keys are neither counted nor locked out meanwhile")]
+        public static partial void NotCounted(ILogger logger, string kind);
     }
 }
 

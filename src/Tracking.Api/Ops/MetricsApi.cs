@@ -15,7 +15,7 @@ internal static class MetricsApi
         }
         app.MapPrometheusScrapingEndpoint(Telemetry.MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (http, next) =>
         {
-            if (OpsKeyFilter.Refusal(http) is { } refused)
+            if (await OpsKeyFilter.RefusalAsync(http) is { } refused)
             {
                 await refused.ExecuteAsync(http);
                 return;

@@ -12,9 +12,12 @@ namespace Tracking.Sessions;
 /// <c>POST /session</c>'s use case: touch the live session the request names, else create one, storing the page's
 /// first events in the same script. A page load with events gets a session id derived from its first event, so a
 /// retry whose first attempt's answer was lost finds the session that attempt made and touches it instead (its
-/// events deduplicated by id, its visit not counted again).
+/// events deduplicated by id, its visit not counted again). Only a session actually created is charged to the client's
+/// new-session budget (<see cref="ClientBudget.NewSessions"/>): a touch, or a retry that finds its session, is free.
 /// </summary>
-internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Outbox outbox, IOptions<SessionLimitOptions> options, TimeProvider clock, TrackingMetrics metrics)
+internal sealed class OpenSession(
+    SessionStore store, SessionIdSecret secret, Outbox outbox, ClientBudgets budgets, IOptions<SessionLimitOptions> options, IOptions<EdgeOptions> edge,
+    TimeProvider clock, TrackingMetrics metrics)
 {
     public async Task<OpenedSession> RunAsync(SessionOpening opening, ClientContext client)
     {
@@ -30,11 +33,12 @@ internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Ou
                 return touched;
             }
             var (sessionId, created) = await CreateAsync(opening, derive, client, now);
-            if (created is not null)
+            if (created is not null && !(created.OverBudget && derive))
             {
                 return created;
             }
-            existing = sessionId; // the derived session exists: a retried page load
+            // The derived session exists (a retried page load), or the budget is spent and it may: touching it is free.
+            existing = sessionId;
             derive = false;
         }
         throw new InvalidOperationException("a page load's session neither exists nor could be created");
@@ -62,12 +66,20 @@ internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Ou
         return new OpenedSession(Response(opening, sessionId, t.Visitor, isNew: false, now, t));
     }
 
-    /// <summary>A new session (or refused as full); null when the derived session id already exists.</summary>
+    /// <summary>A new session (or refused as full or over budget); null when the derived session id already exists.</summary>
     private async Task<(string SessionId, OpenedSession? Created)> CreateAsync(SessionOpening opening, bool derive, ClientContext client, long now)
     {
         var (request, landing, events) = (opening.Request, opening.Landing, opening.Events);
         var key = derive ? await secret.GetAsync() : null;
         var sessionId = key is null ? Ids.NewSessionId() : Ids.PageLoadSessionId(key, request.VisitorId, events[0].EventId);
+        // Charged before anything is written (a known visitor's count below included); given back if the session exists.
+        var budget = ClientBudget.NewSessions(edge.Value);
+        var charged = ClientBudgets.ClientOf(client);
+        if (await budgets.TakeAsync(budget, charged) is { Spent: true } spent)
+        {
+            metrics.RateLimited(budget.Name);
+            return (sessionId, OpenedSession.Refused(spent.RetryAfter));
+        }
         // A visitor id made here is new (its count is 1) and sits on the session's slot, so the session's script
         // counts and indexes it too: a new visitor's landing is one script. A known visitor's count comes first,
         // from its own slot.
@@ -78,6 +90,7 @@ internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Ou
             with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) };
         if (await store.CreateAsync(session, Writes(opening, sessionId, client), options.Value.SessionTtl, now, newVisitor) is not { } c)
         {
+            await budgets.GiveBackAsync(budget, charged);
             return (sessionId, null);
         }
         if (c.Full)

@@ -27,6 +27,8 @@ internal static class SessionApi
                 its first attempt created and stores nothing twice. 409, not touched: the session's events are at Tracking__MaxEventsPerSession.
                 `posthogDistinctId` (posthog-js's id, at most 200 characters) is a claim: an id in the service's own namespaces
                 (`email:…`, in any case) is a 400 naming it, since only the service gives those ids (to a payer Stripe verified).
+                429 with Retry-After, nothing written: the client (IPv4 address or IPv6 /64) has created Tracking__NewSessionsPerMinute
+                (30) sessions this minute, counted across replicas; touching a live session and `POST /events` still pass.
                 """)
             .WithJsonBody<SessionRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()
@@ -51,7 +53,7 @@ internal static class SessionApi
     }
 
     internal static async Task<Results<Created<SessionResponse>, Ok<SessionResponse>, ProblemHttpResult>> CreateOrTouch(
-        HttpContext http, OpenSession open, IOptions<SessionLimitOptions> options, GeoIp geo, TimeProvider clock, TrackingMetrics metrics)
+        HttpContext http, OpenSession open, IOptions<SessionLimitOptions> options, IOptions<EdgeOptions> edge, GeoIp geo, TimeProvider clock, TrackingMetrics metrics)
     {
         var o = options.Value;
         var (request, problem) = await JsonBody.ReadAsync(http.Request, SessionsJson.Default.SessionRequest);
@@ -62,6 +64,12 @@ internal static class SessionApi
             return refused!;
         }
         var opened = await open.RunAsync(opening, ClientContext.From(http).Located(geo));
+        if (opened.RetryAfter is { } wait)
+        {
+            var budget = ClientBudget.NewSessions(edge.Value);
+            return RateLimiting.TooManyRequests(http, wait, budget.Setting,
+                $"Over {budget.Setting}: {budget.Limit} new sessions a minute per client (IPv4 address or IPv6 /64); nothing was written. Events to live sessions still pass.");
+        }
         if (opened.Session is not { } session)
         {
             metrics.Rejected("session");

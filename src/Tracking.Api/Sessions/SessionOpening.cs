@@ -22,9 +22,14 @@ internal sealed record SessionOpening(SessionRequest Request, Landing Landing, L
     }
 }
 
-/// <summary>What <see cref="OpenSession"/> did: the session created or touched, or (null) refused as full.</summary>
+/// <summary>What <see cref="OpenSession"/> did: the session created or touched, or (null) refused as full or over budget.</summary>
 /// <param name="Held">The session's events, when it is full (nothing was written).</param>
-internal sealed record OpenedSession(SessionResponse? Session, long Held = 0)
+/// <param name="RetryAfter">When the client's new-session budget is spent (nothing was written): when its window ends.</param>
+internal sealed record OpenedSession(SessionResponse? Session, long Held = 0, TimeSpan? RetryAfter = null)
 {
-    public bool Full => Session is null;
+    public bool OverBudget => RetryAfter is not null;
+
+    public bool Full => Session is null && !OverBudget;
+
+    public static OpenedSession Refused(TimeSpan retryAfter) => new(null, RetryAfter: retryAfter);
 }

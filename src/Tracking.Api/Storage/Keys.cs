@@ -53,6 +53,13 @@ internal static class Keys
     /// <summary>The HMAC key of page-load session ids (<see cref="Ids.PageLoadSessionId"/>): 32 random bytes, base64, set once.</summary>
     public const string SessionIdSecret = "secret:session-ids";
 
+    /// <summary>
+    /// One client's use of a budget (<c>new-sessions</c>, <c>checkouts</c>, <c>ops-key-failures</c>) in its current
+    /// window: a hash of <c>start</c> and <c>used</c> that expires when the window ends (<c>Edge/ClientBudgets</c>).
+    /// The client (an IPv4 address or IPv6 /64, as its SHA-256) is the hash tag, so a client's budgets share one slot.
+    /// </summary>
+    public static string ClientBudget(string budget, string client) => $"budget:{budget}:{{{client}}}";
+
     public static string OutboxDue(string tag) => $"outbox:{{{tag}}}:due";
     public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";
     public static string OutboxTries(string tag) => $"outbox:{{{tag}}}:tries";

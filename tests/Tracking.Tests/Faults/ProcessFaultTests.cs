@@ -28,6 +28,7 @@ public sealed class ProcessFaultTests : IDisposable
         ["PostHog:Host"] = _stub.Url!, ["PostHog:ApiKey"] = "phc_key",
         ["Tracking:RateLimitPerMinute"] = "1000000",
         ["Tracking:OpsRateLimitPerMinute"] = "1000000",
+        ["Tracking:NewSessionsPerMinute"] = "1000000",
         ["Delivery:Lease"] = lease, ["Delivery:AttemptTimeout"] = "00:00:03", ["Delivery:Retries"] = "0",
         ["Delivery:PollInterval"] = "00:00:00.100", ["Delivery:BaseBackoff"] = "00:00:00.200", ["Delivery:MaxBackoff"] = "00:00:01",
     };

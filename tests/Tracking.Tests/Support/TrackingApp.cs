@@ -41,6 +41,9 @@ public class TrackingApp : WebApplicationFactory<Program>
             ["Tracking:RateLimitPerMinute"] = "100000",
             ["Tracking:OpsRateLimitPerMinute"] = "100000",
             ["Tracking:WebhookRateLimitPerMinute"] = "100000",
+            // Budgets are counted in Redis, which the suite's hosts share: a test of a budget sets its own.
+            ["Tracking:NewSessionsPerMinute"] = "100000",
+            ["Donations:CheckoutsPerClientPerHour"] = "100000",
             // No credentials = destination disabled; the addresses matter only if a test adds credentials without a stub.
             ["Meta:PixelId"] = "",
             ["Meta:AccessToken"] = "",

@@ -14,7 +14,7 @@ namespace Tracking.Sessions;
 /// retry whose first attempt's answer was lost finds the session that attempt made and touches it instead (its
 /// events deduplicated by id, its visit not counted again).
 /// </summary>
-internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Outbox outbox, IOptions<SessionLimitOptions> options, TimeProvider clock, TrackingMetrics metrics)
+internal sealed class OpenSession(SessionStore store, IndexSet index, SessionIdSecret secret, Outbox outbox, IOptions<SessionLimitOptions> options, TimeProvider clock, TrackingMetrics metrics)
 {
     public async Task<OpenedSession> RunAsync(SessionOpening opening, ClientContext client)
     {
@@ -58,6 +58,7 @@ internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Ou
         {
             await store.CountReturnVisitAsync(t.Visitor, sessionId);
         }
+        await IndexPostHogIdAsync(t.Visitor, request.PosthogDistinctId);
         metrics.EventsStored(t.Accepted, t.Duplicates);
         return new OpenedSession(Response(opening, sessionId, t.Visitor, isNew: false, now, t));
     }
@@ -84,10 +85,17 @@ internal sealed class OpenSession(SessionStore store, SessionIdSecret secret, Ou
         {
             return (sessionId, new OpenedSession(null, c.Held));
         }
+        await IndexPostHogIdAsync(visitorId, request.PosthogDistinctId);
         metrics.SessionCreated();
         metrics.EventsStored(c.Accepted, c.Duplicates);
         return (sessionId, new OpenedSession(Response(opening, sessionId, visitorId, isNew: true, now, c)));
     }
+
+    // Kept as long as the visitor, so erasure finds the PostHog person after the session expired, and knows which
+    // other visitors named the same id (their person is not deleted).
+    private Task IndexPostHogIdAsync(string visitorId, string? distinctId) =>
+        visitorId.Length == 0 || string.IsNullOrEmpty(distinctId) ? Task.CompletedTask
+            : index.AddPostHogIdAsync(visitorId, distinctId, IndexSet.VisitorLife);
 
     private List<EventWrite> Writes(SessionOpening opening, string sessionId, ClientContext client) =>
         opening.Events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();

@@ -34,14 +34,17 @@ internal static class Keys
     /// The visitors whose sessions named a PostHog distinct id (the key holds the id's SHA-256, never the id): erasure
     /// asks PostHog to delete a person only when no other visitor is here (see <see cref="IndexSet.Crowded"/>).
     /// </summary>
-    public static string PostHogVisitors(string distinctId) =>
-        $"posthog:{{{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(distinctId)))}}}";
+    public static string PostHogVisitors(string distinctId) => $"posthog:{{{Sha256(distinctId)}}}";
 
     /// <summary>
-    /// Set by erasure on each erased session's slot: the worker drops an entry of that session it leased before the
-    /// erasure instead of sending it. Lives <see cref="IndexSet.ErasedMarkerLife"/>, longer than any lease.
+    /// Set by erasure for each erased session (under the session id's SHA-256, so no id outlives the erasure): the worker
+    /// drops an entry of that session it leased before the erasure instead of sending it. Lives
+    /// <see cref="IndexSet.ErasedMarkerLife"/>, longer than any lease.
     /// </summary>
-    public static string Erased(string sessionId) => $"erased:sess:{{{sessionId}}}";
+    public static string Erased(string sessionId) => $"erased:{{{Sha256("session|" + sessionId)}}}";
+
+    private static string Sha256(string value) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
 
     /// <summary>One erasure (hashed visitor id, time, counts; no personal data).</summary>
     public static string ErasureAudit(string visitorHash, long at) => $"audit:erasure:{{{visitorHash}}}:{at}";

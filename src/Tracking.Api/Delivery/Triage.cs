@@ -5,7 +5,8 @@ using Tracking.Consent;
 namespace Tracking.Delivery;
 
 /// <summary>
-/// What is decided for every destination before it sees an entry, in this order: a bot's events are skipped; the
+/// What is decided for every destination before it sees an entry, in this order: an erased session's entries (leased
+/// before the erasure removed them) are skipped; a bot's events are skipped; the
 /// consent the destination needs drops or holds the entry; an entry older than the destination accepts is
 /// dead-lettered, or skipped when it was still waiting for consent (consent never given in time is no failure).
 /// What passes (<see cref="Check"/> answers null) goes to <see cref="IDestination.DeliverAsync"/> to be mapped and sent.
@@ -17,6 +18,10 @@ internal sealed class Triage(DestinationRules rules, ConsentMode mode, DateTimeO
     /// <summary>The outcome of an entry that is not to be sent now, or null when the destination should send it.</summary>
     public Outcome? Check(OutboxEntry entry, IReadOnlyDictionary<string, string> session)
     {
+        if (SessionSnapshots.IsErased(session))
+        {
+            return new Outcome.Skipped("erased");
+        }
         if (ConsentRules.IsBot(session))
         {
             return new Outcome.Skipped("bot");

@@ -26,7 +26,7 @@ internal sealed record SignupResult(SignupStatus Status, string EventId = "");
 /// and queue its Lead for the session's first Tracking__MaxSignupsPerSession addresses, in one script. Only the
 /// address's hash leaves, in the outbox entry; the address itself is neither stored nor logged.
 /// </summary>
-internal sealed class RecordSignup(SignupStore store, Outbox outbox, TimeProvider clock)
+internal sealed class RecordSignup(SignupStore store, IndexSet index, Outbox outbox, TimeProvider clock)
 {
     /// <param name="body">A body <see cref="SignupValidator"/> found valid.</param>
     /// <param name="page">The page signed up on (the body's, else the Referer header's).</param>
@@ -45,6 +45,10 @@ internal sealed class RecordSignup(SignupStore store, Outbox outbox, TimeProvide
             sid, eventId, EventNames.Lead, now, new(page, body.Referrer), new(client.Ip, client.UserAgent), hash,
             new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) }));
         var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
+        if (recorded is ServerEventStatus.Recorded or ServerEventStatus.AlreadyRecorded)
+        {
+            await IndexEmailAsync(sid, hash);
+        }
         return new SignupResult(recorded switch
         {
             ServerEventStatus.UnknownSession => SignupStatus.UnknownSession,
@@ -53,5 +57,15 @@ internal sealed class RecordSignup(SignupStore store, Outbox outbox, TimeProvide
             ServerEventStatus.RecordedWithoutLead => SignupStatus.RecordedWithoutLead,
             _ => SignupStatus.Recorded,
         }, eventId);
+    }
+
+    // The address's hash is in the Lead: export and erasure by e-mail find the signup's visitor (a repeat indexes
+    // again, so a first attempt that failed after its script is completed).
+    private async Task IndexEmailAsync(string sessionId, string emailHash)
+    {
+        if (await store.VisitorOfAsync(sessionId) is { } visitor)
+        {
+            await index.AddSignupEmailAsync(visitor, emailHash, IndexSet.VisitorLife);
+        }
     }
 }

@@ -30,4 +30,8 @@ internal sealed class SignupStore(IDatabase db, IOptions<SessionLimitOptions> op
         }
         return ScriptResult.From(await Script.RunAsync(db, call)).Status<ServerEventStatus>();
     }
+
+    /// <summary>The live session's visitor id, or null.</summary>
+    public async Task<string?> VisitorOfAsync(string sessionId) =>
+        (string?)await db.HashGetAsync(Keys.Session(sessionId), SessionField.VisitorId) is { Length: > 0 } visitor ? visitor : null;
 }

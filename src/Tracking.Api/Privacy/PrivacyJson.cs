@@ -4,9 +4,11 @@ using System.Text.Json.Serialization;
 namespace Tracking.Privacy;
 
 /// <summary>Source-generated JSON of the visitor export and erasure API.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(VisitorExport))]
-[JsonSerializable(typeof(VisitorMatches))]
+[JsonSerializable(typeof(VisitorsExport))]
+[JsonSerializable(typeof(VisitorRequest))]
 [JsonSerializable(typeof(ErasureResult))]
 [JsonSerializable(typeof(ErasureAudit))]
 [JsonSerializable(typeof(string))]

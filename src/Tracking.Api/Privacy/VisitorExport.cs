@@ -1,5 +1,5 @@
 namespace Tracking.Privacy;
 
 public sealed record VisitorExport(
-    string VisitorId, long? SessionCount, IReadOnlyList<string> EmailHashes, IReadOnlyList<SessionExport> Sessions,
+    string VisitorId, long? SessionCount, IReadOnlyList<string> EmailHashes, IReadOnlyList<string> PostHogIds, IReadOnlyList<SessionExport> Sessions,
     IReadOnlyList<ConversionExport> Conversions, IReadOnlyList<OutboxExport> Pending, IReadOnlyList<OutboxExport> Dead);

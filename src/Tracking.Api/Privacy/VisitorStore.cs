@@ -8,17 +8,19 @@ using Tracking.Storage;
 namespace Tracking.Privacy;
 
 /// <summary>
-/// Everything kept about one visitor, found through <c>visitor:{id}:index</c> (sessions, conversions, e-mail hashes):
+/// Everything kept about one visitor, found through <c>visitor:{id}:index</c> (sessions, conversions, e-mail hashes,
+/// PostHog distinct ids):
 /// read for export, removed for erasure. Rare operator requests: each key is read or written by its own command (any
 /// slot), and the outbox of each session's partition is scanned for that session's entries.
 /// </summary>
 internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
 {
-    private sealed record Index(List<string> Sessions, List<(string Sid, string Day, string Checkout)> Conversions, List<string> Emails);
+    private sealed record Index(
+        List<string> Sessions, List<(string Sid, string Day, string Checkout)> Conversions, List<string> Emails, List<string> PostHogIds);
 
     private async Task<Index> ReadIndexAsync(string visitorId)
     {
-        var index = new Index([], [], []);
+        var index = new Index([], [], [], []);
         foreach (var member in await db.SetMembersAsync(Keys.VisitorIndex(visitorId)))
         {
             var m = member.ToString();
@@ -33,6 +35,10 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
             else if (m.StartsWith("e:", StringComparison.Ordinal))
             {
                 index.Emails.Add(m[2..]);
+            }
+            else if (m.StartsWith("p:", StringComparison.Ordinal) && m.Length > 2)
+            {
+                index.PostHogIds.Add(m[2..]);
             }
         }
         foreach (var (sid, _, _) in index.Conversions.Where(c => !index.Sessions.Contains(c.Sid)).ToList())
@@ -86,26 +92,56 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
                 conversions.Add(new ConversionExport(day, Json(record!), path.IsNullOrEmpty ? null : Json(path!)));
             }
         }
-        if (count is null && sessions.Count == 0 && conversions.Count == 0 && pending.Count == 0 && dead.Count == 0 && index.Emails.Count == 0)
+        if (count is null && sessions.Count == 0 && conversions.Count == 0 && pending.Count == 0 && dead.Count == 0 && index.Emails.Count == 0
+            && index.PostHogIds.Count == 0)
         {
             return null;
         }
-        return new VisitorExport(visitorId, count, index.Emails, sessions, conversions, pending, dead);
+        return new VisitorExport(visitorId, count, index.Emails, index.PostHogIds, sessions, conversions, pending, dead);
     }
 
-    /// <summary>The PostHog distinct ids the visitor's live sessions name (read before erasing them).</summary>
-    public async Task<IReadOnlyList<string>> PostHogIdsAsync(string visitorId)
+    /// <summary>
+    /// The PostHog distinct ids the visitor's records carry (its id, its sessions' ids, the ids its index keeps and its
+    /// live sessions name; read before erasing them), split into those only this visitor used (to delete) and those
+    /// another visitor's records carry too (kept: deleting them would delete that visitor's person).
+    /// </summary>
+    public async Task<PostHogPersons> PostHogPersonsAsync(string visitorId)
     {
+        var index = await ReadIndexAsync(visitorId);
         var ids = new HashSet<string>(StringComparer.Ordinal) { visitorId };
-        foreach (var sid in (await ReadIndexAsync(visitorId)).Sessions)
+        ids.UnionWith(index.Sessions);
+        ids.UnionWith(index.PostHogIds);
+        foreach (var sid in index.Sessions)
         {
-            ids.Add(sid);
             if ((string?)await db.HashGetAsync(Keys.Session(sid), SessionField.PosthogDistinctId) is { Length: > 0 } distinct)
             {
                 ids.Add(distinct);
             }
         }
-        return [.. ids];
+        var delete = new List<string>();
+        var kept = new List<string>();
+        foreach (var id in ids.Order(StringComparer.Ordinal))
+        {
+            (await UsedByAnotherAsync(id, visitorId, index.Sessions) ? kept : delete).Add(id);
+        }
+        return new PostHogPersons(delete, kept);
+    }
+
+    // Another visitor named the id as its PostHog id (or so many did that the index stopped counting), or the id is
+    // another live visitor's own id or another visitor's session id (their events' fallback distinct ids).
+    private async Task<bool> UsedByAnotherAsync(string id, string visitorId, List<string> ownSessions)
+    {
+        if ((await db.SetMembersAsync(Keys.PostHogVisitors(id))).Any(v => v != visitorId))
+        {
+            return true;
+        }
+        if (id != visitorId && Ids.IsSafe(id, 64)
+            && (await db.KeyExistsAsync(Keys.Visitor(id)) || await db.KeyExistsAsync(Keys.VisitorIndex(id))))
+        {
+            return true;
+        }
+        return !ownSessions.Contains(id) && Ids.IsSessionId(id)
+            && (string?)await db.HashGetAsync(Keys.Session(id), SessionField.VisitorId) is { Length: > 0 } owner && owner != visitorId;
     }
 
     /// <summary>Removes everything kept about the visitor; conversions keep amount, currency, day and attribution path only.</summary>
@@ -118,9 +154,14 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
     {
         var index = await ReadIndexAsync(visitorId);
         long keys = 0, pendingCount = 0, deadCount = 0, anonymised = 0;
+        var signups = 0;
         var written = new List<RedisKey>();
         foreach (var sid in index.Sessions)
         {
+            // First, so a worker that leased this session's entries before they are removed drops them at send time.
+            await db.StringSetAsync(Keys.Erased(sid), "1", IndexSet.ErasedMarkerLife);
+            written.Add(Keys.Erased(sid));
+            signups += (string?)await db.HashGetAsync(Keys.Session(sid), SessionField.EmailSignup) == "true" ? 1 : 0;
             foreach (var key in new[] { Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.Touches(sid), Keys.Client(sid), Keys.StripeLedger(sid) })
             {
                 keys += await db.KeyDeleteAsync(key) ? 1 : 0;
@@ -155,11 +196,17 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
             await db.SetRemoveAsync(Keys.EmailIndex(email), visitorId);
             written.Add(Keys.EmailIndex(email));
         }
+        foreach (var distinct in index.PostHogIds)
+        {
+            await db.SetRemoveAsync(Keys.PostHogVisitors(distinct), visitorId);
+            written.Add(Keys.PostHogVisitors(distinct));
+        }
         await ReplicaAck.WrittenAsync(db, written);
         keys += await db.KeyDeleteAsync(Keys.Visitor(visitorId)) ? 1 : 0;
         keys += await db.KeyDeleteAsync(Keys.VisitorIndex(visitorId)) ? 1 : 0;
         await ReplicaAck.WrittenAsync(db, [Keys.Visitor(visitorId), Keys.VisitorIndex(visitorId)]);
-        return new ErasureResult(1, index.Sessions.Count, keys, pendingCount, deadCount, anonymised, "not-configured");
+        return new ErasureResult(1, index.Sessions.Count, index.Conversions.Count, signups, index.Emails.Count, keys, pendingCount, deadCount,
+            anonymised, 0, 0, "not-configured");
     }
 
     public async Task DeleteEmailAsync(string emailHash)
@@ -178,7 +225,8 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
 
     /// <summary>
     /// Rewrites a conversion without its session and checkout ids (under a field derived from the checkout id, so
-    /// the reports count it once); amount, currency, time and attribution path stay, so reports do not change.
+    /// the reports count it once); amount, currency, time and attribution path stay, so reports by source, medium and
+    /// campaign do not change. The path's free-text fields (utm_content, utm_term) go: a visitor may have typed them.
     /// </summary>
     private async Task<bool> AnonymiseAsync(string tag, string day, string checkoutId)
     {
@@ -206,7 +254,7 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
             var path = await db.HashGetAsync(paths, checkoutId);
             if (!path.IsNull)
             {
-                await db.HashSetAsync(paths, field, path);
+                await db.HashSetAsync(paths, field, WithoutFreeText(path!));
             }
         }
         await db.HashDeleteAsync(paths, checkoutId);
@@ -233,6 +281,32 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
             found.Add(e);
         }
         return found;
+    }
+
+    private static readonly string[] FreeTextTouchFields = ["content", "term"];
+
+    /// <summary>A touch path (JSON array of touches) without the fields a visitor may have typed anything into.</summary>
+    internal static string WithoutFreeText(string path)
+    {
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(path) is System.Text.Json.Nodes.JsonArray touches)
+            {
+                foreach (var touch in touches.OfType<System.Text.Json.Nodes.JsonObject>())
+                {
+                    foreach (var name in FreeTextTouchFields)
+                    {
+                        touch.Remove(name);
+                    }
+                }
+                return touches.ToJsonString();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a path this service wrote: kept out rather than kept whole.
+        }
+        return "[]";
     }
 
     private static Dictionary<string, string> Dict(HashEntry[] entries) =>

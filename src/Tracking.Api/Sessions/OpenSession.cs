@@ -16,7 +16,7 @@ namespace Tracking.Sessions;
 /// new-session budget (<see cref="ClientBudget.NewSessions"/>): a touch, or a retry that finds its session, is free.
 /// </summary>
 internal sealed class OpenSession(
-    SessionStore store, SessionIdSecret secret, Outbox outbox, ClientBudgets budgets, IOptions<SessionLimitOptions> options, IOptions<EdgeOptions> edge,
+    SessionStore store, IndexSet index, SessionIdSecret secret, Outbox outbox, ClientBudgets budgets, IOptions<SessionLimitOptions> options, IOptions<EdgeOptions> edge,
     TimeProvider clock, TrackingMetrics metrics)
 {
     public async Task<OpenedSession> RunAsync(SessionOpening opening, ClientContext client)
@@ -62,6 +62,7 @@ internal sealed class OpenSession(
         {
             await store.CountReturnVisitAsync(t.Visitor, sessionId);
         }
+        await IndexPostHogIdAsync(t.Visitor, request.PosthogDistinctId);
         metrics.EventsStored(t.Accepted, t.Duplicates);
         return new OpenedSession(Response(opening, sessionId, t.Visitor, isNew: false, now, t));
     }
@@ -97,10 +98,17 @@ internal sealed class OpenSession(
         {
             return (sessionId, new OpenedSession(null, c.Held));
         }
+        await IndexPostHogIdAsync(visitorId, request.PosthogDistinctId);
         metrics.SessionCreated();
         metrics.EventsStored(c.Accepted, c.Duplicates);
         return (sessionId, new OpenedSession(Response(opening, sessionId, visitorId, isNew: true, now, c)));
     }
+
+    // Kept as long as the visitor, so erasure finds the PostHog person after the session expired, and knows which
+    // other visitors named the same id (their person is not deleted).
+    private Task IndexPostHogIdAsync(string visitorId, string? distinctId) =>
+        visitorId.Length == 0 || string.IsNullOrEmpty(distinctId) ? Task.CompletedTask
+            : index.AddPostHogIdAsync(visitorId, distinctId, IndexSet.VisitorLife);
 
     private List<EventWrite> Writes(SessionOpening opening, string sessionId, ClientContext client) =>
         opening.Events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();

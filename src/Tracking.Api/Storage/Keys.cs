@@ -19,12 +19,32 @@ internal static class Keys
 
     /// <summary>
     /// Beside <see cref="Visitor"/>: what is kept about the visitor elsewhere, for export and erasure
-    /// (<c>s:{session id}</c>, <c>c:{session id}:{day}:{checkout session id}</c>, <c>e:{e-mail SHA-256}</c>).
+    /// (<c>s:{session id}</c>, <c>c:{session id}:{day}:{checkout session id}</c>, <c>e:{e-mail SHA-256}</c>,
+    /// <c>p:{PostHog distinct id}</c>).
     /// </summary>
     public static string VisitorIndex(string visitorId) => $"visitor:{{{visitorId}}}:index";
 
-    /// <summary>The visitors who paid with this e-mail (kept only as its SHA-256): <c>GET /ops/visitors?email=</c>.</summary>
+    /// <summary>
+    /// The visitors who paid with or signed up with this e-mail (kept only as its SHA-256): <c>POST /ops/visitors/export</c>
+    /// and <c>/erase</c> with <c>{ "email" }</c>.
+    /// </summary>
     public static string EmailIndex(string emailHash) => $"email:{{{emailHash}}}";
+
+    /// <summary>
+    /// The visitors whose sessions named a PostHog distinct id (the key holds the id's SHA-256, never the id): erasure
+    /// asks PostHog to delete a person only when no other visitor is here (see <see cref="IndexSet.Crowded"/>).
+    /// </summary>
+    public static string PostHogVisitors(string distinctId) => $"posthog:{{{Sha256(distinctId)}}}";
+
+    /// <summary>
+    /// Set by erasure for each erased session (under the session id's SHA-256, so no id outlives the erasure): the worker
+    /// drops an entry of that session it leased before the erasure instead of sending it. Lives
+    /// <see cref="IndexSet.ErasedMarkerLife"/>, longer than any lease.
+    /// </summary>
+    public static string Erased(string sessionId) => $"erased:{{{Sha256("session|" + sessionId)}}}";
+
+    private static string Sha256(string value) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
 
     /// <summary>One erasure (hashed visitor id, time, counts; no personal data).</summary>
     public static string ErasureAudit(string visitorHash, long at) => $"audit:erasure:{{{visitorHash}}}:{at}";

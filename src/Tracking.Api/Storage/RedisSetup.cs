@@ -37,6 +37,7 @@ internal static partial class RedisSetup
         });
         builder.Services.AddSingleton<ReplicaAck>();
         builder.Services.AddSingleton<SentinelGuard>();
+        builder.Services.AddSingleton<IndexSet>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase());
         // Every script checked, and Redis connected (the embedded store started), at start-up rather than on the first request.
         builder.Services.AddHostedService<ScriptStartupCheck>();

@@ -46,10 +46,15 @@ public sealed class ErasureTests : IDisposable
         }
     }
 
+    // Free text a visitor may have typed into a campaign link (or a link may carry about them).
+    private const string Term = "privacytermtyped";
+    private const string Content = "privacycontenttyped";
+
     private async Task<(string Sid, string Visitor)> DonorJourneyAsync()
     {
         var client = _app.Browser(userAgent: "Mozilla/5.0 (X11; Linux x86_64) PrivacyTestAgent/1.0").FromPeer(Ip);
-        var created = await client.NewSessionAsync(extra: new { consent = new { analytics = "granted", marketing = "granted" }, posthogDistinctId = "ph-distinct-123" });
+        var landing = $"https://film.example/watch?utm_source=facebook&utm_medium=social&utm_campaign=winter&utm_content={Content}&utm_term={Term}";
+        var created = await client.NewSessionAsync(landing, extra: new { consent = new { analytics = "granted", marketing = "granted" }, posthogDistinctId = "ph-distinct-123" });
         var sid = created.GetProperty("sessionId").GetString()!;
         var now = _app.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         (await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{sid}}}","events":[{"event":"ViewContent","timestamp":{{{now}}},"properties":{"content":"trailer_30s"}}]}""")).EnsureSuccessStatusCode();
@@ -87,10 +92,9 @@ public sealed class ErasureTests : IDisposable
         var reportBefore = await _ops.GetStringAsync($"/reports/attribution?model=last_touch&groupBy=campaign&{Range}");
         var funnelBefore = await _ops.GetStringAsync($"/reports/funnel?{Range}");
 
-        var found = await _ops.GetFromJsonAsync<JsonElement>("/ops/visitors?email=" + Uri.EscapeDataString(" donor@example.COM "));
-        Assert.Equal([visitor], found.GetProperty("visitors").EnumerateArray().Select(v => v.GetString()));
-
-        var export = await _ops.GetFromJsonAsync<JsonElement>($"/ops/visitors/{visitor}");
+        var found = await (await _ops.PostAsJsonAsync("/ops/visitors/export", new { email = " donor@example.COM " })).Content.ReadFromJsonAsync<JsonElement>();
+        var export = Assert.Single(found.GetProperty("visitors").EnumerateArray());
+        Assert.Equal(visitor, export.GetProperty("visitorId").GetString());
         var session = Assert.Single(export.GetProperty("sessions").EnumerateArray());
         Assert.Equal(sid, session.GetProperty("sessionId").GetString());
         Assert.Equal(Ip, session.GetProperty("client").GetProperty("ip").GetString());
@@ -101,30 +105,39 @@ public sealed class ErasureTests : IDisposable
         Assert.NotEmpty(export.GetProperty("pending").EnumerateArray());
         var emailHash = Assert.Single(export.GetProperty("emailHashes").EnumerateArray()).GetString()!;
 
-        var erased = await _ops.DeleteAsync("/ops/visitors?email=" + Uri.EscapeDataString(Email));
+        var erased = await _ops.PostAsJsonAsync("/ops/visitors/erase", new { email = Email });
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         var counts = await erased.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, counts.GetProperty("visitors").GetInt32());
         Assert.Equal(1, counts.GetProperty("sessions").GetInt32());
+        Assert.Equal(1, counts.GetProperty("conversions").GetInt32());
+        Assert.Equal(1, counts.GetProperty("emailHashes").GetInt32());
         Assert.True(counts.GetProperty("keysDeleted").GetInt64() >= 6);
         Assert.True(counts.GetProperty("pendingEntries").GetInt64() >= 2);
         Assert.Equal(1, counts.GetProperty("conversionsAnonymised").GetInt64());
         Assert.Equal("accepted", counts.GetProperty("postHog").GetString());
+        Assert.Equal(0, counts.GetProperty("postHogPersonsKept").GetInt32());
 
         var deletion = JsonDocument.Parse(Assert.Single(_app.Calls(PersonsPath)).RequestMessage.Body!).RootElement;
         Assert.True(deletion.GetProperty("delete_events").GetBoolean());
         var ids = deletion.GetProperty("distinct_ids").EnumerateArray().Select(i => i.GetString()).ToList();
         Assert.Contains(visitor, ids);
         Assert.Contains("ph-distinct-123", ids);
+        Assert.Equal(ids.Count, counts.GetProperty("postHogPersonsAsked").GetInt32());
 
         var everything = await EverythingAsync(_app.Db, _app.Database);
-        foreach (var (what, value) in new[] { ("visitor id", visitor), ("session id", sid), ("IP", Ip), ("user agent", "PrivacyTestAgent"), ("e-mail hash", emailHash), ("e-mail", "example.com"), ("PostHog id", "ph-distinct-123") })
+        foreach (var (what, value) in new[] { ("visitor id", visitor), ("session id", sid), ("IP", Ip), ("user agent", "PrivacyTestAgent"), ("e-mail hash", emailHash), ("e-mail", "example.com"), ("PostHog id", "ph-distinct-123"), ("utm_term", Term) })
         {
             Assert.False(everything.Contains(value, StringComparison.OrdinalIgnoreCase), $"the {what} is still in Redis after erasure");
         }
         Assert.Contains(KeyFamily.Prefix(Keys.ErasureAudit("", 0)), everything, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await _ops.GetAsync($"/ops/visitors/{visitor}")).StatusCode);
-        Assert.Empty((await _ops.GetFromJsonAsync<JsonElement>("/ops/visitors?email=" + Uri.EscapeDataString(Email))).GetProperty("visitors").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await _ops.PostAsJsonAsync("/ops/visitors/export", new { email = Email })).StatusCode);
+        // The anonymised conversion's path keeps where the visit came from, never what was typed into the link.
+        var paths = Keys.ConversionPaths(Partitions.TagOf(sid), Aggregates.Day(_app.Clock.GetUtcNow()));
+        var path = Assert.Single(await _app.Db.HashGetAllAsync(paths)).Value.ToString();
+        Assert.Contains("facebook", path, StringComparison.Ordinal);
+        Assert.DoesNotContain(Content, path, StringComparison.Ordinal);
         Assert.Equal(reportBefore, await _ops.GetStringAsync($"/reports/attribution?model=last_touch&groupBy=campaign&{Range}"));
         Assert.Equal(funnelBefore, await _ops.GetStringAsync($"/reports/funnel?{Range}"));
 

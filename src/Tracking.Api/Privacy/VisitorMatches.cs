@@ -1,3 +1,0 @@
-namespace Tracking.Privacy;
-
-public sealed record VisitorMatches(IReadOnlyList<string> Visitors);

@@ -23,8 +23,11 @@ internal static class SessionApi
                 (200): campaign parameters become the new last touch, the TTL restarts. UTMs, fbclid and gclid are read from `url`'s
                 query unless given explicitly. `events` (optional, at most Tracking__MaxEventsPerBatch; usually the PageView) are
                 validated as a `POST /events` batch without session ids and stored in the same atomic script, so a page load is one
-                request; a new visitor's session id is derived from the first event's id, so a retried page load returns the session
-                its first attempt created and stores nothing twice. 409, not touched: the session's events are at Tracking__MaxEventsPerSession.
+                request. `pageLoadKey` (optional): a random value the page keeps to itself and sends only here; the new session's id is
+                derived from it, so a retry carrying the same key returns the session its first attempt created and stores nothing twice,
+                and nothing the page gives others (its events' ids go to the Meta pixel) leads to that session. `visitorId` counts only
+                when this service issued it (a signed id from an earlier answer); any other id is a new visitor, never an error.
+                409, not touched: the session's events are at Tracking__MaxEventsPerSession.
                 """)
             .WithJsonBody<SessionRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()

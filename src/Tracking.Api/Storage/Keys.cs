@@ -23,6 +23,12 @@ internal static class Keys
     /// </summary>
     public static string VisitorIndex(string visitorId) => $"visitor:{{{visitorId}}}:index";
 
+    /// <summary>
+    /// Beside <see cref="VisitorIndex"/>: its session members (<c>s:{session id}</c>) by creation time (ms), so the
+    /// index keeps only the newest Tracking__MaxSessionsPerVisitor sessions.
+    /// </summary>
+    public static string VisitorSessions(string visitorId) => $"visitor:{{{visitorId}}}:sessions";
+
     /// <summary>The visitors who paid with this e-mail (kept only as its SHA-256): <c>GET /ops/visitors?email=</c>.</summary>
     public static string EmailIndex(string emailHash) => $"email:{{{emailHash}}}";
 
@@ -52,6 +58,9 @@ internal static class Keys
 
     /// <summary>The HMAC key of page-load session ids (<see cref="Ids.PageLoadSessionId"/>): 32 random bytes, base64, set once.</summary>
     public const string SessionIdSecret = "secret:session-ids";
+
+    /// <summary>The HMAC key visitor ids are signed with (<see cref="Ids.NewVisitorId"/>): 32 random bytes, base64, set once.</summary>
+    public const string VisitorIdSecret = "secret:visitor-ids";
 
     public static string OutboxDue(string tag) => $"outbox:{{{tag}}}:due";
     public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";

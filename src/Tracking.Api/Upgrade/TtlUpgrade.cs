@@ -12,8 +12,8 @@ namespace Tracking.Upgrade;
 /// <summary>
 /// Gives every key that should expire, and has no TTL, the lifetime docs/redis-layout.md states for it, counted from
 /// the upgrade (a key's last write is not known, so nothing is cut short). <c>EXPIRE … NX</c>: a key that has a TTL
-/// keeps it, so a second run, or a script writing meanwhile, is never overridden. Queues and the session-id secret
-/// have no TTL by design and are not touched.
+/// keeps it, so a second run, or a script writing meanwhile, is never overridden. Queues and the id secrets have no
+/// TTL by design and are not touched.
 /// </summary>
 internal sealed class TtlUpgrade(
     IDatabase db, IOptions<SessionLimitOptions> tracking, IOptions<VisitorOptions> visitors, IOptions<RetentionOptions> retention, IOptions<DeliveryOptions> delivery)

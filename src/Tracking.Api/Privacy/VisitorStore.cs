@@ -204,7 +204,8 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
         await ReplicaAck.WrittenAsync(db, written);
         keys += await db.KeyDeleteAsync(Keys.Visitor(visitorId)) ? 1 : 0;
         keys += await db.KeyDeleteAsync(Keys.VisitorIndex(visitorId)) ? 1 : 0;
-        await ReplicaAck.WrittenAsync(db, [Keys.Visitor(visitorId), Keys.VisitorIndex(visitorId)]);
+        keys += await db.KeyDeleteAsync(Keys.VisitorSessions(visitorId)) ? 1 : 0;
+        await ReplicaAck.WrittenAsync(db, [Keys.Visitor(visitorId), Keys.VisitorIndex(visitorId), Keys.VisitorSessions(visitorId)]);
         return new ErasureResult(1, index.Sessions.Count, index.Conversions.Count, signups, index.Emails.Count, keys, pendingCount, deadCount,
             anonymised, 0, 0, "not-configured");
     }

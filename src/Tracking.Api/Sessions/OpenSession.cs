@@ -10,21 +10,23 @@ namespace Tracking.Sessions;
 
 /// <summary>
 /// <c>POST /session</c>'s use case: touch the live session the request names, else create one, storing the page's
-/// first events in the same script. A page load with events gets a session id derived from its first event, so a
-/// retry whose first attempt's answer was lost finds the session that attempt made and touches it instead (its
-/// events deduplicated by id, its visit not counted again). Only a session actually created is charged to the client's
-/// new-session budget (<see cref="ClientBudget.NewSessions"/>): a touch, or a retry that finds its session, is free.
+/// first events in the same script. A page load that sends its key (<c>pageLoadKey</c>, a value that never leaves the
+/// page) gets a session id derived from it, so a retry whose first attempt's answer was lost finds the session that
+/// attempt made and touches it instead (its events deduplicated by id, its visit not counted again); the ids of its
+/// events, which the page hands to the pixel, lead nowhere. A visitor id counts only when the service issued it.
+/// Only a session actually created is charged to the client's new-session budget
+/// (<see cref="ClientBudget.NewSessions"/>): a touch, or a retry that finds its session, is free.
 /// </summary>
 internal sealed class OpenSession(
-    SessionStore store, IndexSet index, SessionIdSecret secret, Outbox outbox, ClientBudgets budgets, IOptions<SessionLimitOptions> options, IOptions<EdgeOptions> edge,
-    TimeProvider clock, TrackingMetrics metrics)
+    SessionStore store, IndexSet index, SessionIdSecret secret, VisitorIds visitors, Outbox outbox, ClientBudgets budgets,
+    IOptions<SessionLimitOptions> options, IOptions<EdgeOptions> edge, TimeProvider clock, TrackingMetrics metrics)
 {
     public async Task<OpenedSession> RunAsync(SessionOpening opening, ClientContext client)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var request = opening.Request;
         var existing = Ids.IsSessionId(request.SessionId) ? request.SessionId : null;
-        var derive = opening.Events.Count > 0;
+        var derive = request.PageLoadKey is not null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
             // Unknown or expired (or a derived session erased in between): a new session, never with an id the client chose.
@@ -60,7 +62,7 @@ internal sealed class OpenSession(
         }
         if (t.NewVisit && t.Visitor.Length > 0)
         {
-            await store.CountReturnVisitAsync(t.Visitor, sessionId);
+            await store.CountReturnVisitAsync(t.Visitor, sessionId, now);
         }
         await IndexPostHogIdAsync(t.Visitor, request.PosthogDistinctId);
         metrics.EventsStored(t.Accepted, t.Duplicates);
@@ -70,9 +72,9 @@ internal sealed class OpenSession(
     /// <summary>A new session (or refused as full or over budget); null when the derived session id already exists.</summary>
     private async Task<(string SessionId, OpenedSession? Created)> CreateAsync(SessionOpening opening, bool derive, ClientContext client, long now)
     {
-        var (request, landing, events) = (opening.Request, opening.Landing, opening.Events);
+        var (request, landing) = (opening.Request, opening.Landing);
         var key = derive ? await secret.GetAsync() : null;
-        var sessionId = key is null ? Ids.NewSessionId() : Ids.PageLoadSessionId(key, request.VisitorId, events[0].EventId);
+        var sessionId = key is null ? Ids.NewSessionId() : Ids.PageLoadSessionId(key, request.PageLoadKey!);
         // Charged before anything is written (a known visitor's count below included); given back if the session exists.
         var budget = ClientBudget.NewSessions(edge.Value);
         var charged = ClientBudgets.ClientOf(client);
@@ -84,9 +86,10 @@ internal sealed class OpenSession(
         // A visitor id made here is new (its count is 1) and sits on the session's slot, so the session's script
         // counts and indexes it too: a new visitor's landing is one script. A known visitor's count comes first,
         // from its own slot.
-        var newVisitor = request.VisitorId is null;
-        var visitorId = request.VisitorId ?? (key is null ? Ids.NewVisitorId(sessionId) : Ids.PageLoadVisitorId(key, events[0].EventId, sessionId));
-        var count = newVisitor ? 1 : await store.CountVisitAsync(visitorId, sessionId);
+        var known = await visitors.IssuedOrNullAsync(request.VisitorId);
+        var newVisitor = known is null;
+        var visitorId = known ?? await visitors.NewAsync(sessionId);
+        var count = newVisitor ? 1 : await store.CountVisitAsync(visitorId, sessionId, now);
         var session = SessionFields.ForNewSession(sessionId, visitorId, count, request, landing, now, client)
             with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) };
         if (await store.CreateAsync(session, Writes(opening, sessionId, client), options.Value.SessionTtl, now, newVisitor) is not { } c)

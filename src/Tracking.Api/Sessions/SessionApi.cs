@@ -23,12 +23,15 @@ internal static class SessionApi
                 (200): campaign parameters become the new last touch, the TTL restarts. UTMs, fbclid and gclid are read from `url`'s
                 query unless given explicitly. `events` (optional, at most Tracking__MaxEventsPerBatch; usually the PageView) are
                 validated as a `POST /events` batch without session ids and stored in the same atomic script, so a page load is one
-                request; a new visitor's session id is derived from the first event's id, so a retried page load returns the session
-                its first attempt created and stores nothing twice. 409, not touched: the session's events are at Tracking__MaxEventsPerSession.
+                request. `pageLoadKey` (optional): a random value the page keeps to itself and sends only here; the new session's id is
+                derived from it, so a retry carrying the same key returns the session its first attempt created and stores nothing twice,
+                and nothing the page gives others (its events' ids go to the Meta pixel) leads to that session. `visitorId` counts only
+                when this service issued it (a signed id from an earlier answer); any other id is a new visitor, never an error.
                 `posthogDistinctId` (posthog-js's id, at most 200 characters) is a claim: an id in the service's own namespaces
                 (`email:…`, in any case) is a 400 naming it, since only the service gives those ids (to a payer Stripe verified).
                 429 with Retry-After, nothing written: the client (IPv4 address or IPv6 /64) has created Tracking__NewSessionsPerMinute
                 (30) sessions this minute, counted across replicas; touching a live session and `POST /events` still pass.
+                409, not touched: the session's events are at Tracking__MaxEventsPerSession.
                 """)
             .WithJsonBody<SessionRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()

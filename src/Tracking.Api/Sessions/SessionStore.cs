@@ -26,7 +26,8 @@ internal readonly record struct PageLoad(string Visitor, bool NewVisit, int Acce
 /// is one script. The touches list is capped (Tracking__MaxTouchesPerSession) and reads of the events are bounded
 /// (see <see cref="ReadAsync"/>).
 /// </summary>
-internal sealed class SessionStore(IDatabase db, IOptions<SessionLimitOptions> options, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)
+internal sealed class SessionStore(
+    IDatabase db, IOptions<SessionLimitOptions> options, IOptions<VisitorOptions> visitors, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout CreateLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
@@ -36,7 +37,7 @@ internal sealed class SessionStore(IDatabase db, IOptions<SessionLimitOptions> o
 
     // A new visitor's landing: the create script plus the visitor's count and index, which the visitor id's slot puts here.
     private static readonly ScriptLayout CreateVisitorLayout = new(
-        [.. CreateLayout.Keys, "count", "index"], [.. CreateLayout.Args, "session", "visitor_ttl"], [.. CreateLayout.Lists]);
+        [.. CreateLayout.Keys, "count", "index", "sessions"], [.. CreateLayout.Args, "session", "max_sessions", "visitor_ttl"], [.. CreateLayout.Lists]);
     private static readonly RedisScript CreateVisitor = RedisScript.Load("create_session_new_visitor.lua", CreateVisitorLayout, statuses: typeof(PageLoadStatus));
 
     private static readonly ScriptLayout TouchLayout = new(
@@ -48,23 +49,25 @@ internal sealed class SessionStore(IDatabase db, IOptions<SessionLimitOptions> o
     private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
     private static readonly RedisScript SetCount = RedisScript.Load("set_session_count.lua", CountLayout);
 
-    internal static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(400);
-
-    private static readonly ScriptLayout VisitLayout = new(["count", "index"], ["session", "ttl"]);
+    private static readonly ScriptLayout VisitLayout = new(["count", "index", "sessions"], ["session", "now", "max_sessions", "visitor_ttl"]);
     private static readonly RedisScript CountVisit = RedisScript.Load("count_visit.lua", VisitLayout);
 
     /// <summary>
     /// Counts a new session as a visit of the visitor (a separate slot, so a separate script) and returns the count;
-    /// indexes the session under the visitor (export and erasure find it there). Counted once per session id.
+    /// indexes the session under the visitor (export and erasure find it there; the newest Tracking__MaxSessionsPerVisitor
+    /// stay indexed). Counted once per session id.
     /// </summary>
-    public Task<long> CountVisitAsync(string visitorId, string sessionId) => CountAsync(visitorId, VisitMember(sessionId));
+    public Task<long> CountVisitAsync(string visitorId, string sessionId, long now) => CountAsync(visitorId, VisitMember(sessionId), now);
 
     internal static string VisitMember(string sessionId) => "s:" + sessionId;
 
-    private async Task<long> CountAsync(string visitorId, string member) =>
+    private long VisitorTtl => (long)visitors.Value.VisitorRetention.TotalSeconds;
+
+    private async Task<long> CountAsync(string visitorId, string member, long now) =>
         ScriptResult.From(await CountVisit.RunAsync(db, new ScriptCall(VisitLayout)
-            .Key("count", Keys.Visitor(visitorId)).Key("index", Keys.VisitorIndex(visitorId))
-            .Arg("session", member).Arg("ttl", (long)VisitorMemory.TotalSeconds))).Long("count");
+            .Key("count", Keys.Visitor(visitorId)).Key("index", Keys.VisitorIndex(visitorId)).Key("sessions", Keys.VisitorSessions(visitorId))
+            .Arg("session", member).Arg("now", now).Arg("max_sessions", visitors.Value.MaxSessionsPerVisitor)
+            .Arg("visitor_ttl", VisitorTtl))).Long("count");
 
     /// <summary>
     /// Creates the session and stores the page's events with it; null when a session with that id already exists (a
@@ -80,13 +83,14 @@ internal sealed class SessionStore(IDatabase db, IOptions<SessionLimitOptions> o
             .AggregateKeys(Partitions.TagOf(id), Day(now));
         if (newVisitor)
         {
-            call.Key("count", Keys.Visitor(session.VisitorId)).Key("index", Keys.VisitorIndex(session.VisitorId));
+            call.Key("count", Keys.Visitor(session.VisitorId)).Key("index", Keys.VisitorIndex(session.VisitorId))
+                .Key("sessions", Keys.VisitorSessions(session.VisitorId));
         }
         call.Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
             .Arg("retain", retention.Value.Seconds).EventLimits(now, options.Value);
         if (newVisitor)
         {
-            call.Arg("session", VisitMember(id)).Arg("visitor_ttl", (long)VisitorMemory.TotalSeconds);
+            call.Arg("session", VisitMember(id)).Arg("max_sessions", visitors.Value.MaxSessionsPerVisitor).Arg("visitor_ttl", VisitorTtl);
         }
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
@@ -131,9 +135,9 @@ internal sealed class SessionStore(IDatabase db, IOptions<SessionLimitOptions> o
     private static string Day(long now) => Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(now));
 
     /// <summary>A return visit to a live session: counted for the visitor (its own slot), and the count kept on the session.</summary>
-    public async Task CountReturnVisitAsync(string visitorId, string sessionId)
+    public async Task CountReturnVisitAsync(string visitorId, string sessionId, long now)
     {
-        var count = await CountAsync(visitorId, "");
+        var count = await CountAsync(visitorId, "", now);
         await SetCount.RunAsync(db, new ScriptCall(CountLayout).Key("sess", Keys.Session(sessionId)).Arg("count", count));
     }
 

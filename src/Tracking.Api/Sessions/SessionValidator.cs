@@ -28,6 +28,10 @@ internal static class SessionValidator
         }
         errors.MaxLength("referrer", request.Referrer, MaxUrl);
         errors.SafeId("sessionId", request.SessionId);
+        if (request.PageLoadKey is not null && (request.PageLoadKey.Length < 16 || !Storage.Ids.IsSafe(request.PageLoadKey, 64)))
+        {
+            errors.Add("pageLoadKey", "Must be 16-64 characters of A-Z, a-z, 0-9, '_', '-', '.', ':'.");
+        }
         if (request.VisitorId is not null && (request.VisitorId.Length < 8 || !Storage.Ids.IsSafe(request.VisitorId, 64)))
         {
             errors.Add("visitorId", "Must be 8-64 characters of A-Z, a-z, 0-9, '_', '-', '.', ':'.");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Tracking.Infrastructure;
 
 namespace Tracking.Sessions;
@@ -6,7 +7,10 @@ internal static class SessionsSetup
 {
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<SessionStore>().AddSingleton<SessionIdSecret>().AddSingleton<OpenSession>().AddHttpJson(SessionsJson.Default);
+        builder.Services.AddOptions<VisitorOptions>().BindConfiguration(VisitorOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<VisitorOptions>, VisitorOptionsValidator>();
+        builder.Services.AddSingleton<SessionStore>().AddSingleton<SessionIdSecret>().AddSingleton<VisitorIdSecret>().AddSingleton<VisitorIds>()
+            .AddSingleton<OpenSession>().AddHttpJson(SessionsJson.Default);
         return builder;
     }
 }

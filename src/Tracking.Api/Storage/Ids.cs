@@ -1,5 +1,10 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Tracking.Storage;
 
@@ -8,7 +13,6 @@ internal static class Ids
 {
     // 20 random bytes = 160 bits (27 characters), then 2 characters that put the id on a partition slot.
     private const int RandomBytes = 20;
-    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     /// <summary>Session ids: 2 characters that zero a CRC's low bits below the partition stride (64).</summary>
     private static readonly SlotSuffixes PartitionSuffixes = new(2, Partitions.SlotStride);
@@ -29,95 +33,71 @@ internal static class Ids
     }
 
     /// <summary>
-    /// The session id of a new visitor's page load, derived from its first event (the page's own random id) under a
-    /// server secret: a retried page load whose first answer was lost finds the session it created instead of making
-    /// a second one with the same events, and nobody without the secret can compute an id.
+    /// The session id of a page load, derived under a server secret from the key the page made for it
+    /// (<c>pageLoadKey</c>): a random value the page keeps in memory and sends to <c>POST /session</c> only, never to
+    /// a pixel, Meta, PostHog or Stripe. A retried page load whose first answer was lost finds the session it created
+    /// instead of making a second one with the same events; nobody without both the key and the secret can compute an
+    /// id, so an id the page handed to a third party (its events' ids) never leads to its session.
     /// </summary>
-    public static string PageLoadSessionId(ReadOnlySpan<byte> secret, string? visitorId, string firstEventId)
+    public static string PageLoadSessionId(ReadOnlySpan<byte> secret, string pageLoadKey)
     {
-        var input = System.Text.Encoding.UTF8.GetBytes((visitorId ?? "") + "\n" + firstEventId);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(secret, input, mac);
+        HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(pageLoadKey), mac);
         return PartitionSuffixes.Append(mac[..RandomBytes], 0);
     }
 
+    // Visitor ids: 128 random bits, then 96 bits of HMAC(secret, random ‖ slot) (38 characters together), then the 3
+    // characters that put the id on its first session's slot.
+    private const int VisitorRandomBytes = 16;
+    private const int VisitorMacBytes = 12;
+
+    /// <summary>Characters of a visitor id the service issues.</summary>
+    public static readonly int VisitorIdLength = ClusterSlotSuffixes.Length(VisitorRandomBytes + VisitorMacBytes);
+
     /// <summary>
-    /// The visitor id of a new visitor's page load, derived like its session id (a retry gets the same one), on the
-    /// Redis Cluster slot of <paramref name="sessionId"/> (see <see cref="NewVisitorId"/>).
+    /// A new visitor's id, signed: 128 random bits and their MAC under the visitor-id secret, then 3 characters that
+    /// put it on the cluster slot of its first session, so the visitor's keys (its visit count and index) are written
+    /// by the session's own script: a new visitor's landing is one script, not two on two slots. The MAC covers the
+    /// slot too, so no other suffix makes another valid id. Constant time, like session ids (<see cref="SlotSuffixes"/>).
     /// </summary>
-    public static string PageLoadVisitorId(ReadOnlySpan<byte> secret, string firstEventId, string sessionId)
+    public static string NewVisitorId(ReadOnlySpan<byte> secret, string sessionId)
     {
+        Span<byte> bytes = stackalloc byte[VisitorRandomBytes + VisitorMacBytes];
+        RandomNumberGenerator.Fill(bytes[..VisitorRandomBytes]);
+        return SignedVisitorId(secret, bytes, Crc16.Slot(sessionId));
+    }
+
+    /// <summary>
+    /// Whether the service issued <paramref name="id"/> under <paramref name="secret"/>: the id is made again from its
+    /// random part and its slot, and compared whole in constant time (so neither the MAC, nor a non-canonical
+    /// base64 character, nor another suffix for the same slot passes).
+    /// </summary>
+    public static bool IsIssuedVisitorId(ReadOnlySpan<byte> secret, [NotNullWhen(true)] string? id)
+    {
+        if (id is null || id.Length != VisitorIdLength || !IsSafe(id, VisitorIdLength))
+        {
+            return false;
+        }
+        Span<byte> bytes = stackalloc byte[VisitorRandomBytes + VisitorMacBytes];
+        var prefix = Base64Url.GetEncodedLength(bytes.Length);
+        if (Base64Url.DecodeFromChars(id.AsSpan(0, prefix), bytes, out _, out var written) != OperationStatus.Done || written != bytes.Length)
+        {
+            return false;
+        }
+        var expected = SignedVisitorId(secret, bytes, Crc16.Slot(id));
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(id.AsSpan()), MemoryMarshal.AsBytes(expected.AsSpan()));
+    }
+
+    /// <summary><paramref name="bytes"/>' random part, its MAC written after it, on <paramref name="slot"/>.</summary>
+    private static string SignedVisitorId(ReadOnlySpan<byte> secret, Span<byte> bytes, int slot)
+    {
+        Span<byte> input = stackalloc byte[VisitorRandomBytes + sizeof(ushort)];
+        bytes[..VisitorRandomBytes].CopyTo(input);
+        BinaryPrimitives.WriteUInt16BigEndian(input[VisitorRandomBytes..], (ushort)slot);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(secret, System.Text.Encoding.UTF8.GetBytes("visitor\n" + firstEventId), mac);
-        return ClusterSlotSuffixes.Append(mac[..VisitorBytes], Crc16.Slot(sessionId));
-    }
-
-    /// <summary>
-    /// A new visitor's id: 128 random bits (22 characters), then 3 characters that put it on the cluster slot of its
-    /// first session, so the visitor's keys (its visit count and index) are written by the session's own script: a
-    /// new visitor's landing is one script, not two on two slots. Constant time, like session ids (<see cref="SlotSuffixes"/>).
-    /// </summary>
-    public static string NewVisitorId(string sessionId)
-    {
-        Span<byte> bytes = stackalloc byte[VisitorBytes];
-        RandomNumberGenerator.Fill(bytes);
-        return ClusterSlotSuffixes.Append(bytes, Crc16.Slot(sessionId));
-    }
-
-    private const int VisitorBytes = 16;
-    /// <summary>
-    /// Suffixes of <paramref name="chars"/> characters, one for each value of a CRC16's low bits below
-    /// <paramref name="size"/> (a power of two), so that an id can be put on a chosen slot in constant time. CRC16
-    /// (zero start, no final xor) is linear: crc(prefix ‖ suffix) = crc(prefix ‖ 0…0) ⊕ crc(suffix), so the suffix is
-    /// the one whose CRC is the difference between the padded prefix's and the target; the bits above the table's stay
-    /// as random as the prefix. No rejection sampling, no CPU a client can multiply.
-    /// </summary>
-    private sealed class SlotSuffixes
-    {
-        private readonly int _chars;
-        private readonly string[] _table;
-
-        public SlotSuffixes(int chars, int size)
-        {
-            _chars = chars;
-            _table = new string[size];
-            var filled = 0;
-            Span<char> suffix = stackalloc char[chars];
-            var combinations = (int)Math.Pow(Alphabet.Length, chars);
-            for (var n = 0; filled < size && n < combinations; n++)
-            {
-                for (int c = 0, rest = n; c < chars; c++, rest /= Alphabet.Length)
-                {
-                    suffix[c] = Alphabet[rest % Alphabet.Length];
-                }
-                ref var slot = ref _table[Crc16.Compute(suffix) & (size - 1)];
-                if (slot is null)
-                {
-                    slot = new string(suffix);
-                    filled++;
-                }
-            }
-            // The alphabet reaches every value (a test checks; start fails if not).
-            if (filled < size)
-            {
-                throw new InvalidOperationException($"id suffix table of {chars} characters incomplete");
-            }
-        }
-
-        /// <summary><paramref name="bytes"/> in base64url, then the suffix that lands its CRC16's low bits on <paramref name="target"/>.</summary>
-        public string Append(ReadOnlySpan<byte> bytes, int target)
-        {
-            var prefix = Base64Url.GetEncodedLength(bytes.Length);
-            Span<char> id = stackalloc char[prefix + _chars];
-            Base64Url.EncodeToChars(bytes, id);
-            var padded = Crc16.Compute(id[..prefix]);
-            for (var i = 0; i < _chars; i++)
-            {
-                padded = Crc16.Update(padded, 0);
-            }
-            _table[(padded ^ target) & (_table.Length - 1)].CopyTo(id[prefix..]);
-            return new string(id);
-        }
+        HMACSHA256.HashData(secret, input, mac);
+        mac[..VisitorMacBytes].CopyTo(bytes[VisitorRandomBytes..]);
+        return ClusterSlotSuffixes.Append(bytes, slot);
     }
 
     // Event ids only need to be unique (they key idempotency and Meta/PostHog dedup), not secret: a random
@@ -140,7 +120,7 @@ internal static class Ids
         IsSafe(value, 64) && Partitions.IsPartitionSlot(Crc16.Slot(value));
 
     /// <summary>Letters, digits, '_', '-', '.', ':' only; no braces, spaces or control characters.</summary>
-    public static bool IsSafe([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value, int maxLength)
+    public static bool IsSafe([NotNullWhen(true)] string? value, int maxLength)
     {
         if (string.IsNullOrEmpty(value) || value.Length > maxLength)
         {

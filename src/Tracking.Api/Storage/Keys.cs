@@ -25,6 +25,12 @@ internal static class Keys
     public static string VisitorIndex(string visitorId) => $"visitor:{{{visitorId}}}:index";
 
     /// <summary>
+    /// Beside <see cref="VisitorIndex"/>: its session members (<c>s:{session id}</c>) by creation time (ms), so the
+    /// index keeps only the newest Tracking__MaxSessionsPerVisitor sessions.
+    /// </summary>
+    public static string VisitorSessions(string visitorId) => $"visitor:{{{visitorId}}}:sessions";
+
+    /// <summary>
     /// The visitors who paid with or signed up with this e-mail (kept only as its SHA-256): <c>POST /ops/visitors/export</c>
     /// and <c>/erase</c> with <c>{ "email" }</c>.
     /// </summary>
@@ -79,6 +85,9 @@ internal static class Keys
     /// The client (an IPv4 address or IPv6 /64, as its SHA-256) is the hash tag, so a client's budgets share one slot.
     /// </summary>
     public static string ClientBudget(string budget, string client) => $"budget:{budget}:{{{client}}}";
+
+    /// <summary>The HMAC key visitor ids are signed with (<see cref="Ids.NewVisitorId"/>): 32 random bytes, base64, set once.</summary>
+    public const string VisitorIdSecret = "secret:visitor-ids";
 
     public static string OutboxDue(string tag) => $"outbox:{{{tag}}}:due";
     public static string OutboxItems(string tag) => $"outbox:{{{tag}}}:items";

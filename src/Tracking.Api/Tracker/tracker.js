@@ -59,10 +59,13 @@
   }
 
   // POST /session on every page load. A page load's own events (its PageView) ride in it: one request, one script.
+  // Its key lives in this page's memory only and goes to /session only: a retry with it finds the session the first
+  // attempt made, and nothing the page gives others (the pixel gets its events' ids) can.
+  var pageLoadKey = id();
   var pageLoad = null; // the body of that request while its answer is awaited (see flush)
   function session(extra) {
     var body = { url: here(), referrer: d.referrer ? d.referrer.slice(0, 2048) : undefined, sessionId: store('trk_sid') || undefined,
-      visitorId: store('trk_vid') || undefined, fbp: cookie('_fbp'), fbc: cookie('_fbc'), posthogDistinctId: posthogId() };
+      visitorId: store('trk_vid') || undefined, fbp: cookie('_fbp'), fbc: cookie('_fbc'), posthogDistinctId: posthogId(), pageLoadKey: pageLoadKey };
     for (var k in extra) body[k] = extra[k];
     if (body.events) pageLoad = body;
     return post('/session', body).then(function (s) {
@@ -97,7 +100,7 @@
   }
   // Sends what is queued. Before the session reply is in, a returning visitor's stored id is good enough, so a
   // click followed by a quick exit still leaves on pagehide; a new visitor leaving then sends the page-load request
-  // again with the queued events: its session id derives from the page's first event, so both land on one session.
+  // again with the queued events: its session id derives from the page's key, so both land on one session.
   // Failures never reach the host page: the batch goes back to the queue for the next send or pagehide.
   var leaving = false;
   function flush() {

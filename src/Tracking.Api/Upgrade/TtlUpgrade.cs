@@ -12,11 +12,11 @@ namespace Tracking.Upgrade;
 /// <summary>
 /// Gives every key that should expire, and has no TTL, the lifetime docs/redis-layout.md states for it, counted from
 /// the upgrade (a key's last write is not known, so nothing is cut short). <c>EXPIRE … NX</c>: a key that has a TTL
-/// keeps it, so a second run, or a script writing meanwhile, is never overridden. Queues and the session-id secret
-/// have no TTL by design and are not touched.
+/// keeps it, so a second run, or a script writing meanwhile, is never overridden. Queues and the id secrets have no
+/// TTL by design and are not touched.
 /// </summary>
 internal sealed class TtlUpgrade(
-    IDatabase db, IOptions<SessionLimitOptions> tracking, IOptions<RetentionOptions> retention, IOptions<DeliveryOptions> delivery)
+    IDatabase db, IOptions<SessionLimitOptions> tracking, IOptions<VisitorOptions> visitors, IOptions<RetentionOptions> retention, IOptions<DeliveryOptions> delivery)
 {
     private const int Page = 500;
 
@@ -26,12 +26,13 @@ internal sealed class TtlUpgrade(
         var session = tracking.Value.SessionTtl;
         var reports = TimeSpan.FromSeconds(retention.Value.Seconds);
         var dead = delivery.Value.DeadLetterRetention;
+        var visitor = visitors.Value.VisitorRetention;
         (string Pattern, TimeSpan Ttl)[] lifetimes =
         [
             (Keys.Session("*"), session), (Keys.Events("*"), session), (Keys.Seen("*"), session),
             (Keys.Touches("*"), session), (Keys.Client("*"), session),
             (Keys.StripeLedger("*"), DonationStore.LedgerTtl),
-            (Keys.Visitor("*"), SessionStore.VisitorMemory),
+            (Keys.Visitor("*"), visitor),
             (Keys.EmailIndex("*"), reports),
             (Keys.Aggregate("*", "*"), reports), (Keys.Conversions("*", "*"), reports),
             (Keys.OutboxDead("*"), dead), (Keys.OutboxDeadReasons("*"), dead),
@@ -48,7 +49,7 @@ internal sealed class TtlUpgrade(
             {
                 return reports;
             }
-            return SessionStore.VisitorMemory;
+            return visitor;
         });
         return set;
     }

@@ -1,6 +1,7 @@
 using Tracking.Consent;
 using Tracking.Edge;
 using Tracking.Events;
+using Tracking.Sessions;
 using Tracking.Storage;
 using Tracking.Tests.Support;
 
@@ -25,6 +26,7 @@ public sealed class BoundsSettingsTests
         Assert.True(new AggregateOptionsValidator().Validate(null, aggregates).Succeeded);
         Assert.True(new EdgeOptionsValidator().Validate(null, new EdgeOptions()).Succeeded);
         Assert.True(new ConsentOptionsValidator().Validate(null, new ConsentOptions()).Succeeded);
+        Assert.True(new VisitorOptionsValidator().Validate(null, new VisitorOptions()).Succeeded);
     }
 
     [Fact]
@@ -45,6 +47,8 @@ public sealed class BoundsSettingsTests
     [InlineData("Tracking:MaxTouchesPerSession", "1", "Tracking:MaxTouchesPerSession")]
     [InlineData("Tracking:MaxContentsPerSession", "0", "Tracking:MaxContentsPerSession")]
     [InlineData("Tracking:MaxSignupsPerSession", "-1", "Tracking:MaxSignupsPerSession")]
+    [InlineData("Tracking:MaxSessionsPerVisitor", "0", "Tracking:MaxSessionsPerVisitor")]
+    [InlineData("Tracking:VisitorRetentionDays", "0", "Tracking:VisitorRetentionDays")]
     [InlineData("Tracking:ReportCampaigns:0", "a|b", "Tracking:ReportCampaigns:0")]
     [InlineData("Tracking:ReportCampaigns:0", " winter", "Tracking:ReportCampaigns:0")]
     [InlineData("Tracking:CityHeader", "CF IPCity", "Tracking:CityHeader")]

@@ -52,8 +52,10 @@ public sealed class OpenSessionTests : IDisposable
     {
         List<EventRequest> PageView() => [new EventRequest(Event: "PageView", EventId: "ev_pageload_1", Url: Landing)];
 
-        var first = (await OpenAsync(new SessionRequest(Landing, Events: PageView()))).Session!;
-        var retry = (await OpenAsync(new SessionRequest(Landing, Events: PageView()))).Session!;
+        const string key = "page-load-key-0001";
+
+        var first = (await OpenAsync(new SessionRequest(Landing, Events: PageView(), PageLoadKey: key))).Session!;
+        var retry = (await OpenAsync(new SessionRequest(Landing, Events: PageView(), PageLoadKey: key))).Session!;
 
         Assert.True(first.IsNew);
         Assert.Equal(new EventsAccepted(1, 0), first.Events);

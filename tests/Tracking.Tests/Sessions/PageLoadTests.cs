@@ -9,7 +9,7 @@ namespace Tracking.Tests.Sessions;
 
 /// <summary>
 /// A page load is one request: POST /session carries the page's first events and stores them in the session's own
-/// script, exactly as POST /events would, exactly once however often the request is retried.
+/// script, exactly as POST /events would, exactly once however often the request is retried with its page load key.
 /// </summary>
 public sealed class PageLoadTests(PageLoadTests.Fixture app) : SharedAppTests<PageLoadTests.Fixture>(app)
 {
@@ -48,7 +48,7 @@ public sealed class PageLoadTests(PageLoadTests.Fixture app) : SharedAppTests<Pa
     public async Task A_retried_landing_finds_the_session_its_first_attempt_made_and_stores_nothing_twice()
     {
         var client = App.Browser();
-        var body = new { url = Landing, events = new[] { PageView("pv-" + Guid.NewGuid().ToString("N")), new { @event = "ButtonClick", eventId = "click-" + Guid.NewGuid().ToString("N"), url = Landing } } };
+        var body = new { url = Landing, pageLoadKey = "key-" + Guid.NewGuid().ToString("N"), events = new[] { PageView("pv-" + Guid.NewGuid().ToString("N")), new { @event = "ButtonClick", eventId = "click-" + Guid.NewGuid().ToString("N"), url = Landing } } };
 
         var first = await (await client.PostAsJsonAsync("/session", body)).Content.ReadFromJsonAsync<JsonElement>();
         var queued = await OutboxIdsAsync(first.GetProperty("sessionId").GetString()!);
@@ -71,7 +71,7 @@ public sealed class PageLoadTests(PageLoadTests.Fixture app) : SharedAppTests<Pa
     [Fact]
     public async Task Two_copies_of_one_landing_at_once_make_one_session()
     {
-        var body = new { url = Landing, events = new[] { PageView("pv-" + Guid.NewGuid().ToString("N")) } };
+        var body = new { url = Landing, pageLoadKey = "key-" + Guid.NewGuid().ToString("N"), events = new[] { PageView("pv-" + Guid.NewGuid().ToString("N")) } };
         var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
             await (await App.Browser().PostAsJsonAsync("/session", body)).Content.ReadFromJsonAsync<JsonElement>()));
 

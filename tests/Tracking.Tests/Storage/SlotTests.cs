@@ -45,38 +45,32 @@ public sealed class SlotTests
     {
         var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var other = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var ids = Enumerable.Range(0, 10_000).Select(i => Ids.PageLoadSessionId(secret, null, "event" + i)).ToList();
+        var ids = Enumerable.Range(0, 10_000).Select(i => Ids.PageLoadSessionId(secret, "page-load-key-" + i)).ToList();
 
         Assert.All(ids, id => Assert.True(Ids.IsSessionId(id), $"{id} is not on a partition slot"));
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(256, ids.GroupBy(Partitions.Of).Count());
-        // The same page load (visitor, first event) gives the same id; another secret or visitor gives another one.
-        Assert.Equal(ids[7], Ids.PageLoadSessionId(secret, null, "event7"));
-        Assert.NotEqual(ids[7], Ids.PageLoadSessionId(other, null, "event7"));
-        Assert.NotEqual(ids[7], Ids.PageLoadSessionId(secret, "visitor", "event7"));
+        // The same page load (its key) gives the same id; another secret gives another one.
+        Assert.Equal(ids[7], Ids.PageLoadSessionId(secret, "page-load-key-7"));
+        Assert.NotEqual(ids[7], Ids.PageLoadSessionId(other, "page-load-key-7"));
     }
 
     [Fact]
-    public void New_visitor_ids_land_on_their_first_sessions_slot_unpredictably_and_repeatably_for_one_page_load()
+    public void New_visitor_ids_land_on_their_first_sessions_slot_unpredictably()
     {
         var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var pairs = Enumerable.Range(0, 10_000).Select(_ => Ids.NewSessionId()).Select(s => (Session: s, Visitor: Ids.NewVisitorId(s))).ToList();
+        var pairs = Enumerable.Range(0, 10_000).Select(_ => Ids.NewSessionId()).Select(s => (Session: s, Visitor: Ids.NewVisitorId(secret, s))).ToList();
 
         // The visitor's count and index are written by the session's own script: same slot, for every draw.
         Assert.All(pairs, p => Assert.Equal(SlotOf(Keys.Session(p.Session)), SlotOf(Keys.Visitor(p.Visitor))));
         Assert.All(pairs, p => Assert.Equal(SlotOf(Keys.Session(p.Session)), SlotOf(Keys.VisitorIndex(p.Visitor))));
-        Assert.All(pairs, p => Assert.Equal(25, p.Visitor.Length));
+        Assert.All(pairs, p => Assert.Equal(SlotOf(Keys.Session(p.Session)), SlotOf(Keys.VisitorSessions(p.Visitor))));
+        Assert.All(pairs, p => Assert.Equal(41, p.Visitor.Length));
         Assert.All(pairs, p => Assert.True(Ids.IsSafe(p.Visitor, 64)));
         Assert.Equal(pairs.Count, pairs.Select(p => p.Visitor).Distinct(StringComparer.Ordinal).Count());
         // Two visitors of one session slot share only the 3-character suffix: 128 random bits before it.
         var one = pairs[0].Session;
-        Assert.NotEqual(Ids.NewVisitorId(one)[..22], Ids.NewVisitorId(one)[..22]);
-
-        var session = Ids.PageLoadSessionId(secret, null, "event7");
-        var visitor = Ids.PageLoadVisitorId(secret, "event7", session);
-        Assert.Equal(SlotOf(Keys.Session(session)), SlotOf(Keys.Visitor(visitor)));
-        Assert.Equal(visitor, Ids.PageLoadVisitorId(secret, "event7", session));
-        Assert.NotEqual(visitor, Ids.PageLoadVisitorId(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), "event7", session));
+        Assert.NotEqual(Ids.NewVisitorId(secret, one)[..22], Ids.NewVisitorId(secret, one)[..22]);
     }
 
     [Fact]

@@ -168,7 +168,7 @@ public sealed class UpgradeTests : IDisposable
         Assert.InRange(_app.Db.KeyTimeToLive(Keys.VisitorIndex(visitor))!.Value, reports - TimeSpan.FromMinutes(1), reports);
         var sessionTtl = TimeSpan.FromDays(7);
         Assert.All(OldLayoutWriter.SessionKeys(sid), key => Assert.InRange(_app.Db.KeyTimeToLive(key)!.Value, sessionTtl - TimeSpan.FromMinutes(1), sessionTtl));
-        Assert.InRange(_app.Db.KeyTimeToLive(Keys.Visitor(visitor))!.Value, SessionStore.VisitorMemory - TimeSpan.FromMinutes(1), SessionStore.VisitorMemory);
+        Assert.InRange(_app.Db.KeyTimeToLive(Keys.Visitor(visitor))!.Value, new VisitorOptions().VisitorRetention - TimeSpan.FromMinutes(1), new VisitorOptions().VisitorRetention);
         var export = await _app.Ops().GetFromJsonAsync<JsonElement>($"/ops/visitors/{visitor}");
         Assert.Equal(sid, export.GetProperty("sessions")[0].GetProperty("sessionId").GetString());
         Assert.Equal(day, export.GetProperty("conversions")[0].GetProperty("day").GetString());

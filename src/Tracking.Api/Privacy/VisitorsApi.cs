@@ -55,8 +55,10 @@ internal static class VisitorsApi
             .WithSummary("Erases everything kept about one visitor id (see POST /ops/visitors/erase).")
             .WithDescription("An e-mail address is refused here (400): use POST /ops/visitors/erase.");
         // Where an address used to go in the query string: always refused, saying where it goes now.
-        group.MapGet("/", RefuseEmailInUrl).WithName("FindVisitorsByEmailRefused").ExcludeFromDescription();
-        group.MapDelete("/", RefuseEmailInUrl).WithName("EraseVisitorsByEmailRefused").ExcludeFromDescription();
+        group.MapGet("/", RefuseEmailInUrl).WithName("FindVisitorsByEmailInUrl")
+            .WithSummary("Always 400: an e-mail address never goes in a URL; use POST /ops/visitors/export with the address in the body.");
+        group.MapDelete("/", RefuseEmailInUrl).WithName("EraseVisitorsByEmailInUrl")
+            .WithSummary("Always 400: an e-mail address never goes in a URL; use POST /ops/visitors/erase with the address in the body.");
         return app;
     }
 

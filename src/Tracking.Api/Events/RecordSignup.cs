@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
 using Tracking.Storage;
@@ -26,7 +27,7 @@ internal sealed record SignupResult(SignupStatus Status, string EventId = "");
 /// and queue its Lead for the session's first Tracking__MaxSignupsPerSession addresses, in one script. Only the
 /// address's hash leaves, in the outbox entry; the address itself is neither stored nor logged.
 /// </summary>
-internal sealed class RecordSignup(SignupStore store, IndexSet index, Outbox outbox, TimeProvider clock)
+internal sealed class RecordSignup(SignupStore store, IndexSet index, Outbox outbox, IOptions<VisitorOptions> visitors, TimeProvider clock)
 {
     /// <param name="body">A body <see cref="SignupValidator"/> found valid.</param>
     /// <param name="page">The page signed up on (the body's, else the Referer header's).</param>
@@ -65,7 +66,7 @@ internal sealed class RecordSignup(SignupStore store, IndexSet index, Outbox out
     {
         if (await store.VisitorOfAsync(sessionId) is { } visitor)
         {
-            await index.AddSignupEmailAsync(visitor, emailHash, IndexSet.VisitorLife);
+            await index.AddSignupEmailAsync(visitor, emailHash, visitors.Value.VisitorRetention);
         }
     }
 }

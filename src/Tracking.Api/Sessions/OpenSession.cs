@@ -19,7 +19,7 @@ namespace Tracking.Sessions;
 /// </summary>
 internal sealed class OpenSession(
     SessionStore store, IndexSet index, SessionIdSecret secret, VisitorIds visitors, Outbox outbox, ClientBudgets budgets,
-    IOptions<SessionLimitOptions> options, IOptions<EdgeOptions> edge, TimeProvider clock, TrackingMetrics metrics)
+    IOptions<SessionLimitOptions> options, IOptions<VisitorOptions> visitorOptions, IOptions<EdgeOptions> edge, TimeProvider clock, TrackingMetrics metrics)
 {
     public async Task<OpenedSession> RunAsync(SessionOpening opening, ClientContext client)
     {
@@ -111,7 +111,7 @@ internal sealed class OpenSession(
     // other visitors named the same id (their person is not deleted).
     private Task IndexPostHogIdAsync(string visitorId, string? distinctId) =>
         visitorId.Length == 0 || string.IsNullOrEmpty(distinctId) ? Task.CompletedTask
-            : index.AddPostHogIdAsync(visitorId, distinctId, IndexSet.VisitorLife);
+            : index.AddPostHogIdAsync(visitorId, distinctId, visitorOptions.Value.VisitorRetention);
 
     private List<EventWrite> Writes(SessionOpening opening, string sessionId, ClientContext client) =>
         opening.Events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();

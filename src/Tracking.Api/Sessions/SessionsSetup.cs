@@ -1,3 +1,4 @@
+using Tracking.Storage;
 using Microsoft.Extensions.Options;
 using Tracking.Infrastructure;
 

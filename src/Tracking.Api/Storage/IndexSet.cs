@@ -23,12 +23,6 @@ internal sealed class IndexSet(IDatabase db)
     /// <summary>The member a full <see cref="Keys.PostHogVisitors"/> set gets: its person is never deleted by an erasure.</summary>
     public const string Crowded = "*";
 
-    /// <summary>
-    /// How long a visitor's index members live after the visitor was last seen: the life of the visitor's own keys
-    /// (<c>visitor:{id}</c>, written by the session scripts).
-    /// </summary>
-    public static readonly TimeSpan VisitorLife = TimeSpan.FromDays(400);
-
     /// <summary>How long an erased session's marker stays (<see cref="Keys.Erased"/>): far longer than a worker's lease.</summary>
     public static readonly TimeSpan ErasedMarkerLife = TimeSpan.FromDays(1);
 

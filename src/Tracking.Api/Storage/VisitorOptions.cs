@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Tracking.Sessions;
+namespace Tracking.Storage;
 
 /// <summary>The <c>Tracking</c> section's visitor settings: how long a visitor is remembered and how much of it.</summary>
 public sealed class VisitorOptions

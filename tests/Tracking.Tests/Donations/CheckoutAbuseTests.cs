@@ -209,6 +209,7 @@ public sealed class CheckoutAbuseTests
     [InlineData("Donations:Limits:usd:Max", "0.5", "Donations:Limits:usd")]
     [InlineData("Donations:Limits:usd:Min", "-1", "Donations:Limits:usd")]
     [InlineData("Donations:MaxCheckoutsPerSession", "0", "Donations:MaxCheckoutsPerSession")]
+    [InlineData("Donations:CheckoutsPerClientPerHour", "0", "Donations:CheckoutsPerClientPerHour")]
     [InlineData("Donations:MaxCheckoutsPerSession", "many", "Donations:MaxCheckoutsPerSession")]
     public void A_bad_donation_setting_stops_start_up_naming_the_key(string key, string value, string named) => StartUp.AssertRefused(key, value, named);
 

@@ -55,6 +55,7 @@ public sealed class ProtectionTests
     [InlineData("Tracking:ConsentMode", "maybe", "Tracking:ConsentMode")]
     [InlineData("Tracking:OpsRateLimitPerMinute", "0", "Tracking:OpsRateLimitPerMinute")]
     [InlineData("Tracking:WebhookRateLimitPerMinute", "0", "Tracking:WebhookRateLimitPerMinute")]
+    [InlineData("Tracking:NewSessionsPerMinute", "0", "Tracking:NewSessionsPerMinute")]
     [InlineData("Ops:ApiKey", "ops-key-only-31-characters-long", "Ops:ApiKey")]
     [InlineData("Ops:ApiKey", "ops key with spaces 0123456789abcdef", "Ops:ApiKey")]
     [InlineData("Reports:RetentionDays", "399", "Reports:RetentionDays")]

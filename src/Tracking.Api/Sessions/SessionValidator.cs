@@ -34,6 +34,7 @@ internal static class SessionValidator
         }
         errors.MaxLength("fbp", request.Fbp, MaxParam);
         errors.MaxLength("fbc", request.Fbc, MaxClickId);
+        errors.MaxLength("ttp", request.Ttp, MaxParam);
         errors.MaxLength("posthogDistinctId", request.PosthogDistinctId, 200);
         Consent("consent.analytics", request.Consent?.Analytics, errors);
         Consent("consent.marketing", request.Consent?.Marketing, errors);
@@ -51,6 +52,7 @@ internal static class SessionValidator
         errors.MaxLength("utm.term", landing.Utm.Term, MaxParam);
         errors.MaxLength("fbclid", landing.Fbclid, MaxClickId);
         errors.MaxLength("gclid", landing.Gclid, MaxClickId);
+        errors.MaxLength("ttclid", landing.Ttclid, MaxClickId);
         return (errors.Any ? null : landing, errors);
     }
 

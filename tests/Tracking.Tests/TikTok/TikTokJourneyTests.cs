@@ -105,4 +105,27 @@ public sealed class TikTokJourneyTests
         Assert.Empty(tiktok.Stub.LogEntries);
         Assert.Equal(0, (await app.Services.GetRequiredService<OutboxStore>().DepthAsync()).Depth);
     }
+
+    [Fact]
+    public async Task A_payment_after_the_session_expired_still_carries_the_click_id_and_cookie_through_stripe()
+    {
+        using var tiktok = new TikTokStandIn();
+        tiktok.AnswerOk();
+        using var app = App(tiktok);
+        var client = app.Browser();
+        var sid = (await client.NewSessionAsync(url: $"https://film.example/watch?ttclid={Ttclid}",
+            extra: new { ttp = Ttp, consent = new { analytics = "granted", marketing = "granted" } })).GetProperty("sessionId").GetString()!;
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 })).StatusCode);
+
+        // SEPA: Stripe says the payment succeeded days later, after the session expired.
+        await SessionKeys.ExpireAsync(app.Db, sid);
+        app.Clock.Advance(TimeSpan.FromDays(3));
+        await app.DeliverWebhookAsync(StripeMetadata.EchoingMetadata(app, "evt_async", "checkout.session.async_payment_succeeded", sid, "donor@example.com"));
+        await app.RunRoundsAsync(2);
+
+        var user = Assert.Single(tiktok.Delivered(), e => e.GetProperty("event").GetString() == "Purchase").GetProperty("user");
+        Assert.Equal(Ttclid, user.GetProperty("ttclid").GetString());
+        Assert.Equal(Ttp, user.GetProperty("ttp").GetString());
+        Assert.Equal(Sha256("donor@example.com"), user.GetProperty("email").GetString());
+    }
 }

@@ -12,6 +12,7 @@ using Tracking.PostHog;
 using Tracking.Privacy;
 using Tracking.Reports;
 using Tracking.Sessions;
+using Tracking.TikTok;
 using Tracking.Tracker;
 using Tracking.Upgrade;
 
@@ -29,6 +30,7 @@ internal static class Features
         builder.AddDelivery();
         builder.AddMetaDestination();
         builder.AddPostHogDestination();
+        builder.AddTikTokDestination();
         builder.AddDonations();
         builder.AddReports();
         builder.AddPrivacy();

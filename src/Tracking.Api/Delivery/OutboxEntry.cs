@@ -51,6 +51,10 @@ internal sealed record OutboxEntry
 
     public string? Fbc { get; init; }
 
+    public string? Ttclid { get; init; }
+
+    public string? Ttp { get; init; }
+
     public string? Country { get; init; }
 
     [JsonPropertyName(Storage.EntryMember.ConsentMarketing)]
@@ -93,12 +97,13 @@ internal sealed record OutboxEntry
 
     /// <summary>
     /// The Purchase of a paid donation (Stripe webhook): the session may be gone, so what the browser knew (visitor,
-    /// fbp, fbc, country) comes from the Checkout Session's metadata, and the address is the one the payer gave Stripe.
+    /// fbp, fbc, ttclid, ttp, country) comes from the Checkout Session's metadata, and the address is the one the payer gave Stripe.
     /// </summary>
     public static OutboxEntry ForDonation(
         string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
         decimal value, string currency, EntryConsent consent, string? emailHash, Dictionary<string, JsonElement>? properties,
-        string? visitorId = null, string? fbp = null, string? fbc = null, string? country = null) =>
+        string? visitorId = null, string? fbp = null, string? fbc = null, string? country = null,
+        string? ttclid = null, string? ttp = null) =>
         ForCheckout(sessionId, eventId, name, timestamp, page, client, value, currency, consent, properties) with
         {
             EmailHash = emailHash,
@@ -106,6 +111,8 @@ internal sealed record OutboxEntry
             Fbp = fbp,
             Fbc = fbc,
             Country = country,
+            Ttclid = ttclid,
+            Ttp = ttp,
         };
 
     private static OutboxEntry Common(

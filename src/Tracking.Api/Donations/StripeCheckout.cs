@@ -11,6 +11,8 @@ internal static class CheckoutMetadata
     public const string VisitorId = "visitor_id";
     public const string Fbp = "fbp";
     public const string Fbc = "fbc";
+    public const string Ttclid = "ttclid";
+    public const string Ttp = "ttp";
     public const string Country = "country";
     public const string Content = "content";
 
@@ -61,6 +63,9 @@ internal static class StripeCheckout
             Meta(CheckoutMetadata.Fbc, MetaCookies.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbc),
                 MetaCookies.Fbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen))));
             Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
+            // TikTok's click id and cookie, on the same terms: only well-formed ones, within Stripe's 500 characters.
+            Meta(CheckoutMetadata.Ttclid, TikTokClickIds.Ttclid(session.GetValueOrDefault(SessionField.Ttclid)));
+            Meta(CheckoutMetadata.Ttp, TikTokClickIds.Ttp(session.GetValueOrDefault(SessionField.Ttp)));
         }
         Meta(CheckoutMetadata.Content, content);
         Meta(CheckoutMetadata.Campaign, campaign);

@@ -47,7 +47,8 @@ internal sealed class StripeEventWrites(DonationStore store, Outbox outbox, IOpt
             Hashing.Email(checkout.CustomerDetails?.Email),
             DonationProperties.For(metadata.GetValueOrDefault(CheckoutMetadata.Content), Campaign(checkout), ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
             visitorId: metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), fbp: metadata.GetValueOrDefault(CheckoutMetadata.Fbp),
-            fbc: metadata.GetValueOrDefault(CheckoutMetadata.Fbc), country: metadata.GetValueOrDefault(CheckoutMetadata.Country)));
+            fbc: metadata.GetValueOrDefault(CheckoutMetadata.Fbc), country: metadata.GetValueOrDefault(CheckoutMetadata.Country),
+            ttclid: metadata.GetValueOrDefault(CheckoutMetadata.Ttclid), ttp: metadata.GetValueOrDefault(CheckoutMetadata.Ttp)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, amount.Major, amount.Currency, checkout.Id, checkoutType, paymentMethod);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
     }

@@ -10,6 +10,7 @@ internal sealed record Landing(
     UtmParameters Utm,
     string? Fbclid,
     string? Gclid,
+    string? Ttclid,
     string LandingPage,
     string? ReferrerHost,
     bool HasCampaign)
@@ -28,8 +29,11 @@ internal sealed record Landing(
         // fbclid is case-sensitive: Meta rejects an fbc whose click id changed case.
         var fbclid = Pick(request.Fbclid, "fbclid");
         var gclid = Pick(request.Gclid, "gclid");
+        // ttclid is kept as TikTok wrote it, case included, like fbclid.
+        var ttclid = Pick(request.Ttclid, "ttclid");
         var hasCampaign = utm.Source is not null || utm.Medium is not null || utm.Campaign is not null
-            || utm.Content is not null || fbclid is not null || gclid is not null;
+            || utm.Content is not null || fbclid is not null || gclid is not null
+            || ttclid is not null;
 
         string? referrerHost = null;
         if (Uri.TryCreate(request.Referrer, UriKind.Absolute, out var referrer)
@@ -37,7 +41,7 @@ internal sealed record Landing(
         {
             referrerHost = referrer.Host;
         }
-        return new Landing(utm, fbclid, gclid, url.AbsolutePath, referrerHost, hasCampaign);
+        return new Landing(utm, fbclid, gclid, ttclid, url.AbsolutePath, referrerHost, hasCampaign);
     }
 
     /// <summary>The touch this landing represents, following the usual conventions when utm_source is absent.</summary>
@@ -48,6 +52,7 @@ internal sealed record Landing(
             ({ } s, var m) => (s, m),
             (null, var m) when Gclid is not null => ("google", m ?? "cpc"),
             (null, var m) when Fbclid is not null => ("facebook", m ?? "paid_social"),
+            (null, var m) when Ttclid is not null => ("tiktok", m ?? "paid_social"),
             (null, var m) when ReferrerHost is not null => (ReferrerHost, m ?? "referral"),
             (null, var m) => ("(direct)", m ?? "(none)"),
         };

@@ -22,7 +22,9 @@ public sealed record SessionRequest(
     ConsentState? Consent = null,
     string? PosthogDistinctId = null,
     List<Tracking.Events.EventRequest>? Events = null,
-    string? PageLoadKey = null);
+    string? PageLoadKey = null,
+    string? Ttclid = null,
+    string? Ttp = null);
 
 /// <param name="ExpiresAt">When the session expires unless touched again (ms since the epoch): the snippet keeps the id exactly that long.</param>
 /// <param name="Events">What happened to the request's <c>events</c> (absent when it sent none).</param>

@@ -44,6 +44,8 @@ internal static class SessionFields
         Add(SessionField.Gclid, landing.Gclid);
         Add(SessionField.Fbp, request.Fbp);
         Add(SessionField.Fbc, request.Fbc);
+        Add(SessionField.Ttclid, landing.Ttclid);
+        Add(SessionField.Ttp, request.Ttp);
         Add(SessionField.Country, client.Country);
         Add(SessionField.City, client.City);
         Add(SessionField.DeviceType, device.DeviceType);
@@ -83,6 +85,8 @@ internal static class SessionFields
         Add(SessionField.Gclid, landing.Gclid);
         Add(SessionField.Fbp, request.Fbp);
         Add(SessionField.Fbc, request.Fbc);
+        Add(SessionField.Ttclid, landing.Ttclid);
+        Add(SessionField.Ttp, request.Ttp);
         Add(SessionField.ConsentAnalytics, request.Consent?.Analytics);
         Add(SessionField.ConsentMarketing, request.Consent?.Marketing);
         Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);

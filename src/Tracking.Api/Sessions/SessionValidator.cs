@@ -38,6 +38,7 @@ internal static class SessionValidator
         }
         errors.MaxLength("fbp", request.Fbp, MaxParam);
         errors.MaxLength("fbc", request.Fbc, MaxClickId);
+        errors.MaxLength("ttp", request.Ttp, MaxParam);
         errors.MaxLength("posthogDistinctId", request.PosthogDistinctId, 200);
         // The browser's id is a claim: one in our own namespaces would borrow (and let erasure delete) someone else's person.
         if (PersonIds.IsOwn(request.PosthogDistinctId))
@@ -60,6 +61,7 @@ internal static class SessionValidator
         errors.MaxLength("utm.term", landing.Utm.Term, MaxParam);
         errors.MaxLength("fbclid", landing.Fbclid, MaxClickId);
         errors.MaxLength("gclid", landing.Gclid, MaxClickId);
+        errors.MaxLength("ttclid", landing.Ttclid, MaxClickId);
         return (errors.Any ? null : landing, errors);
     }
 

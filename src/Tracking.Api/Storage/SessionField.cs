@@ -33,6 +33,10 @@ internal static class SessionField
     public const string Fbp = "fbp";
     public const string Fbc = "fbc";
 
+    // TikTok's click id (the landing's ttclid) and the TikTok pixel's _ttp cookie.
+    public const string Ttclid = "ttclid";
+    public const string Ttp = "ttp";
+
     // Request context and device.
     public const string Country = "country";
     public const string City = "city";

@@ -5,7 +5,7 @@
   var script = d.currentScript;
   var endpoint = ((script && script.getAttribute('data-endpoint')) || (script ? new URL(script.src).origin : '')).replace(/\/$/, '');
   var DAY = 864e5, VISITOR_TTL = 365 * DAY;
-  var CAMPAIGN = /[?&](utm_[a-z]+|fbclid|gclid)=/;
+  var CAMPAIGN = /[?&](utm_[a-z]+|fbclid|gclid|ttclid)=/;
   function noop() {}
   var MILESTONES = [25, 50, 75, 95];
   var queue = [], sessionId = null, ready;
@@ -65,7 +65,7 @@
   var pageLoad = null; // the body of that request while its answer is awaited (see flush)
   function session(extra) {
     var body = { url: here(), referrer: d.referrer ? d.referrer.slice(0, 2048) : undefined, sessionId: store('trk_sid') || undefined,
-      visitorId: store('trk_vid') || undefined, fbp: cookie('_fbp'), fbc: cookie('_fbc'), posthogDistinctId: posthogId(), pageLoadKey: pageLoadKey };
+      visitorId: store('trk_vid') || undefined, fbp: cookie('_fbp'), fbc: cookie('_fbc'), ttp: cookie('_ttp'), posthogDistinctId: posthogId(), pageLoadKey: pageLoadKey };
     for (var k in extra) body[k] = extra[k];
     if (body.events) pageLoad = body;
     return post('/session', body).then(function (s) {
@@ -83,15 +83,17 @@
     });
   }
 
-  // Meta pixel dedup: the pixel and our server event share one event id, so Meta keeps one.
+  // Pixel dedup: fbq and ttq get our server event's id, so Meta and TikTok each keep one (TikTok gets no PageView).
   var PIXEL = { PageView: 'PageView', ViewContent: 'ViewContent', VideoStart: 'ViewContent' };
   var DONATION_EVENT = 'Purchase'; // Meta__DonationEventName, set by the service when it serves this file
-  function pixel() { return typeof w.fbq === 'function' && consent().marketing !== 'denied'; }
+  function allowed() { return consent().marketing !== 'denied'; }
+  function pixel() { return typeof w.fbq === 'function' && allowed(); }
+  function tiktok() { return w.ttq && typeof w.ttq.track === 'function' && allowed(); }
   function make(name, properties) {
     var event = { event: name, eventId: id(), url: pageUrl(here()), referrer: pageUrl(d.referrer), timestamp: Date.now(), properties: properties || undefined };
-    if (PIXEL[name] && pixel()) {
-      w.fbq('track', PIXEL[name], properties && properties.content ? { content_ids: [properties.content], content_name: properties.content } : {}, { eventID: event.eventId });
-    }
+    var c = properties && properties.content;
+    if (PIXEL[name] && pixel()) w.fbq('track', PIXEL[name], c ? { content_ids: [c], content_name: c } : {}, { eventID: event.eventId });
+    if (PIXEL[name] === 'ViewContent' && tiktok()) w.ttq.track('ViewContent', c ? { content_id: c, content_name: c } : {}, { event_id: event.eventId });
     return event;
   }
   function send(name, properties) {
@@ -239,13 +241,13 @@
           url: pageUrl(location.href, 500), referrer: pageUrl(d.referrer, 500) });
       }).then(function (c) { if (opts.redirect !== false) location.assign(c.url); return c; }, function () { return null; });
     },
-    // On the thank-you page: the pixel's donation event with the Checkout Session id, which is the server event's
-    // event_id, so Meta keeps one of the two.
+    // On the thank-you page: the pixels' donation event with the Checkout Session id, which is the server event's
+    // event_id, so Meta and TikTok each keep one of the two.
     donationComplete: function (checkoutSessionId, opts) {
       opts = opts || {};
-      if (checkoutSessionId && pixel()) {
-        w.fbq('track', DONATION_EVENT, opts.value !== undefined ? { value: opts.value, currency: (opts.currency || 'usd').toUpperCase() } : {}, { eventID: checkoutSessionId });
-      }
+      var paid = opts.value !== undefined ? { value: opts.value, currency: (opts.currency || 'usd').toUpperCase() } : {};
+      if (checkoutSessionId && pixel()) w.fbq('track', DONATION_EVENT, paid, { eventID: checkoutSessionId });
+      if (checkoutSessionId && tiktok()) w.ttq.track('Purchase', paid, { event_id: checkoutSessionId });
     }
   };
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', watchForVideos); else watchForVideos();

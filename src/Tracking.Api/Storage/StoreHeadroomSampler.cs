@@ -37,21 +37,28 @@ internal sealed partial class StoreHeadroomSampler(IConnectionMultiplexer redis,
             var node = server.EndPoint.ToString() ?? "";
             try
             {
-                var info = (await server.InfoAsync("memory")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                // Through Execute: the typed InfoAsync is an admin command to StackExchange.Redis, and the shared connection is not one.
+                var info = Parse((string?)await server.ExecuteAsync("INFO", "memory") ?? "");
                 var sample = new MemorySample(node, Number(info, "used_memory"), Number(info, "maxmemory"));
                 if (fullest is null || sample.Percent > fullest.Percent)
                 {
                     fullest = sample;
                 }
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // An unreachable node fails the writes themselves; its last memory figure is not worth keeping.
+                // Never stops the sampler: an unreachable node fails the writes themselves, and its last figure is not worth keeping.
                 Log.SampleFailed(logger, node, ex);
             }
         }
         return fullest;
     }
+
+    private static Dictionary<string, string> Parse(string info) =>
+        info.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(':', 2))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
 
     private static long Number(Dictionary<string, string> info, string name) =>
         info.TryGetValue(name, out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;

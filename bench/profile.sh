@@ -19,7 +19,7 @@ trap 'kill $SVC_PID $STAND_PID 2>/dev/null || true; redis-cli -p $REDIS_PORT shu
 ASPNETCORE_URLS=http://127.0.0.1:$STAND dotnet bench/StandIn/bin/Release/net10.0/StandIn.dll >/dev/null 2>&1 & STAND_PID=$!
 start_service() { # $1 = worker enabled
   Redis__ConnectionString=127.0.0.1:$REDIS_PORT Meta__BaseUrl=http://127.0.0.1:$STAND Meta__PixelId=1234567890 Meta__AccessToken=p \
-    PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=p Tracking__RateLimitPerMinute=1000000000 Tracking__NewSessionsPerMinute=1000000000 Delivery__WorkerEnabled=$1 \
+    PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=p Tracking__RateLimitPerMinute=1000000000 Tracking__NewSessionsPerMinute=1000000000 Tracking__AllowAnyOrigin=true Delivery__WorkerEnabled=$1 \
     Delivery__PollInterval=00:00:00.050 Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 \
     ASPNETCORE_URLS=http://127.0.0.1:$SVC dotnet "$SERVICE_DLL" >"$OUT/profile-service.log" 2>&1 &
   SVC_PID=$!

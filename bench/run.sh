@@ -47,7 +47,7 @@ start_service() { # $1 = worker enabled (true|false)
   Redis__ConnectionString=127.0.0.1:$REDIS_PORT \
   Meta__BaseUrl=http://127.0.0.1:$STAND Meta__PixelId=1234567890 Meta__AccessToken=bench \
   PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=bench \
-  Tracking__RateLimitPerMinute=1000000000 Tracking__NewSessionsPerMinute=1000000000 Delivery__WorkerEnabled=$1 Delivery__PollInterval=00:00:00.050 \
+  Tracking__RateLimitPerMinute=1000000000 Tracking__NewSessionsPerMinute=1000000000 Tracking__AllowAnyOrigin=true Delivery__WorkerEnabled=$1 Delivery__PollInterval=00:00:00.050 \
   Logging__LogLevel__Default=Warning ASPNETCORE_URLS=http://127.0.0.1:$SVC \
   dotnet "$SERVICE_DLL" >"$OUT/service.log" 2>&1 &
   SVC_PID=$!; pids+=($SVC_PID)

@@ -17,7 +17,7 @@ trap cleanup EXIT
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no --daemonize yes >/dev/null; sleep 0.5
 ASPNETCORE_URLS=http://127.0.0.1:$STAND dotnet bench/StandIn/bin/Release/net10.0/StandIn.dll >/dev/null 2>&1 & pids+=($!)
 Redis__ConnectionString=127.0.0.1:$REDIS_PORT Meta__BaseUrl=http://127.0.0.1:$STAND Meta__PixelId=1234567890 Meta__AccessToken=bench \
-PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=bench Tracking__RateLimitPerMinute=1000000000 Tracking__NewSessionsPerMinute=1000000000 \
+PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=bench Tracking__RateLimitPerMinute=1000000000 Tracking__NewSessionsPerMinute=1000000000 Tracking__AllowAnyOrigin=true \
 Logging__LogLevel__Default=Warning ASPNETCORE_URLS=http://127.0.0.1:$SVC \
   dotnet "$SERVICE_DLL" >$OUT/soak-service.log 2>&1 & SVC_PID=$!; pids+=($SVC_PID)
 for _ in $(seq 1 100); do curl -fs http://127.0.0.1:$SVC/health/ready >/dev/null 2>&1 && break; sleep 0.2; done

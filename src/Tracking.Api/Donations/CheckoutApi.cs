@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Tracking.Storage;
 using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Edge;
@@ -30,7 +31,8 @@ internal static class CheckoutApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway)
-            .RequireSiteWrite();
+            .RequireSiteWrite()
+            .RequireStoreHeadroom();
         return app;
     }
 

@@ -66,7 +66,10 @@ internal sealed class DonationOptionsValidator : IValidateOptions<DonationOption
 internal sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
 {
     public ValidateOptionsResult Validate(string? name, StripeOptions o) =>
-        !Uri.TryCreate(o.ApiBase, UriKind.Absolute, out _) ? ValidateOptionsResult.Fail("Stripe:ApiBase must be an absolute URL.")
+        // Fail closed: checkouts would be created while every webhook is refused, and no donation ever recorded.
+        o.SecretKey.Length > 0 && string.IsNullOrWhiteSpace(o.WebhookSecret)
+            ? ValidateOptionsResult.Fail("Stripe:SecretKey is set but Stripe:WebhookSecret is not: without it every webhook is refused and no payment is recorded. Set both, or neither.")
+        : !Uri.TryCreate(o.ApiBase, UriKind.Absolute, out _) ? ValidateOptionsResult.Fail("Stripe:ApiBase must be an absolute URL.")
         : o.WebhookToleranceSeconds is < 1 or > 3600 ? ValidateOptionsResult.Fail("Stripe:WebhookToleranceSeconds must be between 1 and 3600.")
         : ValidateOptionsResult.Success;
 }

@@ -12,9 +12,16 @@ public sealed class EdgeOptions
 
     /// <summary>
     /// Origins allowed to call the API from a browser (CORS); when set, a write carrying another <c>Origin</c> (or
-    /// <c>Referer</c>) is refused with 403. Empty = no CORS origin, and writes are not checked.
+    /// <c>Referer</c>) is refused with 403. Empty = no CORS origin, and writes are not checked: refused at start in
+    /// Production unless <see cref="AllowAnyOrigin"/> says so.
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Production with no <see cref="AllowedOrigins"/> refuses to start, as any page could then write for its visitors;
+    /// true says that is meant (e.g. an API called only server to server).
+    /// </summary>
+    public bool AllowAnyOrigin { get; set; }
 
     /// <summary>
     /// Request header holding the visitor's ISO country code, set by the CDN or load balancer; believed only when the
@@ -33,6 +40,13 @@ public sealed class EdgeOptions
 
     /// <summary>Proxies (IPs or CIDR ranges) whose <c>X-Forwarded-For</c> is believed. Empty = only the socket address counts.</summary>
     public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// How many <c>X-Forwarded-For</c> entries are read from the right, each only while the hop that added it is one of
+    /// <see cref="TrustedProxies"/>: 1 for one load balancer; 2 for a CDN in front of a load balancer (both the CDN's
+    /// ranges and the balancer in <see cref="TrustedProxies"/>), else the CDN edge would be "the client".
+    /// </summary>
+    public int ForwardLimit { get; set; } = 1;
 
     /// <summary>Requests per minute one client (IPv4 address or IPv6 /64) may make to the site endpoints before getting 429.</summary>
     public int RateLimitPerMinute { get; set; } = 600;

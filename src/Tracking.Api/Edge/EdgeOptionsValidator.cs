@@ -4,12 +4,28 @@ using Microsoft.Extensions.Options;
 namespace Tracking.Edge;
 
 /// <summary>Start-up validation: a bad value stops the service with a message naming the configuration key.</summary>
-internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
+/// <param name="environment">The host environment's name: Production needs its origins named.</param>
+internal sealed class EdgeOptionsValidator(string environment) : IValidateOptions<EdgeOptions>
 {
+    public EdgeOptionsValidator(IHostEnvironment host)
+        : this(host.EnvironmentName)
+    {
+    }
+
     public ValidateOptionsResult Validate(string? name, EdgeOptions options)
     {
         var errors = new List<string>();
         const string S = EdgeOptions.Section;
+        if (options.AllowedOrigins.Length == 0 && !options.AllowAnyOrigin
+            && string.Equals(environment, Environments.Production, StringComparison.OrdinalIgnoreCase))
+        {
+            // Fail closed: with no origins, any page could make its visitors write events and checkouts.
+            errors.Add($"{S}:AllowedOrigins is required in Production (the sites allowed to write, e.g. https://example.org); set {S}:AllowAnyOrigin=true to accept writes from any origin on purpose.");
+        }
+        if (options.ForwardLimit is < 1 or > 10)
+        {
+            errors.Add($"{S}:ForwardLimit must be between 1 and 10.");
+        }
         if (options.RateLimitPerMinute < 1)
         {
             errors.Add($"{S}:RateLimitPerMinute must be at least 1.");

@@ -10,7 +10,7 @@ internal static class EdgeSetup
     {
         var services = builder.Services;
         services.AddOptions<EdgeOptions>().BindConfiguration(EdgeOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<EdgeOptions>>(sp => new EdgeOptionsValidator(sp.GetRequiredService<IHostEnvironment>()));
         services.AddSingleton<GeoIp>();
         services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OpsOptions>, OpsOptionsValidator>();
@@ -26,6 +26,7 @@ internal static class EdgeSetup
             {
                 forwarded.KnownIPNetworks.Add(network);
             }
+            forwarded.ForwardLimit = edge.Value.ForwardLimit;
             // With both lists empty the middleware would believe any sender, so no proxies means no forwarding.
             forwarded.ForwardedHeaders = forwarded.KnownIPNetworks.Count == 0
                 ? ForwardedHeaders.None

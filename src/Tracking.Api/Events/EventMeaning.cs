@@ -29,6 +29,11 @@ internal sealed record EventMeaning(
                 errors.Add(prefix + "properties.content", "Must be a content id of 1-64 letters, digits, '_', '-', '.', ':'.");
                 return null;
             }
+            if (SessionField.CollisionOf(content!) is { } field)
+            {
+                errors.Add(prefix + "properties.content", $"'{content}' cannot be a content id: its per-content field would be the session's own '{field}'.");
+                return null;
+            }
         }
         string? milestone = null;
         string? completionField = null;

@@ -31,7 +31,8 @@ internal static class EventsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireSiteWrite();
+            .RequireSiteWrite()
+            .RequireStoreHeadroom();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Tracking.Storage;
 using Tracking.Infrastructure;
 using Tracking.Edge;
 
@@ -36,7 +37,8 @@ internal static class SignupApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireSiteWrite();
+            .RequireSiteWrite()
+            .RequireStoreHeadroom();
         return app;
     }
 

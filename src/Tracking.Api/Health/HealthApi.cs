@@ -24,22 +24,34 @@ internal static class HealthApi
         group.MapGet("/ready", Ready)
             .WithName("Ready").WithSummary("Redis answers: the service can accept data.")
             .WithDescription("""
-                `outboxDepth` counts entries waiting for Meta/PostHog; `oldestDueAgeSeconds` is how overdue the most overdue is;
+                Anonymous: only `status`. With `Authorization: Bearer {Ops__ApiKey}` (a wrong key is refused 401 and counts
+                towards the ops-key lockout, as on every ops route) also the details: `redisLatencyMs`; `outboxDepth` counts entries waiting for Meta/PostHog; `oldestDueAgeSeconds` is how overdue the most overdue is;
                 `destinations` says per destination whether this replica's sends succeed (`ok`), fail for now (`failing`), are
                 refused for our credentials (`unauthorized`: rotate the key), or nothing was sent yet (`unknown`), or it is `disabled`.
                 Stays 200 while Redis answers: the service still accepts and keeps data.
                 """)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .RequireRateLimiting(RateLimiting.Health).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
     internal static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> Ready(
-        IDatabase db, OutboxStore outbox, IEnumerable<IDestination> destinations, DestinationHealth health, TimeProvider clock)
+        HttpContext http, IDatabase db, OutboxStore outbox, IEnumerable<IDestination> destinations, DestinationHealth health, TimeProvider clock)
     {
+        // Credential state and backlog tell an outsider which destination is broken and how much is queued: operators only.
+        var detailed = http.Request.Headers.Authorization.Count > 0;
+        if (detailed && OpsKeyFilter.Refusal(http) is { } refused)
+        {
+            return refused;
+        }
         try
         {
             var latency = await db.PingAsync().WaitAsync(TimeSpan.FromSeconds(2));
+            if (!detailed)
+            {
+                return TypedResults.Ok(new HealthReport("ready"));
+            }
             var (depth, oldestDue) = await outbox.DepthAsync().WaitAsync(TimeSpan.FromSeconds(2));
             // How overdue the most overdue entry is: 0 when nothing waits past its due time.
             var overdue = oldestDue is { } due ? Math.Max(0, (clock.GetUtcNow().ToUnixTimeMilliseconds() - due) / 1000.0) : 0;

@@ -38,7 +38,8 @@ internal static class SessionApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireSiteOrigin();
+            .RequireSiteOrigin()
+            .RequireStoreHeadroom();
         // Operators only: a session id sits in the browser's storage (readable by every script on the site), in
         // PostHog and in Stripe, so it must not be a bearer token for the session's data. Not CORS-enabled.
         app.MapGet("/session/{id}", Get)

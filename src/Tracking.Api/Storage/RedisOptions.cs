@@ -22,6 +22,13 @@ public sealed class RedisOptions
     /// <summary>How long a write waits for <see cref="AckReplicas"/>; then it is answered 503 with Retry-After.</summary>
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Percent of <c>maxmemory</c> (INFO memory's <c>used_memory</c>, on any master) at which browser writes
+    /// (<c>POST /session</c>, <c>/events</c>, <c>/signup</c>, <c>/checkout</c>) are answered 503, so the rest stays for
+    /// the Stripe webhook, ops and delivery. A Redis without <c>maxmemory</c> never refuses.
+    /// </summary>
+    public int BrowserWriteLimitPercent { get; set; } = 85;
+
     public bool UseEmbedded => string.IsNullOrWhiteSpace(ConnectionString);
 }
 
@@ -58,6 +65,10 @@ internal sealed class RedisOptionsValidator(string environment, bool embeddedSto
         if (options.AckTimeout <= TimeSpan.Zero || options.AckTimeout > TimeSpan.FromSeconds(30))
         {
             return ValidateOptionsResult.Fail("Redis:AckTimeout must be more than 0 and at most 00:00:30.");
+        }
+        if (options.BrowserWriteLimitPercent is < 1 or > 100)
+        {
+            return ValidateOptionsResult.Fail("Redis:BrowserWriteLimitPercent must be between 1 and 100.");
         }
         if (options.UseEmbedded && !embeddedStore)
         {

@@ -42,6 +42,8 @@ internal static partial class RedisSetup
         // Every script checked, and Redis connected (the embedded store started), at start-up rather than on the first request.
         builder.Services.AddHostedService<ScriptStartupCheck>();
         builder.Services.AddHostedService<RedisWarmup>();
+        builder.Services.AddSingleton<StoreHeadroom>();
+        builder.Services.AddHostedService<StoreHeadroomSampler>();
         return builder;
     }
 

@@ -97,6 +97,20 @@ internal static class SessionField
 
     /// <summary>Highest video milestone reached for one content: <c>{content}_completion</c>.</summary>
     public static string Completion(string content) => content + CompletionSuffix;
+
+    private static readonly HashSet<string> Names = typeof(SessionField)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string) && !f.Name.EndsWith("Suffix", StringComparison.Ordinal))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The session field a per-content field of <paramref name="content"/> would overwrite (content <c>total</c> →
+    /// <c>total_watch_time</c>), or null: per-content names share the hash with the session's own, so a content id
+    /// that would produce one of them is refused. Checked against every field here, so a field added later is covered.
+    /// </summary>
+    public static string? CollisionOf(string content) =>
+        new[] { CompletionSuffix, WatchedSuffix, WatchTimeSuffix }.Select(suffix => content + suffix).FirstOrDefault(Names.Contains);
 }
 
 /// <summary>Fields of <c>client:sess:{id}</c>: the request context Meta needs, kept out of <c>GET /session</c>.</summary>

@@ -30,7 +30,7 @@ public sealed class RevokedKeyTests : IDisposable
 
         await _app.RunRoundsAsync(3);
 
-        var health = await client.GetFromJsonAsync<JsonElement>("/health/ready");
+        var health = await _app.Ops().GetFromJsonAsync<JsonElement>("/health/ready");
         Assert.Equal("unauthorized", health.GetProperty("destinations").GetProperty("meta").GetString());
         Assert.Equal("unauthorized", health.GetProperty("destinations").GetProperty("posthog").GetString());
         Assert.Equal(2, health.GetProperty("outboxDepth").GetInt64()); // kept: a key can be fixed
@@ -60,12 +60,12 @@ public sealed class RevokedKeyTests : IDisposable
         var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
         await client.PostJsonAsync("/events", $$"""{"sessionId":"{{id}}","event":"PageView","eventId":"pv1"}""");
         await _app.RunRoundsAsync();
-        Assert.Equal("unauthorized", (await client.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("destinations").GetProperty("posthog").GetString());
+        Assert.Equal("unauthorized", (await _app.Ops().GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("destinations").GetProperty("posthog").GetString());
 
         _app.Stub.DeleteMapping(refused);
         await _app.RunRoundsAsync(2);
 
-        var destinations = (await client.GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("destinations");
+        var destinations = (await _app.Ops().GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("destinations");
         Assert.Equal("ok", destinations.GetProperty("posthog").GetString());
         Assert.Equal("ok", destinations.GetProperty("meta").GetString());
         Assert.Single(_app.PostHogEventsDelivered());

@@ -24,7 +24,7 @@ public sealed class BoundsSettingsTests
         Assert.Empty(aggregates.ReportCampaigns);
         Assert.True(new SessionLimitOptionsValidator().Validate(null, defaults).Succeeded);
         Assert.True(new AggregateOptionsValidator().Validate(null, aggregates).Succeeded);
-        Assert.True(new EdgeOptionsValidator().Validate(null, new EdgeOptions()).Succeeded);
+        Assert.True(new EdgeOptionsValidator(Microsoft.Extensions.Hosting.Environments.Development).Validate(null, new EdgeOptions()).Succeeded);
         Assert.True(new ConsentOptionsValidator().Validate(null, new ConsentOptions()).Succeeded);
         Assert.True(new VisitorOptionsValidator().Validate(null, new VisitorOptions()).Succeeded);
     }

@@ -37,6 +37,8 @@ public sealed class ServiceProcess : IDisposable
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        // The process runs as Production, which refuses to start without the sites allowed to write (as TrackingApp's).
+        info.Environment["Tracking__AllowedOrigins__0"] = "https://film.example";
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -25,7 +25,7 @@ public class TrackingApp : WebApplicationFactory<Program>
     private readonly ErrorLogGuard _logs = new();
     private bool _verified;
 
-    /// <param name="settings">Configuration overrides.</param>
+    /// <param name="settings">Configuration overrides; a null value removes one of the defaults below (e.g. the allowed origin).</param>
     /// <param name="services">Service overrides (e.g. a FakeTimeProvider).</param>
     /// <param name="isolated">Use a Redis database of its own, so outbox workers of parallel test classes never meet.</param>
     public TrackingApp(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool isolated = false)
@@ -55,7 +55,14 @@ public class TrackingApp : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in settings ?? [])
         {
-            _settings[key] = value;
+            if (value is null)
+            {
+                _settings.Remove(key);
+            }
+            else
+            {
+                _settings[key] = value;
+            }
         }
     }
 

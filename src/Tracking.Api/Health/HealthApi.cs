@@ -41,7 +41,7 @@ internal static class HealthApi
     {
         // Credential state and backlog tell an outsider which destination is broken and how much is queued: operators only.
         var detailed = http.Request.Headers.Authorization.Count > 0;
-        if (detailed && OpsKeyFilter.Refusal(http) is { } refused)
+        if (detailed && await OpsKeyFilter.RefusalAsync(http) is { } refused)
         {
             return refused;
         }

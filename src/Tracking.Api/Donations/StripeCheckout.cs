@@ -12,6 +12,11 @@ internal static class CheckoutMetadata
     public const string Fbp = "fbp";
     public const string Fbc = "fbc";
     public const string Country = "country";
+
+    /// <summary>The session's Google click id, under its own kind's key (<c>gclid</c>, <c>gbraid</c> or <c>wbraid</c>).</summary>
+    public const string Gclid = "gclid";
+    public const string Gbraid = "gbraid";
+    public const string Wbraid = "wbraid";
     public const string Content = "content";
 
     /// <summary>The fundraising campaign donated to (the request's <c>campaign</c>, else the session's <c>selected_campaign</c>).</summary>
@@ -61,6 +66,11 @@ internal static class StripeCheckout
             Meta(CheckoutMetadata.Fbc, MetaCookies.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbc),
                 MetaCookies.Fbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen))));
             Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
+            // The Google click id the Google Ads mapper would send (one, well formed), for the same reason.
+            if (GoogleClickIds.Pick(session.GetValueOrDefault(SessionField.Gclid), session.GetValueOrDefault(SessionField.Gbraid), session.GetValueOrDefault(SessionField.Wbraid)) is { } click)
+            {
+                Meta(click.Kind switch { GoogleClickKind.Gclid => CheckoutMetadata.Gclid, GoogleClickKind.Gbraid => CheckoutMetadata.Gbraid, _ => CheckoutMetadata.Wbraid }, click.Value);
+            }
         }
         Meta(CheckoutMetadata.Content, content);
         Meta(CheckoutMetadata.Campaign, campaign);

@@ -10,6 +10,8 @@ internal sealed record Landing(
     UtmParameters Utm,
     string? Fbclid,
     string? Gclid,
+    string? Gbraid,
+    string? Wbraid,
     string LandingPage,
     string? ReferrerHost,
     bool HasCampaign)
@@ -28,8 +30,12 @@ internal sealed record Landing(
         // fbclid is case-sensitive: Meta rejects an fbc whose click id changed case.
         var fbclid = Pick(request.Fbclid, "fbclid");
         var gclid = Pick(request.Gclid, "gclid");
+        // Google's iOS click ids, kept as they came like gclid (Google matches them byte for byte).
+        var gbraid = Clean(query["gbraid"]);
+        var wbraid = Clean(query["wbraid"]);
         var hasCampaign = utm.Source is not null || utm.Medium is not null || utm.Campaign is not null
-            || utm.Content is not null || fbclid is not null || gclid is not null;
+            || utm.Content is not null || fbclid is not null || gclid is not null
+            || gbraid is not null || wbraid is not null;
 
         string? referrerHost = null;
         if (Uri.TryCreate(request.Referrer, UriKind.Absolute, out var referrer)
@@ -37,7 +43,7 @@ internal sealed record Landing(
         {
             referrerHost = referrer.Host;
         }
-        return new Landing(utm, fbclid, gclid, url.AbsolutePath, referrerHost, hasCampaign);
+        return new Landing(utm, fbclid, gclid, gbraid, wbraid, url.AbsolutePath, referrerHost, hasCampaign);
     }
 
     /// <summary>The touch this landing represents, following the usual conventions when utm_source is absent.</summary>
@@ -46,7 +52,7 @@ internal sealed record Landing(
         var (source, medium) = (Utm.Source, Utm.Medium) switch
         {
             ({ } s, var m) => (s, m),
-            (null, var m) when Gclid is not null => ("google", m ?? "cpc"),
+            (null, var m) when Gclid is not null || Gbraid is not null || Wbraid is not null => ("google", m ?? "cpc"),
             (null, var m) when Fbclid is not null => ("facebook", m ?? "paid_social"),
             (null, var m) when ReferrerHost is not null => (ReferrerHost, m ?? "referral"),
             (null, var m) => ("(direct)", m ?? "(none)"),

@@ -51,6 +51,8 @@ internal static class SessionValidator
         errors.MaxLength("utm.term", landing.Utm.Term, MaxParam);
         errors.MaxLength("fbclid", landing.Fbclid, MaxClickId);
         errors.MaxLength("gclid", landing.Gclid, MaxClickId);
+        errors.MaxLength("gbraid", landing.Gbraid, MaxClickId);
+        errors.MaxLength("wbraid", landing.Wbraid, MaxClickId);
         return (errors.Any ? null : landing, errors);
     }
 

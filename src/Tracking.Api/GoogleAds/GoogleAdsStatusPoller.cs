@@ -7,7 +7,7 @@ namespace Tracking.GoogleAds;
 /// Asks Google what became of accepted requests between delivery passes too, so the last requests before a quiet
 /// spell are checked as well. Runs where the outbox worker runs.
 /// </summary>
-internal sealed class GoogleAdsStatusPoller(
+internal sealed partial class GoogleAdsStatusPoller(
     GoogleAdsRequests requests, IOptions<GoogleAdsOptions> google, IOptions<DeliveryOptions> delivery, ILogger<GoogleAdsStatusPoller> logger) : BackgroundService
 {
     // Google usually finishes processing within minutes.
@@ -28,8 +28,14 @@ internal sealed class GoogleAdsStatusPoller(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Google Ads request status check failed; trying again in a minute");
+                Log.CheckFailed(logger, ex.GetType().Name);
             }
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Google Ads request status check failed ({Error}); trying again in a minute")]
+        public static partial void CheckFailed(ILogger logger, string error);
     }
 }

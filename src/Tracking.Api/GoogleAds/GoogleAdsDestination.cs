@@ -72,15 +72,28 @@ internal sealed class GoogleAdsDestination(IGoogleAdsApi api, GoogleAdsRequests 
             var content = await response.Content.ReadAsStringAsync(cancellationToken);
             return Classify(response, content, events.Count);
         }
-        catch (TokenResponseException ex)
+        catch (Exception ex) when (TokenRefusal(ex) is { } refusal && !(refusal.StatusCode is { } s && HttpFailures.IsRetryableStatus(s)))
         {
             // The token endpoint refused the key (revoked, deleted, wrong token_uri): an operator must act.
-            return new Outcome.Retry($"Google refused the service account key: {ex.Error?.Error}", RetryKind.Unauthorized);
+            return new Outcome.Retry($"Google refused the service account key: {refusal.Error?.Error}", RetryKind.Unauthorized);
         }
         catch (Exception ex) when (HttpFailures.IsTransient(ex, cancellationToken))
         {
             return new Outcome.Retry($"Google Ads unreachable: {ex.GetType().Name}", HttpFailures.KindOf(ex));
         }
+    }
+
+    /// <summary>The token endpoint's refusal, however the HTTP client library wrapped it.</summary>
+    private static TokenResponseException? TokenRefusal(Exception ex)
+    {
+        for (Exception? current = ex; current is not null; current = current.InnerException)
+        {
+            if (current is TokenResponseException refusal)
+            {
+                return refusal;
+            }
+        }
+        return null;
     }
 
     private Outcome Classify(HttpResponseMessage response, string content, int events)

@@ -4,6 +4,7 @@ using Tracking.Delivery;
 using Tracking.Donations;
 using Tracking.Edge;
 using Tracking.Events;
+using Tracking.GoogleAds;
 using Tracking.Health;
 using Tracking.Infrastructure;
 using Tracking.Meta;
@@ -31,6 +32,7 @@ internal static class Features
         builder.AddMetaDestination();
         builder.AddPostHogDestination();
         builder.AddTikTokDestination();
+        builder.AddGoogleAdsDestination();
         builder.AddDonations();
         builder.AddReports();
         builder.AddPrivacy();

@@ -47,11 +47,16 @@ internal static class DeliverySetup
     /// Registers a destination's Refit client with the delivery pipeline: for a destination's own setup
     /// (<c>AddMetaDestination()</c>), which also registers itself as an <see cref="IDestination"/>.
     /// </summary>
-    public static IHttpResiliencePipelineBuilder AddDestinationClient<TApi>(this IServiceCollection services, string name, JsonSerializerOptions json, Func<IServiceProvider, string> baseUrl)
-        where TApi : class =>
-        services.AddRefitGeneratedClient<TApi>(new RefitSettings(new SystemTextJsonContentSerializer(json)))
-            .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(baseUrl(sp)))
-            .AddResilienceHandler(name, (pipeline, context) => Pipeline(name, pipeline, context));
+    /// <param name="handlers">The destination's own handlers (its authentication), outside the resilience pipeline.</param>
+    public static IHttpResiliencePipelineBuilder AddDestinationClient<TApi>(
+        this IServiceCollection services, string name, JsonSerializerOptions json, Func<IServiceProvider, string> baseUrl, Action<IHttpClientBuilder>? handlers = null)
+        where TApi : class
+    {
+        var client = services.AddRefitGeneratedClient<TApi>(new RefitSettings(new SystemTextJsonContentSerializer(json)))
+            .ConfigureHttpClient((sp, http) => http.BaseAddress = new Uri(baseUrl(sp)));
+        handlers?.Invoke(client);
+        return client.AddResilienceHandler(name, (pipeline, context) => Pipeline(name, pipeline, context));
+    }
 
     /// <summary>
     /// One pipeline per client: a few jittered retries on 5xx/408/429/network errors (honouring Retry-After, capped

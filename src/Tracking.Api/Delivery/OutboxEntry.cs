@@ -68,17 +68,27 @@ internal sealed record OutboxEntry
     [JsonPropertyName(Storage.EntryMember.VisitStart)]
     public long? VisitStart { get; init; }
 
+    /// <summary>SHA-256 of the address normalised as Google specifies (Meta's <see cref="EmailHash"/> normalises less).</summary>
+    public string? GoogleEmailHash { get; init; }
+
+    /// <summary>The Google click id the checkout carried in Stripe's metadata (one of the three), for a session since expired.</summary>
+    public string? Gclid { get; init; }
+
+    public string? Gbraid { get; init; }
+
+    public string? Wbraid { get; init; }
+
     /// <summary>A browser event (<c>POST /events</c>), its properties already filtered for the destinations.</summary>
     public static OutboxEntry ForBrowserEvent(
         string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
         Dictionary<string, JsonElement>? properties) =>
         Common(sessionId, eventId, name, timestamp, page, client, properties);
 
-    /// <summary>The Lead of <c>POST /signup</c>: identified by the hashed address the visitor typed.</summary>
+    /// <summary>The Lead of <c>POST /signup</c>: identified by the hashed address the visitor typed (Meta's and Google's hash).</summary>
     public static OutboxEntry ForSignup(
         string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
-        string emailHash, Dictionary<string, JsonElement>? properties) =>
-        Common(sessionId, eventId, name, timestamp, page, client, properties) with { EmailHash = emailHash };
+        string emailHash, Dictionary<string, JsonElement>? properties, string? googleEmailHash = null) =>
+        Common(sessionId, eventId, name, timestamp, page, client, properties) with { EmailHash = emailHash, GoogleEmailHash = googleEmailHash };
 
     /// <summary>
     /// The InitiateCheckout of <c>POST /checkout</c>: its amount and the session's consent at that moment. No e-mail:
@@ -103,7 +113,7 @@ internal sealed record OutboxEntry
         string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
         decimal value, string currency, EntryConsent consent, string? emailHash, Dictionary<string, JsonElement>? properties,
         string? visitorId = null, string? fbp = null, string? fbc = null, string? country = null,
-        string? ttclid = null, string? ttp = null) =>
+        string? ttclid = null, string? ttp = null, GoogleIds? google = null) =>
         ForCheckout(sessionId, eventId, name, timestamp, page, client, value, currency, consent, properties) with
         {
             EmailHash = emailHash,
@@ -113,6 +123,10 @@ internal sealed record OutboxEntry
             Country = country,
             Ttclid = ttclid,
             Ttp = ttp,
+            GoogleEmailHash = google?.EmailHash,
+            Gclid = google?.Gclid,
+            Gbraid = google?.Gbraid,
+            Wbraid = google?.Wbraid,
         };
 
     private static OutboxEntry Common(

@@ -25,6 +25,7 @@ internal sealed class SessionSnapshots(IDatabase db)
         SessionField.LastTouchCampaign, SessionField.LastTouchContent, SessionField.LastTouchTimestamp,
         SessionField.DeviceType, SessionField.Browser, SessionField.SessionCount,
         SessionField.Ttclid, SessionField.Ttp,
+        SessionField.Gclid, SessionField.Gbraid, SessionField.Wbraid,
     ];
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> ReadAsync(IEnumerable<string> sessionIds)

@@ -14,6 +14,11 @@ internal static class CheckoutMetadata
     public const string Ttclid = "ttclid";
     public const string Ttp = "ttp";
     public const string Country = "country";
+
+    /// <summary>The session's Google click id, under its own kind's key (<c>gclid</c>, <c>gbraid</c> or <c>wbraid</c>).</summary>
+    public const string Gclid = "gclid";
+    public const string Gbraid = "gbraid";
+    public const string Wbraid = "wbraid";
     public const string Content = "content";
 
     /// <summary>The fundraising campaign donated to (the request's <c>campaign</c>, else the session's <c>selected_campaign</c>).</summary>
@@ -66,6 +71,11 @@ internal static class StripeCheckout
             // TikTok's click id and cookie, on the same terms: only well-formed ones, within Stripe's 500 characters.
             Meta(CheckoutMetadata.Ttclid, TikTokClickIds.Ttclid(session.GetValueOrDefault(SessionField.Ttclid)));
             Meta(CheckoutMetadata.Ttp, TikTokClickIds.Ttp(session.GetValueOrDefault(SessionField.Ttp)));
+            // The Google click id the Google Ads mapper would send (one, well formed), for the same reason.
+            if (GoogleClickIds.Pick(session.GetValueOrDefault(SessionField.Gclid), session.GetValueOrDefault(SessionField.Gbraid), session.GetValueOrDefault(SessionField.Wbraid)) is { } click)
+            {
+                Meta(click.Kind switch { GoogleClickKind.Gclid => CheckoutMetadata.Gclid, GoogleClickKind.Gbraid => CheckoutMetadata.Gbraid, _ => CheckoutMetadata.Wbraid }, click.Value);
+            }
         }
         Meta(CheckoutMetadata.Content, content);
         Meta(CheckoutMetadata.Campaign, campaign);

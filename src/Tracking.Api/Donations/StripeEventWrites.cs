@@ -48,7 +48,11 @@ internal sealed class StripeEventWrites(DonationStore store, Outbox outbox, IOpt
             DonationProperties.For(metadata.GetValueOrDefault(CheckoutMetadata.Content), Campaign(checkout), ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
             visitorId: metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), fbp: metadata.GetValueOrDefault(CheckoutMetadata.Fbp),
             fbc: metadata.GetValueOrDefault(CheckoutMetadata.Fbc), country: metadata.GetValueOrDefault(CheckoutMetadata.Country),
-            ttclid: metadata.GetValueOrDefault(CheckoutMetadata.Ttclid), ttp: metadata.GetValueOrDefault(CheckoutMetadata.Ttp)));
+            ttclid: metadata.GetValueOrDefault(CheckoutMetadata.Ttclid), ttp: metadata.GetValueOrDefault(CheckoutMetadata.Ttp),
+
+            // Google normalises addresses its own way (gmail dots and +suffixes), so it gets its own hash.
+            google: new(Hashing.GoogleEmail(checkout.CustomerDetails?.Email), metadata.GetValueOrDefault(CheckoutMetadata.Gclid),
+                metadata.GetValueOrDefault(CheckoutMetadata.Gbraid), metadata.GetValueOrDefault(CheckoutMetadata.Wbraid))));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, amount.Major, amount.Currency, checkout.Id, checkoutType, paymentMethod);
         return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
     }

@@ -17,6 +17,32 @@ internal static class Hashing
     public static string? Email(string? email) =>
         string.IsNullOrWhiteSpace(email) ? null : Sha256(email.Trim().ToLowerInvariant());
 
+    /// <summary>
+    /// Google's e-mail normalisation, then hash: trimmed, lower case, and for gmail.com and googlemail.com addresses
+    /// no dots and no <c>+suffix</c> in the local part (Google treats those as the same mailbox). Null when there is
+    /// no address or no local part and domain.
+    /// </summary>
+    public static string? GoogleEmail(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return null;
+        }
+        var address = email.Trim().ToLowerInvariant();
+        var at = address.LastIndexOf('@');
+        if (at <= 0 || at == address.Length - 1)
+        {
+            return null;
+        }
+        var (local, domain) = (address[..at], address[(at + 1)..]);
+        if (domain is "gmail.com" or "googlemail.com")
+        {
+            var plus = local.IndexOf('+', StringComparison.Ordinal);
+            local = (plus >= 0 ? local[..plus] : local).Replace(".", "", StringComparison.Ordinal);
+        }
+        return Sha256(local + "@" + domain);
+    }
+
     /// <summary>A stable UUID (version 8, RFC 9562) from a name, so a retried send carries the same id.</summary>
     public static Guid StableUuid(string name)
     {

@@ -11,6 +11,8 @@ internal sealed record Landing(
     string? Fbclid,
     string? Gclid,
     string? Ttclid,
+    string? Gbraid,
+    string? Wbraid,
     string LandingPage,
     string? ReferrerHost,
     bool HasCampaign)
@@ -31,9 +33,12 @@ internal sealed record Landing(
         var gclid = Pick(request.Gclid, "gclid");
         // ttclid is kept as TikTok wrote it, case included, like fbclid.
         var ttclid = Pick(request.Ttclid, "ttclid");
+        // Google's iOS click ids, kept as they came like gclid (Google matches them byte for byte).
+        var gbraid = Clean(query["gbraid"]);
+        var wbraid = Clean(query["wbraid"]);
         var hasCampaign = utm.Source is not null || utm.Medium is not null || utm.Campaign is not null
             || utm.Content is not null || fbclid is not null || gclid is not null
-            || ttclid is not null;
+            || ttclid is not null || gbraid is not null || wbraid is not null;
 
         string? referrerHost = null;
         if (Uri.TryCreate(request.Referrer, UriKind.Absolute, out var referrer)
@@ -41,7 +46,7 @@ internal sealed record Landing(
         {
             referrerHost = referrer.Host;
         }
-        return new Landing(utm, fbclid, gclid, ttclid, url.AbsolutePath, referrerHost, hasCampaign);
+        return new Landing(utm, fbclid, gclid, ttclid, gbraid, wbraid, url.AbsolutePath, referrerHost, hasCampaign);
     }
 
     /// <summary>The touch this landing represents, following the usual conventions when utm_source is absent.</summary>
@@ -50,7 +55,7 @@ internal sealed record Landing(
         var (source, medium) = (Utm.Source, Utm.Medium) switch
         {
             ({ } s, var m) => (s, m),
-            (null, var m) when Gclid is not null => ("google", m ?? "cpc"),
+            (null, var m) when Gclid is not null || Gbraid is not null || Wbraid is not null => ("google", m ?? "cpc"),
             (null, var m) when Fbclid is not null => ("facebook", m ?? "paid_social"),
             (null, var m) when Ttclid is not null => ("tiktok", m ?? "paid_social"),
             (null, var m) when ReferrerHost is not null => (ReferrerHost, m ?? "referral"),

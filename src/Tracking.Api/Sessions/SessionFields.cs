@@ -42,6 +42,8 @@ internal static class SessionFields
         Add(SessionField.Fbclid, landing.Fbclid);
         Add(SessionField.FbclidFirstSeen, landing.Fbclid is null ? null : nowText);
         Add(SessionField.Gclid, landing.Gclid);
+        Add(SessionField.Gbraid, landing.Gbraid);
+        Add(SessionField.Wbraid, landing.Wbraid);
         Add(SessionField.Fbp, request.Fbp);
         Add(SessionField.Fbc, request.Fbc);
         Add(SessionField.Ttclid, landing.Ttclid);
@@ -83,6 +85,8 @@ internal static class SessionFields
             cleared = LastTouchFields.Where(f => !fields.Exists(p => p.Key == f)).ToArray();
         }
         Add(SessionField.Gclid, landing.Gclid);
+        Add(SessionField.Gbraid, landing.Gbraid);
+        Add(SessionField.Wbraid, landing.Wbraid);
         Add(SessionField.Fbp, request.Fbp);
         Add(SessionField.Fbc, request.Fbc);
         Add(SessionField.Ttclid, landing.Ttclid);

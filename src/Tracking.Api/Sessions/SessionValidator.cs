@@ -62,6 +62,8 @@ internal static class SessionValidator
         errors.MaxLength("fbclid", landing.Fbclid, MaxClickId);
         errors.MaxLength("gclid", landing.Gclid, MaxClickId);
         errors.MaxLength("ttclid", landing.Ttclid, MaxClickId);
+        errors.MaxLength("gbraid", landing.Gbraid, MaxClickId);
+        errors.MaxLength("wbraid", landing.Wbraid, MaxClickId);
         return (errors.Any ? null : landing, errors);
     }
 

@@ -30,6 +30,8 @@ internal static class SessionField
     public const string Fbclid = "fbclid";
     public const string FbclidFirstSeen = "fbclid_first_seen";
     public const string Gclid = "gclid";
+    public const string Gbraid = "gbraid";
+    public const string Wbraid = "wbraid";
     public const string Fbp = "fbp";
     public const string Fbc = "fbc";
 

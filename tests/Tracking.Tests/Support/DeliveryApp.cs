@@ -73,7 +73,8 @@ public sealed class DeliveryApp : TrackingApp
     public const string CheckoutPath = "/v1/checkout/sessions";
 
     /// <summary>Also wired to Stripe: API base on the stub (which answers checkout creation) and a webhook secret.</summary>
-    public static DeliveryApp CreateWithStripe(Dictionary<string, string?>? extra = null)
+    /// <param name="stub">A stub the test started first (to write its URL into a file the service reads, say).</param>
+    public static DeliveryApp CreateWithStripe(Dictionary<string, string?>? extra = null, WireMockServer? stub = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -87,7 +88,7 @@ public sealed class DeliveryApp : TrackingApp
         {
             settings[k] = v;
         }
-        var app = Create(settings);
+        var app = Create(settings, stub);
         app.Stub.Given(Request.Create().WithPath(CheckoutPath).UsingPost()).AtPriority(100)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""
                 {"id":"cs_test_a1","object":"checkout.session","mode":"payment","payment_status":"unpaid","status":"open",

@@ -17,6 +17,7 @@ internal sealed class SessionSnapshots(IDatabase db)
         SessionField.FirstTouchSource, SessionField.FirstTouchTimestamp, SessionField.LastTouchSource, SessionField.LastTouchMedium,
         SessionField.LastTouchCampaign, SessionField.LastTouchContent, SessionField.LastTouchTimestamp,
         SessionField.DeviceType, SessionField.Browser, SessionField.SessionCount,
+        SessionField.LandingPage, SessionField.ReferrerUrl, SessionField.LastPage,
     ];
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> ReadAsync(IEnumerable<string> sessionIds)

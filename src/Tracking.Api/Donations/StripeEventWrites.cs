@@ -47,9 +47,12 @@ internal sealed class StripeEventWrites(DonationStore store, Outbox outbox, IOpt
             Hashing.Email(checkout.CustomerDetails?.Email),
             DonationProperties.For(metadata.GetValueOrDefault(CheckoutMetadata.Content), Campaign(checkout), ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
             visitorId: metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), fbp: metadata.GetValueOrDefault(CheckoutMetadata.Fbp),
-            fbc: metadata.GetValueOrDefault(CheckoutMetadata.Fbc), country: metadata.GetValueOrDefault(CheckoutMetadata.Country)));
+            fbc: metadata.GetValueOrDefault(CheckoutMetadata.Fbc), country: metadata.GetValueOrDefault(CheckoutMetadata.Country),
+            metaRefusesEmail: checkout.CustomerDetails?.Email is { } email && !EmailAddress.MetaAccepts(email)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, amount.Major, amount.Currency, checkout.Id, checkoutType, paymentMethod);
-        return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
+        // Decided now, while the session's click ids are at hand (the metadata's, under the same names, once it has expired).
+        var platform = ClickIds.AdPlatform.Of(f => session.FirstOrDefault(e => e.Name == f).Value is { IsNullOrEmpty: false } v ? (string?)v : metadata.GetValueOrDefault(f));
+        return new DonationWrite(sid, checkout.Id, timestamp, member, entry, platform);
     }
 
     /// <summary>The fundraising campaign the checkout recorded in its metadata, when it is a safe id.</summary>

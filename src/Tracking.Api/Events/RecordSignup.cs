@@ -41,7 +41,8 @@ internal sealed class RecordSignup(SignupStore store, Outbox outbox, TimeProvide
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var entry = outbox.Queue(OutboxEntry.ForSignup(
             sid, eventId, EventNames.Lead, now, new(page, body.Referrer), new(client.Ip, client.UserAgent), hash,
-            new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) }));
+            new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
+            metaRefusesEmail: !EmailAddress.MetaAccepts(body.Email)));
         var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
         return new SignupResult(recorded switch
         {

@@ -39,6 +39,8 @@ internal static class SessionFields
         Add(SessionField.LastTouchContent, touch.Content);
         Add(SessionField.LandingPage, landing.LandingPage);
         Add(SessionField.Referrer, landing.ReferrerHost);
+        Add(SessionField.ReferrerUrl, landing.ReferrerHost is null ? null : request.Referrer);
+        Add(SessionField.LastPage, request.Url);
         Add(SessionField.Fbclid, landing.Fbclid);
         Add(SessionField.FbclidFirstSeen, landing.Fbclid is null ? null : nowText);
         Add(SessionField.Gclid, landing.Gclid);
@@ -83,6 +85,7 @@ internal static class SessionFields
         Add(SessionField.Gclid, landing.Gclid);
         Add(SessionField.Fbp, request.Fbp);
         Add(SessionField.Fbc, request.Fbc);
+        Add(SessionField.LastPage, request.Url);
         Add(SessionField.ConsentAnalytics, request.Consent?.Analytics);
         Add(SessionField.ConsentMarketing, request.Consent?.Marketing);
         Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);

@@ -15,7 +15,7 @@ internal static class ReportsApi
             .WithQueryChoices<AttributionModel>("model").WithQueryChoices<AttributionGroup>("groupBy")
             .WithDescription("""
                 `model`: first_touch, last_touch (default), linear or position_based; `groupBy`: source, campaign (default),
-                content or selected_campaign (the fundraising campaign the visitor picked, CampaignSelected or the checkout's
+                content, selected_campaign (the fundraising campaign the visitor picked, CampaignSelected or the checkout's
                 `campaign`: each donation wholly to it, whatever the model; `(none)` when none was picked) or platform (the ad
                 platform the donation came from, `meta`, `google`, `tiktok` or `other`, decided when it was paid from the
                 session's click ids, else its last touch's utm_source, see docs/reports.md: each donation wholly to it,

@@ -77,7 +77,7 @@ public sealed class JourneyPayloadTests : IDisposable
             {"event_name":"Lead","event_time":{{signedUpAt / 1000}},"event_id":"{{eventId}}","action_source":"website",
              "event_source_url":"https://film.example/newsletter",
              "user_data":{"client_ip_address":"{{VisitorIp}}","client_user_agent":"{{ApiCalls.IphoneSafari}}",
-               "fbc":"fb.1.{{landedAt}}.IwAR1234","external_id":["{{Sha256(visitor)}}"],"country":["{{Sha256Us}}"],
+               "fbc":"fb.1.{{landedAt}}.IwAR1234","external_id":["{{Sha256(visitor.ToLowerInvariant())}}"],"country":["{{Sha256Us}}"],
                "em":["{{Sha256Fan}}"],"ct":["{{Sha256LosAngeles}}"]} }
             """), Json(lead));
 
@@ -97,7 +97,7 @@ public sealed class JourneyPayloadTests : IDisposable
         var identify = Assert.Single(posthog, e => e.GetProperty("event").GetString() == "$identify");
         Assert.Equal(Json($$"""
             {"event":"$identify","distinct_id":"email:{{Sha256Fan}}","timestamp":"{{Iso(signedUpAt)}}",
-             "properties":{"$anon_distinct_id":"{{visitor}}","$lib":"tracking-service","tracking_session_id":"{{sid}}"} }
+             "properties":{"$anon_distinct_id":"{{visitor}}","$lib":"tracking-service","tracking_session_id":"{{sid}}","$ip":"{{VisitorIp}}"} }
             """), Json(WithoutUuid(identify)));
         // uuid is PostHog's deduplication key: stable per event, so only its form and distinctness are asserted.
         Assert.True(Guid.TryParse(emailSignup.GetProperty("uuid").GetString(), out _));
@@ -132,7 +132,7 @@ public sealed class JourneyPayloadTests : IDisposable
             {"event_name":"Purchase","event_time":{{paidAt.ToUnixTimeSeconds()}},"event_id":"cs_test_a1","action_source":"website",
              "event_source_url":"https://film.example/donate","referrer_url":"https://film.example/watch",
              "user_data":{"client_ip_address":"{{VisitorIp}}","client_user_agent":"{{ApiCalls.IphoneSafari}}",
-               "fbc":"fb.1.{{landedAt}}.IwAR1234","external_id":["{{Sha256(visitor)}}"],"country":["{{Sha256Us}}"],
+               "fbc":"fb.1.{{landedAt}}.IwAR1234","external_id":["{{Sha256(visitor.ToLowerInvariant())}}"],"country":["{{Sha256Us}}"],
                "em":["{{Sha256("donor@example.com")}}"],"ct":["{{Sha256LosAngeles}}"]},
              "custom_data":{"value":25,"currency":"USD","campaign":"festival-tour"} }
             """), Json(purchase));

@@ -45,6 +45,9 @@ internal sealed record OutboxEntry
 
     public string? EmailHash { get; init; }
 
+    /// <summary>True when Meta's libraries refuse the address's form (no <c>em</c> for it); PostHog still identifies by it.</summary>
+    public bool? MetaRefusesEmail { get; init; }
+
     public string? VisitorId { get; init; }
 
     public string? Fbp { get; init; }
@@ -87,8 +90,13 @@ internal sealed record OutboxEntry
     /// <summary>The Lead of <c>POST /signup</c>: identified by the hashed address the visitor typed (Meta's and Google's hash).</summary>
     public static OutboxEntry ForSignup(
         string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
-        string emailHash, Dictionary<string, JsonElement>? properties, string? googleEmailHash = null) =>
-        Common(sessionId, eventId, name, timestamp, page, client, properties) with { EmailHash = emailHash, GoogleEmailHash = googleEmailHash };
+        string emailHash, Dictionary<string, JsonElement>? properties, string? googleEmailHash = null, bool metaRefusesEmail = false) =>
+        Common(sessionId, eventId, name, timestamp, page, client, properties) with
+        {
+            EmailHash = emailHash,
+            GoogleEmailHash = googleEmailHash,
+            MetaRefusesEmail = metaRefusesEmail ? true : null,
+        };
 
     /// <summary>
     /// The InitiateCheckout of <c>POST /checkout</c>: its amount and the session's consent at that moment. No e-mail:
@@ -113,10 +121,11 @@ internal sealed record OutboxEntry
         string sessionId, string eventId, string name, long timestamp, EntryPage page, EntryClient client,
         decimal value, string currency, EntryConsent consent, string? emailHash, Dictionary<string, JsonElement>? properties,
         string? visitorId = null, string? fbp = null, string? fbc = null, string? country = null,
-        string? ttclid = null, string? ttp = null, GoogleIds? google = null) =>
+        string? ttclid = null, string? ttp = null, GoogleIds? google = null, bool metaRefusesEmail = false) =>
         ForCheckout(sessionId, eventId, name, timestamp, page, client, value, currency, consent, properties) with
         {
             EmailHash = emailHash,
+            MetaRefusesEmail = metaRefusesEmail ? true : null,
             VisitorId = visitorId,
             Fbp = fbp,
             Fbc = fbc,

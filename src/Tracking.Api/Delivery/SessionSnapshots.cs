@@ -26,6 +26,7 @@ internal sealed class SessionSnapshots(IDatabase db)
         SessionField.DeviceType, SessionField.Browser, SessionField.SessionCount,
         SessionField.Ttclid, SessionField.Ttp,
         SessionField.Gclid, SessionField.Gbraid, SessionField.Wbraid,
+        SessionField.LandingPage, SessionField.ReferrerUrl, SessionField.LastPage,
     ];
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> ReadAsync(IEnumerable<string> sessionIds)

@@ -7,10 +7,12 @@ namespace Tracking.Donations;
 /// A conversion as stored (durable, <c>conv:{p}:{day}</c>): what was paid and when. Its session's touch path is
 /// stored beside it (<c>conv:{p}:{day}:paths</c>), written by the same script. <c>SelectedCampaign</c>: the
 /// fundraising campaign the donation went to (the checkout's, from its Stripe metadata), when there was one.
+/// <c>Platform</c>: the ad platform it came from (<see cref="ClickIds.AdPlatform"/>), decided when it was paid;
+/// absent from records written before it was kept.
 /// </summary>
 // Stored data is read leniently: a field added by a newer version must not make a record unreadable.
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-internal sealed record ConversionRecord(string CheckoutSessionId, string SessionId, decimal Amount, string Currency, long At, string? SelectedCampaign = null);
+internal sealed record ConversionRecord(string CheckoutSessionId, string SessionId, decimal Amount, string Currency, long At, string? SelectedCampaign = null, string? Platform = null);
 
 /// <summary>Source-generated JSON of the donations API and the conversion records: unknown request fields are refused.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

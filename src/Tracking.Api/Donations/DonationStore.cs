@@ -8,7 +8,8 @@ using Tracking.Storage;
 namespace Tracking.Donations;
 
 /// <summary>A checkout or conversion to record, with its event member and queued outbox entry.</summary>
-internal sealed record DonationWrite(string SessionId, string EventId, long Timestamp, string Member, QueuedEntry Outbox);
+/// <param name="Platform">For a conversion, the ad platform it came from (<see cref="ClickIds.AdPlatform"/>), kept in its record.</param>
+internal sealed record DonationWrite(string SessionId, string EventId, long Timestamp, string Member, QueuedEntry Outbox, string? Platform = null);
 
 /// <summary>Gateways of initiate_checkout.lua and record_stripe.lua: one script each, on the session's slot.</summary>
 internal sealed class DonationStore(IDatabase db, IOptions<SessionLimitOptions> options, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)

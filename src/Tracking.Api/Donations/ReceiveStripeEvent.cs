@@ -82,7 +82,7 @@ internal sealed partial class ReceiveStripeEvent(
         var write = converts
             ? await writes.PurchaseAsync(stripeEvent, checkout, sid, amount, receivedAt, checkoutType, paymentMethod)
             : StripeEventWrites.Note(stripeEvent, described, receivedAt);
-        var conversion = new ConversionRecord(checkout.Id, sid, amount.Major, amount.Currency, write.Timestamp, StripeEventWrites.Campaign(checkout));
+        var conversion = new ConversionRecord(checkout.Id, sid, amount.Major, amount.Currency, write.Timestamp, StripeEventWrites.Campaign(checkout), write.Platform);
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, described.ScriptKind, amount.Text, amount.Currency, checkoutType, conversion,
             clock.GetUtcNow().ToUnixTimeMilliseconds(), StripeEventWrites.StripeTime(stripeEvent), paymentMethod);

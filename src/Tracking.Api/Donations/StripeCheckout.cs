@@ -65,8 +65,8 @@ internal static class StripeCheckout
             // session keeps fbc up to 512 characters, an fbclid as long) would make Stripe refuse a metadata value
             // over 500 characters, and the donation fail with a 502, for a value Meta would drop anyway.
             Meta(CheckoutMetadata.Fbp, MetaCookies.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbp)));
-            Meta(CheckoutMetadata.Fbc, MetaCookies.FirstWellFormed(session.GetValueOrDefault(SessionField.Fbc),
-                MetaCookies.Fbc(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen))));
+            Meta(CheckoutMetadata.Fbc, MetaCookies.Click(session.GetValueOrDefault(SessionField.Fbclid), session.GetValueOrDefault(SessionField.FbclidFirstSeen),
+                session.GetValueOrDefault(SessionField.Fbc)));
             Meta(CheckoutMetadata.Country, session.GetValueOrDefault(SessionField.Country));
             // TikTok's click id and cookie, on the same terms: only well-formed ones, within Stripe's 500 characters.
             Meta(CheckoutMetadata.Ttclid, TikTokClickIds.Ttclid(session.GetValueOrDefault(SessionField.Ttclid)));

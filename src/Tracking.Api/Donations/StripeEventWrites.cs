@@ -49,12 +49,15 @@ internal sealed class StripeEventWrites(DonationStore store, Outbox outbox, IOpt
             visitorId: metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), fbp: metadata.GetValueOrDefault(CheckoutMetadata.Fbp),
             fbc: metadata.GetValueOrDefault(CheckoutMetadata.Fbc), country: metadata.GetValueOrDefault(CheckoutMetadata.Country),
             ttclid: metadata.GetValueOrDefault(CheckoutMetadata.Ttclid), ttp: metadata.GetValueOrDefault(CheckoutMetadata.Ttp),
-
             // Google normalises addresses its own way (gmail dots and +suffixes), so it gets its own hash.
             google: new(Hashing.GoogleEmail(checkout.CustomerDetails?.Email), metadata.GetValueOrDefault(CheckoutMetadata.Gclid),
-                metadata.GetValueOrDefault(CheckoutMetadata.Gbraid), metadata.GetValueOrDefault(CheckoutMetadata.Wbraid))));
+                metadata.GetValueOrDefault(CheckoutMetadata.Gbraid), metadata.GetValueOrDefault(CheckoutMetadata.Wbraid)),
+
+            metaRefusesEmail: checkout.CustomerDetails?.Email is { } email && !EmailAddress.MetaAccepts(email)));
         var member = ServerEventMember.Write(EventNames.Purchase, checkout.Id, timestamp, amount.Major, amount.Currency, checkout.Id, checkoutType, paymentMethod);
-        return new DonationWrite(sid, checkout.Id, timestamp, member, entry);
+        // Decided now, while the session's click ids are at hand (the metadata's, under the same names, once it has expired).
+        var platform = ClickIds.AdPlatform.Of(f => session.FirstOrDefault(e => e.Name == f).Value is { IsNullOrEmpty: false } v ? (string?)v : metadata.GetValueOrDefault(f));
+        return new DonationWrite(sid, checkout.Id, timestamp, member, entry, platform);
     }
 
     /// <summary>The fundraising campaign the checkout recorded in its metadata, when it is a safe id.</summary>

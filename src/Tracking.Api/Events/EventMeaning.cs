@@ -6,7 +6,7 @@ namespace Tracking.Events;
 
 /// <summary>
 /// What an event implies for its session beyond storing it: the content it is about, a video milestone and completion,
-/// watch time, or a session field it sets (<c>selected_campaign</c>). The rules of each event name live here; the rules
+/// watch time, or a session field it sets (<c>selected_campaign</c>, a PageView's <c>last_page</c>). The rules of each event name live here; the rules
 /// every event follows live in <see cref="EventValidator"/>.
 /// </summary>
 internal sealed record EventMeaning(
@@ -85,6 +85,11 @@ internal sealed record EventMeaning(
                 return null;
             }
             (setField, setValue) = (SessionField.SelectedCampaign, campaign);
+        }
+        else if (name == EventNames.PageView && item.Url is not null)
+        {
+            // The session's latest page: Meta's event_source_url for a later event that names no page.
+            (setField, setValue) = (SessionField.LastPage, item.Url);
         }
 
         return new EventMeaning(content, milestone, completionField, percent, watchTime, setField, setValue);

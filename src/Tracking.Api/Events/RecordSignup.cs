@@ -45,7 +45,7 @@ internal sealed class RecordSignup(SignupStore store, IndexSet index, Outbox out
         var entry = outbox.Queue(OutboxEntry.ForSignup(
             sid, eventId, EventNames.Lead, now, new(page, body.Referrer), new(client.Ip, client.UserAgent), hash,
             new() { ["step"] = JsonSerializer.SerializeToElement("email_capture", EventsJson.Default.String) },
-            Hashing.GoogleEmail(body.Email)));
+            Hashing.GoogleEmail(body.Email), metaRefusesEmail: !EmailAddress.MetaAccepts(body.Email)));
         var recorded = await store.RecordAsync(sid, eventId, now, ServerEventMember.Lead(eventId, now), entry, body.Consent, now);
         if (recorded is ServerEventStatus.Recorded or ServerEventStatus.AlreadyRecorded)
         {

@@ -35,10 +35,13 @@ internal static partial class MetaMapper
             // Cookies pass byte for byte (a parameter-builder appendix included); a malformed one is left out, so
             // Meta never refuses the batch over it, and the next well-formed candidate is used instead.
             Fbp: MetaCookies.FirstWellFormed(Session(SessionField.Fbp), entry.Fbp),
-            Fbc: MetaCookies.FirstWellFormed(Session(SessionField.Fbc), entry.Fbc, MetaCookies.Fbc(Session(SessionField.Fbclid), Session(SessionField.FbclidFirstSeen))),
-            ExternalId: visitor is null ? null : [hash(visitor)],
+            // A newer click than the cookie's wins, as in Meta's parameter builder.
+            Fbc: MetaCookies.Click(Session(SessionField.Fbclid), Session(SessionField.FbclidFirstSeen), Session(SessionField.Fbc), entry.Fbc),
+            // Lower-cased as Meta's libraries and the pixel do, so a mixed-case visitor id matches the pixel's.
+            ExternalId: visitor is null ? null : [hash(visitor.ToLowerInvariant())],
             Country: country is null ? null : [hash(country.ToLowerInvariant())],
-            Em: entry.EmailHash is null ? null : [entry.EmailHash],
+            // None for an address Meta's libraries refuse (they send no em for it either).
+            Em: entry.EmailHash is null || entry.MetaRefusesEmail == true ? null : [entry.EmailHash],
             Ct: NormalizeCity(Session(SessionField.City)) is { } city ? [hash(city)] : null);
 
         var content = entry.Properties?.GetValueOrDefault("content") is { ValueKind: JsonValueKind.String } c ? c.GetString() : null;
@@ -55,8 +58,9 @@ internal static partial class MetaMapper
             EventTime: entry.Timestamp / 1000,
             EventId: entry.EventId,
             ActionSource: "website",
-            EventSourceUrl: entry.Url,
-            ReferrerUrl: entry.Referrer,
+            // Meta requires event_source_url for website events.
+            EventSourceUrl: SessionPages.Url(entry, session),
+            ReferrerUrl: SessionPages.Referrer(entry, session),
             UserData: userData,
             CustomData: custom,
             DataProcessingOptions: options.LimitedDataUse ? ["LDU"] : null,

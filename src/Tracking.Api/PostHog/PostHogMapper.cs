@@ -49,11 +49,13 @@ internal static class PostHogMapper
             {
                 properties["$host"] = page.Host;
                 properties["$pathname"] = page.AbsolutePath;
+                CampaignParameters(page, properties);
             }
         }
-        // As posthog-js sends them: the referrer and its host, or "$direct" for none.
-        var referrer = entry.Referrer is not null && Uri.TryCreate(entry.Referrer, UriKind.Absolute, out var r) ? r : null;
-        properties["$referrer"] = referrer is null ? Direct : entry.Referrer!;
+        // As posthog-js sends them: the referrer and its host, or "$direct" for none; the landing page's is the session's.
+        var referrerUrl = SessionPages.Referrer(entry, session);
+        var referrer = referrerUrl is not null && Uri.TryCreate(referrerUrl, UriKind.Absolute, out var r) ? r : null;
+        properties["$referrer"] = referrer is null ? Direct : referrerUrl!;
         properties["$referring_domain"] = referrer?.Host ?? Direct;
         if (Session(SessionField.Browser) is { } browser)
         {
@@ -67,16 +69,7 @@ internal static class PostHogMapper
         {
             properties["$os"] = os;
         }
-        // The visitor's address, so PostHog geolocates the visitor and not this service's data centre; when it is
-        // unknown or not public, geolocation is switched off instead.
-        if (PublicIp.Normalize(entry.Ip) is { } ip)
-        {
-            properties["$ip"] = ip;
-        }
-        else
-        {
-            properties["$geoip_disable"] = PostHogValue.True;
-        }
+        Geolocation(entry, properties);
         if (entry.VisitStart is > 0 and var start)
         {
             properties["$session_id"] = VisitId(entry.SessionId, start);
@@ -134,7 +127,46 @@ internal static class PostHogMapper
             ["$lib"] = Lib,
             ["tracking_session_id"] = entry.SessionId,
         };
+        Geolocation(entry, properties);
         return new PostHogEvent("$identify", identified, properties, mapped.Timestamp, Hashing.StableUuid($"{entry.SessionId}:{entry.EventId}:identify").ToString());
+    }
+
+    /// <summary>
+    /// Every server-sent event names the visitor's address, so PostHog geolocates the visitor and not this service's
+    /// data centre; when it is unknown or not public, geolocation is switched off instead.
+    /// </summary>
+    private static void Geolocation(OutboxEntry entry, Dictionary<string, PostHogValue> properties)
+    {
+        if (PublicIp.Normalize(entry.Ip) is { } ip)
+        {
+            properties["$ip"] = ip;
+        }
+        else
+        {
+            properties["$geoip_disable"] = PostHogValue.True;
+        }
+    }
+
+    private static readonly string[] UtmParameters = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"];
+
+    /// <summary>
+    /// The page's <c>utm_*</c> as event properties, as posthog-js sets them on every event from the URL, so PostHog's
+    /// channel type and entry attribution read them; a property the browser sent itself stays as it is.
+    /// </summary>
+    private static void CampaignParameters(Uri page, Dictionary<string, PostHogValue> properties)
+    {
+        if (page.Query.Length < 2)
+        {
+            return;
+        }
+        var query = System.Web.HttpUtility.ParseQueryString(page.Query);
+        foreach (var name in UtmParameters)
+        {
+            if (query[name] is { Length: > 0 } value && !properties.ContainsKey(name))
+            {
+                properties[name] = value;
+            }
+        }
     }
 
     /// <summary>

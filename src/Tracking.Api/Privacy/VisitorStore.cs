@@ -250,7 +250,7 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
         }
         if (record is not null)
         {
-            var kept = new ConversionRecord(field, "", record.Amount, record.Currency, record.At);
+            var kept = new ConversionRecord(field, "", record.Amount, record.Currency, record.At, Platform: record.Platform);
             await db.HashSetAsync(conversions, field, JsonSerializer.Serialize(kept, DonationsJson.Default.ConversionRecord));
             var path = await db.HashGetAsync(paths, checkoutId);
             if (!path.IsNull)

@@ -20,6 +20,9 @@ internal enum AttributionGroup
 
     /// <summary>The fundraising campaign the visitor picked (CampaignSelected / the checkout's <c>campaign</c>): full credit, whatever the model.</summary>
     SelectedCampaign,
+
+    /// <summary>The ad platform the donation came from (meta, google, tiktok, other; <c>ClickIds/AdPlatform</c>): full credit, whatever the model.</summary>
+    Platform,
 }
 
 /// <summary>How one conversion's credit is split over its touches.</summary>

@@ -28,6 +28,12 @@ internal static class ReportBuilder
                 Credit(conversion.SelectedCampaign ?? "(none)", 1, conversion);
                 continue;
             }
+            if (groupBy == AttributionGroup.Platform)
+            {
+                // One platform per donation, decided from its click ids and utm_source when it was paid.
+                Credit(conversion.AdPlatform, 1, conversion);
+                continue;
+            }
             var credits = AttributionModels.Credit(model, conversion.Touches);
             if (credits.Count == 0)
             {

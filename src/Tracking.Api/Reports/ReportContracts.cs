@@ -19,8 +19,11 @@ public sealed record FunnelReport(
     IReadOnlyList<DailyDonations> Daily, int UnreadableConversions);
 
 /// <summary>A conversion as reports read it: the stored record and its session's touch path (empty = unattributed).</summary>
-internal sealed record Conversion(decimal Amount, string Currency, long At, IReadOnlyList<Sessions.Touch> Touches, string? SelectedCampaign = null)
+/// <param name="Platform">The ad platform stored with the conversion; for a record written before it was kept, the one its last touch's source names.</param>
+internal sealed record Conversion(decimal Amount, string Currency, long At, IReadOnlyList<Sessions.Touch> Touches, string? SelectedCampaign = null, string? Platform = null)
 {
+    public string AdPlatform => Platform ?? ClickIds.AdPlatform.OfSource(Touches.Count > 0 ? Touches[^1].Source : null);
+
     /// <summary>From the first touch (the session's start) to the payment; unknown when the session had expired.</summary>
     public long? TimeToConversion => Touches.Count > 0 ? Math.Max(0, At - Touches[0].Timestamp) : null;
 }

@@ -94,7 +94,7 @@ internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, IL
         {
             var r = JsonSerializer.Deserialize((string)record!, DonationsJson.Default.ConversionRecord);
             var touches = string.IsNullOrEmpty(path) ? [] : JsonSerializer.Deserialize(path, SessionsJson.Default.ListTouch);
-            return r is null || touches is null ? null : new Conversion(r.Amount, r.Currency, r.At, touches, r.SelectedCampaign);
+            return r is null || touches is null ? null : new Conversion(r.Amount, r.Currency, r.At, touches, r.SelectedCampaign, r.Platform);
         }
         catch (JsonException)
         {

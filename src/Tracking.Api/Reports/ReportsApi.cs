@@ -11,12 +11,15 @@ internal static class ReportsApi
         var group = app.MapGroup("/reports").WithTags("Reports").RequireOpsKey()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/attribution", Attribution)
-            .WithName("AttributionReport").WithSummary("Donations and revenue credited to sources, campaigns or contents under a model.")
+            .WithName("AttributionReport").WithSummary("Donations and revenue credited to sources, campaigns, contents or ad platforms under a model.")
             .WithQueryChoices<AttributionModel>("model").WithQueryChoices<AttributionGroup>("groupBy")
             .WithDescription("""
                 `model`: first_touch, last_touch (default), linear or position_based; `groupBy`: source, campaign (default),
-                content or selected_campaign (the fundraising campaign the visitor picked, CampaignSelected or the checkout's
-                `campaign`: each donation wholly to it, whatever the model; `(none)` when none was picked); `from`/`to`: UTC days (yyyy-MM-dd), default the 30 days up to today, at most 400 days.
+                content, selected_campaign (the fundraising campaign the visitor picked, CampaignSelected or the checkout's
+                `campaign`: each donation wholly to it, whatever the model; `(none)` when none was picked) or platform (the ad
+                platform the donation came from, `meta`, `google`, `tiktok` or `other`, decided when it was paid from the
+                session's click ids, else its last touch's utm_source, see docs/reports.md: each donation wholly to it,
+                whatever the model); `from`/`to`: UTC days (yyyy-MM-dd), default the 30 days up to today, at most 400 days.
                 Computed from durable conversion records (each keeps its session's touch path), so it survives session expiry.
                 Linear splits credit evenly; position_based gives 40/20/40 (50/50 with two touches). Direct visits never take
                 credit; conversions without a campaign touch (expired session, direct traffic) are the `(unattributed)` row.

@@ -39,6 +39,8 @@ internal static class SessionFields
         Add(SessionField.LastTouchContent, touch.Content);
         Add(SessionField.LandingPage, landing.LandingPage);
         Add(SessionField.Referrer, landing.ReferrerHost);
+        Add(SessionField.ReferrerUrl, landing.ReferrerHost is null ? null : request.Referrer);
+        Add(SessionField.LastPage, request.Url);
         Add(SessionField.Fbclid, landing.Fbclid);
         Add(SessionField.FbclidFirstSeen, landing.Fbclid is null ? null : nowText);
         Add(SessionField.Gclid, landing.Gclid);
@@ -91,6 +93,7 @@ internal static class SessionFields
         Add(SessionField.Fbc, request.Fbc);
         Add(SessionField.Ttclid, landing.Ttclid);
         Add(SessionField.Ttp, request.Ttp);
+        Add(SessionField.LastPage, request.Url);
         Add(SessionField.ConsentAnalytics, request.Consent?.Analytics);
         Add(SessionField.ConsentMarketing, request.Consent?.Marketing);
         Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);

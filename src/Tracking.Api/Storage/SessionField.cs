@@ -25,6 +25,10 @@ internal static class SessionField
 
     public const string LandingPage = "landing_page";
     public const string Referrer = "referrer";
+    // The landing's whole referrer URL (referrer is its host), for the events of the landing page that carry none.
+    public const string ReferrerUrl = "referrer_url";
+    // The latest page loaded or viewed (whole URL): the event_source_url of an event that named no page.
+    public const string LastPage = "last_page";
 
     // Click ids and Meta cookies; fbclid_first_seen (ms) is the creation time Meta's fbc format needs.
     public const string Fbclid = "fbclid";

@@ -41,7 +41,7 @@ public sealed class MappingTests : IDisposable
             {"event_name":"ViewContent","event_time":{{{viewedAt / 1000}}},"event_id":"pixel-evt-1","action_source":"website",
              "event_source_url":"https://film.example/watch",
              "user_data":{"client_user_agent":"{{{ApiCalls.IphoneSafari}}}","fbp":"fb.1.1700000000000.1234567890",
-               "fbc":"fb.1.{{{landedAt}}}.IwAR1234AbCd","external_id":["{{{Sha256(visitor)}}}"],"country":["{{{Sha256Us}}}"]},
+               "fbc":"fb.1.{{{landedAt}}}.IwAR1234AbCd","external_id":["{{{Sha256(visitor.ToLowerInvariant())}}}"],"country":["{{{Sha256Us}}}"]},
              "custom_data":{"content_ids":["trailer_30s"],"content_name":"trailer_30s"}}
             """;
         var actual = sent.Clone();

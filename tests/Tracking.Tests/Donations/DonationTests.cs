@@ -236,7 +236,7 @@ public sealed class DonationTests : IDisposable
         Assert.False(await _app.Db.KeyExistsAsync(Keys.Session(sid)));
         await _app.RunRoundsAsync();
         var purchase = _app.MetaEventsDelivered().Single();
-        Assert.Equal(Sha256(visitor), purchase.GetProperty("user_data").GetProperty("external_id")[0].GetString());
+        Assert.Equal(Sha256(visitor.ToLowerInvariant()), purchase.GetProperty("user_data").GetProperty("external_id")[0].GetString());
         Assert.Equal(25m, purchase.GetProperty("custom_data").GetProperty("value").GetDecimal());
     }
 

@@ -77,7 +77,7 @@ public sealed class JourneyPayloadTests : IDisposable
             {"event_name":"Lead","event_time":{{signedUpAt / 1000}},"event_id":"{{eventId}}","action_source":"website",
              "event_source_url":"https://film.example/newsletter",
              "user_data":{"client_ip_address":"{{VisitorIp}}","client_user_agent":"{{ApiCalls.IphoneSafari}}",
-               "fbc":"fb.1.{{landedAt}}.IwAR1234","external_id":["{{Sha256(visitor)}}"],"country":["{{Sha256Us}}"],
+               "fbc":"fb.1.{{landedAt}}.IwAR1234","external_id":["{{Sha256(visitor.ToLowerInvariant())}}"],"country":["{{Sha256Us}}"],
                "em":["{{Sha256Fan}}"],"ct":["{{Sha256LosAngeles}}"]} }
             """), Json(lead));
 
@@ -127,7 +127,7 @@ public sealed class JourneyPayloadTests : IDisposable
             {"event_name":"Purchase","event_time":{{paidAt.ToUnixTimeSeconds()}},"event_id":"cs_test_a1","action_source":"website",
              "event_source_url":"https://film.example/donate","referrer_url":"https://film.example/watch",
              "user_data":{"client_ip_address":"{{VisitorIp}}","client_user_agent":"{{ApiCalls.IphoneSafari}}",
-               "fbc":"fb.1.{{landedAt}}.IwAR1234","external_id":["{{Sha256(visitor)}}"],"country":["{{Sha256Us}}"],
+               "fbc":"fb.1.{{landedAt}}.IwAR1234","external_id":["{{Sha256(visitor.ToLowerInvariant())}}"],"country":["{{Sha256Us}}"],
                "em":["{{Sha256("donor@example.com")}}"],"ct":["{{Sha256LosAngeles}}"]},
              "custom_data":{"value":25,"currency":"USD","campaign":"festival-tour"} }
             """), Json(purchase));

@@ -76,7 +76,7 @@ public sealed class MetaMatchTests
             {"event_name":"Lead","event_time":{{signedUpAt}},"event_id":"{{eventId}}","action_source":"website",
              "event_source_url":"https://film.example/newsletter?x=1","referrer_url":"https://film.example/watch",
              "user_data":{"client_ip_address":"81.2.69.160","client_user_agent":"{{ApiCalls.IphoneSafari}}","fbp":"{{fbp}}",
-                          "external_id":["{{Sha256(visitor)}}"],"em":["{{Sha256("fan@example.com")}}"]} }
+                          "external_id":["{{Sha256(visitor.ToLowerInvariant())}}"],"em":["{{Sha256("fan@example.com")}}"]} }
             """;
         Assert.Equal(Normalize(expected), lead.GetRawText());
     }

@@ -10,7 +10,7 @@ public sealed class DashboardTests
 {
 
     [Fact]
-    public async Task The_dashboard_shows_the_funnel_and_revenue_by_campaign_content_and_selected_campaign_without_console_errors()
+    public async Task The_dashboard_shows_the_funnel_and_revenue_by_ad_platform_campaign_content_and_selected_campaign_without_console_errors()
     {
         using var app = DeliveryApp.CreateWithStripe();
         app.UseKestrel(0);
@@ -61,6 +61,12 @@ public sealed class DashboardTests
             Assert.Equal("40 USD", await page.TextContentAsync("#by-campaign .row[data-key=spring] .num"));
             Assert.Equal("25 USD", await page.TextContentAsync("#by-campaign .row[data-key=winter] .num"));
             Assert.Equal("25 USD", await page.TextContentAsync("#by-content .row[data-key=trailer_30s] .num"));
+            // The ad platforms, every one listed: utm_source=facebook is Meta's, google Google's.
+            Assert.Equal(["Meta", "Google", "TikTok", "Other"], await page.Locator("#by-platform .row .label").AllTextContentsAsync());
+            Assert.Equal("25 USD", await page.TextContentAsync("#by-platform .row[data-key=meta] .num"));
+            Assert.Equal("40 USD", await page.TextContentAsync("#by-platform .row[data-key=google] .num"));
+            Assert.Equal("0", await page.TextContentAsync("#by-platform .row[data-key=tiktok] .num"));
+            Assert.Equal("0", await page.TextContentAsync("#by-platform .row[data-key=other] .num"));
             // The fundraising campaign the first donor picked on the page; the other picked none.
             Assert.Equal("festival-tour", await page.TextContentAsync("#by-selected .row[data-key=festival-tour] .label"));
             Assert.Equal("25 USD", await page.TextContentAsync("#by-selected .row[data-key=festival-tour] .num"));

@@ -83,7 +83,7 @@
     });
   }
 
-  // Pixel dedup: fbq and ttq get our server event's id, so Meta and TikTok each keep one (TikTok gets no PageView).
+  // fbq and ttq get our event's id, so Meta and TikTok each keep one copy (TikTok: no PageView).
   var PIXEL = { PageView: 'PageView', ViewContent: 'ViewContent', VideoStart: 'ViewContent' };
   var DONATION_EVENT = 'Purchase'; // Meta__DonationEventName, set by the service when it serves this file
   function allowed() { return consent().marketing !== 'denied'; }
@@ -93,7 +93,7 @@
     var event = { event: name, eventId: id(), url: pageUrl(here()), referrer: pageUrl(d.referrer), timestamp: Date.now(), properties: properties || undefined };
     var c = properties && properties.content;
     if (PIXEL[name] && pixel()) w.fbq('track', PIXEL[name], c ? { content_ids: [c], content_name: c } : {}, { eventID: event.eventId });
-    if (PIXEL[name] === 'ViewContent' && tiktok()) w.ttq.track('ViewContent', c ? { content_id: c, content_name: c } : {}, { event_id: event.eventId });
+    if (PIXEL[name] === 'ViewContent' && tiktok()) w.ttq.track('ViewContent', c ? { content_id: c } : {}, { event_id: event.eventId });
     return event;
   }
   function send(name, properties) {

@@ -49,8 +49,9 @@ public sealed class NewSessionBudgetTests
     {
         using var app = new TrackingApp(new() { ["Tracking:NewSessionsPerMinute"] = "2" }, isolated: true);
         var client = app.Browser().FromPeer("2001:db8:26:1::1");
+        // A page load's retry is found by its pageLoadKey, which the snippet keeps to itself; one key per page load here.
         async Task<HttpResponseMessage> PageLoadAsync(string eventId) =>
-            await client.PostAsJsonAsync("/session", new { url = Landing, events = new[] { PageView(eventId) } });
+            await client.PostAsJsonAsync("/session", new { url = Landing, pageLoadKey = $"key-{eventId}-0123456789", events = new[] { PageView(eventId) } });
 
         var first = await PageLoadAsync("pv-first");
         var retry = await PageLoadAsync("pv-first");       // under budget: finds its session, gives its unit back

@@ -40,16 +40,25 @@ public sealed class VisitorIdTests
         var prefix = id[..^3];
         var slot = Crc16.Slot(id);
         // Suffixes other than the issued one, on the same slot (16 of the 262 144 reach each slot) and on other slots.
-        var others = new List<string>();
-        for (var n = 0; n < 64 * 64 * 64 && others.Count < 40; n++)
+        var (sameSlot, otherSlots) = (new List<string>(), new List<string>());
+        for (var n = 0; n < 64 * 64 * 64 && (sameSlot.Count < 8 || otherSlots.Count < 32); n++)
         {
             var suffix = new string([Alphabet[n % 64], Alphabet[n / 64 % 64], Alphabet[n / 4096]]);
             var candidate = prefix + suffix;
-            if (candidate != id && (Crc16.Slot(candidate) == slot || n % 997 == 0))
+            if (candidate == id)
             {
-                others.Add(candidate);
+                continue;
+            }
+            if (Crc16.Slot(candidate) == slot && sameSlot.Count < 8)
+            {
+                sameSlot.Add(candidate);
+            }
+            else if (n % 997 == 0 && otherSlots.Count < 32)
+            {
+                otherSlots.Add(candidate);
             }
         }
+        var others = sameSlot.Concat(otherSlots).ToList();
 
         Assert.Contains(others, o => Crc16.Slot(o) == slot);
         Assert.All(others, o => Assert.False(Ids.IsIssuedVisitorId(Secret, o), $"{o} verified"));

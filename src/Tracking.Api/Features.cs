@@ -50,6 +50,7 @@ internal static class Features
         app.MapDonations();
         app.MapOps();
         app.MapMetaQualityApi();
+        app.MapGoogleAdsRequestsApi();
         app.MapReportsApi();
         app.MapVisitorsApi();
         app.MapUpgradeApi();

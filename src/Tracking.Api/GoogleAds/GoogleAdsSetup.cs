@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
+using Tracking.Infrastructure;
 
 namespace Tracking.GoogleAds;
 
@@ -15,7 +16,7 @@ internal static class GoogleAdsSetup
         services.AddTransient<GoogleAdsAuthHandler>();
         services.AddDestinationClient<IGoogleAdsApi>("googleads", GoogleAdsJson.Default.Options,
             sp => sp.GetRequiredService<IOptions<GoogleAdsOptions>>().Value.BaseUrl, client => client.AddHttpMessageHandler<GoogleAdsAuthHandler>());
-        services.AddSingleton<GoogleAdsRequests>();
+        services.AddSingleton<GoogleAdsRequests>().AddHttpJson(GoogleAdsOpsJson.Default);
         services.AddSingleton<IDestination, GoogleAdsDestination>();
         services.AddHostedService<GoogleAdsStatusPoller>();
         return builder;

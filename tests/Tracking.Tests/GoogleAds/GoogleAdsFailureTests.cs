@@ -1,3 +1,4 @@
+using Tracking.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.GoogleAds;
 using WireMock.RequestBuilders;
@@ -75,6 +76,11 @@ public sealed class GoogleAdsFailureTests
         var failure = Assert.Single(requests.RecentFailures);
         Assert.Equal(("req-1", "FAILED", 1), (failure.RequestId, failure.Status, failure.Events));
         Assert.Contains("INVALID_CONVERSION_ACTION", failure.Reasons, StringComparison.Ordinal);
+        var opsView = await app.Ops().GetAsync("/ops/googleads/requests");
+        Assert.Equal(System.Net.HttpStatusCode.OK, opsView.StatusCode);
+        var listed = Assert.Single(System.Text.Json.JsonDocument.Parse(await opsView.Content.ReadAsStringAsync()).RootElement.GetProperty("failures").EnumerateArray());
+        Assert.Equal(("req-1", "FAILED"), (listed.GetProperty("requestId").GetString(), listed.GetProperty("status").GetString()));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await app.Browser().GetAsync("/ops/googleads/requests")).StatusCode);
     }
 
     private static int JsonCount(WireMock.Logging.ILogEntry call) =>

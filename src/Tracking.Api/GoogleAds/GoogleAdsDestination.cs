@@ -102,14 +102,14 @@ internal sealed class GoogleAdsDestination(IGoogleAdsApi api, GoogleAdsRequests 
         {
             // Accepted for processing; the outcome of processing comes later (GoogleAdsRequests). A 2xx without a
             // request id may not be an acceptance: send again, transaction_id makes that harmless.
-            if (Read(content, GoogleAdsJson.Default.IngestEventsResponse)?.RequestId is { Length: > 0 } id)
+            if (ResponseBody.TryRead(content, GoogleAdsJson.Default.IngestEventsResponse)?.RequestId is { Length: > 0 } id)
             {
                 requests.Track(id, events);
                 return Outcome.Delivered;
             }
             return new Outcome.Retry("Google Ads answered 2xx without a requestId", RetryKind.BadResponse);
         }
-        var error = Read(content, GoogleAdsJson.Default.GoogleErrorBody)?.Error;
+        var error = ResponseBody.TryRead(content, GoogleAdsJson.Default.GoogleErrorBody)?.Error;
         var words = $"Google Ads {(int)response.StatusCode} {error?.Status}: {error?.Message ?? "no error body"}";
         if (HttpFailures.IsRetryableStatus(response.StatusCode))
         {
@@ -121,22 +121,5 @@ internal sealed class GoogleAdsDestination(IGoogleAdsApi api, GoogleAdsRequests 
         }
         // 400 INVALID_ARGUMENT and the like: the request's content; the batch is split until the bad event stands alone.
         return new Outcome.Dead(words);
-    }
-
-    private static T? Read<T>(string content, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
-        where T : class
-    {
-        if (string.IsNullOrWhiteSpace(content))
-        {
-            return null;
-        }
-        try
-        {
-            return JsonSerializer.Deserialize(content, info);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

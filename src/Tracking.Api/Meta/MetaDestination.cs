@@ -65,7 +65,7 @@ internal sealed class MetaDestination(
         if (response.IsSuccessStatusCode)
         {
             // A 2xx we cannot read may not be an acceptance: send again, event_id makes that harmless.
-            return Read(content, MetaJson.Default.MetaResponse) is { EventsReceived: > 0 }
+            return ResponseBody.TryRead(content, MetaJson.Default.MetaResponse) is { EventsReceived: > 0 }
                 ? Outcome.Delivered
                 : new Outcome.Retry("Meta answered 2xx without events_received", RetryKind.BadResponse);
         }
@@ -73,7 +73,7 @@ internal sealed class MetaDestination(
         {
             return new Outcome.Retry($"Meta answered {(int)response.StatusCode}", HttpFailures.KindOf(response.StatusCode), HttpFailures.RetryAfter(response.Headers));
         }
-        var error = Read(content, MetaJson.Default.MetaErrorBody)?.Error;
+        var error = ResponseBody.TryRead(content, MetaJson.Default.MetaErrorBody)?.Error;
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (error is not null && CredentialErrors.Contains(error.Code)))
         {
             return new Outcome.Retry($"Meta refused our token ({(int)response.StatusCode}: {error?.Message ?? "no error body"})", RetryKind.Unauthorized);
@@ -84,22 +84,5 @@ internal sealed class MetaDestination(
             return new Outcome.Retry($"Meta answered {(int)response.StatusCode}: {error?.Message ?? "no error body"}", kind);
         }
         return new Outcome.Dead($"Meta {(int)response.StatusCode} code {error.Code}/{error.ErrorSubcode}: {error.Message} {error.ErrorUserMsg}".Trim());
-    }
-
-    private static T? Read<T>(string content, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
-        where T : class
-    {
-        if (string.IsNullOrWhiteSpace(content))
-        {
-            return null;
-        }
-        try
-        {
-            return JsonSerializer.Deserialize(content, info);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

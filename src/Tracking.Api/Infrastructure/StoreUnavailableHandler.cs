@@ -47,7 +47,7 @@ internal sealed partial class StoreUnavailableHandler(IProblemDetailsService pro
         {
             if (e is RedisException or RedisTimeoutException or System.Net.Sockets.SocketException or IOException
                 || e.GetType().Namespace?.StartsWith("Pipelines.Sockets", StringComparison.Ordinal) == true
-                || IsFromStoreClient(e))
+                || IsFromStoreClient(e) || IsCancelledByLibrary(e))
             {
                 return true;
             }
@@ -64,6 +64,12 @@ internal sealed partial class StoreUnavailableHandler(IProblemDetailsService pro
         && (e.Source is "StackExchange.Redis" or "Pipelines.Sockets.Unofficial"
             || e.StackTrace?.Contains("StackExchange.Redis.", StringComparison.Ordinal) == true
             || (e.Source is "System.IO.Pipelines" && !FromHttpServer(e)));
+
+    // StackExchange.Redis cancels the tasks of commands in flight on a connection it tears down (a SIGKILLed server,
+    // seen under load): a TaskCanceledException carrying no token. Every cancellation of ours carries the token that
+    // caused it (the client leaving, a Stripe timeout), so a tokenless one on the request path is the store's.
+    private static bool IsCancelledByLibrary(Exception e) =>
+        e is OperationCanceledException { CancellationToken.CanBeCanceled: false };
 
     private static bool FromHttpServer(Exception e) =>
         e.StackTrace is { } stack

@@ -22,5 +22,8 @@ public sealed class StoreFailureClassificationTests
         Assert.True(Tracking.Infrastructure.StoreUnavailableHandler.IsStoreFailure(writerCompleted!));
         Assert.False(Tracking.Infrastructure.StoreUnavailableHandler.IsStoreFailure(new Microsoft.AspNetCore.Connections.ConnectionResetException("client reset")));
         Assert.False(Tracking.Infrastructure.StoreUnavailableHandler.IsStoreFailure(new InvalidOperationException("a bug of ours")));
+        // A command task the Redis client cancelled itself (no token) is the outage; a cancellation with a token is someone's decision.
+        Assert.True(Tracking.Infrastructure.StoreUnavailableHandler.IsStoreFailure(new TaskCanceledException()));
+        Assert.False(Tracking.Infrastructure.StoreUnavailableHandler.IsStoreFailure(new OperationCanceledException(new CancellationToken(canceled: true))));
     }
 }

@@ -14,7 +14,9 @@ ONLY=${BENCH_ONLY:-all}
 if [ "$SMOKE" = 1 ]; then DUR=2; REPEAT=1; DRAIN_N=2000; fi
 OUT=$ROOT/bench/out; mkdir -p "$OUT"; rm -f "$OUT"/*.txt
 export SESSIONS_FILE=$OUT/sessions.txt
-REDIS_PORT=6399; SVC=5300; STAND=5301; BASE=5302
+# Ports: BENCH_PORT_OFFSET moves them all, so two runs can share a machine (their timings then share its cores).
+OFF=${BENCH_PORT_OFFSET:-0}
+REDIS_PORT=$((6399 + OFF)); SVC=$((5300 + OFF)); STAND=$((5301 + OFF)); BASE=$((5302 + OFF))
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)

@@ -21,19 +21,5 @@ for _ in $(seq 1 50); do
 done
 echo "Redis Cluster up: $(redis-cli -p 7101 cluster info | grep cluster_known_nodes | tr -d '\r')"
 export TEST_REDIS=$(printf '127.0.0.1:%s,' "${PORTS[@]}" | sed 's/,$//')
-run() {
-  dotnet test Tracking.sln -c "${CONFIGURATION:-Release}" --no-build --filter "$1" \
-    --logger "console;verbosity=minimal" -- xUnit.ParallelizeTestCollections=false
-}
-LOG="$DIR/run.log"
-status=0
-run "FullyQualifiedName!~Tracking.Tests.EndToEnd.Browser" 2>&1 | tee "$LOG" || status=$?
-[ "$status" -eq 0 ] && exit 0
-# The cluster has one database that every test shares (each flushes it first), so a test can meet what a neighbour
-# left in flight. A test that failed here runs once more on its own against a flushed cluster; failing alone too is a
-# real failure. The single-server run in test.sh gives every test its own database and has no second chance.
-failed=$(grep -oE '^\s+Failed Tracking\.Tests\.[A-Za-z0-9_.]+' "$LOG" | awk '{print $2}' | sort -u || true)
-[ -n "$failed" ] || exit "$status"
-echo "== re-running alone on the cluster: $(echo "$failed" | tr '\n' ' ')"
-for p in "${PORTS[@]}"; do redis-cli -p "$p" flushall >/dev/null 2>&1 || true; done
-run "$(echo "$failed" | sed 's/^/FullyQualifiedName~/' | paste -sd '|')"
+dotnet test Tracking.sln -c "${CONFIGURATION:-Release}" --no-build --filter "FullyQualifiedName!~Tracking.Tests.EndToEnd.Browser" \
+  --logger "console;verbosity=minimal" -- xUnit.ParallelizeTestCollections=false

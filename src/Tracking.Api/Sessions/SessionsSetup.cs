@@ -1,5 +1,3 @@
-using Tracking.Storage;
-using Microsoft.Extensions.Options;
 using Tracking.Infrastructure;
 
 namespace Tracking.Sessions;
@@ -8,8 +6,6 @@ internal static class SessionsSetup
 {
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<VisitorOptions>().BindConfiguration(VisitorOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<VisitorOptions>, VisitorOptionsValidator>();
         builder.Services.AddSingleton<SessionStore>().AddSingleton<SessionIdSecret>().AddSingleton<VisitorIdSecret>().AddSingleton<VisitorIds>()
             .AddSingleton<OpenSession>().AddHttpJson(SessionsJson.Default);
         return builder;

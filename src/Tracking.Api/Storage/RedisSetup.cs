@@ -12,6 +12,8 @@ internal static partial class RedisSetup
         builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         builder.Services.AddOptions<AggregateOptions>().BindConfiguration(AggregateOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AggregateOptions>, AggregateOptionsValidator>();
+        builder.Services.AddOptions<VisitorOptions>().BindConfiguration(VisitorOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<VisitorOptions>, VisitorOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<RedisOptions>>(sp => new RedisOptionsValidator(sp.GetRequiredService<IHostEnvironment>()));
 
 #if EMBEDDED_STORE

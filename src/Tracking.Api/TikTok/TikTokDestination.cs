@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tracking.Delivery;
 using Tracking.Infrastructure;
@@ -48,7 +47,7 @@ internal sealed class TikTokDestination(ITikTokEventsApi api, IOptions<TikTokOpt
             {
                 return new Outcome.Retry($"TikTok refused our access token ({(int)response.StatusCode})", RetryKind.Unauthorized);
             }
-            var answer = Read(await response.Content.ReadAsStringAsync(cancellationToken));
+            var answer = ResponseBody.TryRead(await response.Content.ReadAsStringAsync(cancellationToken), TikTokJson.Default.TikTokResponse);
             if (!response.IsSuccessStatusCode)
             {
                 return answer?.Code is { } failed && failed != 0
@@ -67,22 +66,6 @@ internal sealed class TikTokDestination(ITikTokEventsApi api, IOptions<TikTokOpt
         catch (Exception ex) when (HttpFailures.IsTransient(ex, cancellationToken))
         {
             return new Outcome.Retry($"TikTok unreachable: {ex.GetType().Name}", HttpFailures.KindOf(ex));
-        }
-    }
-
-    private static TikTokResponse? Read(string content)
-    {
-        if (string.IsNullOrWhiteSpace(content))
-        {
-            return null;
-        }
-        try
-        {
-            return JsonSerializer.Deserialize(content, TikTokJson.Default.TikTokResponse);
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }

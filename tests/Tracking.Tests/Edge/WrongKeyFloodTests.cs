@@ -27,6 +27,7 @@ public sealed class WrongKeyFloodTests
             return http;
         }
 
+        app.StartServer(); // before the parallel clients, or each of the first ones would build a host of its own
         // 20,000 one-shot wrong keys, each from its own address (198.18.0.0/15), sixteen at a time.
         var statuses = new HttpStatusCode[Flood];
         await Parallel.ForAsync(0, Flood, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>

@@ -17,24 +17,20 @@ namespace Tracking.Tests.Reports;
 public sealed class PlatformReportTests : IAsyncLifetime
 {
     private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe();
-    private HttpClient _ops = null!;
-    private string _range = "";
+    private readonly ReportJourneys _journeys;
+
+    public PlatformReportTests() => _journeys = new(_app);
 
     public async Task InitializeAsync()
     {
-        _ops = _app.CreateClient();
-        _ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey.Value);
-        var day = _app.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        _range = $"from={day}&to={_app.Clock.GetUtcNow().AddDays(1):yyyy-MM-dd}";
-
-        await DonateAsync(await LandAsync("?utm_source=newsletter&fbclid=IwAR1"), "cs_fbclid", 10); // meta: the click, not the label
-        await DonateAsync(await LandAsync("?gclid=Cj0KCQ"), "cs_gclid", 20); // google
-        await DonateAsync(await LandAsync("?utm_source=TikTok&utm_medium=paid"), "cs_tiktok", 30); // tiktok, by its label
-        await DonateAsync(await LandAsync("?utm_source=youtube"), "cs_youtube", 5); // google
-        var both = await LandAsync("?fbclid=IwAR2");
-        await TouchAsync(both, "?utm_source=google&gclid=Cj0KCR");
-        await DonateAsync(both, "cs_both", 7); // clicks on Meta and Google: the last touch names google
-        await DonateAsync(await LandAsync("?utm_source=newsletter"), "cs_other", 3); // other
+        await _journeys.DonateAsync(await _journeys.LandAsync("?utm_source=newsletter&fbclid=IwAR1"), "cs_fbclid", 10); // meta: the click, not the label
+        await _journeys.DonateAsync(await _journeys.LandAsync("?gclid=Cj0KCQ"), "cs_gclid", 20); // google
+        await _journeys.DonateAsync(await _journeys.LandAsync("?utm_source=TikTok&utm_medium=paid"), "cs_tiktok", 30); // tiktok, by its label
+        await _journeys.DonateAsync(await _journeys.LandAsync("?utm_source=youtube"), "cs_youtube", 5); // google
+        var both = await _journeys.LandAsync("?fbclid=IwAR2");
+        await _journeys.TouchAsync(both, "?utm_source=google&gclid=Cj0KCR");
+        await _journeys.DonateAsync(both, "cs_both", 7); // clicks on Meta and Google: the last touch names google
+        await _journeys.DonateAsync(await _journeys.LandAsync("?utm_source=newsletter"), "cs_other", 3); // other
     }
 
     public Task DisposeAsync()
@@ -46,22 +42,22 @@ public sealed class PlatformReportTests : IAsyncLifetime
     [Fact]
     public async Task Each_donation_goes_wholly_to_one_of_meta_google_tiktok_other()
     {
-        var report = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?groupBy=platform&{_range}");
+        var report = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?groupBy=platform&{_journeys.Range}");
 
-        Assert.Equal(["google:3:USD=32", "meta:1:USD=10", "other:1:USD=3", "tiktok:1:USD=30"], Rows(report));
+        Assert.Equal(["google:3:USD=32", "meta:1:USD=10", "other:1:USD=3", "tiktok:1:USD=30"], ReportJourneys.Rows(report));
         Assert.Equal(6, report.GetProperty("totals").GetProperty("donations").GetInt32());
     }
 
     [Fact]
     public async Task The_platform_is_kept_with_the_conversion_so_an_expired_session_changes_nothing()
     {
-        var before = await _ops.GetStringAsync($"/reports/attribution?groupBy=platform&{_range}");
+        var before = await _journeys.Ops.GetStringAsync($"/reports/attribution?groupBy=platform&{_journeys.Range}");
         foreach (var key in RedisServer.Shared.Keys(_app.Database, SessionKeys.AllSessionsPattern).ToList())
         {
             await _app.Db.KeyDeleteAsync(key);
         }
 
-        Assert.Equal(before, await _ops.GetStringAsync($"/reports/attribution?groupBy=platform&{_range}"));
+        Assert.Equal(before, await _journeys.Ops.GetStringAsync($"/reports/attribution?groupBy=platform&{_journeys.Range}"));
     }
 
     [Fact]
@@ -75,49 +71,21 @@ public sealed class PlatformReportTests : IAsyncLifetime
         await _app.Db.HashSetAsync(Keys.ConversionPaths(tag, day), "cs_old",
             JsonSerializer.Serialize([new Touch("ig", "paid", "winter", null, null, at - 1000)], SessionsJson.Default.ListTouch));
 
-        var report = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?groupBy=platform&{_range}");
+        var report = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?groupBy=platform&{_journeys.Range}");
 
-        Assert.Equal(["google:3:USD=32", "meta:2:USD=22", "other:1:USD=3", "tiktok:1:USD=30"], Rows(report));
+        Assert.Equal(["google:3:USD=32", "meta:2:USD=22", "other:1:USD=3", "tiktok:1:USD=30"], ReportJourneys.Rows(report));
     }
 
     [Fact]
     public async Task The_csv_has_the_same_rows()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/reports/attribution?groupBy=platform&{_range}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/reports/attribution?groupBy=platform&{_journeys.Range}");
         request.Headers.Accept.ParseAdd("text/csv");
-        var csv = await (await _ops.SendAsync(request)).Content.ReadAsStringAsync();
+        var csv = await (await _journeys.Ops.SendAsync(request)).Content.ReadAsStringAsync();
 
         foreach (var key in new[] { "meta", "google", "tiktok", "other" })
         {
             Assert.Contains(csv.Split('\n'), line => line.StartsWith(key + ",", StringComparison.Ordinal));
         }
-    }
-
-    private static string[] Rows(JsonElement report) => report.GetProperty("rows").EnumerateArray().Select(r =>
-        $"{r.GetProperty("key").GetString()}:{r.GetProperty("donations").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture)}:" +
-        string.Join(",", r.GetProperty("revenue").EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => $"{p.Name.ToUpperInvariant()}={p.Value.GetDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture)}"))).ToArray();
-
-    private async Task<(HttpClient Client, string Id, string Visitor)> LandAsync(string query)
-    {
-        _app.Clock.Advance(TimeSpan.FromMinutes(1));
-        var client = _app.Browser();
-        var created = await client.NewSessionAsync(url: "https://film.example/watch" + query);
-        return (client, created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
-    }
-
-    private async Task TouchAsync((HttpClient Client, string Id, string Visitor) v, string query)
-    {
-        _app.Clock.Advance(TimeSpan.FromHours(1));
-        var response = await v.Client.PostAsJsonAsync("/session", new { url = "https://film.example/" + query, sessionId = v.Id });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private async Task DonateAsync((HttpClient Client, string Id, string Visitor) v, string checkoutId, int amount)
-    {
-        _app.Clock.Advance(TimeSpan.FromMinutes(3));
-        Assert.Equal(HttpStatusCode.Created, (await v.Client.PostAsJsonAsync("/checkout", new { sessionId = v.Id, amount })).StatusCode);
-        var payload = StripeSigner.CheckoutEvent("evt_" + checkoutId, "checkout.session.completed", checkoutId, v.Id, "paid", amount * 100, "usd", _app.Clock.GetUtcNow(), visitorId: v.Visitor);
-        Assert.Equal(HttpStatusCode.OK, (await _app.DeliverWebhookAsync(payload)).StatusCode);
     }
 }

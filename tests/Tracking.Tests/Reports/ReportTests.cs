@@ -18,41 +18,37 @@ namespace Tracking.Tests.Reports;
 public sealed class ReportTests : IAsyncLifetime
 {
     private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe(new() { ["Donations:Currencies:0"] = "usd", ["Donations:Currencies:1"] = "eur" });
-    private HttpClient _ops = null!;
-    private string _range = "";
+    private readonly ReportJourneys _journeys;
+
+    public ReportTests() => _journeys = new(_app);
 
     public async Task InitializeAsync()
     {
-        _ops = _app.CreateClient();
-        _ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpsKey.Value);
-        var day = _app.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        _range = $"from={day}&to={_app.Clock.GetUtcNow().AddDays(1):yyyy-MM-dd}";
-
-        var v1 = await LandAsync("?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s");
-        await EventsAsync(v1, """{"event":"ViewContent","properties":{"content":"trailer_30s"}}""",
+        var v1 = await _journeys.LandAsync("?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s");
+        await _journeys.EventsAsync(v1, """{"event":"ViewContent","properties":{"content":"trailer_30s"}}""",
             """{"event":"VideoProgress","properties":{"content":"trailer_30s","percent":25}}""",
             """{"event":"VideoProgress","properties":{"content":"trailer_30s","percent":50}}""");
-        await TouchAsync(v1, "?utm_source=email&utm_medium=newsletter&utm_campaign=dec");
-        await DonateAsync(v1, "cs_v1", 25, "usd");
+        await _journeys.TouchAsync(v1, "?utm_source=email&utm_medium=newsletter&utm_campaign=dec");
+        await _journeys.DonateAsync(v1, "cs_v1", 25, "usd");
 
-        var v2 = await LandAsync("?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_60s");
-        await EventsAsync(v2, """{"event":"VideoStart","properties":{"content":"trailer_60s"}}""",
+        var v2 = await _journeys.LandAsync("?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_60s");
+        await _journeys.EventsAsync(v2, """{"event":"VideoStart","properties":{"content":"trailer_60s"}}""",
             """{"event":"VideoProgress","properties":{"content":"trailer_60s","percent":25}}""");
-        await DonateAsync(v2, "cs_v2", 40, "usd");
+        await _journeys.DonateAsync(v2, "cs_v2", 40, "usd");
 
-        var v3 = await LandAsync("?utm_source=google&utm_medium=cpc&utm_campaign=spring");
-        await TouchAsync(v3, "?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s");
-        await EventsAsync(v3, """{"event":"ViewContent","properties":{"content":"trailer_30s"}}""");
-        await TouchAsync(v3, "?utm_source=email&utm_medium=newsletter&utm_campaign=dec");
-        await DonateAsync(v3, "cs_v3", 30, "eur");
+        var v3 = await _journeys.LandAsync("?utm_source=google&utm_medium=cpc&utm_campaign=spring");
+        await _journeys.TouchAsync(v3, "?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s");
+        await _journeys.EventsAsync(v3, """{"event":"ViewContent","properties":{"content":"trailer_30s"}}""");
+        await _journeys.TouchAsync(v3, "?utm_source=email&utm_medium=newsletter&utm_campaign=dec");
+        await _journeys.DonateAsync(v3, "cs_v3", 30, "eur");
 
-        var v4 = await LandAsync("");
-        await DonateAsync(v4, "cs_v4", 10, "usd");
+        var v4 = await _journeys.LandAsync("");
+        await _journeys.DonateAsync(v4, "cs_v4", 10, "usd");
 
-        var v5 = await LandAsync("?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s");
-        await CheckoutAsync(v5, 50, "usd");
+        var v5 = await _journeys.LandAsync("?utm_source=facebook&utm_medium=paid&utm_campaign=winter&utm_content=trailer_30s");
+        await _journeys.CheckoutAsync(v5, 50, "usd");
         await ExpireAsync(v5);
-        await WebhookAsync(v5, "cs_v5", 50, "usd");
+        await _journeys.WebhookAsync(v5, "cs_v5", 50, "usd");
     }
 
     public Task DisposeAsync()
@@ -68,9 +64,9 @@ public sealed class ReportTests : IAsyncLifetime
     [InlineData("position_based", "(unattributed):2:USD=60", "winter:1.7:EUR=6,USD=52.5", "dec:0.9:EUR=12,USD=12.5", "spring:0.4:EUR=12")]
     public async Task Attribution_by_campaign_matches_hand_computed_credit(string model, params string[] expected)
     {
-        var report = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model={model}&groupBy=campaign&{_range}");
+        var report = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model={model}&groupBy=campaign&{_journeys.Range}");
 
-        Assert.Equal(expected, Rows(report));
+        Assert.Equal(expected, ReportJourneys.Rows(report));
         Assert.Equal(5, report.GetProperty("totals").GetProperty("donations").GetInt32());
         Assert.Equal(125m, report.GetProperty("totals").GetProperty("revenue").GetProperty("usd").GetDecimal());
         Assert.Equal(30m, report.GetProperty("totals").GetProperty("revenue").GetProperty("eur").GetDecimal());
@@ -81,11 +77,11 @@ public sealed class ReportTests : IAsyncLifetime
     [Fact]
     public async Task Attribution_by_content_and_source_uses_the_touch_fields()
     {
-        var byContent = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model=first_touch&groupBy=content&{_range}");
-        var bySource = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model=last_touch&groupBy=source&{_range}");
+        var byContent = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model=first_touch&groupBy=content&{_journeys.Range}");
+        var bySource = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model=last_touch&groupBy=source&{_journeys.Range}");
 
-        Assert.Equal(["(unattributed):2:USD=60", "(none):1:EUR=30", "trailer_30s:1:USD=25", "trailer_60s:1:USD=40"], Rows(byContent));
-        Assert.Equal(["(unattributed):2:USD=60", "email:2:EUR=30,USD=25", "facebook:1:USD=40"], Rows(bySource));
+        Assert.Equal(["(unattributed):2:USD=60", "(none):1:EUR=30", "trailer_30s:1:USD=25", "trailer_60s:1:USD=40"], ReportJourneys.Rows(byContent));
+        Assert.Equal(["(unattributed):2:USD=60", "email:2:EUR=30,USD=25", "facebook:1:USD=40"], ReportJourneys.Rows(bySource));
     }
 
     [Fact]
@@ -95,9 +91,9 @@ public sealed class ReportTests : IAsyncLifetime
         // V5's session expired with nothing in its checkout to name one.
         foreach (var model in new[] { "first_touch", "last_touch", "linear" })
         {
-            var report = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model={model}&groupBy=platform&{_range}");
+            var report = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?model={model}&groupBy=platform&{_journeys.Range}");
 
-            Assert.Equal(["other:4:EUR=30,USD=85", "meta:1:USD=40"], Rows(report));
+            Assert.Equal(["other:4:EUR=30,USD=85", "meta:1:USD=40"], ReportJourneys.Rows(report));
             Assert.Equal("platform", report.GetProperty("groupBy").GetString());
         }
     }
@@ -105,8 +101,8 @@ public sealed class ReportTests : IAsyncLifetime
     [Fact]
     public async Task The_funnel_counts_each_step_once_per_session()
     {
-        var funnel = await _ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?{_range}");
-        var winter = await _ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=winter&{_range}");
+        var funnel = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?{_journeys.Range}");
+        var winter = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=winter&{_journeys.Range}");
 
         Assert.Equal(["sessions=5", "content_views=3", "video_25=2", "video_50=1", "video_75=0", "video_95=0", "checkouts=5", "donations=5"], Steps(funnel));
         Assert.Equal(0.6, funnel.GetProperty("steps")[1].GetProperty("rate").GetDouble());
@@ -133,10 +129,10 @@ public sealed class ReportTests : IAsyncLifetime
     [Fact]
     public async Task Reports_answer_csv_for_spreadsheets()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/reports/attribution?model=last_touch&groupBy=campaign&{_range}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/reports/attribution?model=last_touch&groupBy=campaign&{_journeys.Range}");
         request.Headers.Accept.ParseAdd("text/csv");
 
-        var response = await _ops.SendAsync(request);
+        var response = await _journeys.Ops.SendAsync(request);
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
@@ -157,7 +153,7 @@ public sealed class ReportTests : IAsyncLifetime
     [InlineData("/reports/funnel?to=yesterday", "to")]
     public async Task Bad_report_parameters_are_400_problems(string url, string field)
     {
-        var response = await _ops.GetAsync(url);
+        var response = await _journeys.Ops.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ProblemAsync()).GetProperty("errors").TryGetProperty(field, out _));
@@ -170,8 +166,8 @@ public sealed class ReportTests : IAsyncLifetime
         await _app.Db.HashSetAsync(Tracking.Storage.Keys.Conversions(Tracking.Storage.Partitions.Tags[0], day), "cs_broken", "{\"amount\":\"not a number\"");
         _app.ExpectErrors("Tracking.Reports.ReportStore", "one conversion record is corrupted on purpose");
 
-        var attribution = await _ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?{_range}");
-        var funnel = await _ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?{_range}");
+        var attribution = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/attribution?{_journeys.Range}");
+        var funnel = await _journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?{_journeys.Range}");
 
         Assert.Equal(5, attribution.GetProperty("totals").GetProperty("donations").GetInt32());
         Assert.Equal(1, attribution.GetProperty("unreadableConversions").GetInt32());
@@ -192,65 +188,16 @@ public sealed class ReportTests : IAsyncLifetime
         var parts = new List<string>();
         foreach (var model in new[] { "first_touch", "last_touch", "linear", "position_based" })
         {
-            parts.Add(await _ops.GetStringAsync($"/reports/attribution?model={model}&{_range}"));
+            parts.Add(await _journeys.Ops.GetStringAsync($"/reports/attribution?model={model}&{_journeys.Range}"));
         }
-        parts.Add(await _ops.GetStringAsync($"/reports/attribution?groupBy=platform&{_range}"));
-        parts.Add(await _ops.GetStringAsync($"/reports/funnel?{_range}"));
-        parts.Add(await _ops.GetStringAsync($"/reports/funnel?utmCampaign=winter&{_range}"));
+        parts.Add(await _journeys.Ops.GetStringAsync($"/reports/attribution?groupBy=platform&{_journeys.Range}"));
+        parts.Add(await _journeys.Ops.GetStringAsync($"/reports/funnel?{_journeys.Range}"));
+        parts.Add(await _journeys.Ops.GetStringAsync($"/reports/funnel?utmCampaign=winter&{_journeys.Range}"));
         return string.Join("\n", parts);
     }
-
-    private static string[] Rows(JsonElement report) => report.GetProperty("rows").EnumerateArray().Select(r =>
-        $"{r.GetProperty("key").GetString()}:{r.GetProperty("donations").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture)}:" +
-        string.Join(",", r.GetProperty("revenue").EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => $"{p.Name.ToUpperInvariant()}={p.Value.GetDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture)}"))).ToArray();
 
     private static string[] Steps(JsonElement funnel) => funnel.GetProperty("steps").EnumerateArray()
         .Select(s => $"{s.GetProperty("step").GetString()}={s.GetProperty("count").GetInt64()}").ToArray();
 
-    private async Task<(HttpClient Client, string Id, string Visitor)> LandAsync(string query)
-    {
-        _app.Clock.Advance(TimeSpan.FromMinutes(1));
-        var client = _app.Browser();
-        var created = await client.NewSessionAsync(url: "https://film.example/watch" + query);
-        return (client, created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
-    }
-
-    private async Task TouchAsync((HttpClient Client, string Id, string Visitor) v, string query)
-    {
-        _app.Clock.Advance(TimeSpan.FromHours(5));
-        var response = await v.Client.PostAsJsonAsync("/session", new { url = "https://film.example/" + query, sessionId = v.Id });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private async Task EventsAsync((HttpClient Client, string Id, string Visitor) v, params string[] events)
-    {
-        _app.Clock.Advance(TimeSpan.FromMinutes(2));
-        var response = await v.Client.PostJsonAsync("/events", $$"""{"sessionId":"{{v.Id}}","events":[{{string.Join(",", events)}}]}""");
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-    }
-
-    private async Task CheckoutAsync((HttpClient Client, string Id, string Visitor) v, int amount, string currency)
-    {
-        _app.Clock.Advance(TimeSpan.FromMinutes(3));
-        var response = await v.Client.PostAsJsonAsync("/checkout", new { sessionId = v.Id, amount, currency });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
-
-    private async Task WebhookAsync((HttpClient Client, string Id, string Visitor) v, string checkoutId, int amount, string currency)
-    {
-        _app.Clock.Advance(TimeSpan.FromMinutes(4));
-        var minor = currency == "jpy" ? amount : amount * 100;
-        var payload = StripeSigner.CheckoutEvent("evt_" + checkoutId, "checkout.session.completed", checkoutId, v.Id, "paid", minor, currency, _app.Clock.GetUtcNow(), visitorId: v.Visitor);
-        var response = await _app.DeliverWebhookAsync(payload);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    private async Task DonateAsync((HttpClient Client, string Id, string Visitor) v, string checkoutId, int amount, string currency)
-    {
-        await CheckoutAsync(v, amount, currency);
-        await WebhookAsync(v, checkoutId, amount, currency);
-    }
-
-    private Task ExpireAsync((HttpClient Client, string Id, string Visitor) v) => SessionKeys.ExpireAsync(_app.Db, v.Id);
+    private Task ExpireAsync(Walker v) => SessionKeys.ExpireAsync(_app.Db, v.SessionId);
 }

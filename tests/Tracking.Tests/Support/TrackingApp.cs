@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Testing;
 using StackExchange.Redis;
 
@@ -23,6 +25,7 @@ public class TrackingApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
     private readonly ErrorLogGuard _logs = new();
+    private readonly ConcurrentQueue<(IHost Host, CancellationToken Stopped)> _hosts = new();
     private bool _verified;
 
     /// <param name="settings">Configuration overrides; a null value removes one of the defaults below (e.g. the allowed origin).</param>
@@ -112,6 +115,34 @@ public class TrackingApp : WebApplicationFactory<Program>
     }
 
     /// <summary>
+    /// Records every host built, so that dispose stops each one (see <see cref="StopStrayHostsAsync"/>).
+    /// WithWebHostBuilder copies build theirs here too.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        _hosts.Enqueue((host, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped));
+        return host;
+    }
+
+    /// <summary>
+    /// Stops the hosts the factory lost track of. Clients created in parallel before the first host exists each build
+    /// a host, and the factory keeps only the last one; a lost host would go on draining the outbox after the test.
+    /// On a cluster, where every test shares one database, it would take the next tests' entries.
+    /// </summary>
+    private async Task StopStrayHostsAsync()
+    {
+        foreach (var (host, stopped) in _hosts)
+        {
+            if (!stopped.IsCancellationRequested)
+            {
+                await host.StopAsync();
+                host.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
     /// Fails now if an unexpected Error/Critical was logged since the last check: a shared app (class fixture) is checked
     /// after each test this way (see <see cref="SharedAppTests{TApp}"/>), as a class cleanup failure would not fail the run.
     /// </summary>
@@ -145,6 +176,7 @@ public class TrackingApp : WebApplicationFactory<Program>
         try
         {
             await base.DisposeAsync();
+            await StopStrayHostsAsync();
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
 
 namespace Tracking.Delivery;
 
@@ -6,11 +7,13 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
 {
     public ValidateOptionsResult Validate(string? name, DeliveryOptions o)
     {
-        var errors = new List<string>();
-        if (o.BatchSize is < 1 or > 1000)
+        var errors = new List<string?>
         {
-            errors.Add("Delivery:BatchSize must be between 1 and 1000 (Meta's limit per request).");
-        }
+            OptionRules.Range("Delivery:BatchSize", o.BatchSize, 1, 1000, why: "Meta's limit per request"),
+            OptionRules.Range("Delivery:Retries", o.Retries, 0, 10),
+            OptionRules.Range("Delivery:Parallelism", o.Parallelism, 1, 16),
+            OptionRules.Range("Delivery:DeadLetterRetentionDays", o.DeadLetterRetentionDays, 1, 365),
+        };
         if (o.PollInterval <= TimeSpan.Zero || o.Lease <= TimeSpan.Zero || o.BaseBackoff <= TimeSpan.Zero || o.MaxBackoff < o.BaseBackoff)
         {
             errors.Add("Delivery:PollInterval, Delivery:Lease and Delivery:BaseBackoff must be positive and Delivery:MaxBackoff at least Delivery:BaseBackoff.");
@@ -19,14 +22,6 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
         {
             errors.Add("Delivery:Lease must exceed twice Delivery:AttemptTimeout × (Delivery:Retries + 1), or a slow send could outlive its lease.");
         }
-        if (o.Retries is < 0 or > 10 || o.Parallelism is < 1 or > 16)
-        {
-            errors.Add("Delivery:Retries must be 0-10 and Delivery:Parallelism 1-16.");
-        }
-        if (o.DeadLetterRetentionDays is < 1 or > 365)
-        {
-            errors.Add($"Delivery:DeadLetterRetentionDays must be between 1 and 365 (got {o.DeadLetterRetentionDays}).");
-        }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return OptionRules.Result(errors);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
 
 namespace Tracking.Edge;
 
@@ -14,33 +15,20 @@ internal sealed class EdgeOptionsValidator(string environment) : IValidateOption
 
     public ValidateOptionsResult Validate(string? name, EdgeOptions options)
     {
-        var errors = new List<string>();
         const string S = EdgeOptions.Section;
+        var errors = new List<string?>
+        {
+            OptionRules.Range($"{S}:ForwardLimit", options.ForwardLimit, 1, 10),
+            OptionRules.AtLeast($"{S}:RateLimitPerMinute", options.RateLimitPerMinute, 1),
+            OptionRules.AtLeast($"{S}:NewSessionsPerMinute", options.NewSessionsPerMinute, 1),
+            OptionRules.AtLeast($"{S}:OpsRateLimitPerMinute", options.OpsRateLimitPerMinute, 1),
+            OptionRules.AtLeast($"{S}:WebhookRateLimitPerMinute", options.WebhookRateLimitPerMinute, 1),
+        };
         if (options.AllowedOrigins.Length == 0 && !options.AllowAnyOrigin
             && string.Equals(environment, Environments.Production, StringComparison.OrdinalIgnoreCase))
         {
             // Fail closed: with no origins, any page could make its visitors write events and checkouts.
             errors.Add($"{S}:AllowedOrigins is required in Production (the sites allowed to write, e.g. https://example.org); set {S}:AllowAnyOrigin=true to accept writes from any origin on purpose.");
-        }
-        if (options.ForwardLimit is < 1 or > 10)
-        {
-            errors.Add($"{S}:ForwardLimit must be between 1 and 10.");
-        }
-        if (options.RateLimitPerMinute < 1)
-        {
-            errors.Add($"{S}:RateLimitPerMinute must be at least 1.");
-        }
-        if (options.NewSessionsPerMinute < 1)
-        {
-            errors.Add($"{S}:NewSessionsPerMinute must be at least 1.");
-        }
-        if (options.OpsRateLimitPerMinute < 1)
-        {
-            errors.Add($"{S}:OpsRateLimitPerMinute must be at least 1.");
-        }
-        if (options.WebhookRateLimitPerMinute < 1)
-        {
-            errors.Add($"{S}:WebhookRateLimitPerMinute must be at least 1.");
         }
         if (string.IsNullOrWhiteSpace(options.CountryHeader))
         {
@@ -78,6 +66,6 @@ internal sealed class EdgeOptionsValidator(string environment) : IValidateOption
                 errors.Add($"{S}:TrustedProxies:{i} must be an IP address or CIDR range (got '{proxy}').");
             }
         }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return OptionRules.Result(errors);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
 
 namespace Tracking.Edge;
 
@@ -21,9 +22,9 @@ internal sealed class OpsOptionsValidator : IValidateOptions<OpsOptions>
 {
     public ValidateOptionsResult Validate(string? name, OpsOptions options)
     {
-        if (options.ErasureAuditRetentionDays is < 1 or > 3650)
+        if (OptionRules.Range($"{OpsOptions.Section}:ErasureAuditRetentionDays", options.ErasureAuditRetentionDays, 1, 3650) is { } outOfRange)
         {
-            return ValidateOptionsResult.Fail($"{OpsOptions.Section}:ErasureAuditRetentionDays must be between 1 and 3650 (got {options.ErasureAuditRetentionDays}).");
+            return ValidateOptionsResult.Fail(outOfRange);
         }
         var key = options.ApiKey;
         if (key.Length == 0)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
 
 namespace Tracking.Events;
 
@@ -7,36 +8,14 @@ internal sealed class SessionLimitOptionsValidator : IValidateOptions<SessionLim
 {
     public ValidateOptionsResult Validate(string? name, SessionLimitOptions options)
     {
-        var errors = new List<string>();
         const string S = SessionLimitOptions.Section;
-        if (options.SessionTtlDays is < 1 or > 90)
-        {
-            errors.Add($"{S}:SessionTtlDays must be between 1 and 90 (got {options.SessionTtlDays}).");
-        }
-        if (options.MaxEventsPerBatch is < 1 or > 500)
-        {
-            errors.Add($"{S}:MaxEventsPerBatch must be between 1 and 500.");
-        }
-        if (options.MaxEventsPerSession is < 1 or > 100_000)
-        {
-            errors.Add($"{S}:MaxEventsPerSession must be between 1 and 100000 (got {options.MaxEventsPerSession}).");
-        }
-        if (options.MaxEventBytes is < 512 or > 65_536)
-        {
-            errors.Add($"{S}:MaxEventBytes must be between 512 and 65536 (got {options.MaxEventBytes}).");
-        }
-        if (options.MaxTouchesPerSession is < 2 or > 1000)
-        {
-            errors.Add($"{S}:MaxTouchesPerSession must be between 2 and 1000: the first touch and at least the latest (got {options.MaxTouchesPerSession}).");
-        }
-        if (options.MaxContentsPerSession is < 1 or > 1000)
-        {
-            errors.Add($"{S}:MaxContentsPerSession must be between 1 and 1000 (got {options.MaxContentsPerSession}).");
-        }
-        if (options.MaxSignupsPerSession is < 0 or > 100)
-        {
-            errors.Add($"{S}:MaxSignupsPerSession must be between 0 and 100 (got {options.MaxSignupsPerSession}).");
-        }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return OptionRules.Result(
+            OptionRules.Range($"{S}:SessionTtlDays", options.SessionTtlDays, 1, 90),
+            OptionRules.Range($"{S}:MaxEventsPerBatch", options.MaxEventsPerBatch, 1, 500),
+            OptionRules.Range($"{S}:MaxEventsPerSession", options.MaxEventsPerSession, 1, 100_000),
+            OptionRules.Range($"{S}:MaxEventBytes", options.MaxEventBytes, 512, 65_536),
+            OptionRules.Range($"{S}:MaxTouchesPerSession", options.MaxTouchesPerSession, 2, 1000, why: "the first touch and at least the latest"),
+            OptionRules.Range($"{S}:MaxContentsPerSession", options.MaxContentsPerSession, 1, 1000),
+            OptionRules.Range($"{S}:MaxSignupsPerSession", options.MaxSignupsPerSession, 0, 100));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
 
 namespace Tracking.Storage;
 
@@ -54,21 +55,17 @@ internal sealed class RedisOptionsValidator(string environment, bool embeddedSto
 
     public ValidateOptionsResult Validate(string? name, RedisOptions options)
     {
-        if (options.EmbeddedPort is < 0 or > 65535)
+        var bounds = OptionRules.Result(
+            OptionRules.Range($"{RedisOptions.Section}:EmbeddedPort", options.EmbeddedPort, 0, 65535),
+            OptionRules.Range($"{RedisOptions.Section}:AckReplicas", options.AckReplicas, 0, 16),
+            OptionRules.Range($"{RedisOptions.Section}:BrowserWriteLimitPercent", options.BrowserWriteLimitPercent, 1, 100));
+        if (bounds.Failed)
         {
-            return ValidateOptionsResult.Fail("Redis:EmbeddedPort must be between 0 and 65535.");
-        }
-        if (options.AckReplicas is < 0 or > 16)
-        {
-            return ValidateOptionsResult.Fail("Redis:AckReplicas must be between 0 and 16.");
+            return bounds;
         }
         if (options.AckTimeout <= TimeSpan.Zero || options.AckTimeout > TimeSpan.FromSeconds(30))
         {
             return ValidateOptionsResult.Fail("Redis:AckTimeout must be more than 0 and at most 00:00:30.");
-        }
-        if (options.BrowserWriteLimitPercent is < 1 or > 100)
-        {
-            return ValidateOptionsResult.Fail("Redis:BrowserWriteLimitPercent must be between 1 and 100.");
         }
         if (options.UseEmbedded && !embeddedStore)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
 
 namespace Tracking.Storage;
 
@@ -21,8 +22,6 @@ public sealed class RetentionOptions
 
 internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, RetentionOptions options) =>
-        options.RetentionDays is < RetentionOptions.MaxReportDays or > 3650
-            ? ValidateOptionsResult.Fail($"Reports:RetentionDays must be between {RetentionOptions.MaxReportDays} (the reports' longest range) and 3650 (got {options.RetentionDays}).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, RetentionOptions options) => OptionRules.Result(
+        OptionRules.Range($"{RetentionOptions.Section}:RetentionDays", options.RetentionDays, RetentionOptions.MaxReportDays, 3650, why: "never shorter than the reports' longest range"));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tracking.Infrastructure;
 
 namespace Tracking.Storage;
 
@@ -19,18 +20,7 @@ public sealed class VisitorOptions
 /// <summary>Start-up validation: a bad value stops the service with a message naming the configuration key.</summary>
 internal sealed class VisitorOptionsValidator : IValidateOptions<VisitorOptions>
 {
-    public ValidateOptionsResult Validate(string? name, VisitorOptions options)
-    {
-        var errors = new List<string>();
-        const string S = VisitorOptions.Section;
-        if (options.VisitorRetentionDays is < 1 or > 3650)
-        {
-            errors.Add($"{S}:VisitorRetentionDays must be between 1 and 3650 (got {options.VisitorRetentionDays}).");
-        }
-        if (options.MaxSessionsPerVisitor is < 1 or > 10_000)
-        {
-            errors.Add($"{S}:MaxSessionsPerVisitor must be between 1 and 10000 (got {options.MaxSessionsPerVisitor}).");
-        }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    public ValidateOptionsResult Validate(string? name, VisitorOptions options) => OptionRules.Result(
+        OptionRules.Range($"{VisitorOptions.Section}:VisitorRetentionDays", options.VisitorRetentionDays, 1, 3650),
+        OptionRules.Range($"{VisitorOptions.Section}:MaxSessionsPerVisitor", options.MaxSessionsPerVisitor, 1, 10_000));
 }

@@ -6,11 +6,14 @@ namespace Tracking.Tracker;
 /// <summary>Serves the browser snippet: cacheable, with a content-hash ETag so a new version is picked up at once.</summary>
 internal static class TrackerApi
 {
+    // Served without its whole-line comments: they explain the source to its readers and would be a quarter of every
+    // visitor's download. A line that starts with // is a comment wherever it stands: the snippet is ES5, whose strings cannot span lines.
     private static readonly Lazy<string> Source = new(() =>
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Tracking.Tracker.tracker.js")!;
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        var lines = reader.ReadToEnd().Split('\n').Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal));
+        return string.Join('\n', lines);
     });
 
     private const string DonationEventLine = "var DONATION_EVENT = 'Purchase';";

@@ -28,14 +28,6 @@ public sealed class SharedEntryTests : IDisposable
         return (sid, Partitions.TagOf(sid));
     }
 
-    private async Task<Dictionary<string, string>> ItemsAsync(string tag, string sid) =>
-        (await _app.Db.HashGetAllAsync(Keys.OutboxItems(tag)))
-            .Where(e => e.Name.ToString().Contains(sid, StringComparison.Ordinal))
-            .ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
-
-    private async Task<List<string>> DueAsync(string tag, string sid) =>
-        [.. (await _app.Db.SortedSetRangeByRankAsync(Keys.OutboxDue(tag))).Select(v => v.ToString()).Where(v => v.Contains(sid, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
-
     [Fact]
     public async Task One_entry_serves_both_destinations_and_stays_until_the_slower_one_has_it()
     {
@@ -43,18 +35,18 @@ public sealed class SharedEntryTests : IDisposable
         _app.StubMetaOk();
         var (sid, tag) = await PageViewAsync("pv-1");
 
-        var items = await ItemsAsync(tag, sid);
+        var items = await _app.OutboxItemsAsync(tag, sid);
         Assert.Equal([$"#{sid}:pv-1", $"{sid}:pv-1"], items.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("2", items[$"#{sid}:pv-1"]);
-        Assert.Equal([$"meta:{sid}:pv-1", $"posthog:{sid}:pv-1"], await DueAsync(tag, sid));
+        Assert.Equal([$"meta:{sid}:pv-1", $"posthog:{sid}:pv-1"], await _app.OutboxDueAsync(tag, sid));
 
         var failing = Guid.NewGuid();
         _app.Stub.Given(Request.Create().WithPath(DeliveryApp.PostHogPath).UsingPost()).WithGuid(failing).AtPriority(1).RespondWith(Response.Create().WithStatusCode(500));
         await _app.Worker.DrainAllOnceAsync(CancellationToken.None);
 
         Assert.Single(_app.MetaEventsDelivered());
-        Assert.Equal([$"posthog:{sid}:pv-1"], await DueAsync(tag, sid));
-        items = await ItemsAsync(tag, sid);
+        Assert.Equal([$"posthog:{sid}:pv-1"], await _app.OutboxDueAsync(tag, sid));
+        items = await _app.OutboxItemsAsync(tag, sid);
         Assert.Equal("1", items[$"#{sid}:pv-1"]);
         Assert.Contains("\"eventId\":\"pv-1\"", items[$"{sid}:pv-1"], StringComparison.Ordinal);
 
@@ -63,8 +55,8 @@ public sealed class SharedEntryTests : IDisposable
         await _app.RunUntilAsync(() => _app.PostHogEventsDelivered().Count == 1, "PostHog gets the event once it answers");
 
         Assert.Single(_app.MetaEventsDelivered());
-        Assert.Empty(await ItemsAsync(tag, sid));
-        Assert.Empty(await DueAsync(tag, sid));
+        Assert.Empty(await _app.OutboxItemsAsync(tag, sid));
+        Assert.Empty(await _app.OutboxDueAsync(tag, sid));
     }
 
     [Fact]
@@ -76,27 +68,27 @@ public sealed class SharedEntryTests : IDisposable
         _app.Stub.Given(Request.Create().WithPath(DeliveryApp.MetaPath).UsingPost()).WithGuid(refusing).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(400).WithBodyAsJson(new { error = new { message = "Invalid parameter", type = "OAuthException", code = 100, error_subcode = 2804003 } }));
         var (sid, tag) = await PageViewAsync("pv-2");
-        var stored = (await ItemsAsync(tag, sid))[$"{sid}:pv-2"];
+        var stored = (await _app.OutboxItemsAsync(tag, sid))[$"{sid}:pv-2"];
 
         await _app.Worker.DrainAllOnceAsync(CancellationToken.None);
 
         Assert.Single(_app.PostHogEventsDelivered());
-        Assert.Empty(await ItemsAsync(tag, sid));
+        Assert.Empty(await _app.OutboxItemsAsync(tag, sid));
         Assert.Equal(stored, (string?)await _app.Db.HashGetAsync(Keys.OutboxDead(tag), $"meta:{sid}:pv-2"));
 
         _app.Stub.DeleteMapping(refusing);
         _app.StubMetaOk();
         var store = _app.Services.GetRequiredService<OutboxStore>();
         Assert.Equal(1, await store.ReplayAsync(_app.Clock.GetUtcNow().ToUnixTimeMilliseconds(), [$"meta:{sid}:pv-2"]));
-        var items = await ItemsAsync(tag, sid);
+        var items = await _app.OutboxItemsAsync(tag, sid);
         Assert.Equal(stored, items[$"{sid}:pv-2"]);
         Assert.Equal("1", items[$"#{sid}:pv-2"]);
 
         await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count == 1, "the replayed event reaches Meta");
         Assert.Equal("pv-2", _app.MetaEventsDelivered()[0].GetProperty("event_id").GetString());
         Assert.Single(_app.PostHogEventsDelivered());
-        Assert.Empty(await ItemsAsync(tag, sid));
-        Assert.Empty(await DueAsync(tag, sid));
+        Assert.Empty(await _app.OutboxItemsAsync(tag, sid));
+        Assert.Empty(await _app.OutboxDueAsync(tag, sid));
     }
 
     [Fact]
@@ -111,8 +103,8 @@ public sealed class SharedEntryTests : IDisposable
 
         var store = _app.Services.GetRequiredService<OutboxStore>();
         Assert.Equal(0, await store.ReplayAsync(_app.Clock.GetUtcNow().ToUnixTimeMilliseconds(), [id]));
-        Assert.Empty(await ItemsAsync(tag, sid));
-        Assert.Empty(await DueAsync(tag, sid));
+        Assert.Empty(await _app.OutboxItemsAsync(tag, sid));
+        Assert.Empty(await _app.OutboxDueAsync(tag, sid));
         Assert.Equal("", (string?)await _app.Db.HashGetAsync(Keys.OutboxDead(tag), id));
     }
 }

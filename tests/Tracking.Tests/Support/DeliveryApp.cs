@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Tracking.Delivery;
+using Tracking.Storage;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -137,6 +138,16 @@ public sealed class DeliveryApp : TrackingApp
 
     public void StubPostHogOk() => Stub.Given(Request.Create().WithPath(PostHogPath).UsingPost()).AtPriority(100)
         .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { status = 1 }));
+
+    /// <summary>Partition <paramref name="tag"/>'s stored outbox entries whose id names <paramref name="sid"/>: id → entry.</summary>
+    public async Task<Dictionary<string, string>> OutboxItemsAsync(string tag, string sid) =>
+        (await Db.HashGetAllAsync(Keys.OutboxItems(tag)))
+            .Where(e => e.Name.ToString().Contains(sid, StringComparison.Ordinal))
+            .ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
+
+    /// <summary>The ids in partition <paramref name="tag"/>'s due set that name <paramref name="sid"/>, sorted.</summary>
+    public async Task<List<string>> OutboxDueAsync(string tag, string sid) =>
+        [.. (await Db.SortedSetRangeByRankAsync(Keys.OutboxDue(tag))).Select(v => v.ToString()).Where(v => v.Contains(sid, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
     public IEnumerable<ILogEntry> Calls(string path) => Stub.LogEntries.Where(e => e.RequestMessage.Path == path);
 

@@ -51,14 +51,6 @@ public sealed class UpgradeTests : IDisposable
         Assert.Equal(0, again.GetProperty("ttlsSet").GetInt64());
     }
 
-    private async Task<Dictionary<string, string>> ItemsAsync(string tag, string sid) =>
-        (await _app.Db.HashGetAllAsync(Keys.OutboxItems(tag)))
-            .Where(e => e.Name.ToString().Contains(sid, StringComparison.Ordinal))
-            .ToDictionary(e => e.Name.ToString(), e => e.Value.ToString(), StringComparer.Ordinal);
-
-    private async Task<List<string>> DueAsync(string tag, string sid) =>
-        [.. (await _app.Db.SortedSetRangeByRankAsync(Keys.OutboxDue(tag))).Select(v => v.ToString()).Where(v => v.Contains(sid, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
-
     [Fact]
     public async Task An_entry_queued_under_its_own_id_before_sharing_is_moved_and_delivered_once_to_each_destination()
     {
@@ -68,16 +60,16 @@ public sealed class UpgradeTests : IDisposable
         var meta = OutboxId.Of("meta", sid, "pv-3");
         var posthog = OutboxId.Of("posthog", sid, "pv-3");
         var stored = await _old.RequeuePerDestinationAsync(sid, "pv-3", _app.Clock.GetUtcNow().ToUnixTimeMilliseconds(), "meta", "posthog");
-        Assert.Equal([meta, posthog], (await ItemsAsync(tag, sid)).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([meta, posthog], (await _app.OutboxItemsAsync(tag, sid)).Keys.Order(StringComparer.Ordinal));
 
         var result = await UpgradeAsync();
 
         Assert.Equal(2, result.GetProperty("outboxEntriesMoved").GetInt64());
-        var items = await ItemsAsync(tag, sid);
+        var items = await _app.OutboxItemsAsync(tag, sid);
         Assert.Equal([$"#{sid}:pv-3", $"{sid}:pv-3"], items.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(stored, items[$"{sid}:pv-3"]);
         Assert.Equal("2", items[$"#{sid}:pv-3"]);
-        Assert.Equal([meta, posthog], await DueAsync(tag, sid));
+        Assert.Equal([meta, posthog], await _app.OutboxDueAsync(tag, sid));
         await SecondRunChangesNothingAsync();
 
         await _app.RunUntilAsync(() => _app.MetaEventsDelivered().Count == 1 && _app.PostHogEventsDelivered().Count == 1, "both destinations get the moved entry");
@@ -86,8 +78,8 @@ public sealed class UpgradeTests : IDisposable
         Assert.Single(_app.MetaEventsDelivered());
         Assert.Single(_app.PostHogEventsDelivered());
         Assert.Equal("pv-3", _app.MetaEventsDelivered()[0].GetProperty("event_id").GetString());
-        Assert.Empty(await ItemsAsync(tag, sid));
-        Assert.Empty(await DueAsync(tag, sid));
+        Assert.Empty(await _app.OutboxItemsAsync(tag, sid));
+        Assert.Empty(await _app.OutboxDueAsync(tag, sid));
     }
 
     [Fact]
@@ -96,7 +88,7 @@ public sealed class UpgradeTests : IDisposable
         _app.StubMetaOk();
         _app.StubPostHogOk();
         var (sid, _, tag) = await PageViewAsync("pv-4");
-        var stored = (await ItemsAsync(tag, sid))[$"{sid}:pv-4"];
+        var stored = (await _app.OutboxItemsAsync(tag, sid))[$"{sid}:pv-4"];
         var id = OutboxId.Of("meta", sid, "pv-4");
         await _old.DeadLetterUnreadableAsync(id, sid);
         await _app.RunUntilAsync(() => _app.PostHogEventsDelivered().Count == 1, "PostHog gets its copy meanwhile");
@@ -106,7 +98,7 @@ public sealed class UpgradeTests : IDisposable
 
         Assert.Equal(1, result.GetProperty("deadLettersGivenBodies").GetInt64());
         Assert.Equal(stored, (string?)await _app.Db.HashGetAsync(Keys.OutboxDead(tag), id));
-        Assert.Empty(await ItemsAsync(tag, sid));
+        Assert.Empty(await _app.OutboxItemsAsync(tag, sid));
         await SecondRunChangesNothingAsync();
 
         var store = _app.Services.GetRequiredService<OutboxStore>();
@@ -117,8 +109,8 @@ public sealed class UpgradeTests : IDisposable
         Assert.Single(_app.MetaEventsDelivered());
         Assert.Single(_app.PostHogEventsDelivered());
         Assert.Equal("pv-4", _app.MetaEventsDelivered()[0].GetProperty("event_id").GetString());
-        Assert.Empty(await ItemsAsync(tag, sid));
-        Assert.Empty(await DueAsync(tag, sid));
+        Assert.Empty(await _app.OutboxItemsAsync(tag, sid));
+        Assert.Empty(await _app.OutboxDueAsync(tag, sid));
         Assert.Empty(await _app.Db.HashKeysAsync(Keys.OutboxDead(tag)));
     }
 
@@ -138,7 +130,7 @@ public sealed class UpgradeTests : IDisposable
 
         Assert.Equal(1, result.GetProperty("deadLettersGivenBodies").GetInt64());
         Assert.Equal(stored, (string?)await _app.Db.HashGetAsync(Keys.OutboxDead(tag), meta));
-        Assert.DoesNotContain(meta, (await ItemsAsync(tag, sid)).Keys);
+        Assert.DoesNotContain(meta, (await _app.OutboxItemsAsync(tag, sid)).Keys);
         await SecondRunChangesNothingAsync();
     }
 

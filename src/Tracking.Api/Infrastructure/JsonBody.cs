@@ -34,17 +34,9 @@ internal static class JsonBody
                 : $"Malformed JSON or a value of the wrong type at '{field}'.";
             return (null, Problems.Invalid(field, detail));
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (Exception ex) when (ex is BadHttpRequestException || ClientLeft(request, ex))
         {
-            return (null, TooLarge());
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return (null, Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read.", "body"));
-        }
-        catch (Exception ex) when (ClientLeft(request, ex))
-        {
-            return (null, Unreadable(request));
+            return (null, CouldNotRead(request, ex));
         }
     }
 
@@ -60,19 +52,19 @@ internal static class JsonBody
             using var reader = new StreamReader(request.Body);
             return (await reader.ReadToEndAsync(request.HttpContext.RequestAborted), null);
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (Exception ex) when (ex is BadHttpRequestException || ClientLeft(request, ex))
         {
-            return (null, TooLarge());
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return (null, Problems.Status(ex.StatusCode, "Bad request", "The request body could not be read.", "body"));
-        }
-        catch (Exception ex) when (ClientLeft(request, ex))
-        {
-            return (null, Unreadable(request));
+            return (null, CouldNotRead(request, ex));
         }
     }
+
+    // Kestrel's refusal (the body outgrew the limit while streaming, or broke its framing), else the client left.
+    private static ProblemHttpResult CouldNotRead(HttpRequest request, Exception ex) => ex switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(),
+        BadHttpRequestException bad => Problems.Status(bad.StatusCode, "Bad request", "The request body could not be read.", "body"),
+        _ => Unreadable(request),
+    };
 
     // A client that resets the connection or gives up mid-body: not a server fault, and certainly not a Redis outage.
     private static bool ClientLeft(HttpRequest request, Exception ex) =>

@@ -41,3 +41,47 @@ local function outbox_ids(list)
   for _, o in ipairs(list) do ids[#ids + 1] = o.id end
   return ids
 end
+
+-- Ids per command when a script handles a batch in a few commands (Lua's unpack holds a few thousand values).
+local outbox_chunk = 1000
+
+-- The ids of `list` ({id} records) whose due time in `due` is `score`, in a command per chunk.
+local function outbox_scored(due, list, score)
+  local out = {}
+  for from = 1, #list, outbox_chunk do
+    local ids = {}
+    for i = from, math.min(from + outbox_chunk - 1, #list) do ids[#ids + 1] = list[i].id end
+    for n, s in ipairs(redis.call('ZMSCORE', due, unpack(ids))) do
+      if tonumber(s) == score then out[#out + 1] = list[from + n - 1] end
+    end
+  end
+  return out
+end
+
+-- outbox_done for a batch of ids ({id} records): a few commands per chunk, and an entry whose destinations are all in
+-- the batch is deleted without counting down.
+local function outbox_forget(due, items, tries, list)
+  for from = 1, #list, outbox_chunk do
+    local ids, left, order = {}, {}, {}
+    for i = from, math.min(from + outbox_chunk - 1, #list) do
+      local id = list[i].id
+      ids[#ids + 1] = id
+      local item = outbox_item(id)
+      if not left[item] then left[item] = 0; order[#order + 1] = item end
+      left[item] = left[item] + 1
+    end
+    redis.call('ZREM', due, unpack(ids))
+    redis.call('HDEL', tries, unpack(ids))
+    local counts, gone = {}, {}
+    for _, item in ipairs(order) do counts[#counts + 1] = '#' .. item end
+    for n, c in ipairs(redis.call('HMGET', items, unpack(counts))) do
+      local item = order[n]
+      if (tonumber(c) or 0) <= left[item] then
+        gone[#gone + 1] = item; gone[#gone + 1] = '#' .. item
+      else
+        redis.call('HINCRBY', items, '#' .. item, -left[item])
+      end
+    end
+    if #gone > 0 then redis.call('HDEL', items, unpack(gone)) end
+  end
+end

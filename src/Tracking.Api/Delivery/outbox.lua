@@ -58,28 +58,31 @@ local function outbox_scored(due, list, score)
   return out
 end
 
--- outbox_done for a batch of ids ({id} records): a few commands per chunk, and an entry whose destinations are all in
--- the batch is deleted without counting down.
+-- outbox_done for a batch of ids ({id} records): a few commands per chunk of entries, and an entry whose
+-- destinations are all in the batch is deleted without counting down.
 local function outbox_forget(due, items, tries, list)
-  for from = 1, #list, outbox_chunk do
-    local ids, left, order = {}, {}, {}
-    for i = from, math.min(from + outbox_chunk - 1, #list) do
-      local id = list[i].id
-      ids[#ids + 1] = id
-      local item = outbox_item(id)
-      if not left[item] then left[item] = 0; order[#order + 1] = item end
-      left[item] = left[item] + 1
+  local order, ids_of = {}, {}
+  for _, r in ipairs(list) do
+    local item = outbox_item(r.id)
+    if not ids_of[item] then ids_of[item] = {}; order[#order + 1] = item end
+    table.insert(ids_of[item], r.id)
+  end
+  for from = 1, #order, outbox_chunk do
+    local ids, counts, chunk, gone = {}, {}, {}, {}
+    for n = from, math.min(from + outbox_chunk - 1, #order) do
+      local item = order[n]
+      chunk[#chunk + 1] = item
+      counts[#counts + 1] = '#' .. item
+      for _, id in ipairs(ids_of[item]) do ids[#ids + 1] = id end
     end
     redis.call('ZREM', due, unpack(ids))
     redis.call('HDEL', tries, unpack(ids))
-    local counts, gone = {}, {}
-    for _, item in ipairs(order) do counts[#counts + 1] = '#' .. item end
     for n, c in ipairs(redis.call('HMGET', items, unpack(counts))) do
-      local item = order[n]
-      if (tonumber(c) or 0) <= left[item] then
+      local item, left = chunk[n], #ids_of[chunk[n]]
+      if (tonumber(c) or 0) <= left then
         gone[#gone + 1] = item; gone[#gone + 1] = '#' .. item
       else
-        redis.call('HINCRBY', items, '#' .. item, -left[item])
+        redis.call('HINCRBY', items, '#' .. item, -left)
       end
     end
     if #gone > 0 then redis.call('HDEL', items, unpack(gone)) end

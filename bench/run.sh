@@ -121,15 +121,19 @@ stop_service
 echo "== Outbox drain: $DRAIN_N events queued, then delivered to the instant stand-ins"
 redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*' | xargs -r -n 500 redis-cli -p $REDIS_PORT del >/dev/null
 start_service false
-# One redis-cli per poll (ZCARDs of all due sets piped in): a process per partition, 256 spawns every 100 ms,
-# would take a core from the service being measured.
+# One script per poll summing the due sets found after the fill: a SCAN of the whole keyspace (sessions, events)
+# per poll took thousands of round trips and a share of the Redis being measured.
+DUE_KEYS=$OUT/due-keys.txt
+due_keys() { redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*:due' > "$DUE_KEYS"; }
 depth() {
-  redis-cli -p $REDIS_PORT --scan --pattern 'outbox:*:due' | sed 's/^/ZCARD /' | redis-cli -p $REDIS_PORT | awk '{s+=$1} END {print s+0}'
+  redis-cli -p $REDIS_PORT eval "local n = 0 for _, k in ipairs(KEYS) do n = n + redis.call('ZCARD', k) end return n" $(wc -l < "$DUE_KEYS") $(cat "$DUE_KEYS")
 }
 for _ in $(seq 1 300); do
+  due_keys
   [ "$(depth)" -ge $(( DRAIN_N * 2 )) ] && break
   wrk -t2 -c8 -d1s -s bench/wrk/fill.lua http://127.0.0.1:$SVC >/dev/null
 done
+due_keys
 QUEUED=$(depth)
 stop_service
 start_service true
@@ -187,6 +191,7 @@ HISTORY=$(awk '/^## Before and after/ {keep = 1} keep' docs/benchmarks.md 2>/dev
   echo 'bench/run.sh                    # installs wrk/redis-tools if missing; ~6 minutes; rewrites this page'
   echo 'BENCH_SMOKE=1 bench/run.sh      # seconds, checks the script only (this page is left alone)'
   echo 'BENCH_ONLY=drain bench/run.sh   # the outbox drain alone'
+  echo 'DRAIN_RUNS=3 bench/drain.sh     # the drain of one kept snapshot, after a start then warm: CPU per 1000 events, Redis commandstats'
   echo 'BENCH_R2R=0 bench/run.sh        # a JIT-only build instead of the ReadyToRun publish'
   echo 'PROFILE_PATH=events bench/profile.sh   # samples the service CPU under one load (events|session|drain); needs perf'
   echo 'bench/soak.sh                   # a steady load for 10 minutes (SOAK_SECONDS), sampling memory'

@@ -33,15 +33,15 @@ internal sealed class OutboxDrainer(
         // poll instead of 256 lease scripts.
         var due = await store.DuePartitionsAsync(Now());
         var pass = new DrainPass(options.Value.BatchSize);
+        var chunks = due.Chunk(options.Value.Parallelism).ToList();
+        // The next partitions are leased while the current ones are sent, so Redis's work and the service's overlap.
+        Task<PassPartition[]>? next = chunks.Count > 0 && !stopping.IsCancellationRequested ? LeaseAllAsync(chunks[0]) : null;
         try
         {
-            foreach (var chunk in due.Chunk(options.Value.Parallelism))
+            for (var i = 0; next is not null; i++)
             {
-                if (stopping.IsCancellationRequested)
-                {
-                    break;
-                }
-                var leased = (await Task.WhenAll(chunk.Select(LeaseAsync))).Where(l => l.Entries.Count > 0).ToList();
+                var leased = (await next).Where(l => l.Entries.Count > 0).ToList();
+                next = i + 1 < chunks.Count && !stopping.IsCancellationRequested ? LeaseAllAsync(chunks[i + 1]) : null;
                 full += leased.Count(l => l.Entries.Count >= LeaseSize);
                 AddToPass(pass, leased);
                 // Entries carried to the next partitions' requests do not wait past about half their lease.
@@ -50,12 +50,35 @@ internal sealed class OutboxDrainer(
             }
             await SendAndSettleAsync(pass, all: true, cancellationToken);
         }
-        catch (Exception) when (!pass.IsEmpty)
+        catch (Exception)
         {
-            await AbandonAsync(pass);
+            // A lease still in flight is given back with the rest of the pass.
+            if (next is not null && await LeasedOrNoneAsync(next) is { } late)
+            {
+                AddToPass(pass, late);
+            }
+            if (!pass.IsEmpty)
+            {
+                await AbandonAsync(pass);
+            }
             throw;
         }
         return full;
+    }
+
+    private Task<PassPartition[]> LeaseAllAsync(int[] partitions) => Task.WhenAll(partitions.Select(LeaseAsync));
+
+    private static async Task<List<PassPartition>?> LeasedOrNoneAsync(Task<PassPartition[]> lease)
+    {
+        try
+        {
+            return (await lease).Where(l => l.Entries.Count > 0).ToList();
+        }
+        catch (Exception)
+        {
+            // Redis failed the lease: its entries, if any were leased, come back when the lease ends.
+            return null;
+        }
     }
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();

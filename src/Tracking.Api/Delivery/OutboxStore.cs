@@ -4,8 +4,8 @@ using Tracking.Storage;
 
 namespace Tracking.Delivery;
 
-/// <summary>A leased entry: its id, its payload as stored and parsed (null if unreadable), and its lease count.</summary>
-internal sealed record Leased(string Id, string Raw, OutboxEntry? Entry, int Attempt)
+/// <summary>A leased entry: its id, its payload as stored, parsed (null if unreadable or gone), and its lease count.</summary>
+internal sealed record Leased(string Id, OutboxEntry? Entry, int Attempt)
 {
     public string Destination => OutboxId.DestinationOf(Id);
 }
@@ -51,22 +51,22 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
     public async Task<IReadOnlyList<Leased>> LeaseAsync(int partition, long now, long leaseUntil, int count)
     {
         var call = Partition(LeaseLayout, partition, withDead: false).Arg("now", now).Arg("lease", leaseUntil).Arg("count", count);
-        var leased = new List<Leased>(count);
+        var answer = ScriptResult.From(await Lease.RunAsync(db, call));
+        var ids = answer.Array("ids");
+        var leases = answer.Array("leases");
+        var entries = answer.Array("entries");
+        var leased = new List<Leased>(ids.Length);
         // An event's destinations share one stored entry: the script returns it once, and it is parsed once.
-        Dictionary<string, Leased>? byItem = null;
-        foreach (var record in ScriptResult.Each(await Lease.RunAsync(db, call)))
+        var byItem = new Dictionary<string, OutboxEntry?>(ids.Length, StringComparer.Ordinal);
+        for (var i = 0; i < ids.Length; i++)
         {
-            var id = record.String("id");
-            var attempt = (int)record.Long("leases");
-            if (record.Long("same") == 1 && byItem?.GetValueOrDefault(OutboxId.ItemOf(id)) is { } first)
+            var id = (string)ids[i]!;
+            var item = OutboxId.ItemOf(id);
+            if (!byItem.TryGetValue(item, out var entry))
             {
-                leased.Add(new Leased(id, first.Raw, first.Entry, attempt));
-                continue;
+                byItem[item] = entry = Parse((byte[]?)entries[i]);
             }
-            var json = record.String("entry");
-            var entry = new Leased(id, json, Parse(json), attempt);
-            (byItem ??= new Dictionary<string, Leased>(StringComparer.Ordinal))[OutboxId.ItemOf(id)] = entry;
-            leased.Add(entry);
+            leased.Add(new Leased(id, entry, (int)leases[i]));
         }
         return leased;
     }
@@ -224,9 +224,9 @@ internal sealed class OutboxStore(IDatabase db, Microsoft.Extensions.Options.IOp
         return ids.Zip(values, (id, value) => new StoredEntry(id, (string?)value ?? "", null)).ToList();
     }
 
-    private static OutboxEntry? Parse(string? json)
+    private static OutboxEntry? Parse(byte[]? json)
     {
-        if (string.IsNullOrEmpty(json))
+        if (json is not { Length: > 0 })
         {
             return null;
         }

@@ -1,35 +1,32 @@
 --- @include "outbox"
 --- @include "hashes"
 -- Settles a leased batch. Only entries whose due time is still our lease are touched: a worker that outlived
--- its lease (another worker may hold the entry now) changes nothing.
+-- its lease (another worker may hold the entry now) changes nothing. Done entries, the bulk of a batch, take a few
+-- commands per chunk of ids (outbox_scored, outbox_forget).
 local lease = tonumber(A.lease)
-local function owned(id) return tonumber(redis.call('ZSCORE', K.due, id)) == lease end
-local function forget(id)
-  redis.call('ZREM', K.due, id)
-  redis.call('HDEL', K.tries, id)
-  outbox_done(K.items, id)
+local function rescheduled(list)
+  local owned = outbox_scored(K.due, list, lease)
+  for from = 1, #owned, outbox_chunk do
+    local z = {}
+    for i = from, math.min(from + outbox_chunk - 1, #owned) do z[#z + 1] = owned[i].due; z[#z + 1] = owned[i].id end
+    redis.call('ZADD', K.due, unpack(z))
+  end
+  return owned
 end
-for _, d in ipairs(L.done) do
-  if owned(d.id) then forget(d.id) end
-end
-for _, r in ipairs(L.retry) do
-  if owned(r.id) then redis.call('ZADD', K.due, r.due, r.id) end
-end
+local forget = outbox_scored(K.due, L.done, lease)
+rescheduled(L.retry)
 -- Entries that never reached the destination (open circuit, abandoned at shutdown, destination disabled) give
 -- their lease back: the lease count drives backoff, and these were not failed attempts.
-for _, r in ipairs(L.release) do
-  if owned(r.id) then
-    redis.call('ZADD', K.due, r.due, r.id)
-    if redis.call('HINCRBY', K.tries, r.id, -1) <= 0 then redis.call('HDEL', K.tries, r.id) end
-  end
+for _, r in ipairs(rescheduled(L.release)) do
+  if redis.call('HINCRBY', K.tries, r.id, -1) <= 0 then redis.call('HDEL', K.tries, r.id) end
 end
-for _, x in ipairs(L.dead) do
-  if owned(x.id) then
-    redis.call('HSET', K.dead, x.id, outbox_entry(K.items, x.id) or '')
-    redis.call('HSET', K.reasons, x.id, x.reason)
-    forget(x.id)
-  end
+-- A dead letter keeps the entry byte for byte; read before outbox_forget may delete the shared entry.
+for _, x in ipairs(outbox_scored(K.due, L.dead, lease)) do
+  redis.call('HSET', K.dead, x.id, outbox_entry(K.items, x.id) or '')
+  redis.call('HSET', K.reasons, x.id, x.reason)
+  forget[#forget + 1] = x
 end
+outbox_forget(K.due, K.items, K.tries, forget)
 -- The dead-letter hashes die Delivery:DeadLetterRetentionDays after their newest letter; older letters are
 -- purged one by one (OutboxStore.PurgeDeadAsync).
 if #L.dead > 0 then refresh(tonumber(A.dead_ttl), K.dead, K.reasons) end

@@ -22,6 +22,9 @@ internal readonly struct ScriptResult
 
     public string String(string name) => _values.TryGetValue(name, out var value) ? (string?)value ?? "" : "";
 
-    /// <summary>Each element of a script's array of records (lease.lua: one per leased id), read by name.</summary>
+    /// <summary>A column of a script's answer (lease.lua: one value per leased id), empty when absent.</summary>
+    public RedisResult[] Array(string name) => _values.TryGetValue(name, out var value) ? (RedisResult[])value! : [];
+
+    /// <summary>Each element of a script's array of records, read by name.</summary>
     public static IEnumerable<ScriptResult> Each(RedisResult result) => ((RedisResult[])result!).Select(From);
 }

@@ -11,13 +11,14 @@ internal sealed partial class MonthlyDonorsReader(IDatabase db, ILogger<MonthlyD
     public async Task<MonthlyDonors> ReadAsync(ReportRange range)
     {
         var batch = db.CreateBatch();
-        var active = Partitions.Tags.Select(tag => batch.HashValuesAsync(Keys.SubscriptionsActive(tag))).ToList();
+        var active = Partitions.Tags.Select(tag => batch.HashGetAllAsync(Keys.SubscriptionsActive(tag))).ToList();
         batch.Execute();
         long count = 0;
         var revenue = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var json in (await Task.WhenAll(active)).SelectMany(values => values))
+        // Fields with a ':' are the tombstones of erased subscriptions that ended (x:{hash}), not active ones.
+        foreach (var entry in (await Task.WhenAll(active)).SelectMany(values => values).Where(e => !((string)e.Name!).Contains(':', StringComparison.Ordinal)))
         {
-            if (Read((string)json!) is not { } subscription)
+            if (Read((string)entry.Value!) is not { } subscription)
             {
                 Log.Unreadable(logger);
                 continue;

@@ -6,8 +6,9 @@ namespace Tracking.Donations;
 /// <summary>A validated <c>POST /checkout</c>: what to ask Stripe for, and for which session.</summary>
 /// <param name="Minor">The amount in Stripe's minor units of <see cref="Currency"/>.</param>
 /// <param name="Url">The page where the donation started, as the snippet sent it (null: the Referer header's, if any).</param>
+/// <param name="Interval">A recurring donation's billing interval (lower-case, allowed); null for a one-off donation.</param>
 internal sealed record CheckoutOrder(
-    string SessionId, long Minor, string Currency, string? Email, string? Content, string? Campaign, string? Url, string? Referrer)
+    string SessionId, long Minor, string Currency, string? Email, string? Content, string? Campaign, string? Url, string? Referrer, string? Interval = null)
 {
     public Amount Amount => Amount.FromMinor(Minor, Currency);
 
@@ -31,9 +32,14 @@ internal sealed record CheckoutOrder(
         // Stripe keeps metadata values up to 500 characters; the page travels there to the Purchase.
         errors.PageUrl("url", request.Url, StripeCheckout.MaxPageUrl);
         errors.PageUrl("referrer", request.Referrer, StripeCheckout.MaxPageUrl);
+        var interval = request.Interval?.ToLowerInvariant();
+        if (interval is not null && !o.AllowedIntervals().Contains(interval, StringComparer.Ordinal))
+        {
+            errors.Add("interval", $"Recurring donations are accepted every {string.Join(", ", o.AllowedIntervals())} only; leave it out for a one-off donation.");
+        }
         return errors.Any
             ? (null, errors)
-            : (new CheckoutOrder(request.SessionId!, minor, currency, request.Email, request.Content, request.Campaign, request.Url, request.Referrer), errors);
+            : (new CheckoutOrder(request.SessionId!, minor, currency, request.Email, request.Content, request.Campaign, request.Url, request.Referrer, interval), errors);
     }
 
     /// <summary>The amount in minor units within the currency's bounds; 0 with an error on <c>currency</c> or <c>amount</c> otherwise.</summary>

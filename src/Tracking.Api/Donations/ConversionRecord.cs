@@ -21,5 +21,8 @@ internal sealed record ConversionRecord(string CheckoutSessionId, string Session
 [JsonSerializable(typeof(CheckoutCreated))]
 [JsonSerializable(typeof(WebhookReceived))]
 [JsonSerializable(typeof(ConversionRecord))]
+[JsonSerializable(typeof(SubscriptionLink))]
+[JsonSerializable(typeof(ActiveSubscription))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(bool))]
 internal sealed partial class DonationsJson : JsonSerializerContext;

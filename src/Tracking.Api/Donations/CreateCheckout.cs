@@ -94,7 +94,8 @@ internal sealed partial class CreateCheckout(
         try
         {
             return await new SessionService(stripe).CreateAsync(
-                StripeCheckout.Options(donations.Value, sid, mark.For(sid), fields, marketing, order.Currency, order.Minor, order.Email, order.Content, order.Url, order.Referrer, order.Campaign),
+                StripeCheckout.Options(donations.Value, sid, mark.For(sid), fields, marketing, order.Currency, order.Minor, order.Email, order.Content, order.Url, order.Referrer, order.Campaign,
+                    order.Interval),
                 new RequestOptions { IdempotencyKey = slot },
                 aborted);
         }
@@ -119,7 +120,7 @@ internal sealed partial class CreateCheckout(
             sid, eventId, EventNames.InitiateCheckout, timestamp, new(order.Url, order.Referrer), new(client.Ip, client.UserAgent),
             amount.Major, amount.Currency,
             new(fields.GetValueOrDefault(SessionField.ConsentMarketing), fields.GetValueOrDefault(SessionField.ConsentAnalytics)),
-            DonationProperties.For(order.Content, order.Campaign)));
+            DonationProperties.For(order.Content, order.Campaign, (MonthlyDonation.IntervalKey, order.Interval))));
         var write = new DonationWrite(sid, eventId, timestamp, member, entry);
         return await store.InitiateAsync(write, amount.Text, amount.Currency, checkout.Id, slot, limits.Value.SessionTtl, timestamp, order.Campaign);
     }
@@ -137,11 +138,11 @@ internal sealed partial class CreateCheckout(
         }
     }
 
-    /// <summary>Same visitor, amount and e-mail within ten minutes = the same Checkout Session (a double-click).</summary>
+    /// <summary>Same visitor, amount, e-mail and interval within ten minutes = the same Checkout Session (a double-click).</summary>
     private static string IdempotencyKey(CheckoutOrder order, DateTimeOffset now)
     {
         var window = now.ToUnixTimeSeconds() / 600;
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{order.SessionId}|{order.Currency}|{order.Minor}|{order.Email?.Trim().ToLowerInvariant()}|{window}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{order.SessionId}|{order.Currency}|{order.Minor}|{order.Email?.Trim().ToLowerInvariant()}|{window}{(order.Interval is null ? "" : "|" + order.Interval)}"));
         return "checkout-" + Convert.ToHexStringLower(hash)[..40];
     }
 

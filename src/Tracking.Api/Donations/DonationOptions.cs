@@ -28,6 +28,9 @@ public sealed class DonationOptions
     /// </summary>
     public int CheckoutsPerClientPerHour { get; set; } = 20;
 
+    /// <summary>The billing intervals a recurring donation may take (<c>day</c>, <c>week</c>, <c>month</c>, <c>year</c>); empty = <c>month</c> only.</summary>
+    public List<string> Intervals { get; set; } = [];
+
     /// <summary>Line item name shown on Stripe Checkout.</summary>
     public string ProductName { get; set; } = "Donation";
 
@@ -39,6 +42,10 @@ public sealed class DonationOptions
     /// <summary>The allowed currencies, lower-case.</summary>
     public IReadOnlyList<string> AllowedCurrencies() =>
         (Currencies.Count == 0 ? [Currency] : Currencies).Select(c => c.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>The allowed recurring intervals, lower-case.</summary>
+    public IReadOnlyList<string> AllowedIntervals() =>
+        (Intervals.Count == 0 ? ["month"] : Intervals).Select(i => i.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The bounds of a currency: its own from <see cref="Limits"/> where given, else the global ones.</summary>
     public (decimal Min, decimal Max) Bounds(string currency)

@@ -39,6 +39,13 @@ internal sealed class DonationOptionsValidator : IValidateOptions<DonationOption
                 errors.Add($"Donations:Limits:{currency}:Min must be positive and Donations:Limits:{currency}:Max at least Min (the global Donations:MinAmount/MaxAmount fill a bound not given).");
             }
         }
+        for (var i = 0; i < o.Intervals.Count; i++)
+        {
+            if (!RecurringInterval.IsStripeInterval(o.Intervals[i]))
+            {
+                errors.Add($"Donations:Intervals:{i} must be day, week, month or year (got '{o.Intervals[i]}').");
+            }
+        }
         if (o.MaxCheckoutsPerSession is < 1 or > 1000)
         {
             errors.Add("Donations:MaxCheckoutsPerSession must be between 1 and 1000.");

@@ -18,4 +18,16 @@ internal static class DonationProperties
         }
         return properties.Count == 0 ? null : properties;
     }
+
+    /// <summary><paramref name="properties"/> with <c>recurring: true</c> when the donation is a recurring one's payment.</summary>
+    public static Dictionary<string, JsonElement>? Recurring(Dictionary<string, JsonElement>? properties, bool recurring)
+    {
+        if (!recurring)
+        {
+            return properties;
+        }
+        properties ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        properties["recurring"] = JsonSerializer.SerializeToElement(true, DonationsJson.Default.Boolean);
+        return properties;
+    }
 }

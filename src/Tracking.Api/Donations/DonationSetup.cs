@@ -13,7 +13,8 @@ internal static class DonationSetup
         services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DonationOptions>, DonationOptionsValidator>();
         services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
-        services.AddSingleton<DonationStore>();
+        services.AddSingleton<DonationStore>().AddSingleton<SubscriptionStore>();
+        services.AddSingleton<ReceiveSubscriptionEvent>().AddSingleton<SubscriptionWrites>();
         services.AddSingleton<CreateCheckout>().AddSingleton<ReceiveStripeEvent>().AddSingleton<StripeEventWrites>();
         services.AddSingleton(sp => new CheckoutMark(sp.GetRequiredService<IOptions<StripeOptions>>().Value.WebhookSecret));
         services.AddHttpJson(DonationsJson.Default);

@@ -13,7 +13,7 @@ namespace Tracking.Donations;
 /// </summary>
 internal sealed partial class ReceiveStripeEvent(
     DonationStore store, StripeEventWrites writes, CheckoutMark mark, IStripeClient stripe, IOptions<StripeOptions> options,
-    TimeProvider clock, ILogger<ReceiveStripeEvent> logger)
+    ReceiveSubscriptionEvent subscriptions, TimeProvider clock, ILogger<ReceiveStripeEvent> logger)
 {
     public async Task<StripeOutcome> RunAsync(string payload, string signature, CancellationToken aborted)
     {
@@ -21,6 +21,10 @@ internal sealed partial class ReceiveStripeEvent(
         if (stripeEvent is null)
         {
             return refused;
+        }
+        if (SubscriptionEvents.Handles(stripeEvent.Type))
+        {
+            return await subscriptions.RunAsync(stripeEvent, aborted);
         }
         var described = StripeWebhookEvents.Describe(stripeEvent, mark);
         if (!described.Records)
@@ -90,13 +94,17 @@ internal sealed partial class ReceiveStripeEvent(
         // conversion but before its index was written or confirmed on the replicas (Redis__AckReplicas).
         if (converts && outcome is StripeOutcome.Converted or StripeOutcome.ConvertedUnattributed or StripeOutcome.DuplicateEvent)
         {
-            await IndexAsync(stripeEvent, checkout, sid, write.Timestamp, redelivered: outcome == StripeOutcome.DuplicateEvent);
+            var day = await IndexAsync(stripeEvent, checkout, sid, write.Timestamp, redelivered: outcome == StripeOutcome.DuplicateEvent);
+            if (day is not null && checkout.Mode == "subscription")
+            {
+                await subscriptions.LinkAsync(checkout, sid, amount, write, day);
+            }
         }
         return outcome;
     }
 
-    /// <summary>Indexes the conversion under its visitor (and the payer's e-mail hash), for export and erasure.</summary>
-    private async Task IndexAsync(Event stripeEvent, Stripe.Checkout.Session checkout, string sid, long recordedAt, bool redelivered)
+    /// <summary>Indexes the conversion under its visitor (and the payer's e-mail hash), for export and erasure; answers its day.</summary>
+    private async Task<string?> IndexAsync(Event stripeEvent, Stripe.Checkout.Session checkout, string sid, long recordedAt, bool redelivered)
     {
         var visitor = await store.VisitorOfAsync(sid) ?? (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.VisitorId);
         // A redelivery may come on a later day than the first delivery recorded the conversion on: index that day's record.
@@ -107,6 +115,7 @@ internal sealed partial class ReceiveStripeEvent(
         {
             await store.IndexConversionAsync(visitor, sid, day, checkout.Id, Hashing.Email(checkout.CustomerDetails?.Email));
         }
+        return day;
     }
 
     private static partial class Log

@@ -42,7 +42,7 @@ internal static class StripeCheckout
     /// <summary>The Checkout Session we ask Stripe for: a one-line donation tied to our session by id and metadata.</summary>
     public static SessionCreateOptions Options(
         DonationOptions o, string sessionId, string mark, IReadOnlyDictionary<string, string> session, bool marketing, string currency, long minor, string? email, string? content,
-        string? pageUrl = null, string? pageReferrer = null, string? campaign = null)
+        string? pageUrl = null, string? pageReferrer = null, string? campaign = null, string? interval = null)
     {
         var metadata = new Dictionary<string, string> { [CheckoutMetadata.SessionId] = sessionId, [CheckoutMetadata.Mark] = mark };
         void Meta(string key, string? value)
@@ -81,7 +81,7 @@ internal static class StripeCheckout
         Meta(CheckoutMetadata.Campaign, campaign);
         Meta(CheckoutMetadata.PageUrl, pageUrl);
         Meta(CheckoutMetadata.PageReferrer, pageReferrer);
-        return new SessionCreateOptions
+        var options = new SessionCreateOptions
         {
             Mode = "payment",
             SubmitType = "donate",
@@ -104,5 +104,6 @@ internal static class StripeCheckout
                 },
             ],
         };
+        return interval is null ? options : MonthlyDonation.Subscribe(options, interval);
     }
 }

@@ -45,7 +45,9 @@ internal sealed class StripeEventWrites(DonationStore store, Outbox outbox, IOpt
             new(Consent(SessionField.ConsentMarketing, CheckoutMetadata.ConsentMarketing), Consent(SessionField.ConsentAnalytics, CheckoutMetadata.ConsentAnalytics)),
             // The address the payer gave Stripe, never the one typed into /checkout.
             Hashing.Email(checkout.CustomerDetails?.Email),
-            DonationProperties.For(metadata.GetValueOrDefault(CheckoutMetadata.Content), Campaign(checkout), ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
+            DonationProperties.Recurring(
+                DonationProperties.For(metadata.GetValueOrDefault(CheckoutMetadata.Content), Campaign(checkout), ("payment_method", paymentMethod), ("checkout_type", checkoutType)),
+                checkout.Mode == "subscription"),
             visitorId: metadata.GetValueOrDefault(CheckoutMetadata.VisitorId), fbp: metadata.GetValueOrDefault(CheckoutMetadata.Fbp),
             fbc: metadata.GetValueOrDefault(CheckoutMetadata.Fbc), country: metadata.GetValueOrDefault(CheckoutMetadata.Country),
             ttclid: metadata.GetValueOrDefault(CheckoutMetadata.Ttclid), ttp: metadata.GetValueOrDefault(CheckoutMetadata.Ttp),

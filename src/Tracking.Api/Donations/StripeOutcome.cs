@@ -19,6 +19,14 @@ internal enum StripeOutcome
     NotOurs,
     /// <summary>An event type the service does not record.</summary>
     Ignored,
+    /// <summary>A recurring donation's renewal, recorded as a donation of its first payment's session.</summary>
+    Renewed,
+    /// <summary>A subscription's first invoice: its payment is the Checkout Session's, already or soon counted.</summary>
+    FirstInvoice,
+    /// <summary>A recurring donation ended.</summary>
+    Cancelled,
+    /// <summary>A renewal or cancellation before its first payment was recorded: refused (409) so Stripe delivers it again.</summary>
+    NotYetLinked,
     // Refused before the event is read: never a 200, counted only.
     Unreadable,
     MissingSignature,
@@ -39,6 +47,10 @@ internal static class StripeOutcomes
         StripeOutcome.AwaitingPayment => "awaiting-payment",
         StripeOutcome.NotOurs => "not-ours",
         StripeOutcome.Ignored => "ignored",
+        StripeOutcome.Renewed => "renewed",
+        StripeOutcome.FirstInvoice => "first-invoice",
+        StripeOutcome.Cancelled => "cancelled",
+        StripeOutcome.NotYetLinked => "not-yet-linked",
         StripeOutcome.Unreadable => "unreadable",
         StripeOutcome.MissingSignature => "missing-signature",
         StripeOutcome.InvalidSignature => "invalid-signature",

@@ -18,14 +18,20 @@ internal static class StripeWebhookApi
                 (idempotent by Stripe event id and by Checkout Session) and queues Purchase with its value; `async_payment_failed`
                 and `expired` are recorded on the session; other types are acknowledged and ignored. Answered once the effects are
                 durable in Redis. `outcome`: converted, converted-unattributed, already-converted, duplicate-event, recorded-failed,
-                recorded-expired, awaiting-payment, not-ours or ignored. Only Checkout Sessions this service created are recorded
+                recorded-expired, awaiting-payment, renewed, first-invoice, cancelled, not-ours or ignored. Only Checkout Sessions this service created are recorded
                 (metadata `tracking_mark` verifies for the session they name); any other (a Payment Link whose buyer set
                 `client_reference_id`, another integration) is acknowledged with 200 `not-ours` and changes nothing.
-                400: the signature is missing or wrong, or the payload is not a Stripe event.
+                Recurring donations: `invoice.paid` with billing_reason `subscription_cycle` records a renewal as a donation of the
+                first payment's session (`renewed`; the first invoice, `subscription_create`, is `first-invoice`: its payment is the
+                Checkout Session's); `customer.subscription.deleted` ends it (`cancelled`). Only subscriptions whose metadata carries
+                the mark are recorded; others are `not-ours`.
+                400: the signature is missing or wrong, or the payload is not a Stripe event. 409 `subscription`: a renewal or
+                cancellation whose first payment is not recorded yet (Stripe delivers it again).
                 """)
             .WithRequiredHeader("Stripe-Signature", "Stripe's signature of the raw body.")
             .WithJsonBody<System.Text.Json.JsonElement>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(RateLimiting.Webhook).ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -48,6 +54,8 @@ internal static class StripeWebhookApi
             StripeOutcome.MissingSignature => Problems.Status(StatusCodes.Status400BadRequest, "Missing signature", "A Stripe-Signature header is required.", "Stripe-Signature"),
             StripeOutcome.InvalidSignature => Problems.Status(StatusCodes.Status400BadRequest, "Invalid signature", "The Stripe-Signature does not match this payload, secret and time.", "Stripe-Signature"),
             StripeOutcome.Unreadable => Problems.Status(StatusCodes.Status400BadRequest, "Unreadable event", "The signed payload is not a Stripe event.", "body"),
+            StripeOutcome.NotYetLinked => Problems.Status(StatusCodes.Status409Conflict, "Subscription not yet linked",
+                "The first payment of this subscription (checkout.session.completed) is not recorded yet; Stripe delivers this event again.", "subscription"),
             _ => TypedResults.Ok(new WebhookReceived(true, outcome.Name())),
         };
     }

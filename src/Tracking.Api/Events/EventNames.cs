@@ -22,6 +22,12 @@ internal static class EventNames
     public const string DonationFailed = "DonationFailed";
     public const string CheckoutExpired = "CheckoutExpired";
 
+    /// <summary>A paid renewal of a recurring donation (Stripe's <c>invoice.paid</c>, <c>subscription_cycle</c>).</summary>
+    public const string DonationRenewed = "DonationRenewed";
+
+    /// <summary>A recurring donation ended (Stripe's <c>customer.subscription.deleted</c>).</summary>
+    public const string DonationCancelled = "DonationCancelled";
+
     /// <summary>The visitor picked a fundraising campaign (<c>properties.campaign</c>): the session's <c>selected_campaign</c>.</summary>
     public const string CampaignSelected = "CampaignSelected";
 
@@ -42,8 +48,8 @@ internal static class EventNames
     private static readonly HashSet<string> Reserved = new(
         new[]
         {
-            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired, Lead,
-            "Donation Completed", "Checkout Started", "Email Signup",
+            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired, Lead, DonationRenewed, DonationCancelled,
+            "Donation Completed", "Checkout Started", "Email Signup", "Donation Renewed", "Monthly Donation Cancelled",
             // Meta's name for Purchase under Meta:DonationEventName=Donate.
             "Donate",
             "Content Viewed", "Video Progress",

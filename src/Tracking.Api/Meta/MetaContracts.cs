@@ -36,7 +36,8 @@ public sealed record MetaUserData(
     string[]? Ct = null);
 
 /// <param name="Campaign">Our fundraising campaign the donation went to (a custom property: Meta takes any in custom_data).</param>
-public sealed record MetaCustomData(decimal? Value, string? Currency, string[]? ContentIds, string? ContentName, int? Percent = null, string? Campaign = null);
+/// <param name="Recurring">True for a recurring donation's payments (its first one and, under Meta__RenewalEventName, its renewals).</param>
+public sealed record MetaCustomData(decimal? Value, string? Currency, string[]? ContentIds, string? ContentName, int? Percent = null, string? Campaign = null, bool? Recurring = null);
 
 public sealed record MetaResponse(int EventsReceived, string? FbtraceId);
 

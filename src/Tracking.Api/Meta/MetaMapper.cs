@@ -18,6 +18,8 @@ internal static partial class MetaMapper
         EventNames.InitiateCheckout => "InitiateCheckout",
         EventNames.Lead => "Lead",
         EventNames.Purchase => options.DonationEventName,
+        // Meta optimises on the first payment; a renewal goes only under the name the operator chose.
+        EventNames.DonationRenewed => string.IsNullOrWhiteSpace(options.RenewalEventName) ? null : options.RenewalEventName,
         // Everything else, video progress included, only when the operator lists it in Meta:CustomEvents.
         _ => options.CustomEvents.Contains(name, StringComparer.Ordinal) ? name : null,
     };
@@ -49,8 +51,9 @@ internal static partial class MetaMapper
         int? percent = entry.Event == EventNames.VideoComplete ? 100
             : entry.Properties?.GetValueOrDefault("percent") is { ValueKind: JsonValueKind.Number } p && p.TryGetInt32(out var pc) && pc is >= 0 and <= 100 ? pc : null;
         var campaign = entry.Properties?.GetValueOrDefault("campaign") is { ValueKind: JsonValueKind.String } cp ? cp.GetString() : null;
+        bool? recurring = entry.Properties?.GetValueOrDefault("recurring") is { ValueKind: JsonValueKind.True } ? true : null;
         MetaCustomData? custom = entry.Value is not null || content is not null || percent is not null || campaign is not null
-            ? new MetaCustomData(entry.Value, entry.Currency?.ToUpperInvariant(), content is null ? null : [content], content, percent, campaign)
+            ? new MetaCustomData(entry.Value, entry.Currency?.ToUpperInvariant(), content is null ? null : [content], content, percent, campaign, recurring)
             : null;
 
         return new MetaServerEvent(

@@ -25,6 +25,12 @@ public sealed class MetaOptions
     /// </summary>
     public string DonationEventName { get; set; } = "Purchase";
 
+    /// <summary>
+    /// Meta's name for a recurring donation's renewal (a custom event, e.g. <c>DonationRenewed</c>); empty (default) =
+    /// renewals are not sent to Meta, which optimises on the first payment.
+    /// </summary>
+    public string RenewalEventName { get; set; } = "";
+
     /// <summary>How long an answer of Meta's Dataset Quality API is reused by <c>GET /ops/meta/quality</c> (Meta updates it daily).</summary>
     public TimeSpan QualityCacheFor { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -41,6 +41,11 @@ internal sealed partial class MetaOptionsValidator : IValidateOptions<MetaOption
         {
             return ValidateOptionsResult.Fail($"Meta:DonationEventName must be one of {string.Join(", ", MetaOptions.DonationEventNames)} (got '{o.DonationEventName}').");
         }
+        // A renewal named like the first payment would count each month as a new donor's conversion.
+        if (o.RenewalEventName.Length > 0 && (o.RenewalEventName.Length > 40 || MetaOptions.DonationEventNames.Contains(o.RenewalEventName, StringComparer.OrdinalIgnoreCase)))
+        {
+            return ValidateOptionsResult.Fail($"Meta:RenewalEventName must be a custom event name of at most 40 characters, not {string.Join(" or ", MetaOptions.DonationEventNames)} (got '{o.RenewalEventName}').");
+        }
         if (o.QualityCacheFor < TimeSpan.Zero || o.QualityCacheFor > TimeSpan.FromDays(1))
         {
             return ValidateOptionsResult.Fail("Meta:QualityCacheFor must be between 00:00:00 and 1.00:00:00.");

@@ -18,6 +18,8 @@ internal static class PostHogMapper
         EventNames.VideoProgress => "Video Progress",
         EventNames.InitiateCheckout => "Checkout Started",
         EventNames.Purchase => "Donation Completed",
+        EventNames.DonationRenewed => "Donation Renewed",
+        EventNames.DonationCancelled => "Monthly Donation Cancelled",
         EventNames.Lead => "Email Signup",
         _ => name,
     };

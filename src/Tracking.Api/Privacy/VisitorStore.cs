@@ -59,6 +59,7 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
         var sessions = new List<SessionExport>();
         var pending = new List<OutboxExport>();
         var dead = new List<OutboxExport>();
+        var subscriptions = new List<SubscriptionExport>();
         foreach (var sid in index.Sessions)
         {
             var attributes = Dict(await db.HashGetAllAsync(Keys.Session(sid)));
@@ -70,6 +71,7 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
             {
                 sessions.Add(new SessionExport(sid, attributes, client, events, touches, ledger));
             }
+            subscriptions.AddRange(await SubscriptionsAsync(sid));
             var tag = Partitions.TagOf(sid);
             foreach (var e in await outbox.PendingAsync(tag, await PendingIdsAsync(tag, sid)))
             {
@@ -93,11 +95,11 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
             }
         }
         if (count is null && sessions.Count == 0 && conversions.Count == 0 && pending.Count == 0 && dead.Count == 0 && index.Emails.Count == 0
-            && index.PostHogIds.Count == 0)
+            && index.PostHogIds.Count == 0 && subscriptions.Count == 0)
         {
             return null;
         }
-        return new VisitorExport(visitorId, count, index.Emails, index.PostHogIds, sessions, conversions, pending, dead);
+        return new VisitorExport(visitorId, count, index.Emails, index.PostHogIds, sessions, conversions, pending, dead, subscriptions);
     }
 
     /// <summary>
@@ -162,7 +164,8 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
             await db.StringSetAsync(Keys.Erased(sid), "1", IndexSet.ErasedMarkerLife);
             written.Add(Keys.Erased(sid));
             signups += (string?)await db.HashGetAsync(Keys.Session(sid), SessionField.EmailSignup) == "true" ? 1 : 0;
-            foreach (var key in new[] { Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.Touches(sid), Keys.Client(sid), Keys.StripeLedger(sid) })
+            // A recurring donation's link goes too; its anonymous entry among the active ones stays counted until it ends.
+            foreach (var key in new[] { Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.Touches(sid), Keys.Client(sid), Keys.StripeLedger(sid), Keys.Subscriptions(sid) })
             {
                 keys += await db.KeyDeleteAsync(key) ? 1 : 0;
                 written.Add(key);
@@ -260,6 +263,15 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
         }
         await db.HashDeleteAsync(paths, checkoutId);
         return await db.HashDeleteAsync(conversions, checkoutId);
+    }
+
+    /// <summary>The recurring donations kept beside a session (<c>subs:sess</c>: link, <c>path:</c> and <c>end:</c> fields per subscription).</summary>
+    private async Task<IEnumerable<SubscriptionExport>> SubscriptionsAsync(string sid)
+    {
+        var fields = Dict(await db.HashGetAllAsync(Keys.Subscriptions(sid)));
+        return fields.Where(f => !f.Key.Contains(':', StringComparison.Ordinal)).Select(f => new SubscriptionExport(
+            sid, f.Key, Json(f.Value), fields.TryGetValue("path:" + f.Key, out var path) ? Json(path) : null,
+            fields.TryGetValue("end:" + f.Key, out var end) && long.TryParse(end, out var at) ? at : null));
     }
 
     // Outbox ids are {destination}:{session id}:{event id}; session ids are base64url, no glob characters.

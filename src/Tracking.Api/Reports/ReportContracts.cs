@@ -14,9 +14,18 @@ public sealed record DailyDonations(string Day, int Donations, IReadOnlyDictiona
 
 /// <param name="Campaign">The <c>campaign</c> filter: a fundraising campaign id; every step is that campaign's cohort.</param>
 /// <param name="UtmCampaign">The <c>utmCampaign</c> filter: every step counts what was credited to that last-touch utm_campaign.</param>
+/// <param name="Monthly">Recurring donors over the whole account (not split by <c>campaign</c> or <c>utmCampaign</c>).</param>
 public sealed record FunnelReport(
     string From, string To, string? Campaign, string? UtmCampaign, IReadOnlyList<FunnelStep> Steps, long? MedianTimeToConversionMs,
-    IReadOnlyList<DailyDonations> Daily, int UnreadableConversions);
+    IReadOnlyList<DailyDonations> Daily, int UnreadableConversions, MonthlyDonors? Monthly = null);
+
+/// <summary>Recurring donations: their renewals are donations like any other (attribution and daily rows count them).</summary>
+/// <param name="Active">Recurring donations paying now (a first payment recorded, no cancellation yet), whatever the range.</param>
+/// <param name="New">First payments of recurring donations within the range.</param>
+/// <param name="Cancelled">Recurring donations that ended within the range.</param>
+/// <param name="RecurringRevenue">Monthly recurring revenue of the active ones, per currency: each one's amount per month
+/// (a yearly one's amount / 12, a weekly one's × 52 / 12).</param>
+public sealed record MonthlyDonors(long Active, long New, long Cancelled, IReadOnlyDictionary<string, decimal> RecurringRevenue);
 
 /// <summary>A conversion as reports read it: the stored record and its session's touch path (empty = unattributed).</summary>
 /// <param name="Platform">The ad platform stored with the conversion; for a record written before it was kept, the one its last touch's source names.</param>

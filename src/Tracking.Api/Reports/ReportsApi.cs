@@ -34,7 +34,9 @@ internal static class ReportsApi
                 it was their choice, their checkouts, and the donations to it. `utmCampaign` (at most 256 characters) gives
                 the steps credited to that last-touch utm_campaign and its donations; the two do not combine. Counters are
                 durable daily aggregates written with each fact. Each step counts once per session; `rate` is the count over
-                the previous step's.
+                the previous step's. `monthly`: recurring donors over the whole account (not filtered): `active` now, `new` and
+                `cancelled` within the range, and `recurringRevenue`, the monthly recurring revenue of the active ones per
+                currency (see docs/reports.md); their renewals are donations of their first payment's session in `daily`.
                 `Accept: text/csv` answers CSV.
                 """)
             .ProducesTextToo(StatusCodes.Status200OK, "text/csv");
@@ -62,7 +64,7 @@ internal static class ReportsApi
     }
 
     internal static async Task<Results<Ok<FunnelReport>, ContentHttpResult, ProblemHttpResult>> Funnel(
-        HttpRequest request, ReportStore store, TimeProvider clock, string? from, string? to, string? campaign, string? utmCampaign)
+        HttpRequest request, ReportStore store, MonthlyDonorsReader monthly, TimeProvider clock, string? from, string? to, string? campaign, string? utmCampaign)
     {
         var (range, problem) = ReportRange.Parse(from, to, clock.GetUtcNow());
         if (problem is not null)
@@ -83,7 +85,8 @@ internal static class ReportsApi
         }
         var counters = campaign is null ? await store.CountersAsync(range!) : [];
         var cohorts = campaign is null ? [] : await store.CohortsAsync(range!);
-        var report = ReportBuilder.Funnel(range!, campaign, utmCampaign, counters, cohorts, await store.ConversionsAsync(range!));
+        var report = ReportBuilder.Funnel(range!, campaign, utmCampaign, counters, cohorts, await store.ConversionsAsync(range!))
+            with { Monthly = await monthly.ReadAsync(range!) };
         return WantsCsv(request) ? TypedResults.Text(Csv.Funnel(report), "text/csv; charset=utf-8") : TypedResults.Ok(report);
     }
 

@@ -6,7 +6,7 @@ internal static class ReportsSetup
 {
     public static IHostApplicationBuilder AddReports(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ReportStore>().AddHttpJson(ReportsJson.Default);
+        builder.Services.AddSingleton<ReportStore>().AddSingleton<MonthlyDonorsReader>().AddHttpJson(ReportsJson.Default);
         return builder;
     }
 }

@@ -61,6 +61,19 @@ internal static class Keys
     /// <summary>Beside <see cref="Conversions"/>: checkout session id → its session's touch path (JSON array).</summary>
     public static string ConversionPaths(string tag, string day) => $"conv:{{{tag}}}:{day}:paths";
 
+    /// <summary>
+    /// A session's recurring donations: subscription id → its link (the first payment's Checkout Session, day, amount,
+    /// interval, campaign, platform, visitor), <c>path:{subscription id}</c> → the first payment's touch path,
+    /// <c>end:{subscription id}</c> → when it was cancelled (ms). Lives the retention, refreshed by every paid invoice.
+    /// </summary>
+    public static string Subscriptions(string id) => $"subs:sess:{{{id}}}";
+
+    /// <summary>A partition's active recurring donations: SHA-256 of the subscription id (24 hex) → amount, currency and interval.</summary>
+    public static string SubscriptionsActive(string tag) => $"subs:{{{tag}}}:active";
+
+    /// <summary>A partition-day's recurring-donation counters: <c>new</c> and <c>cancelled</c>.</summary>
+    public static string SubscriptionsDay(string tag, string day) => $"subs:{{{tag}}}:{day}";
+
     /// <summary>Durable daily counters of a partition (see <see cref="Aggregates"/>).</summary>
     public static string Aggregate(string tag, string day) => $"agg:{{{tag}}}:{day}";
 

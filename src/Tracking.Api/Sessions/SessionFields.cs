@@ -10,8 +10,9 @@ internal static class SessionFields
 {
     private static readonly string[] LastTouchFields = [SessionField.LastTouchMedium, SessionField.LastTouchCampaign, SessionField.LastTouchContent];
 
+    /// <summary>A new session's fields; its visit count (<c>session_count</c>) is the create script's.</summary>
     public static NewSession ForNewSession(
-        string sessionId, string visitorId, long visitCount, SessionRequest request, Landing landing, long now, ClientContext client)
+        string sessionId, string visitorId, SessionRequest request, Landing landing, long now, ClientContext client)
     {
         var touch = landing.ToTouch(now);
         var device = UserAgentClassifier.Classify(client.UserAgent);
@@ -56,7 +57,6 @@ internal static class SessionFields
         Add(SessionField.Browser, device.Browser);
         Add(SessionField.Bot, device.IsBot ? "true" : null);
         Add(SessionField.CreatedAt, nowText);
-        Add(SessionField.SessionCount, visitCount.ToString(CultureInfo.InvariantCulture));
         Add(SessionField.VisitorId, visitorId);
         Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);
         Add(SessionField.ConsentAnalytics, request.Consent?.Analytics ?? ConsentRules.Pending);

@@ -1,7 +1,6 @@
 --- @include "event_writes"
--- Creating a session, shared by create_session_known_visitor.lua and create_session_new_visitor.lua: its hash
--- fields, its first touch, the request context, the day's counters, and the page's first events (L.events, usually
--- its PageView: event_writes.lua).
+-- Creating a session (create_session.lua): its hash fields, its first touch, the request context, the day's
+-- counters, and the page's first events (L.events, usually its PageView: event_writes.lua).
 -- Answers Sessions.PageLoadStatus: Created (accepted, duplicates); Exists when the session already exists (a retried
 -- page load whose session id is derived from its first event: the caller touches it instead); SessionFull (held)
 -- when the events alone pass A.max_events.

@@ -64,11 +64,22 @@ internal sealed class OpenSession(
         {
             return new OpenedSession(null, t.Held);
         }
-        if (t.NewVisit && !t.Counted && t.Visitor.Length > 0)
+        if (t.Own)
         {
-            await store.CountReturnVisitAsync(t.Visitor, sessionId);
+            await IndexPostHogVisitorAsync(t.Visitor, request.PosthogDistinctId, t.PostHogVisitor);
         }
-        await IndexPostHogIdAsync(t.Visitor, request.PosthogDistinctId, t.NewVisit || t.PostHogBefore != request.PosthogDistinctId);
+        else if (t.Visitor.Length > 0)
+        {
+            // The visitor's keys are on another slot: counted and indexed here, a round trip each.
+            if (t.NewVisit)
+            {
+                await store.CountReturnVisitAsync(t.Visitor, sessionId);
+            }
+            if (!string.IsNullOrEmpty(request.PosthogDistinctId) && (t.NewVisit || t.PostHogBefore != request.PosthogDistinctId))
+            {
+                await index.AddPostHogIdAsync(t.Visitor, request.PosthogDistinctId, visitorOptions.Value.VisitorRetention);
+            }
+        }
         metrics.EventsStored(t.Accepted, t.Duplicates);
         return new OpenedSession(Response(opening, sessionId, t.Visitor, isNew: false, now, t));
     }
@@ -104,19 +115,20 @@ internal sealed class OpenSession(
         {
             return (sessionId, new OpenedSession(null, c.Held));
         }
-        await IndexPostHogIdAsync(visitorId, request.PosthogDistinctId, changed: true);
+        await IndexPostHogVisitorAsync(visitorId, request.PosthogDistinctId, c.PostHogVisitor);
         metrics.SessionCreated();
         metrics.EventsStored(c.Accepted, c.Duplicates);
         return (sessionId, new OpenedSession(Response(opening, sessionId, visitorId, isNew: true, now, c)));
     }
 
     // Kept as long as the visitor, so erasure finds the PostHog person after the session expired, and knows which
-    // other visitors named the same id (their person is not deleted). Written when the session's id changes (a new
-    // session, another id than the one it held) and again at each new visit, which keeps both index sets as long as
-    // the visitor's other keys (a visit renews those) and heals an index a failed request left unwritten.
-    private Task IndexPostHogIdAsync(string visitorId, string? distinctId, bool changed) =>
-        !changed || visitorId.Length == 0 || string.IsNullOrEmpty(distinctId) ? Task.CompletedTask
-            : index.AddPostHogIdAsync(visitorId, distinctId, visitorOptions.Value.VisitorRetention);
+    // other visitors named the same id (their person is not deleted). The session's script put the id in the visitor's
+    // index and says whether the id's own index (another slot) needs the visitor: when the id is new to the visitor,
+    // and again at each new visit, which renews that index as a visit renews the visitor's keys (and heals one a
+    // failed request left unwritten).
+    private Task IndexPostHogVisitorAsync(string visitorId, string? distinctId, bool needed) =>
+        !needed || string.IsNullOrEmpty(distinctId) ? Task.CompletedTask
+            : index.AddPostHogVisitorAsync(visitorId, distinctId, visitorOptions.Value.VisitorRetention);
 
     private List<EventWrite> Writes(SessionOpening opening, string sessionId, ClientContext client) =>
         opening.Events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();

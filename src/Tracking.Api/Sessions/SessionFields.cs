@@ -61,7 +61,7 @@ internal static class SessionFields
         Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);
         Add(SessionField.ConsentAnalytics, request.Consent?.Analytics ?? ConsentRules.Pending);
         Add(SessionField.ConsentMarketing, request.Consent?.Marketing ?? ConsentRules.Pending);
-        return new NewSession(sessionId, visitorId, fields, TouchJson: "", client.Ip, client.UserAgent);
+        return new NewSession(sessionId, visitorId, fields, TouchJson: "", client.Ip, client.UserAgent, request.PosthogDistinctId);
     }
 
     /// <summary>A return visit: campaign parameters move the last touch; the first touch never changes.</summary>
@@ -97,6 +97,6 @@ internal static class SessionFields
         Add(SessionField.ConsentAnalytics, request.Consent?.Analytics);
         Add(SessionField.ConsentMarketing, request.Consent?.Marketing);
         Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);
-        return new SessionVisit(request.SessionId!, fields, cleared, TouchJson: null, landing.Fbclid, now, client.Ip, client.UserAgent);
+        return new SessionVisit(request.SessionId!, fields, cleared, TouchJson: null, landing.Fbclid, now, client.Ip, client.UserAgent, request.PosthogDistinctId);
     }
 }

@@ -7,18 +7,23 @@ using Tracking.Storage;
 namespace Tracking.Sessions;
 
 /// <summary>A session to create: its hash fields plus the request context kept beside it.</summary>
-internal sealed record NewSession(string SessionId, string VisitorId, List<KeyValuePair<string, string>> Fields, string TouchJson, string Ip, string UserAgent);
+/// <param name="PostHog">The page's PostHog distinct id, for the visitor's index.</param>
+internal sealed record NewSession(
+    string SessionId, string VisitorId, List<KeyValuePair<string, string>> Fields, string TouchJson, string Ip, string UserAgent, string? PostHog);
 
 /// <summary>A visit to an existing session.</summary>
 internal sealed record SessionVisit(
-    string SessionId, List<KeyValuePair<string, string>> Fields, string[] Cleared, string? TouchJson, string? Fbclid, long Now, string Ip, string UserAgent);
+    string SessionId, List<KeyValuePair<string, string>> Fields, string[] Cleared, string? TouchJson, string? Fbclid, long Now, string Ip, string UserAgent,
+    string? PostHog);
 
 /// <summary>What a page load's script did: the session's visitor, whether a new visit began, and the page's events.</summary>
-/// <param name="Counted">The new visit was counted for the visitor by the same script (else the caller counts it).</param>
-/// <param name="PostHogBefore">The PostHog distinct id the session held before this page load ('' for none or a new session).</param>
+/// <param name="Own">The visitor's keys were written by the same script (its new visit counted, the PostHog id in its
+/// index); else the caller counts and indexes.</param>
+/// <param name="PostHogVisitor">The PostHog id's own index (another slot) is to get the visitor (<see cref="IndexSet.AddPostHogVisitorAsync"/>).</param>
+/// <param name="PostHogBefore">The PostHog distinct id the session held before this page load ('' for none).</param>
 /// <param name="Held">When the page's events would pass Tracking__MaxEventsPerSession: the events held (nothing was written); else -1.</param>
 internal readonly record struct PageLoad(
-    string Visitor, bool NewVisit, int Accepted, int Duplicates, bool Counted = true, string PostHogBefore = "", long Held = -1)
+    string Visitor, bool NewVisit, int Accepted, int Duplicates, bool Own = true, bool PostHogVisitor = false, string PostHogBefore = "", long Held = -1)
 {
     public bool Full => Held >= 0;
 }
@@ -33,9 +38,12 @@ internal readonly record struct PageLoad(
 internal sealed class SessionStore(
     IDatabase db, IOptions<SessionLimitOptions> options, IOptions<VisitorOptions> visitors, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)
 {
+    // The page's PostHog id as the visitor's index member, bounded like IndexSet.AddPostHogIdAsync (index_member.lua).
+    private static readonly string[] PostHogArgs = ["posthog", "posthog_prefix", "max_posthog"];
+
     private static readonly ScriptLayout CreateLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys, "count", "index", "sessions"],
-        ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs, "session", "max_sessions", "visitor_ttl"],
+        ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs, "session", "max_sessions", "visitor_ttl", .. PostHogArgs],
         [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
     private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, statuses: typeof(PageLoadStatus));
 
@@ -47,7 +55,7 @@ internal sealed class SessionStore(
 
     // A touch whose page names a visitor on the session's slot: a new visit is counted in the same script.
     private static readonly ScriptLayout TouchVisitorLayout = new(
-        [.. TouchLayout.Keys, "count", "index", "sessions"], [.. TouchLayout.Args, "visitor", "visitor_ttl"], [.. TouchLayout.Lists]);
+        [.. TouchLayout.Keys, "count", "index", "sessions"], [.. TouchLayout.Args, "visitor", "visitor_ttl", .. PostHogArgs], [.. TouchLayout.Lists]);
     private static readonly RedisScript TouchVisitor = RedisScript.Load("touch_session_visitor.lua", TouchVisitorLayout, statuses: typeof(PageLoadStatus));
 
     private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
@@ -77,6 +85,7 @@ internal sealed class SessionStore(
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
             .Arg("retain", retention.Value.Seconds).EventLimits(now, options.Value)
             .Arg("session", VisitMember(id)).Arg("max_sessions", visitors.Value.MaxSessionsPerVisitor).Arg("visitor_ttl", VisitorTtl);
+        PostHog(call, session.PostHog);
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
         var result = ScriptResult.From(await Create.RunAsync(db, call));
@@ -84,7 +93,8 @@ internal sealed class SessionStore(
         {
             PageLoadStatus.Exists => null,
             PageLoadStatus.SessionFull => new PageLoad(session.VisitorId, true, 0, 0, Held: result.Long("held")),
-            _ => new PageLoad(session.VisitorId, true, (int)result.Long("accepted"), (int)result.Long("duplicates")),
+            _ => new PageLoad(session.VisitorId, true, (int)result.Long("accepted"), (int)result.Long("duplicates"),
+                PostHogVisitor: result.Long("posthog") == 1),
         };
     }
 
@@ -110,7 +120,7 @@ internal sealed class SessionStore(
             .Arg("retain", retention.Value.Seconds).EventLimits(visit.Now, options.Value);
         if (visitorId is not null)
         {
-            call.Arg("visitor", visitorId).Arg("visitor_ttl", VisitorTtl);
+            PostHog(call.Arg("visitor", visitorId).Arg("visitor_ttl", VisitorTtl), visit.PostHog);
         }
         call.List("cleared");
         foreach (var field in visit.Cleared)
@@ -125,7 +135,7 @@ internal sealed class SessionStore(
             PageLoadStatus.Unknown => null,
             PageLoadStatus.SessionFull => new PageLoad("", false, 0, 0, Held: result.Long("held")),
             _ => new PageLoad(result.String("visitor"), result.Long("new_visit") == 1, (int)result.Long("accepted"), (int)result.Long("duplicates"),
-                Counted: result.Long("counted") == 1, PostHogBefore: result.String("posthog")),
+                Own: result.Long("own") == 1, PostHogVisitor: result.Long("posthog") == 1, PostHogBefore: result.String("posthog_before")),
         };
     }
 
@@ -159,6 +169,10 @@ internal sealed class SessionStore(
         var hash = await attributes;
         return hash.Length == 0 ? null : (hash, await events);
     }
+
+    private static ScriptCall PostHog(ScriptCall call, string? distinctId) => call
+        .Arg("posthog", string.IsNullOrEmpty(distinctId) ? "" : IndexSet.PostHogMember(distinctId))
+        .Arg("posthog_prefix", IndexSet.PostHogPrefix).Arg("max_posthog", IndexSet.MaxPostHogIdsPerVisitor);
 
     private static void Pairs(ScriptCall call, List<KeyValuePair<string, string>> fields)
     {

@@ -19,7 +19,7 @@ namespace Tracking.Sessions;
 /// (<see cref="ClientBudget.NewSessions"/>): a touch, or a retry that finds its session, is free.
 /// </summary>
 internal sealed class OpenSession(
-    SessionStore store, IndexSet index, SessionIdSecret secret, VisitorIds visitors, Outbox outbox, ClientBudgets budgets,
+    SessionStore store, ReturnVisits returns, IndexSet index, SessionIdSecret secret, VisitorIds visitors, Outbox outbox, ClientBudgets budgets,
     IOptions<SessionLimitOptions> options, IOptions<VisitorOptions> visitorOptions, IOptions<EdgeOptions> edge, TimeProvider clock, TrackingMetrics metrics)
 {
     public async Task<OpenedSession> RunAsync(SessionOpening opening, ClientContext client)
@@ -73,7 +73,7 @@ internal sealed class OpenSession(
             // The visitor's keys are on another slot: counted and indexed here, a round trip each.
             if (t.NewVisit)
             {
-                await store.CountReturnVisitAsync(t.Visitor, sessionId);
+                await returns.CountAsync(t.Visitor, sessionId);
             }
             if (!string.IsNullOrEmpty(request.PosthogDistinctId) && (t.NewVisit || t.PostHogBefore != request.PosthogDistinctId))
             {

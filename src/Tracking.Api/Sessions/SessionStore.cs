@@ -58,12 +58,6 @@ internal sealed class SessionStore(
         [.. TouchLayout.Keys, "count", "index", "sessions"], [.. TouchLayout.Args, "visitor", "visitor_ttl", .. PostHogArgs], [.. TouchLayout.Lists]);
     private static readonly RedisScript TouchVisitor = RedisScript.Load("touch_session_visitor.lua", TouchVisitorLayout, statuses: typeof(PageLoadStatus));
 
-    private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
-    private static readonly RedisScript SetCount = RedisScript.Load("set_session_count.lua", CountLayout);
-
-    private static readonly ScriptLayout VisitLayout = new(["count", "index", "sessions"], ["visitor_ttl"]);
-    private static readonly RedisScript CountVisit = RedisScript.Load("count_visit.lua", VisitLayout);
-
     internal static string VisitMember(string sessionId) => "s:" + sessionId;
 
     private long VisitorTtl => (long)visitors.Value.VisitorRetention.TotalSeconds;
@@ -140,19 +134,6 @@ internal sealed class SessionStore(
     }
 
     private static string Day(long now) => Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(now));
-
-    /// <summary>
-    /// A return visit the touch could not count (its visitor's keys on another slot: a session made before sessions
-    /// followed their visitor's slot, or a page that named no visitor): counted for the visitor (its own slot), and
-    /// the count kept on the session.
-    /// </summary>
-    public async Task CountReturnVisitAsync(string visitorId, string sessionId)
-    {
-        var count = ScriptResult.From(await CountVisit.RunAsync(db, new ScriptCall(VisitLayout)
-            .Key("count", Keys.Visitor(visitorId)).Key("index", Keys.VisitorIndex(visitorId)).Key("sessions", Keys.VisitorSessions(visitorId))
-            .Arg("visitor_ttl", VisitorTtl))).Long("count");
-        await SetCount.RunAsync(db, new ScriptCall(CountLayout).Key("sess", Keys.Session(sessionId)).Arg("count", count));
-    }
 
     /// <summary>
     /// The session's fields and its latest events, oldest first: at most twice Tracking__MaxEventsPerSession (browser

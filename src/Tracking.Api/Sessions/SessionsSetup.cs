@@ -10,7 +10,7 @@ internal static class SessionsSetup
     {
         builder.Services.AddOptions<VisitorOptions>().BindConfiguration(VisitorOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<VisitorOptions>, VisitorOptionsValidator>();
-        builder.Services.AddSingleton<SessionStore>().AddSingleton<SessionIdSecret>().AddSingleton<VisitorIdSecret>().AddSingleton<VisitorIds>()
+        builder.Services.AddSingleton<SessionStore>().AddSingleton<ReturnVisits>().AddSingleton<SessionIdSecret>().AddSingleton<VisitorIdSecret>().AddSingleton<VisitorIds>()
             .AddSingleton<OpenSession>().AddHttpJson(SessionsJson.Default);
         return builder;
     }

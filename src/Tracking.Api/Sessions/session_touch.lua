@@ -1,4 +1,5 @@
 --- @include "event_writes"
+--- @include "session_client"
 -- A return visit to a live session, shared by touch_session.lua and touch_session_visitor.lua: a new fbclid restarts
 -- its clock, campaign parameters move the last touch (clearing last-touch fields the new touch lacks), and every key
 -- of the session lives on.
@@ -35,8 +36,7 @@ local function touch_session()
     end
     agg(agg_tiers(), K.sess, M.Touches)
   end
-  if A.ip ~= '' then redis.call('HSET', K.client, CF.Ip, A.ip) end
-  if A.ua ~= '' then redis.call('HSET', K.client, CF.UserAgent, A.ua) end
+  set_client()
   refresh(tonumber(A.ttl), K.sess, K.events, K.seen, K.touches, K.client)
   local accepted, duplicates = store_events(plan)
   return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates

@@ -13,12 +13,13 @@ namespace Tracking.Sessions;
 /// first events in the same script. A page load that sends its key (<c>pageLoadKey</c>, a value that never leaves the
 /// page) gets a session id derived from it, so a retry whose first attempt's answer was lost finds the session that
 /// attempt made and touches it instead (its events deduplicated by id, its visit not counted again); the ids of its
-/// events, which the page hands to the pixel, lead nowhere. A visitor id counts only when the service issued it.
+/// events, which the page hands to the pixel, lead nowhere. A visitor id counts only when the service issued it; a
+/// known visitor's new session is made on the visitor's slot, so its visit is counted by the session's own script.
 /// Only a session actually created is charged to the client's new-session budget
 /// (<see cref="ClientBudget.NewSessions"/>): a touch, or a retry that finds its session, is free.
 /// </summary>
 internal sealed class OpenSession(
-    SessionStore store, IndexSet index, SessionIdSecret secret, VisitorIds visitors, Outbox outbox, ClientBudgets budgets,
+    SessionStore store, ReturnVisits returns, IndexSet index, SessionIdSecret secret, VisitorIds visitors, Outbox outbox, ClientBudgets budgets,
     IOptions<SessionLimitOptions> options, IOptions<VisitorOptions> visitorOptions, IOptions<EdgeOptions> edge, TimeProvider clock, TrackingMetrics metrics)
 {
     public async Task<OpenedSession> RunAsync(SessionOpening opening, ClientContext client)
@@ -27,14 +28,15 @@ internal sealed class OpenSession(
         var request = opening.Request;
         var existing = Ids.IsSessionId(request.SessionId) ? request.SessionId : null;
         var derive = request.PageLoadKey is not null;
+        var known = await visitors.IssuedOrNullAsync(request.VisitorId);
         for (var attempt = 0; attempt < 3; attempt++)
         {
             // Unknown or expired (or a derived session erased in between): a new session, never with an id the client chose.
-            if (existing is not null && await TouchAsync(opening, existing, client, now) is { } touched)
+            if (existing is not null && await TouchAsync(opening, existing, known, client, now) is { } touched)
             {
                 return touched;
             }
-            var (sessionId, created) = await CreateAsync(opening, derive, client, now);
+            var (sessionId, created) = await CreateAsync(opening, derive, known, client, now);
             if (created is not null && !(created.OverBudget && derive))
             {
                 return created;
@@ -47,12 +49,14 @@ internal sealed class OpenSession(
     }
 
     /// <summary>The live session touched (or refused as full); null when there is no such session.</summary>
-    private async Task<OpenedSession?> TouchAsync(SessionOpening opening, string sessionId, ClientContext client, long now)
+    private async Task<OpenedSession?> TouchAsync(SessionOpening opening, string sessionId, string? known, ClientContext client, long now)
     {
         var (request, landing) = (opening.Request, opening.Landing);
         var touch = landing.HasCampaign ? JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) : null;
         var visit = SessionFields.ForVisit(request, landing, now, client) with { SessionId = sessionId, TouchJson = touch };
-        if (await store.TouchAsync(visit, Writes(opening, sessionId, client), options.Value.SessionTtl) is not { } t)
+        // The page's visitor, when its keys share the session's slot: the touch counts a new visit itself.
+        var onSlot = known is not null && Crc16.Slot(known) == Crc16.Slot(sessionId) ? known : null;
+        if (await store.TouchAsync(visit, Writes(opening, sessionId, client), options.Value.SessionTtl, onSlot) is not { } t)
         {
             return null;
         }
@@ -60,22 +64,38 @@ internal sealed class OpenSession(
         {
             return new OpenedSession(null, t.Held);
         }
-        if (t.NewVisit && t.Visitor.Length > 0)
+        if (t.Own)
         {
-            await store.CountReturnVisitAsync(t.Visitor, sessionId, now);
+            await IndexPostHogVisitorAsync(t.Visitor, request.PosthogDistinctId, t.PostHogVisitor);
         }
-        await IndexPostHogIdAsync(t.Visitor, request.PosthogDistinctId);
+        else if (t.Visitor.Length > 0)
+        {
+            // The visitor's keys are on another slot: counted and indexed here, a round trip each.
+            if (t.NewVisit)
+            {
+                await returns.CountAsync(t.Visitor, sessionId);
+            }
+            if (!string.IsNullOrEmpty(request.PosthogDistinctId) && (t.NewVisit || t.PostHogBefore != request.PosthogDistinctId))
+            {
+                await index.AddPostHogIdAsync(t.Visitor, request.PosthogDistinctId, visitorOptions.Value.VisitorRetention);
+            }
+        }
         metrics.EventsStored(t.Accepted, t.Duplicates);
         return new OpenedSession(Response(opening, sessionId, t.Visitor, isNew: false, now, t));
     }
 
     /// <summary>A new session (or refused as full or over budget); null when the derived session id already exists.</summary>
-    private async Task<(string SessionId, OpenedSession? Created)> CreateAsync(SessionOpening opening, bool derive, ClientContext client, long now)
+    private async Task<(string SessionId, OpenedSession? Created)> CreateAsync(
+        SessionOpening opening, bool derive, string? known, ClientContext client, long now)
     {
         var (request, landing) = (opening.Request, opening.Landing);
+        // A known visitor's session goes on its slot (every id the service issued sits on a partition slot); a new
+        // visitor's id is then made on the session's.
+        int? slot = known is null ? null : Crc16.Slot(known);
         var key = derive ? await secret.GetAsync() : null;
-        var sessionId = key is null ? Ids.NewSessionId() : Ids.PageLoadSessionId(key, request.PageLoadKey!);
-        // Charged before anything is written (a known visitor's count below included); given back if the session exists.
+        var sessionId = key is not null ? Ids.PageLoadSessionId(key, request.PageLoadKey!, slot)
+            : slot is { } s ? Ids.NewSessionId(s) : Ids.NewSessionId();
+        // Charged before anything is written; given back if the session exists.
         var budget = ClientBudget.NewSessions(edge.Value);
         var charged = ClientBudgets.ClientOf(client);
         if (await budgets.TakeAsync(budget, charged) is { Spent: true } spent)
@@ -83,16 +103,10 @@ internal sealed class OpenSession(
             metrics.RateLimited(budget.Name);
             return (sessionId, OpenedSession.Refused(spent.RetryAfter));
         }
-        // A visitor id made here is new (its count is 1) and sits on the session's slot, so the session's script
-        // counts and indexes it too: a new visitor's landing is one script. A known visitor's count comes first,
-        // from its own slot.
-        var known = await visitors.IssuedOrNullAsync(request.VisitorId);
-        var newVisitor = known is null;
         var visitorId = known ?? await visitors.NewAsync(sessionId);
-        var count = newVisitor ? 1 : await store.CountVisitAsync(visitorId, sessionId, now);
-        var session = SessionFields.ForNewSession(sessionId, visitorId, count, request, landing, now, client)
+        var session = SessionFields.ForNewSession(sessionId, visitorId, request, landing, now, client)
             with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) };
-        if (await store.CreateAsync(session, Writes(opening, sessionId, client), options.Value.SessionTtl, now, newVisitor) is not { } c)
+        if (await store.CreateAsync(session, Writes(opening, sessionId, client), options.Value.SessionTtl, now) is not { } c)
         {
             await budgets.GiveBackAsync(budget, charged);
             return (sessionId, null);
@@ -101,17 +115,20 @@ internal sealed class OpenSession(
         {
             return (sessionId, new OpenedSession(null, c.Held));
         }
-        await IndexPostHogIdAsync(visitorId, request.PosthogDistinctId);
+        await IndexPostHogVisitorAsync(visitorId, request.PosthogDistinctId, c.PostHogVisitor);
         metrics.SessionCreated();
         metrics.EventsStored(c.Accepted, c.Duplicates);
         return (sessionId, new OpenedSession(Response(opening, sessionId, visitorId, isNew: true, now, c)));
     }
 
     // Kept as long as the visitor, so erasure finds the PostHog person after the session expired, and knows which
-    // other visitors named the same id (their person is not deleted).
-    private Task IndexPostHogIdAsync(string visitorId, string? distinctId) =>
-        visitorId.Length == 0 || string.IsNullOrEmpty(distinctId) ? Task.CompletedTask
-            : index.AddPostHogIdAsync(visitorId, distinctId, visitorOptions.Value.VisitorRetention);
+    // other visitors named the same id (their person is not deleted). The session's script put the id in the visitor's
+    // index and says whether the id's own index (another slot) needs the visitor: when the id is new to the visitor,
+    // and again at each new visit, which renews that index as a visit renews the visitor's keys (and heals one a
+    // failed request left unwritten).
+    private Task IndexPostHogVisitorAsync(string visitorId, string? distinctId, bool needed) =>
+        !needed || string.IsNullOrEmpty(distinctId) ? Task.CompletedTask
+            : index.AddPostHogVisitorAsync(visitorId, distinctId, visitorOptions.Value.VisitorRetention);
 
     private List<EventWrite> Writes(SessionOpening opening, string sessionId, ClientContext client) =>
         opening.Events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();

@@ -1,6 +1,6 @@
 namespace Tracking.Sessions;
 
-/// <summary>What a page load's script answered (Lua: <c>S.Name</c>, new_session.lua and touch_session.lua).</summary>
+/// <summary>What a page load's script answered (Lua: <c>S.Name</c>, new_session.lua and session_touch.lua).</summary>
 internal enum PageLoadStatus
 {
     /// <summary>The session was created with the page's events.</summary>

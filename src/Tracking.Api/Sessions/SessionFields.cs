@@ -10,8 +10,9 @@ internal static class SessionFields
 {
     private static readonly string[] LastTouchFields = [SessionField.LastTouchMedium, SessionField.LastTouchCampaign, SessionField.LastTouchContent];
 
+    /// <summary>A new session's fields; its visit count (<c>session_count</c>) is the create script's.</summary>
     public static NewSession ForNewSession(
-        string sessionId, string visitorId, long visitCount, SessionRequest request, Landing landing, long now, ClientContext client)
+        string sessionId, string visitorId, SessionRequest request, Landing landing, long now, ClientContext client)
     {
         var touch = landing.ToTouch(now);
         var device = UserAgentClassifier.Classify(client.UserAgent);
@@ -56,12 +57,11 @@ internal static class SessionFields
         Add(SessionField.Browser, device.Browser);
         Add(SessionField.Bot, device.IsBot ? "true" : null);
         Add(SessionField.CreatedAt, nowText);
-        Add(SessionField.SessionCount, visitCount.ToString(CultureInfo.InvariantCulture));
         Add(SessionField.VisitorId, visitorId);
         Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);
         Add(SessionField.ConsentAnalytics, request.Consent?.Analytics ?? ConsentRules.Pending);
         Add(SessionField.ConsentMarketing, request.Consent?.Marketing ?? ConsentRules.Pending);
-        return new NewSession(sessionId, visitorId, fields, TouchJson: "", client.Ip, client.UserAgent);
+        return new NewSession(sessionId, visitorId, fields, TouchJson: "", client.Ip, client.UserAgent, request.PosthogDistinctId);
     }
 
     /// <summary>A return visit: campaign parameters move the last touch; the first touch never changes.</summary>
@@ -97,6 +97,6 @@ internal static class SessionFields
         Add(SessionField.ConsentAnalytics, request.Consent?.Analytics);
         Add(SessionField.ConsentMarketing, request.Consent?.Marketing);
         Add(SessionField.PosthogDistinctId, request.PosthogDistinctId);
-        return new SessionVisit(request.SessionId!, fields, cleared, TouchJson: null, landing.Fbclid, now, client.Ip, client.UserAgent);
+        return new SessionVisit(request.SessionId!, fields, cleared, TouchJson: null, landing.Fbclid, now, client.Ip, client.UserAgent, request.PosthogDistinctId);
     }
 }

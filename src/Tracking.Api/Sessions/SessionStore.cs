@@ -7,38 +7,45 @@ using Tracking.Storage;
 namespace Tracking.Sessions;
 
 /// <summary>A session to create: its hash fields plus the request context kept beside it.</summary>
-internal sealed record NewSession(string SessionId, string VisitorId, List<KeyValuePair<string, string>> Fields, string TouchJson, string Ip, string UserAgent);
+/// <param name="PostHog">The page's PostHog distinct id, for the visitor's index.</param>
+internal sealed record NewSession(
+    string SessionId, string VisitorId, List<KeyValuePair<string, string>> Fields, string TouchJson, string Ip, string UserAgent, string? PostHog);
 
 /// <summary>A visit to an existing session.</summary>
 internal sealed record SessionVisit(
-    string SessionId, List<KeyValuePair<string, string>> Fields, string[] Cleared, string? TouchJson, string? Fbclid, long Now, string Ip, string UserAgent);
+    string SessionId, List<KeyValuePair<string, string>> Fields, string[] Cleared, string? TouchJson, string? Fbclid, long Now, string Ip, string UserAgent,
+    string? PostHog);
 
 /// <summary>What a page load's script did: the session's visitor, whether a new visit began, and the page's events.</summary>
+/// <param name="Own">The visitor's keys were written by the same script (its new visit counted, the PostHog id in its
+/// index); else the caller counts and indexes.</param>
+/// <param name="PostHogVisitor">The PostHog id's own index (another slot) is to get the visitor (<see cref="IndexSet.AddPostHogVisitorAsync"/>).</param>
+/// <param name="PostHogBefore">The PostHog distinct id the session held before this page load ('' for none).</param>
 /// <param name="Held">When the page's events would pass Tracking__MaxEventsPerSession: the events held (nothing was written); else -1.</param>
-internal readonly record struct PageLoad(string Visitor, bool NewVisit, int Accepted, int Duplicates, long Held = -1)
+internal readonly record struct PageLoad(
+    string Visitor, bool NewVisit, int Accepted, int Duplicates, bool Own = true, bool PostHogVisitor = false, string PostHogBefore = "", long Held = -1)
 {
     public bool Full => Held >= 0;
 }
 
 /// <summary>
 /// Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot. Creating or
-/// touching a session also stores the page's first events (event_writes.lua, as POST /events would), so a page load
-/// is one script. The touches list is capped (Tracking__MaxTouchesPerSession) and reads of the events are bounded
-/// (see <see cref="ReadAsync"/>).
+/// touching a session also stores the page's first events (event_writes.lua, as POST /events would) and counts a new
+/// visit for the visitor, whose keys share the session's slot (<see cref="Ids.NewVisitorId"/>,
+/// <see cref="Ids.NewSessionId(int)"/>), so a page load is one script. The touches list is capped
+/// (Tracking__MaxTouchesPerSession) and reads of the events are bounded (see <see cref="ReadAsync"/>).
 /// </summary>
 internal sealed class SessionStore(
     IDatabase db, IOptions<SessionLimitOptions> options, IOptions<VisitorOptions> visitors, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)
 {
-    private static readonly ScriptLayout CreateLayout = new(
-        ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
-        ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs],
-        [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Create = RedisScript.Load("create_session_known_visitor.lua", CreateLayout, statuses: typeof(PageLoadStatus));
+    // The page's PostHog id as the visitor's index member, bounded like IndexSet.AddPostHogIdAsync (index_member.lua).
+    private static readonly string[] PostHogArgs = ["posthog", "posthog_prefix", "max_posthog"];
 
-    // A new visitor's landing: the create script plus the visitor's count and index, which the visitor id's slot puts here.
-    private static readonly ScriptLayout CreateVisitorLayout = new(
-        [.. CreateLayout.Keys, "count", "index", "sessions"], [.. CreateLayout.Args, "session", "max_sessions", "visitor_ttl"], [.. CreateLayout.Lists]);
-    private static readonly RedisScript CreateVisitor = RedisScript.Load("create_session_new_visitor.lua", CreateVisitorLayout, statuses: typeof(PageLoadStatus));
+    private static readonly ScriptLayout CreateLayout = new(
+        ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys, "count", "index", "sessions"],
+        ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs, "session", "max_sessions", "visitor_ttl", .. PostHogArgs],
+        [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
+    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, statuses: typeof(PageLoadStatus));
 
     private static readonly ScriptLayout TouchLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
@@ -46,100 +53,87 @@ internal sealed class SessionStore(
         [new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
     private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout, statuses: typeof(PageLoadStatus));
 
-    private static readonly ScriptLayout CountLayout = new(["sess"], ["count"]);
-    private static readonly RedisScript SetCount = RedisScript.Load("set_session_count.lua", CountLayout);
-
-    private static readonly ScriptLayout VisitLayout = new(["count", "index", "sessions"], ["session", "now", "max_sessions", "visitor_ttl"]);
-    private static readonly RedisScript CountVisit = RedisScript.Load("count_visit.lua", VisitLayout);
-
-    /// <summary>
-    /// Counts a new session as a visit of the visitor (a separate slot, so a separate script) and returns the count;
-    /// indexes the session under the visitor (export and erasure find it there; the newest Tracking__MaxSessionsPerVisitor
-    /// stay indexed). Counted once per session id.
-    /// </summary>
-    public Task<long> CountVisitAsync(string visitorId, string sessionId, long now) => CountAsync(visitorId, VisitMember(sessionId), now);
+    // A touch whose page names a visitor on the session's slot: a new visit is counted in the same script.
+    private static readonly ScriptLayout TouchVisitorLayout = new(
+        [.. TouchLayout.Keys, "count", "index", "sessions"], [.. TouchLayout.Args, "visitor", "visitor_ttl", .. PostHogArgs], [.. TouchLayout.Lists]);
+    private static readonly RedisScript TouchVisitor = RedisScript.Load("touch_session_visitor.lua", TouchVisitorLayout, statuses: typeof(PageLoadStatus));
 
     internal static string VisitMember(string sessionId) => "s:" + sessionId;
 
     private long VisitorTtl => (long)visitors.Value.VisitorRetention.TotalSeconds;
 
-    private async Task<long> CountAsync(string visitorId, string member, long now) =>
-        ScriptResult.From(await CountVisit.RunAsync(db, new ScriptCall(VisitLayout)
-            .Key("count", Keys.Visitor(visitorId)).Key("index", Keys.VisitorIndex(visitorId)).Key("sessions", Keys.VisitorSessions(visitorId))
-            .Arg("session", member).Arg("now", now).Arg("max_sessions", visitors.Value.MaxSessionsPerVisitor)
-            .Arg("visitor_ttl", VisitorTtl))).Long("count");
-
     /// <summary>
-    /// Creates the session and stores the page's events with it; null when a session with that id already exists (a
-    /// retried page load, whose id is derived from its first event: touch it instead). <paramref name="newVisitor"/>:
-    /// the visitor id was made for this session, on its slot (<see cref="Ids.NewVisitorId"/>), and its first visit is
-    /// counted and indexed in the same script; otherwise the caller counts it (<see cref="CountVisitAsync"/>).
+    /// Creates the session and stores the page's events with it, and counts and indexes the session as a visit of
+    /// its visitor (export and erasure find it there; the newest Tracking__MaxSessionsPerVisitor stay indexed), whose
+    /// keys must be on the session's slot; null when a session with that id already exists (a retried page load,
+    /// whose id is derived from its key: touch it instead; its visit is not counted again).
     /// </summary>
-    public async Task<PageLoad?> CreateAsync(NewSession session, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now, bool newVisitor)
+    public async Task<PageLoad?> CreateAsync(NewSession session, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now)
     {
         var id = session.SessionId;
-        var call = new ScriptCall(newVisitor ? CreateVisitorLayout : CreateLayout, 16 + (session.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
+        var call = new ScriptCall(CreateLayout, 16 + (session.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
             .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id)).EventKeys(id)
-            .AggregateKeys(Partitions.TagOf(id), Day(now));
-        if (newVisitor)
-        {
-            call.Key("count", Keys.Visitor(session.VisitorId)).Key("index", Keys.VisitorIndex(session.VisitorId))
-                .Key("sessions", Keys.VisitorSessions(session.VisitorId));
-        }
-        call.Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
-            .Arg("retain", retention.Value.Seconds).EventLimits(now, options.Value);
-        if (newVisitor)
-        {
-            call.Arg("session", VisitMember(id)).Arg("max_sessions", visitors.Value.MaxSessionsPerVisitor).Arg("visitor_ttl", VisitorTtl);
-        }
+            .AggregateKeys(Partitions.TagOf(id), Day(now))
+            .Key("count", Keys.Visitor(session.VisitorId)).Key("index", Keys.VisitorIndex(session.VisitorId))
+            .Key("sessions", Keys.VisitorSessions(session.VisitorId))
+            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
+            .Arg("retain", retention.Value.Seconds).EventLimits(now, options.Value)
+            .Arg("session", VisitMember(id)).Arg("max_sessions", visitors.Value.MaxSessionsPerVisitor).Arg("visitor_ttl", VisitorTtl);
+        PostHog(call, session.PostHog);
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
-        var result = ScriptResult.From(await (newVisitor ? CreateVisitor : Create).RunAsync(db, call));
+        var result = ScriptResult.From(await Create.RunAsync(db, call));
         return result.Status<PageLoadStatus>() switch
         {
             PageLoadStatus.Exists => null,
-            PageLoadStatus.SessionFull => new PageLoad(session.VisitorId, true, 0, 0, result.Long("held")),
-            _ => new PageLoad(session.VisitorId, true, (int)result.Long("accepted"), (int)result.Long("duplicates")),
+            PageLoadStatus.SessionFull => new PageLoad(session.VisitorId, true, 0, 0, Held: result.Long("held")),
+            _ => new PageLoad(session.VisitorId, true, (int)result.Long("accepted"), (int)result.Long("duplicates"),
+                PostHogVisitor: result.Long("posthog") == 1),
         };
     }
 
     /// <summary>
     /// Touches a live session and stores the page's events: its visitor id, whether this page load starts a new visit
     /// (after 30 minutes of inactivity), and what the events did; null when it does not exist (unknown or expired).
+    /// <paramref name="visitorId"/>: the visitor the page names, when its keys are on the session's slot; a new visit
+    /// of that visitor (when it is the session's) is counted in the same script.
     /// </summary>
-    public async Task<PageLoad?> TouchAsync(SessionVisit visit, IReadOnlyList<EventWrite> writes, TimeSpan ttl)
+    public async Task<PageLoad?> TouchAsync(SessionVisit visit, IReadOnlyList<EventWrite> writes, TimeSpan ttl, string? visitorId)
     {
         var id = visit.SessionId;
-        var call = new ScriptCall(TouchLayout, 16 + visit.Cleared.Length + (visit.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
+        var call = new ScriptCall(visitorId is null ? TouchLayout : TouchVisitorLayout,
+                20 + visit.Cleared.Length + (visit.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
             .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id)).EventKeys(id)
-            .AggregateKeys(Partitions.TagOf(id), Day(visit.Now))
-            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", visit.TouchJson ?? "").Arg("ip", visit.Ip).Arg("ua", visit.UserAgent)
+            .AggregateKeys(Partitions.TagOf(id), Day(visit.Now));
+        if (visitorId is not null)
+        {
+            call.Key("count", Keys.Visitor(visitorId)).Key("index", Keys.VisitorIndex(visitorId)).Key("sessions", Keys.VisitorSessions(visitorId));
+        }
+        call.Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", visit.TouchJson ?? "").Arg("ip", visit.Ip).Arg("ua", visit.UserAgent)
             .Arg("fbclid", visit.Fbclid ?? "").Arg("max_touches", options.Value.MaxTouchesPerSession)
-            .Arg("retain", retention.Value.Seconds).EventLimits(visit.Now, options.Value)
-            .List("cleared");
+            .Arg("retain", retention.Value.Seconds).EventLimits(visit.Now, options.Value);
+        if (visitorId is not null)
+        {
+            PostHog(call.Arg("visitor", visitorId).Arg("visitor_ttl", VisitorTtl), visit.PostHog);
+        }
+        call.List("cleared");
         foreach (var field in visit.Cleared)
         {
             call.Arg("name", field);
         }
         Pairs(call, visit.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
-        var result = ScriptResult.From(await Touch.RunAsync(db, call));
+        var result = ScriptResult.From(await (visitorId is null ? Touch : TouchVisitor).RunAsync(db, call));
         return result.Status<PageLoadStatus>() switch
         {
             PageLoadStatus.Unknown => null,
-            PageLoadStatus.SessionFull => new PageLoad("", false, 0, 0, result.Long("held")),
-            _ => new PageLoad(result.String("visitor"), result.Long("new_visit") == 1, (int)result.Long("accepted"), (int)result.Long("duplicates")),
+            PageLoadStatus.SessionFull => new PageLoad("", false, 0, 0, Held: result.Long("held")),
+            _ => new PageLoad(result.String("visitor"), result.Long("new_visit") == 1, (int)result.Long("accepted"), (int)result.Long("duplicates"),
+                Own: result.Long("own") == 1, PostHogVisitor: result.Long("posthog") == 1, PostHogBefore: result.String("posthog_before")),
         };
     }
 
     private static string Day(long now) => Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(now));
-
-    /// <summary>A return visit to a live session: counted for the visitor (its own slot), and the count kept on the session.</summary>
-    public async Task CountReturnVisitAsync(string visitorId, string sessionId, long now)
-    {
-        var count = await CountAsync(visitorId, "", now);
-        await SetCount.RunAsync(db, new ScriptCall(CountLayout).Key("sess", Keys.Session(sessionId)).Arg("count", count));
-    }
 
     /// <summary>
     /// The session's fields and its latest events, oldest first: at most twice Tracking__MaxEventsPerSession (browser
@@ -156,6 +150,10 @@ internal sealed class SessionStore(
         var hash = await attributes;
         return hash.Length == 0 ? null : (hash, await events);
     }
+
+    private static ScriptCall PostHog(ScriptCall call, string? distinctId) => call
+        .Arg("posthog", string.IsNullOrEmpty(distinctId) ? "" : IndexSet.PostHogMember(distinctId))
+        .Arg("posthog_prefix", IndexSet.PostHogPrefix).Arg("max_posthog", IndexSet.MaxPostHogIdsPerVisitor);
 
     private static void Pairs(ScriptCall call, List<KeyValuePair<string, string>> fields)
     {

@@ -6,7 +6,7 @@ internal static class SessionsSetup
 {
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<SessionStore>().AddSingleton<SessionIdSecret>().AddSingleton<VisitorIdSecret>().AddSingleton<VisitorIds>()
+        builder.Services.AddSingleton<SessionStore>().AddSingleton<ReturnVisits>().AddSingleton<SessionIdSecret>().AddSingleton<VisitorIdSecret>().AddSingleton<VisitorIds>()
             .AddSingleton<OpenSession>().AddHttpJson(SessionsJson.Default);
         return builder;
     }

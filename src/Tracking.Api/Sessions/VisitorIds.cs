@@ -9,9 +9,13 @@ namespace Tracking.Sessions;
 /// </summary>
 internal sealed class VisitorIds(VisitorIdSecret secret)
 {
-    /// <summary>The claimed id when the service issued it; otherwise null (a new visitor).</summary>
+    /// <summary>
+    /// The claimed id when the service issued it; otherwise null (a new visitor). An issued id sits on its first
+    /// session's slot, a partition slot, where the visitor's later sessions are made (<see cref="Ids.NewSessionId(int)"/>).
+    /// </summary>
     public async ValueTask<string?> IssuedOrNullAsync(string? claimed) =>
-        claimed is not null && Ids.IsIssuedVisitorId(await secret.GetAsync(), claimed) ? claimed : null;
+        claimed is not null && Ids.IsIssuedVisitorId(await secret.GetAsync(), claimed) && Partitions.IsPartitionSlot(Crc16.Slot(claimed))
+            ? claimed : null;
 
     /// <summary>A new visitor's id, on the cluster slot of its first session.</summary>
     public async ValueTask<string> NewAsync(string sessionId) => Ids.NewVisitorId(await secret.GetAsync(), sessionId);

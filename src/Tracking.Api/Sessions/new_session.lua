@@ -1,7 +1,7 @@
 --- @include "event_writes"
--- Creating a session, shared by create_session_known_visitor.lua and create_session_new_visitor.lua: its hash
--- fields, its first touch, the request context, the day's counters, and the page's first events (L.events, usually
--- its PageView: event_writes.lua).
+--- @include "session_client"
+-- Creating a session (create_session.lua): its hash fields, its first touch, the request context, the day's
+-- counters, and the page's first events (L.events, usually its PageView: event_writes.lua).
 -- Answers Sessions.PageLoadStatus: Created (accepted, duplicates); Exists when the session already exists (a retried
 -- page load whose session id is derived from its first event: the caller touches it instead); SessionFull (held)
 -- when the events alone pass A.max_events.
@@ -14,8 +14,7 @@ local function create_session()
   agg(counters, K.sess, M.Sessions)
   agg(counters, K.sess, M.Touches)
   redis.call('RPUSH', K.touches, A.touch)
-  if A.ip ~= '' then redis.call('HSET', K.client, CF.Ip, A.ip) end
-  if A.ua ~= '' then redis.call('HSET', K.client, CF.UserAgent, A.ua) end
+  set_client()
   refresh(tonumber(A.ttl), K.sess, K.touches, K.client)
   local accepted, duplicates = store_events(plan)
   return {'status', S.Created, 'accepted', accepted, 'duplicates', duplicates}

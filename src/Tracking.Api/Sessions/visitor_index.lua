@@ -1,4 +1,5 @@
--- A visitor's count and index, shared by count_visit.lua and create_session_new_visitor.lua.
+--- @include "visitor_keep"
+-- A visitor's count and index, shared by count_visit.lua and create_session.lua.
 -- The index (K.index, a set) holds what is kept about the visitor elsewhere, for export and erasure. Its session
 -- members (A.session, `s:{session id}`) are also kept in K.sessions by creation time (A.now), so only the newest
 -- A.max_sessions stay: the oldest leave both. Other members (conversions, e-mail hashes, anything that is not a
@@ -14,13 +15,4 @@ local function index_session()
     for i = 1, #oldest, 2 do redis.call('SREM', K.index, oldest[i]) end
   end
   return true
-end
-
--- The visitor's keys live A.visitor_ttl seconds after its last visit. The index only ever gains time: once it holds
--- a conversion it lives as long as the conversion's record (DonationStore), which a visit must not cut short.
-local function visitor_keep()
-  local ttl = tonumber(A.visitor_ttl)
-  redis.call('EXPIRE', K.count, ttl)
-  redis.call('EXPIRE', K.sessions, ttl) -- a no-op while the key does not exist
-  if redis.call('TTL', K.index) < ttl then redis.call('EXPIRE', K.index, ttl) end
 end

@@ -33,18 +33,35 @@ internal static class Ids
     }
 
     /// <summary>
+    /// A new session id on <paramref name="slot"/>, a partition slot: a known visitor's (its id sits on its first
+    /// session's slot, <see cref="NewVisitorId"/>), so the session's own script counts and indexes the visit. Three
+    /// suffix characters instead of two (30 characters), as the whole slot is chosen, not only its low bits.
+    /// </summary>
+    public static string NewSessionId(int slot)
+    {
+        Span<byte> bytes = stackalloc byte[RandomBytes];
+        RandomNumberGenerator.Fill(bytes);
+        return ClusterSlotSuffixes.Append(bytes, PartitionSlot(slot));
+    }
+
+    /// <summary>
     /// The session id of a page load, derived under a server secret from the key the page made for it
     /// (<c>pageLoadKey</c>): a random value the page keeps in memory and sends to <c>POST /session</c> only, never to
     /// a pixel, Meta, PostHog or Stripe. A retried page load whose first answer was lost finds the session it created
     /// instead of making a second one with the same events; nobody without both the key and the secret can compute an
     /// id, so an id the page handed to a third party (its events' ids) never leads to its session.
     /// </summary>
-    public static string PageLoadSessionId(ReadOnlySpan<byte> secret, string pageLoadKey)
+    /// <param name="slot">A known visitor's slot, for the session to be made there (see <see cref="NewSessionId(int)"/>);
+    /// a retry carries the same visitor id, so it derives the same id.</param>
+    public static string PageLoadSessionId(ReadOnlySpan<byte> secret, string pageLoadKey, int? slot = null)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(pageLoadKey), mac);
-        return PartitionSuffixes.Append(mac[..RandomBytes], 0);
+        return slot is { } s ? ClusterSlotSuffixes.Append(mac[..RandomBytes], PartitionSlot(s)) : PartitionSuffixes.Append(mac[..RandomBytes], 0);
     }
+
+    private static int PartitionSlot(int slot) => Partitions.IsPartitionSlot(slot)
+        ? slot : throw new ArgumentOutOfRangeException(nameof(slot), slot, "a session id must land on a partition slot");
 
     // Visitor ids: 128 random bits, then 96 bits of HMAC(secret, random ‖ slot) (38 characters together), then the 3
     // characters that put the id on its first session's slot.

@@ -26,7 +26,10 @@ internal sealed class IndexSet(IDatabase db)
     /// <summary>How long an erased session's marker stays (<see cref="Keys.Erased"/>): far longer than a worker's lease.</summary>
     public static readonly TimeSpan ErasedMarkerLife = TimeSpan.FromDays(1);
 
-    internal static string PostHogMember(string distinctId) => "p:" + distinctId;
+    /// <summary>How a PostHog distinct id's member starts in a visitor's index.</summary>
+    public const string PostHogPrefix = "p:";
+
+    internal static string PostHogMember(string distinctId) => PostHogPrefix + distinctId;
 
     internal static string EmailMember(string emailHash) => "e:" + emailHash;
 
@@ -44,8 +47,15 @@ internal sealed class IndexSet(IDatabase db)
     /// </summary>
     public async Task AddPostHogIdAsync(string visitorId, string distinctId, TimeSpan ttl) =>
         await Task.WhenAll(
-            AddAsync(Keys.VisitorIndex(visitorId), PostHogMember(distinctId), MaxPostHogIdsPerVisitor, "p:", "", ttl),
-            AddAsync(Keys.PostHogVisitors(distinctId), visitorId, MaxVisitorsPerPostHogId, "", Crowded, ttl));
+            AddAsync(Keys.VisitorIndex(visitorId), PostHogMember(distinctId), MaxPostHogIdsPerVisitor, PostHogPrefix, "", ttl),
+            AddPostHogVisitorAsync(visitorId, distinctId, ttl));
+
+    /// <summary>
+    /// The visitor under a PostHog distinct id, once the id is in the visitor's index (a session script put it there,
+    /// on the visitor's slot): the id's half of <see cref="AddPostHogIdAsync"/>.
+    /// </summary>
+    public Task<bool> AddPostHogVisitorAsync(string visitorId, string distinctId, TimeSpan ttl) =>
+        AddAsync(Keys.PostHogVisitors(distinctId), visitorId, MaxVisitorsPerPostHogId, "", Crowded, ttl);
 
     /// <summary>Indexes an e-mail hash a signup of the visitor gave: in the visitor's index, and the visitor under the hash.</summary>
     public async Task AddSignupEmailAsync(string visitorId, string emailHash, TimeSpan ttl) =>

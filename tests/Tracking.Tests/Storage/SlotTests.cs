@@ -56,6 +56,27 @@ public sealed class SlotTests
     }
 
     [Fact]
+    public void A_known_visitors_sessions_land_on_its_slot_and_only_a_partition_slot_is_taken()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var visitors = Enumerable.Range(0, 2_000).Select(_ => Ids.NewVisitorId(secret, Ids.NewSessionId())).ToList();
+
+        // A later session of the visitor shares its slot, so the session's script counts the visit.
+        foreach (var visitor in visitors)
+        {
+            var made = Ids.NewSessionId(Crc16.Slot(visitor));
+            var derived = Ids.PageLoadSessionId(secret, "key-" + visitor, Crc16.Slot(visitor));
+            Assert.Equal(SlotOf(Keys.Visitor(visitor)), SlotOf(Keys.Session(made)));
+            Assert.Equal(SlotOf(Keys.Visitor(visitor)), SlotOf(Keys.Session(derived)));
+            Assert.True(Ids.IsSessionId(made) && Ids.IsSessionId(derived));
+            Assert.Equal(30, made.Length);
+            Assert.Equal(derived, Ids.PageLoadSessionId(secret, "key-" + visitor, Crc16.Slot(visitor)));
+        }
+        Assert.NotEqual(Ids.NewSessionId(Crc16.Slot(visitors[0]))[..27], Ids.NewSessionId(Crc16.Slot(visitors[0]))[..27]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Ids.NewSessionId(Partitions.SlotStride + 1));
+    }
+
+    [Fact]
     public void New_visitor_ids_land_on_their_first_sessions_slot_unpredictably()
     {
         var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);

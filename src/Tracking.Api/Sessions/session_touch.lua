@@ -1,0 +1,43 @@
+--- @include "event_writes"
+--- @include "session_client"
+-- A return visit to a live session, shared by touch_session.lua and touch_session_visitor.lua: a new fbclid restarts
+-- its clock, campaign parameters move the last touch (clearing last-touch fields the new touch lacks), and every key
+-- of the session lives on.
+-- The touches list keeps the first touch (it anchors first-touch attribution and time to conversion) and the latest
+-- A.max_touches - 1, so no number of landings can grow it.
+-- A page load after 30 minutes without page loads or events is a new visit (counted for the visitor).
+-- The page's first events (L.events) are stored after the touch, so they count under the new last touch.
+-- Returns the status (Sessions.PageLoadStatus): Touched, then the session's visitor, 1 when this is a new visit,
+-- the PostHog distinct id stored before this page load ('' for none), accepted and duplicates; Unknown when the session
+-- does not exist; SessionFull, then held, when the events would pass A.max_events (nothing written, not even the touch).
+local function touch_session()
+  if redis.call('EXISTS', K.sess) == 0 then return S.Unknown end
+  local plan, held = plan_events()
+  if not plan then return S.SessionFull, held end
+  local stored = redis.call('HMGET', K.sess, F.VisitLast, F.PageLoadLast, F.CreatedAt, F.VisitorId, F.PosthogDistinctId, F.Fbclid)
+  local last = math.max(tonumber(stored[1]) or 0, tonumber(stored[2]) or 0, tonumber(stored[3]) or 0)
+  local new_visit = tonumber(A.now) - last > 1800000 and 1 or 0
+  redis.call('HSET', K.sess, F.PageLoadLast, A.now)
+  if A.fbclid ~= '' and stored[6] ~= A.fbclid then
+    redis.call('HSET', K.sess, F.Fbclid, A.fbclid, F.FbclidFirstSeen, A.now)
+  end
+  if #L.cleared > 0 then
+    local names = {}
+    for i, c in ipairs(L.cleared) do names[i] = c.name end
+    redis.call('HDEL', K.sess, unpack(names))
+  end
+  hset_pairs(K.sess, L.fields)
+  if A.touch ~= '' then
+    local max = tonumber(A.max_touches)
+    if redis.call('RPUSH', K.touches, A.touch) > max then
+      local first = redis.call('LINDEX', K.touches, 0)
+      redis.call('LTRIM', K.touches, 1 - max, -1)
+      redis.call('LPUSH', K.touches, first)
+    end
+    agg(agg_tiers(), K.sess, M.Touches)
+  end
+  set_client()
+  refresh(tonumber(A.ttl), K.sess, K.events, K.seen, K.touches, K.client)
+  local accepted, duplicates = store_events(plan)
+  return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates
+end

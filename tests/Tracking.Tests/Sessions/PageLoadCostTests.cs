@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tracking.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Tracking.Tests.Sessions;
+
+/// <summary>
+/// What one page load costs Redis, counted by the server (<c>INFO commandstats</c> before and after, on a redis-server
+/// of this class's own): the scripts it runs (each one network round trip unless sent together) and every command
+/// those scripts run. Pins the page-load paths the snippet takes so a new round trip shows up here, not in a benchmark.
+/// </summary>
+public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) : IClassFixture<OwnRedis>
+{
+    private const int Times = 20;
+
+    private const string Landing = "https://film.example/watch?utm_source=facebook&utm_medium=paid&utm_campaign=winter";
+
+    // What the server does on its own (health sampling, the client's heartbeat), not for a request.
+    private static readonly HashSet<string> Housekeeping = ["info", "ping", "echo", "client", "cluster", "config", "role", "hello", "select", "subscribe", "time"];
+
+    private DeliveryApp App()
+    {
+        redis.Connection.GetServers().Single().FlushAllDatabases();
+        return DeliveryApp.Create(new() { [redis.Setting.Key] = redis.Setting.Value });
+    }
+
+    private static object Body(string? sessionId = null, string? visitorId = null, string? posthog = null) => new
+    {
+        url = Landing,
+        referrer = "https://m.facebook.com/",
+        sessionId,
+        visitorId,
+        posthogDistinctId = posthog,
+        pageLoadKey = Guid.NewGuid().ToString("N"),
+        events = new[] { new { @event = "PageView", eventId = Guid.NewGuid().ToString("N"), url = Landing } },
+    };
+
+    [LocalRedisFact]
+    public async Task A_new_visitors_page_load_is_the_budget_and_one_script_and_with_a_posthog_id_that_ids_index()
+    {
+        using var app = App();
+        var client = app.Browser();
+        await LoadAsync(client, Body(posthog: "ph-warm"), HttpStatusCode.Created); // scripts loaded: measure from here
+
+        var plain = await MeasureAsync(() => LoadAsync(client, Body(), HttpStatusCode.Created));
+        var withPostHog = await MeasureAsync(() => LoadAsync(client, Body(posthog: "ph-new"), HttpStatusCode.Created));
+
+        Assert.Equal(2, plain.Scripts);
+        Assert.Equal(3, withPostHog.Scripts);
+    }
+
+    [LocalRedisFact]
+    public async Task A_returning_visitors_page_load_in_the_same_visit_is_one_script()
+    {
+        using var app = App();
+        var client = app.Browser();
+        var first = await LoadAsync(client, Body(posthog: "ph-1"), HttpStatusCode.Created);
+        var (sid, vid) = (first.GetProperty("sessionId").GetString(), first.GetProperty("visitorId").GetString());
+
+        var cost = await MeasureAsync(() => LoadAsync(client, Body(sid, vid, "ph-1"), HttpStatusCode.OK));
+
+        Assert.Equal(1, cost.Scripts);
+    }
+
+    [LocalRedisFact]
+    public async Task A_page_load_that_begins_a_new_visit_is_one_script_and_the_renewal_of_the_posthog_ids_index()
+    {
+        using var app = App();
+        var client = app.Browser();
+        var first = await LoadAsync(client, Body(posthog: "ph-1"), HttpStatusCode.Created);
+        var (sid, vid) = (first.GetProperty("sessionId").GetString(), first.GetProperty("visitorId").GetString());
+        await LoadAsync(client, Body(sid, vid, "ph-1"), HttpStatusCode.OK); // the touch script loaded
+
+        var plain = await MeasureAsync(async () =>
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(31));
+            await LoadAsync(client, Body(sid, vid), HttpStatusCode.OK);
+        });
+        var withPostHog = await MeasureAsync(async () =>
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(31));
+            await LoadAsync(client, Body(sid, vid, "ph-1"), HttpStatusCode.OK);
+        });
+
+        Assert.Equal(1, plain.Scripts);
+        Assert.Equal(2, withPostHog.Scripts);
+    }
+
+    [LocalRedisFact]
+    public async Task A_known_visitors_new_session_is_the_budget_and_one_script_and_the_renewal_of_the_posthog_ids_index()
+    {
+        using var app = App();
+        var client = app.Browser();
+        var vid = (await LoadAsync(client, Body(posthog: "ph-1"), HttpStatusCode.Created)).GetProperty("visitorId").GetString();
+
+        var plain = await MeasureAsync(() => LoadAsync(client, Body(visitorId: vid), HttpStatusCode.Created));
+        var withPostHog = await MeasureAsync(() => LoadAsync(client, Body(visitorId: vid, posthog: "ph-1"), HttpStatusCode.Created));
+
+        Assert.Equal(2, plain.Scripts);
+        Assert.Equal(3, withPostHog.Scripts);
+    }
+
+    private static async Task<JsonElement> LoadAsync(HttpClient client, object body, HttpStatusCode expected)
+    {
+        var response = await client.PostAsJsonAsync("/session", body);
+        Assert.Equal(expected, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private sealed record Cost(long Scripts, long Commands, long Usec);
+
+    /// <summary>The cost of <see cref="Times"/> page loads, each made by <paramref name="load"/>, per page load.</summary>
+    private async Task<Cost> MeasureAsync(Func<Task> load)
+    {
+        var before = await StatsAsync();
+        for (var i = 0; i < Times; i++)
+        {
+            await load();
+        }
+        var after = await StatsAsync();
+        var delta = after.Select(a => (a.Key, Calls: a.Value.Calls - before.GetValueOrDefault(a.Key).Calls, Usec: a.Value.Usec - before.GetValueOrDefault(a.Key).Usec))
+            .Where(d => d.Calls > 0).ToList();
+        var scripts = delta.Where(d => d.Key is "evalsha" or "eval").ToList();
+        var cost = new Cost(scripts.Sum(d => d.Calls) / Times, delta.Sum(d => d.Calls) / Times, scripts.Sum(d => d.Usec) / Times);
+        output.WriteLine($"per page load: {cost}; over {Times}: {string.Join(", ", delta.Select(d => $"{d.Key} {d.Calls}"))}");
+        Assert.Equal(0, scripts.Sum(d => d.Calls) % Times); // every page load of a test took the same path
+        return cost;
+    }
+
+    private async Task<Dictionary<string, (long Calls, long Usec)>> StatsAsync()
+    {
+        var stats = (await redis.Connection.GetServers().Single().InfoAsync("commandstats")).SelectMany(g => g);
+        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        foreach (var (key, value) in stats)
+        {
+            var name = key.Replace("cmdstat_", "", StringComparison.Ordinal);
+            if (Housekeeping.Contains(name.Split('|')[0]))
+            {
+                continue;
+            }
+            var fields = value.Split(',').Select(f => f.Split('=')).ToDictionary(f => f[0], f => f[1], StringComparer.Ordinal);
+            result[name] = (long.Parse(fields["calls"], CultureInfo.InvariantCulture), long.Parse(fields["usec"], CultureInfo.InvariantCulture));
+        }
+        return result;
+    }
+}

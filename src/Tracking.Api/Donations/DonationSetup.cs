@@ -13,7 +13,7 @@ internal static class DonationSetup
         services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DonationOptions>, DonationOptionsValidator>();
         services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
-        services.AddSingleton<DonationStore>();
+        services.AddSingleton<DonationStore>().AddSingleton<PaymentLinks>().AddSingleton<RefundStore>().AddSingleton<ReceiveRefund>();
         services.AddSingleton<CreateCheckout>().AddSingleton<ReceiveStripeEvent>().AddSingleton<StripeEventWrites>();
         services.AddSingleton(sp => new CheckoutMark(sp.GetRequiredService<IOptions<StripeOptions>>().Value.WebhookSecret));
         services.AddHttpJson(DonationsJson.Default);

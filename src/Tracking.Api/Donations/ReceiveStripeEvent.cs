@@ -13,7 +13,7 @@ namespace Tracking.Donations;
 /// </summary>
 internal sealed partial class ReceiveStripeEvent(
     DonationStore store, StripeEventWrites writes, CheckoutMark mark, IStripeClient stripe, IOptions<StripeOptions> options,
-    TimeProvider clock, ILogger<ReceiveStripeEvent> logger)
+    TimeProvider clock, ILogger<ReceiveStripeEvent> logger, PaymentLinks links, ReceiveRefund refunds)
 {
     public async Task<StripeOutcome> RunAsync(string payload, string signature, CancellationToken aborted)
     {
@@ -21,6 +21,10 @@ internal sealed partial class ReceiveStripeEvent(
         if (stripeEvent is null)
         {
             return refused;
+        }
+        if (StripeRefundEvents.Handles(stripeEvent.Type))
+        {
+            return await refunds.RunAsync(stripeEvent);
         }
         var described = StripeWebhookEvents.Describe(stripeEvent, mark);
         if (!described.Records)
@@ -82,7 +86,10 @@ internal sealed partial class ReceiveStripeEvent(
         var write = converts
             ? await writes.PurchaseAsync(stripeEvent, checkout, sid, amount, receivedAt, checkoutType, paymentMethod)
             : StripeEventWrites.Note(stripeEvent, described, receivedAt);
-        var conversion = new ConversionRecord(checkout.Id, sid, amount.Major, amount.Currency, write.Timestamp, StripeEventWrites.Campaign(checkout), write.Platform);
+        var metadata = checkout.Metadata ?? [];
+        var conversion = new ConversionRecord(checkout.Id, sid, amount.Major, amount.Currency, write.Timestamp, StripeEventWrites.Campaign(checkout), write.Platform,
+            metadata.GetValueOrDefault(CheckoutMetadata.PageUrl), metadata.GetValueOrDefault(CheckoutMetadata.Content), metadata.GetValueOrDefault(CheckoutMetadata.VisitorId),
+            metadata.GetValueOrDefault(CheckoutMetadata.ConsentMarketing), metadata.GetValueOrDefault(CheckoutMetadata.ConsentAnalytics));
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, described.ScriptKind, amount.Text, amount.Currency, checkoutType, conversion,
             clock.GetUtcNow().ToUnixTimeMilliseconds(), StripeEventWrites.StripeTime(stripeEvent), paymentMethod);
@@ -103,6 +110,10 @@ internal sealed partial class ReceiveStripeEvent(
         var day = redelivered
             ? await store.ConversionDayAsync(sid, checkout.Id, StripeEventWrites.StripeTime(stripeEvent), recordedAt)
             : Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(recordedAt));
+        if (day is not null)
+        {
+            await links.LinkAsync(new PaymentLink(sid, day, checkout.Id), checkout.PaymentIntentId);
+        }
         if (day is not null && !string.IsNullOrEmpty(visitor) && Ids.IsSafe(visitor, 64))
         {
             await store.IndexConversionAsync(visitor, sid, day, checkout.Id, Hashing.Email(checkout.CustomerDetails?.Email));

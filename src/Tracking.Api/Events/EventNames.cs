@@ -22,6 +22,12 @@ internal static class EventNames
     public const string DonationFailed = "DonationFailed";
     public const string CheckoutExpired = "CheckoutExpired";
 
+    /// <summary>Stripe took money back from a donation (a refund, an open or lost dispute): the value is the change.</summary>
+    public const string DonationRefunded = "DonationRefunded";
+
+    /// <summary>A won dispute gave a donation's money back: the value is the (negative) change.</summary>
+    public const string DonationRestored = "DonationRestored";
+
     /// <summary>The visitor picked a fundraising campaign (<c>properties.campaign</c>): the session's <c>selected_campaign</c>.</summary>
     public const string CampaignSelected = "CampaignSelected";
 
@@ -42,8 +48,8 @@ internal static class EventNames
     private static readonly HashSet<string> Reserved = new(
         new[]
         {
-            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired, Lead,
-            "Donation Completed", "Checkout Started", "Email Signup",
+            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired, Lead, DonationRefunded, DonationRestored,
+            "Donation Completed", "Checkout Started", "Email Signup", "Donation Refunded",
             // Meta's name for Purchase under Meta:DonationEventName=Donate.
             "Donate",
             "Content Viewed", "Video Progress",

@@ -18,6 +18,9 @@ internal static partial class MetaMapper
         EventNames.InitiateCheckout => "InitiateCheckout",
         EventNames.Lead => "Lead",
         EventNames.Purchase => options.DonationEventName,
+        // CAPI has no refund: only a custom event the operator names (a restore is never sent: no negative value).
+        EventNames.DonationRefunded => string.IsNullOrEmpty(options.RefundEventName) ? null : options.RefundEventName,
+        EventNames.DonationRestored => null,
         // Everything else, video progress included, only when the operator lists it in Meta:CustomEvents.
         _ => options.CustomEvents.Contains(name, StringComparer.Ordinal) ? name : null,
     };

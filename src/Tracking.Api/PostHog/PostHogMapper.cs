@@ -19,6 +19,8 @@ internal static class PostHogMapper
         EventNames.InitiateCheckout => "Checkout Started",
         EventNames.Purchase => "Donation Completed",
         EventNames.Lead => "Email Signup",
+        // One name for every change of a donation's refunded amount, so its values sum to what is refunded now.
+        EventNames.DonationRefunded or EventNames.DonationRestored => "Donation Refunded",
         _ => name,
     };
 

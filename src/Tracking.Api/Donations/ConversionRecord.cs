@@ -10,13 +10,15 @@ namespace Tracking.Donations;
 /// <c>Platform</c>: the ad platform it came from (<see cref="ClickIds.AdPlatform"/>), decided when it was paid;
 /// absent from records written before it was kept. <c>Page</c>, <c>Content</c>, <c>VisitorId</c> and the consent are
 /// what the checkout recorded in Stripe's metadata: what a later event about the donation (a refund) is sent with once
-/// the session has expired.
+/// the session has expired. <c>PaymentId</c>: the Stripe PaymentIntent that paid it, linked to it (<see cref="PaymentLinks"/>)
+/// so refunds find it; erasure deletes that link.
 /// </summary>
 // Stored data is read leniently: a field added by a newer version must not make a record unreadable.
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 internal sealed record ConversionRecord(
     string CheckoutSessionId, string SessionId, decimal Amount, string Currency, long At, string? SelectedCampaign = null, string? Platform = null,
-    string? Page = null, string? Content = null, string? VisitorId = null, string? ConsentMarketing = null, string? ConsentAnalytics = null);
+    string? Page = null, string? Content = null, string? VisitorId = null, string? ConsentMarketing = null, string? ConsentAnalytics = null,
+    string? PaymentId = null);
 
 /// <summary>Source-generated JSON of the donations API and the conversion records: unknown request fields are refused.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

@@ -89,7 +89,7 @@ internal sealed partial class ReceiveStripeEvent(
         var metadata = checkout.Metadata ?? [];
         var conversion = new ConversionRecord(checkout.Id, sid, amount.Major, amount.Currency, write.Timestamp, StripeEventWrites.Campaign(checkout), write.Platform,
             metadata.GetValueOrDefault(CheckoutMetadata.PageUrl), metadata.GetValueOrDefault(CheckoutMetadata.Content), metadata.GetValueOrDefault(CheckoutMetadata.VisitorId),
-            metadata.GetValueOrDefault(CheckoutMetadata.ConsentMarketing), metadata.GetValueOrDefault(CheckoutMetadata.ConsentAnalytics));
+            metadata.GetValueOrDefault(CheckoutMetadata.ConsentMarketing), metadata.GetValueOrDefault(CheckoutMetadata.ConsentAnalytics), checkout.PaymentIntentId);
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, described.ScriptKind, amount.Text, amount.Currency, checkoutType, conversion,
             clock.GetUtcNow().ToUnixTimeMilliseconds(), StripeEventWrites.StripeTime(stripeEvent), paymentMethod);

@@ -261,6 +261,11 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
                 await db.HashSetAsync(paths, field, WithoutFreeText(path!));
             }
             await AnonymiseRefundsAsync(Keys.ConversionRefunds(tag, day), checkoutId, field);
+            if (record.PaymentId is { Length: > 0 } payment)
+            {
+                // The link names the session: gone with it (a later refund of that payment then changes nothing).
+                await db.KeyDeleteAsync(Keys.PaymentLink(payment));
+            }
         }
         await db.HashDeleteAsync(Keys.ConversionRefunds(tag, day), checkoutId);
         await db.HashDeleteAsync(paths, checkoutId);

@@ -99,6 +99,18 @@ public sealed class RefundTests : IDisposable
     }
 
     [Fact]
+    public async Task Refunds_of_one_donation_delivered_at_once_are_each_applied_over_the_other()
+    {
+        await DonateAsync();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => OutcomeAsync(Refund($"evt_concurrent_{i}", 500 * (i + 2)))));
+
+        Assert.All(outcomes, o => Assert.Equal("recorded-refund", o));
+        await AssertRefundedAsync(25m);
+        Assert.Equal(25m, (await RefundsAtPostHogAsync()).Sum());
+    }
+
+    [Fact]
     public async Task A_dispute_lost_and_then_a_refund_of_the_same_charge_count_once()
     {
         await DonateAsync();

@@ -15,6 +15,7 @@ internal static class DonationSetup
         services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
         services.AddSingleton<DonationStore>().AddSingleton<SubscriptionStore>();
         services.AddSingleton<ReceiveSubscriptionEvent>().AddSingleton<SubscriptionWrites>();
+        services.AddSingleton<DonationStore>().AddSingleton<PaymentLinks>().AddSingleton<RefundStore>().AddSingleton<ReceiveRefund>();
         services.AddSingleton<CreateCheckout>().AddSingleton<ReceiveStripeEvent>().AddSingleton<StripeEventWrites>();
         services.AddSingleton(sp => new CheckoutMark(sp.GetRequiredService<IOptions<StripeOptions>>().Value.WebhookSecret));
         services.AddHttpJson(DonationsJson.Default);

@@ -13,7 +13,7 @@ namespace Tracking.Donations;
 /// </summary>
 internal sealed partial class ReceiveStripeEvent(
     DonationStore store, StripeEventWrites writes, CheckoutMark mark, IStripeClient stripe, IOptions<StripeOptions> options,
-    ReceiveSubscriptionEvent subscriptions, TimeProvider clock, ILogger<ReceiveStripeEvent> logger)
+    ReceiveSubscriptionEvent subscriptions, TimeProvider clock, ILogger<ReceiveStripeEvent> logger, PaymentLinks links, ReceiveRefund refunds)
 {
     public async Task<StripeOutcome> RunAsync(string payload, string signature, CancellationToken aborted)
     {
@@ -25,6 +25,10 @@ internal sealed partial class ReceiveStripeEvent(
         if (SubscriptionEvents.Handles(stripeEvent.Type))
         {
             return await subscriptions.RunAsync(stripeEvent, aborted);
+        }
+        if (StripeRefundEvents.Handles(stripeEvent.Type))
+        {
+            return await refunds.RunAsync(stripeEvent);
         }
         var described = StripeWebhookEvents.Describe(stripeEvent, mark);
         if (!described.Records)
@@ -86,7 +90,11 @@ internal sealed partial class ReceiveStripeEvent(
         var write = converts
             ? await writes.PurchaseAsync(stripeEvent, checkout, sid, amount, receivedAt, checkoutType, paymentMethod)
             : StripeEventWrites.Note(stripeEvent, described, receivedAt);
-        var conversion = new ConversionRecord(checkout.Id, sid, amount.Major, amount.Currency, write.Timestamp, StripeEventWrites.Campaign(checkout), write.Platform);
+        var metadata = checkout.Metadata ?? [];
+        var paymentId = converts ? await PaymentIdAsync(checkout, aborted) : checkout.PaymentIntentId;
+        var conversion = new ConversionRecord(checkout.Id, sid, amount.Major, amount.Currency, write.Timestamp, StripeEventWrites.Campaign(checkout), write.Platform,
+            metadata.GetValueOrDefault(CheckoutMetadata.PageUrl), metadata.GetValueOrDefault(CheckoutMetadata.Content), metadata.GetValueOrDefault(CheckoutMetadata.VisitorId),
+            metadata.GetValueOrDefault(CheckoutMetadata.ConsentMarketing), metadata.GetValueOrDefault(CheckoutMetadata.ConsentAnalytics), paymentId);
         var outcome = await store.RecordStripeAsync(
             write, stripeEvent.Id, described.ScriptKind, amount.Text, amount.Currency, checkoutType, conversion,
             clock.GetUtcNow().ToUnixTimeMilliseconds(), StripeEventWrites.StripeTime(stripeEvent), paymentMethod);
@@ -94,7 +102,7 @@ internal sealed partial class ReceiveStripeEvent(
         // conversion but before its index was written or confirmed on the replicas (Redis__AckReplicas).
         if (converts && outcome is StripeOutcome.Converted or StripeOutcome.ConvertedUnattributed or StripeOutcome.DuplicateEvent)
         {
-            var day = await IndexAsync(stripeEvent, checkout, sid, write.Timestamp, redelivered: outcome == StripeOutcome.DuplicateEvent);
+            var day = await IndexAsync(stripeEvent, checkout, sid, paymentId, write.Timestamp, redelivered: outcome == StripeOutcome.DuplicateEvent);
             if (day is not null && checkout.Mode == "subscription")
             {
                 await subscriptions.LinkAsync(checkout, sid, amount, write, day);
@@ -103,14 +111,25 @@ internal sealed partial class ReceiveStripeEvent(
         return outcome;
     }
 
+    // What a refund or dispute of this payment will name: a one-off Checkout Session's PaymentIntent; a monthly
+    // donation's first payment has none of its own (subscription mode), its invoice's payment is asked of Stripe.
+    private async Task<string?> PaymentIdAsync(Stripe.Checkout.Session checkout, CancellationToken aborted) =>
+        checkout.PaymentIntentId is null && checkout.Mode == "subscription" && checkout.InvoiceId is { Length: > 0 } invoice
+            ? await SubscriptionPayments.PaymentIntentAsync(stripe, new Invoice { Id = invoice }, logger, aborted)
+            : checkout.PaymentIntentId;
+
     /// <summary>Indexes the conversion under its visitor (and the payer's e-mail hash), for export and erasure; answers its day.</summary>
-    private async Task<string?> IndexAsync(Event stripeEvent, Stripe.Checkout.Session checkout, string sid, long recordedAt, bool redelivered)
+    private async Task<string?> IndexAsync(Event stripeEvent, Stripe.Checkout.Session checkout, string sid, string? paymentId, long recordedAt, bool redelivered)
     {
         var visitor = await store.VisitorOfAsync(sid) ?? (checkout.Metadata ?? []).GetValueOrDefault(CheckoutMetadata.VisitorId);
         // A redelivery may come on a later day than the first delivery recorded the conversion on: index that day's record.
         var day = redelivered
             ? await store.ConversionDayAsync(sid, checkout.Id, StripeEventWrites.StripeTime(stripeEvent), recordedAt)
             : Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(recordedAt));
+        if (day is not null)
+        {
+            await links.LinkAsync(new PaymentLink(sid, day, checkout.Id), paymentId);
+        }
         if (day is not null && !string.IsNullOrEmpty(visitor) && Ids.IsSafe(visitor, 64))
         {
             await store.IndexConversionAsync(visitor, sid, day, checkout.Id, Hashing.Email(checkout.CustomerDetails?.Email));

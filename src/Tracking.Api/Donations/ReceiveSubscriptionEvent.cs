@@ -11,7 +11,7 @@ namespace Tracking.Donations;
 /// </summary>
 internal sealed partial class ReceiveSubscriptionEvent(
     SubscriptionStore store, DonationStore donations, SubscriptionWrites writes, CheckoutMark mark, IStripeClient stripe,
-    TimeProvider clock, ILogger<ReceiveSubscriptionEvent> logger)
+    PaymentLinks links, TimeProvider clock, ILogger<ReceiveSubscriptionEvent> logger)
 {
     public async Task<StripeOutcome> RunAsync(Event stripeEvent, CancellationToken aborted)
     {
@@ -55,12 +55,19 @@ internal sealed partial class ReceiveSubscriptionEvent(
         }
         var intent = await SubscriptionPayments.PaymentIntentAsync(stripe, renewal.Invoice!, logger, aborted);
         var write = writes.Renewal(renewal, link);
-        var conversion = new ConversionRecord(write.EventId, sid, renewal.Amount.Major, renewal.Amount.Currency, write.Timestamp, link.SelectedCampaign, link.Platform);
+        var conversion = new ConversionRecord(write.EventId, sid, renewal.Amount.Major, renewal.Amount.Currency, write.Timestamp, link.SelectedCampaign, link.Platform,
+            VisitorId: link.VisitorId, PaymentId: intent);
         var status = await store.RenewAsync(write, subscription, stripeEvent.Id, intent, conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
         // Also on a redelivery: the first delivery may have failed after recording, before indexing.
-        if (status is SubscriptionStatus.Renewed or SubscriptionStatus.DuplicateEvent && link.VisitorId is { } visitor)
+        if (status is SubscriptionStatus.Renewed or SubscriptionStatus.DuplicateEvent)
         {
-            await donations.IndexConversionAsync(visitor, sid, Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(write.Timestamp)), write.EventId, null);
+            var day = Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(write.Timestamp));
+            // A refund or dispute of this payment finds the renewal as it finds a first payment.
+            await links.LinkAsync(new PaymentLink(sid, day, write.EventId), intent);
+            if (link.VisitorId is { } visitor)
+            {
+                await donations.IndexConversionAsync(visitor, sid, day, write.EventId, null);
+            }
         }
         return status switch
         {

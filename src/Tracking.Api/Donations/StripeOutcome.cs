@@ -15,6 +15,10 @@ internal enum StripeOutcome
     RecordedExpired,
     /// <summary>Completed but not yet paid (bank debits): the later async_payment_succeeded converts.</summary>
     AwaitingPayment,
+    /// <summary>A refund of a donation's charge is recorded (refunded = the charge's cumulative amount_refunded).</summary>
+    RecordedRefund,
+    /// <summary>A dispute of a donation's payment is recorded (open or lost: refunded; won: restored).</summary>
+    RecordedDispute,
     /// <summary>A Checkout Session this service did not create (its mark does not verify): acknowledged, nothing changes.</summary>
     NotOurs,
     /// <summary>An event type the service does not record.</summary>
@@ -45,6 +49,8 @@ internal static class StripeOutcomes
         StripeOutcome.RecordedFailed => "recorded-failed",
         StripeOutcome.RecordedExpired => "recorded-expired",
         StripeOutcome.AwaitingPayment => "awaiting-payment",
+        StripeOutcome.RecordedRefund => "recorded-refund",
+        StripeOutcome.RecordedDispute => "recorded-dispute",
         StripeOutcome.NotOurs => "not-ours",
         StripeOutcome.Ignored => "ignored",
         StripeOutcome.Renewed => "renewed",

@@ -16,9 +16,11 @@ internal static class StripeWebhookApi
             .WithDescription("""
                 `checkout.session.completed` (paid) or `checkout.session.async_payment_succeeded` converts the session once
                 (idempotent by Stripe event id and by Checkout Session) and queues Purchase with its value; `async_payment_failed`
-                and `expired` are recorded on the session; other types are acknowledged and ignored. Answered once the effects are
-                durable in Redis. `outcome`: converted, converted-unattributed, already-converted, duplicate-event, recorded-failed,
-                recorded-expired, awaiting-payment, renewed, first-invoice, cancelled, not-ours or ignored. Only Checkout Sessions this service created are recorded
+                and `expired` are recorded on the session; `charge.refunded`, `charge.dispute.created` and `charge.dispute.closed`
+                take money back from the donation their PaymentIntent paid (once per Stripe event id, in any order; see
+                docs/donations.md); other types are acknowledged and ignored. Answered once the effects are durable in Redis.
+                `outcome`: converted, converted-unattributed, already-converted, duplicate-event, recorded-failed, recorded-expired,
+                recorded-refund, recorded-dispute, awaiting-payment, renewed, first-invoice, cancelled, not-ours or ignored. Only Checkout Sessions this service created are recorded
                 (metadata `tracking_mark` verifies for the session they name); any other (a Payment Link whose buyer set
                 `client_reference_id`, another integration) is acknowledged with 200 `not-ours` and changes nothing.
                 Recurring donations: `invoice.paid` with billing_reason `subscription_cycle` records a renewal as a donation of the

@@ -27,6 +27,11 @@ internal static class EventNames
 
     /// <summary>A recurring donation ended (Stripe's <c>customer.subscription.deleted</c>).</summary>
     public const string DonationCancelled = "DonationCancelled";
+    /// <summary>Stripe took money back from a donation (a refund, an open or lost dispute): the value is the change.</summary>
+    public const string DonationRefunded = "DonationRefunded";
+
+    /// <summary>A won dispute gave a donation's money back: the value is the (negative) change.</summary>
+    public const string DonationRestored = "DonationRestored";
 
     /// <summary>The visitor picked a fundraising campaign (<c>properties.campaign</c>): the session's <c>selected_campaign</c>.</summary>
     public const string CampaignSelected = "CampaignSelected";
@@ -48,8 +53,8 @@ internal static class EventNames
     private static readonly HashSet<string> Reserved = new(
         new[]
         {
-            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired, Lead, DonationRenewed, DonationCancelled,
-            "Donation Completed", "Checkout Started", "Email Signup", "Donation Renewed", "Monthly Donation Cancelled",
+            Purchase, InitiateCheckout, DonationFailed, CheckoutExpired, Lead, DonationRenewed, DonationCancelled, DonationRefunded, DonationRestored,
+            "Donation Completed", "Checkout Started", "Email Signup", "Donation Renewed", "Monthly Donation Cancelled", "Donation Refunded",
             // Meta's name for Purchase under Meta:DonationEventName=Donate.
             "Donate",
             "Content Viewed", "Video Progress",

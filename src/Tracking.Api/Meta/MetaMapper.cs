@@ -20,6 +20,9 @@ internal static partial class MetaMapper
         EventNames.Purchase => options.DonationEventName,
         // Meta optimises on the first payment; a renewal goes only under the name the operator chose.
         EventNames.DonationRenewed => string.IsNullOrWhiteSpace(options.RenewalEventName) ? null : options.RenewalEventName,
+        // CAPI has no refund: only a custom event the operator names (a restore is never sent: no negative value).
+        EventNames.DonationRefunded => string.IsNullOrEmpty(options.RefundEventName) ? null : options.RefundEventName,
+        EventNames.DonationRestored => null,
         // Everything else, video progress included, only when the operator lists it in Meta:CustomEvents.
         _ => options.CustomEvents.Contains(name, StringComparer.Ordinal) ? name : null,
     };

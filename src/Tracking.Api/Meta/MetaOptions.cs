@@ -34,6 +34,12 @@ public sealed class MetaOptions
     /// <summary>How long an answer of Meta's Dataset Quality API is reused by <c>GET /ops/meta/quality</c> (Meta updates it daily).</summary>
     public TimeSpan QualityCacheFor { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The custom event a donation's refund is sent as (value: the amount refunded by that change), or empty (default):
+    /// the Conversions API has no refund event, so by default Meta hears nothing of refunds.
+    /// </summary>
+    public string RefundEventName { get; set; } = "";
+
     public static readonly string[] DonationEventNames = ["Purchase", "Donate"];
 
     public bool Enabled => !string.IsNullOrWhiteSpace(PixelId) && !string.IsNullOrWhiteSpace(AccessToken);

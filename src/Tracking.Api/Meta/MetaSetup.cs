@@ -46,12 +46,25 @@ internal sealed partial class MetaOptionsValidator : IValidateOptions<MetaOption
         {
             return ValidateOptionsResult.Fail($"Meta:RenewalEventName must be a custom event name of at most 40 characters, not {string.Join(" or ", MetaOptions.DonationEventNames)} (got '{o.RenewalEventName}').");
         }
+        // A standard name would count the refund as one more conversion of that kind.
+        if (o.RefundEventName.Length > 0 && (o.RefundEventName.Length > 50 || !o.RefundEventName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ' ')
+            || StandardEvents.Contains(o.RefundEventName, StringComparer.OrdinalIgnoreCase)))
+        {
+            return ValidateOptionsResult.Fail($"Meta:RefundEventName must be a custom event name: at most 50 letters, digits, '_' or spaces, not a standard event (got '{o.RefundEventName}').");
+        }
         if (o.QualityCacheFor < TimeSpan.Zero || o.QualityCacheFor > TimeSpan.FromDays(1))
         {
             return ValidateOptionsResult.Fail("Meta:QualityCacheFor must be between 00:00:00 and 1.00:00:00.");
         }
         return ValidateOptionsResult.Success;
     }
+
+    // Meta's standard events (https://developers.facebook.com/docs/meta-pixel/reference#standard-events).
+    private static readonly string[] StandardEvents =
+    [
+        "AddPaymentInfo", "AddToCart", "AddToWishlist", "CompleteRegistration", "Contact", "CustomizeProduct", "Donate", "FindLocation",
+        "InitiateCheckout", "Lead", "PageView", "Purchase", "Schedule", "Search", "StartTrial", "SubmitApplication", "Subscribe", "ViewContent",
+    ];
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^v\d+\.\d+$")]
     private static partial System.Text.RegularExpressions.Regex ApiVersion();

@@ -21,6 +21,8 @@ internal static class PostHogMapper
         EventNames.DonationRenewed => "Donation Renewed",
         EventNames.DonationCancelled => "Monthly Donation Cancelled",
         EventNames.Lead => "Email Signup",
+        // One name for every change of a donation's refunded amount, so its values sum to what is refunded now.
+        EventNames.DonationRefunded or EventNames.DonationRestored => "Donation Refunded",
         _ => name,
     };
 

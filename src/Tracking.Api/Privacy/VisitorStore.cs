@@ -91,7 +91,8 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
             if (!record.IsNullOrEmpty)
             {
                 var path = await db.HashGetAsync(Keys.ConversionPaths(tag, day), cs);
-                conversions.Add(new ConversionExport(day, Json(record!), path.IsNullOrEmpty ? null : Json(path!)));
+                var refunds = await db.HashGetAsync(Keys.ConversionRefunds(tag, day), cs);
+                conversions.Add(new ConversionExport(day, Json(record!), path.IsNullOrEmpty ? null : Json(path!), refunds.IsNullOrEmpty ? null : Json(refunds!)));
             }
         }
         if (count is null && sessions.Count == 0 && conversions.Count == 0 && pending.Count == 0 && dead.Count == 0 && index.Emails.Count == 0
@@ -193,6 +194,7 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
         {
             anonymised += await AnonymiseAsync(Partitions.TagOf(sid), day, cs) ? 1 : 0;
             written.Add(Keys.Conversions(Partitions.TagOf(sid), day));
+            written.Add(Keys.ConversionRefunds(Partitions.TagOf(sid), day));
         }
         foreach (var email in index.Emails)
         {
@@ -231,6 +233,7 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
     /// Rewrites a conversion without its session and checkout ids (under a field derived from the checkout id, so
     /// the reports count it once); amount, currency, time and attribution path stay, so reports by source, medium and
     /// campaign do not change. The path's free-text fields (utm_content, utm_term) go: a visitor may have typed them.
+    /// Its refunds keep only the amount refunded (net stays); the Stripe charge and dispute ids go.
     /// </summary>
     private async Task<bool> AnonymiseAsync(string tag, string day, string checkoutId)
     {
@@ -260,7 +263,14 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
             {
                 await db.HashSetAsync(paths, field, WithoutFreeText(path!));
             }
+            await AnonymiseRefundsAsync(Keys.ConversionRefunds(tag, day), checkoutId, field);
+            if (record.PaymentId is { Length: > 0 } payment)
+            {
+                // The link names the session: gone with it (a later refund of that payment then changes nothing).
+                await db.KeyDeleteAsync(Keys.PaymentLink(payment));
+            }
         }
+        await db.HashDeleteAsync(Keys.ConversionRefunds(tag, day), checkoutId);
         await db.HashDeleteAsync(paths, checkoutId);
         return await db.HashDeleteAsync(conversions, checkoutId);
     }
@@ -272,6 +282,27 @@ internal sealed class VisitorStore(IDatabase db, OutboxStore outbox)
         return fields.Where(f => !f.Key.Contains(':', StringComparison.Ordinal)).Select(f => new SubscriptionExport(
             sid, f.Key, Json(f.Value), fields.TryGetValue("path:" + f.Key, out var path) ? Json(path) : null,
             fields.TryGetValue("end:" + f.Key, out var end) && long.TryParse(end, out var at) ? at : null));
+    }
+
+    private async Task AnonymiseRefundsAsync(string refunds, string checkoutId, string field)
+    {
+        var raw = await db.HashGetAsync(refunds, checkoutId);
+        if (!raw.IsNullOrEmpty && Refunded(raw!) is { } refunded)
+        {
+            await db.HashSetAsync(refunds, field, JsonSerializer.Serialize(RefundState.Empty with { Refunded = refunded }, DonationsJson.Default.RefundState));
+        }
+    }
+
+    private static long? Refunded(string raw)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(raw, DonationsJson.Default.RefundState)?.Refunded;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     // Outbox ids are {destination}:{session id}:{event id}; session ids are base64url, no glob characters.

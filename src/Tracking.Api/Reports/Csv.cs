@@ -10,10 +10,12 @@ internal static class Csv
     {
         var currencies = report.Totals.Revenue.Keys.Order(StringComparer.Ordinal).ToList();
         var csv = new StringBuilder();
-        Line(csv, ["key", "donations", "share", .. currencies.Select(c => "revenue_" + c)]);
+        // Gross, refunded and net per currency, net last: the figure a spreadsheet sums.
+        Line(csv, ["key", "donations", "share", .. currencies.Select(c => "revenue_" + c), .. currencies.Select(c => "refunded_" + c), .. currencies.Select(c => "net_" + c)]);
         foreach (var row in report.Rows)
         {
-            Line(csv, [row.Key, Number(row.Donations), Number(row.Share), .. currencies.Select(c => Number(row.Revenue.GetValueOrDefault(c)))]);
+            Line(csv, [row.Key, Number(row.Donations), Number(row.Share), .. currencies.Select(c => Number(row.Revenue.GetValueOrDefault(c))),
+                .. currencies.Select(c => Number(row.Refunded.GetValueOrDefault(c))), .. currencies.Select(c => Number(row.Net.GetValueOrDefault(c)))]);
         }
         return csv.ToString();
     }

@@ -13,12 +13,14 @@ internal static class ReportBuilder
     public static AttributionReport Attribution(AttributionModel model, AttributionGroup groupBy, ReportRange range, Conversions stored)
     {
         var conversions = stored.Readable;
-        var rows = new Dictionary<string, (double Donations, Dictionary<string, decimal> Revenue)>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, (double Donations, Dictionary<string, decimal> Revenue, Dictionary<string, decimal> Refunded)>(StringComparer.Ordinal);
         void Credit(string key, double credit, Conversion c)
         {
-            var row = rows.TryGetValue(key, out var r) ? r : (0, new Dictionary<string, decimal>(StringComparer.Ordinal));
+            var row = rows.TryGetValue(key, out var r) ? r : (0, new Dictionary<string, decimal>(StringComparer.Ordinal), new Dictionary<string, decimal>(StringComparer.Ordinal));
             row.Revenue[c.Currency] = row.Revenue.GetValueOrDefault(c.Currency) + (c.Amount * (decimal)credit);
-            rows[key] = (row.Donations + credit, row.Revenue);
+            // A refund takes back from the rows the donation credited, in the same shares.
+            row.Refunded[c.Currency] = row.Refunded.GetValueOrDefault(c.Currency) + (c.Refunded * (decimal)credit);
+            rows[key] = (row.Donations + credit, row.Revenue, row.Refunded);
         }
         foreach (var conversion in conversions)
         {
@@ -46,13 +48,15 @@ internal static class ReportBuilder
         }
         var total = conversions.Count;
         var result = rows
-            .Select(r => new AttributionRow(r.Key, Math.Round(r.Value.Donations, 4), Rounded(r.Value.Revenue), total == 0 ? 0 : Math.Round(r.Value.Donations / total, 4)))
+            .Select(r => new AttributionRow(r.Key, Math.Round(r.Value.Donations, 4), Rounded(r.Value.Revenue), total == 0 ? 0 : Math.Round(r.Value.Donations / total, 4),
+                Rounded(r.Value.Refunded), Net(r.Value.Revenue, r.Value.Refunded)))
             .OrderByDescending(r => r.Donations).ThenBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
         var revenue = conversions.GroupBy(c => c.Currency).ToDictionary(g => g.Key, g => g.Sum(c => c.Amount), StringComparer.Ordinal);
+        var refunded = conversions.GroupBy(c => c.Currency).ToDictionary(g => g.Key, g => g.Sum(c => c.Refunded), StringComparer.Ordinal);
         return new AttributionReport(
             WireName<AttributionModel>.Of(model), WireName<AttributionGroup>.Of(groupBy), Day(range.From), Day(range.To), result,
-            new AttributionTotals(total, revenue), stored.Unreadable);
+            new AttributionTotals(total, revenue, Rounded(refunded), Net(revenue, refunded)), stored.Unreadable);
     }
 
     /// <param name="campaign">A fundraising campaign id: every step counts that campaign's cohort (the sessions that selected it, see Aggregates).</param>
@@ -101,6 +105,13 @@ internal static class ReportBuilder
     // Rounded to cents and without trailing zeros, so 10.00 reads 10.
     private static Dictionary<string, decimal> Rounded(Dictionary<string, decimal> revenue) =>
         revenue.ToDictionary(r => r.Key, r => Math.Round(r.Value, 2) / 1.000000000000000000000000000000000m, StringComparer.Ordinal);
+
+    // Per currency, both rounded first, so net is exactly revenue minus refunded as the report shows them.
+    private static Dictionary<string, decimal> Net(Dictionary<string, decimal> revenue, Dictionary<string, decimal> refunded)
+    {
+        var (gross, back) = (Rounded(revenue), Rounded(refunded));
+        return gross.ToDictionary(r => r.Key, r => (r.Value - back.GetValueOrDefault(r.Key)) / 1.000000000000000000000000000000000m, StringComparer.Ordinal);
+    }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,8 +1,14 @@
 namespace Tracking.Reports;
 
-public sealed record AttributionRow(string Key, double Donations, IReadOnlyDictionary<string, decimal> Revenue, double Share);
+/// <param name="Revenue">Gross: what the credited donations paid, per currency.</param>
+/// <param name="Refunded">What Stripe took back from those donations since (refunds, open or lost disputes), on the same credit.</param>
+/// <param name="Net">Revenue minus refunded.</param>
+public sealed record AttributionRow(
+    string Key, double Donations, IReadOnlyDictionary<string, decimal> Revenue, double Share,
+    IReadOnlyDictionary<string, decimal> Refunded, IReadOnlyDictionary<string, decimal> Net);
 
-public sealed record AttributionTotals(int Donations, IReadOnlyDictionary<string, decimal> Revenue);
+public sealed record AttributionTotals(
+    int Donations, IReadOnlyDictionary<string, decimal> Revenue, IReadOnlyDictionary<string, decimal> Refunded, IReadOnlyDictionary<string, decimal> Net);
 
 /// <param name="UnreadableConversions">Stored conversions that could not be read (logged as errors); 0 unless something is wrong.</param>
 public sealed record AttributionReport(
@@ -29,7 +35,9 @@ public sealed record MonthlyDonors(long Active, long New, long Cancelled, IReadO
 
 /// <summary>A conversion as reports read it: the stored record and its session's touch path (empty = unattributed).</summary>
 /// <param name="Platform">The ad platform stored with the conversion; for a record written before it was kept, the one its last touch's source names.</param>
-internal sealed record Conversion(decimal Amount, string Currency, long At, IReadOnlyList<Sessions.Touch> Touches, string? SelectedCampaign = null, string? Platform = null)
+/// <param name="Refunded">What Stripe took back from it since (major units): counted on the donation's day and attribution.</param>
+internal sealed record Conversion(
+    decimal Amount, string Currency, long At, IReadOnlyList<Sessions.Touch> Touches, string? SelectedCampaign = null, string? Platform = null, decimal Refunded = 0)
 {
     public string AdPlatform => Platform ?? ClickIds.AdPlatform.OfSource(Touches.Count > 0 ? Touches[^1].Source : null);
 

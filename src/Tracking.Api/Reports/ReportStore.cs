@@ -62,15 +62,17 @@ internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, IL
     {
         var records = await ReadAllAsync(range, Keys.Conversions);
         var paths = await ReadAllAsync(range, Keys.ConversionPaths);
+        var refunds = await ReadAllAsync(range, Keys.ConversionRefunds);
         var readable = new List<Conversion>();
         var unreadable = 0;
         for (var i = 0; i < records.Length; i++)
         {
             var pathOf = paths[i].ToDictionary(e => (string)e.Name!, e => (string?)e.Value, StringComparer.Ordinal);
+            var refundOf = refunds[i].ToDictionary(e => (string)e.Name!, e => (string?)e.Value, StringComparer.Ordinal);
             foreach (var entry in records[i])
             {
                 var id = (string)entry.Name!;
-                if (Read(entry.Value, pathOf.GetValueOrDefault(id)) is { } conversion)
+                if (Read(entry.Value, pathOf.GetValueOrDefault(id), refundOf.GetValueOrDefault(id)) is { } conversion)
                 {
                     readable.Add(conversion);
                 }
@@ -88,13 +90,15 @@ internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, IL
         return new Conversions(readable, unreadable);
     }
 
-    private static Conversion? Read(RedisValue record, string? path)
+    private static Conversion? Read(RedisValue record, string? path, string? refunds)
     {
         try
         {
             var r = JsonSerializer.Deserialize((string)record!, DonationsJson.Default.ConversionRecord);
             var touches = string.IsNullOrEmpty(path) ? [] : JsonSerializer.Deserialize(path, SessionsJson.Default.ListTouch);
-            return r is null || touches is null ? null : new Conversion(r.Amount, r.Currency, r.At, touches, r.SelectedCampaign, r.Platform);
+            var refunded = string.IsNullOrEmpty(refunds) ? 0 : JsonSerializer.Deserialize(refunds, DonationsJson.Default.RefundState)?.Refunded ?? 0;
+            return r is null || touches is null ? null
+                : new Conversion(r.Amount, r.Currency, r.At, touches, r.SelectedCampaign, r.Platform, Money.ToMajor(refunded, r.Currency));
         }
         catch (JsonException)
         {

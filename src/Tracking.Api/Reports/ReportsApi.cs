@@ -23,7 +23,9 @@ internal static class ReportsApi
                 Computed from durable conversion records (each keeps its session's touch path), so it survives session expiry.
                 Linear splits credit evenly; position_based gives 40/20/40 (50/50 with two touches). Direct visits never take
                 credit; conversions without a campaign touch (expired session, direct traffic) are the `(unattributed)` row.
-                Revenue is per currency, never added across currencies. `Accept: text/csv` answers CSV.
+                Revenue is per currency, never added across currencies, and gross; `refunded` (refunds and open or lost disputes
+                of the same donations, on the donation's day and credit) and `net` = revenue − refunded sit beside it.
+                `Accept: text/csv` answers CSV.
                 """)
             .ProducesTextToo(StatusCodes.Status200OK, "text/csv");
         group.MapGet("/funnel", Funnel)

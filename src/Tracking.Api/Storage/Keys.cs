@@ -74,6 +74,15 @@ internal static class Keys
     /// <summary>A partition-day's recurring-donation counters: <c>new</c> and <c>cancelled</c>.</summary>
     public static string SubscriptionsDay(string tag, string day) => $"subs:{{{tag}}}:{day}";
 
+    /// <summary>
+    /// Beside <see cref="Conversions"/>: donation id → what Stripe took back from it (refunds and disputes, JSON), so a
+    /// refund counts on the donation's day and attribution.
+    /// </summary>
+    public static string ConversionRefunds(string tag, string day) => $"conv:{{{tag}}}:{day}:refunds";
+
+    /// <summary>A Stripe PaymentIntent (or Charge) id → the donation it paid (session, day, donation id), for refunds and disputes.</summary>
+    public static string PaymentLink(string paymentId) => $"pay:{{{paymentId}}}";
+
     /// <summary>Durable daily counters of a partition (see <see cref="Aggregates"/>).</summary>
     public static string Aggregate(string tag, string day) => $"agg:{{{tag}}}:{day}";
 

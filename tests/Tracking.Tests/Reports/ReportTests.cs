@@ -136,9 +136,9 @@ public sealed class ReportTests : IAsyncLifetime
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("key,donations,share,revenue_eur,revenue_usd", lines[0]);
-        Assert.Equal("(unattributed),2,0.4,0,60", lines[1]);
-        Assert.Equal("dec,2,0.4,30,25", lines[2]);
+        Assert.Equal("key,donations,share,revenue_eur,revenue_usd,refunded_eur,refunded_usd,net_eur,net_usd", lines[0]);
+        Assert.Equal("(unattributed),2,0.4,0,60,0,0,0,60", lines[1]);
+        Assert.Equal("dec,2,0.4,30,25,0,0,30,25", lines[2]);
     }
 
     [Theory]

@@ -34,6 +34,7 @@ public static class StripeSubscriptions
         session["subscription"] = subscription;
         session["customer"] = "cus_test_1";
         session["invoice"] = "in_first";
+        StubInvoicePayments(app, "in_first"); // the first payment's PaymentIntent, asked of Stripe for refunds to find it
         session["metadata"] = SentMetadata(app, "metadata");
         return payload.ToJsonString();
     }

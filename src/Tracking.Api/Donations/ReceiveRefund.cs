@@ -1,0 +1,69 @@
+using StackExchange.Redis;
+using Stripe;
+using Tracking.Delivery;
+using Tracking.Events;
+
+namespace Tracking.Donations;
+
+/// <summary>
+/// A refund or dispute event: find the donation its payment paid (<see cref="PaymentLinks"/>), apply the event's fact
+/// to what was taken back from it (<see cref="RefundState"/>), and record that once per Stripe event id, queueing the
+/// change of the refunded amount as <see cref="EventNames.DonationRefunded"/> (or <see cref="EventNames.DonationRestored"/>
+/// when a dispute won gives it back). A payment no donation of ours was paid with is acknowledged and changes nothing.
+/// </summary>
+internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore store, Outbox outbox, TimeProvider clock, ILogger<ReceiveRefund> logger)
+{
+    // Each conflict means another event of the same donation was recorded meanwhile; more than a few is contention
+    // that Stripe's retry (after a 503) settles.
+    private const int Attempts = 8;
+
+    public async Task<StripeOutcome> RunAsync(Event stripeEvent)
+    {
+        if (StripeRefundEvents.Describe(stripeEvent) is not { } described)
+        {
+            return StripeOutcome.Ignored;
+        }
+        if (await links.FindAsync(described.PaymentIntentId, described.ChargeId) is not { } link)
+        {
+            return StripeOutcome.NotOurs;
+        }
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (await store.ReadAsync(link) is not { } donation || donation.Record.Currency != described.Currency
+                || Money.ToMinor(donation.Record.Amount, donation.Record.Currency) is not { } paid)
+            {
+                return StripeOutcome.NotOurs;
+            }
+            var state = donation.State.Apply(described.Fact, paid);
+            var change = state.Refunded - donation.State.Refunded;
+            var entry = change == 0 ? QueuedEntry.None : outbox.Queue(Entry(stripeEvent, link, donation.Record, described, change));
+            var status = await store.RecordAsync(link, stripeEvent.Id, donation.Stored, state, entry, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            if (status != RefundStatus.Conflict)
+            {
+                Log.Recorded(logger, stripeEvent.Type, status, state.Refunded, paid);
+                return status == RefundStatus.DuplicateEvent ? StripeOutcome.DuplicateEvent
+                    : described.Fact.Cause == RefundCause.Refund ? StripeOutcome.RecordedRefund : StripeOutcome.RecordedDispute;
+            }
+        }
+        throw new RedisException($"The refunds of a donation changed {Attempts} times while one Stripe event was applied; not recorded, Stripe retries.");
+    }
+
+    /// <summary>
+    /// The change as the destinations get it: the donation's page, campaign and content, visitor and consent as its
+    /// checkout recorded them (the session may have expired), Stripe's time, and the Stripe event id as the event id.
+    /// </summary>
+    private static OutboxEntry Entry(Event stripeEvent, PaymentLink link, ConversionRecord record, DescribedRefund described, long change) =>
+        OutboxEntry.ForDonation(
+            link.SessionId, stripeEvent.Id, change > 0 ? EventNames.DonationRefunded : EventNames.DonationRestored,
+            StripeEventWrites.StripeTime(stripeEvent), new EntryPage(record.Page, null), new EntryClient(null, null),
+            Money.ToMajor(change, described.Currency), described.Currency, new EntryConsent(record.ConsentMarketing, record.ConsentAnalytics),
+            emailHash: null,
+            DonationProperties.For(record.Content, record.SelectedCampaign, ("refund_cause", described.Fact.Cause == RefundCause.Refund ? "refund" : "dispute")),
+            visitorId: record.VisitorId);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Stripe {Type}: {Status}; refunded {Refunded} of {Paid} (minor units)")]
+        public static partial void Recorded(ILogger logger, string type, RefundStatus status, long refunded, long paid);
+    }
+}

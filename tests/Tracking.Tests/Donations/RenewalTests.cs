@@ -139,6 +139,26 @@ public sealed class RenewalTests : IDisposable
     }
 
     [Fact]
+    public async Task Refunds_of_a_first_payment_and_of_a_renewal_find_their_own_donations()
+    {
+        var sid = await StartMonthlyAsync();
+        Assert.Equal("converted", await DeliverAsync(StripeSubscriptions.Completed(_app, "evt_cs", sid)));
+        _app.Clock.Advance(TimeSpan.FromDays(30));
+        Assert.Equal("renewed", await RenewAsync("evt_r1", "in_r1"));
+
+        // Subscription mode: the first payment's PaymentIntent is its invoice's (pi_in_first), each renewal's its own.
+        var now = _app.Clock.GetUtcNow();
+        Assert.Equal("recorded-refund", await DeliverAsync(StripeRefundEvents.Refunded("evt_rf1", "ch_r1", "pi_in_r1", 2500, 2500, now)));
+        Assert.Equal("recorded-refund", await DeliverAsync(StripeRefundEvents.Refunded("evt_rf0", "ch_first", "pi_in_first", 2500, 1000, now)));
+        Assert.Equal("duplicate-event", await DeliverAsync(StripeRefundEvents.Refunded("evt_rf1", "ch_r1", "pi_in_r1", 2500, 2500, now)));
+
+        var totals = (await ReportAsync("/reports/attribution?")).GetProperty("totals");
+        Assert.Equal(50m, totals.GetProperty("revenue").GetProperty("usd").GetDecimal());
+        Assert.Equal(35m, totals.GetProperty("refunded").GetProperty("usd").GetDecimal());
+        Assert.Equal(15m, totals.GetProperty("net").GetProperty("usd").GetDecimal());
+    }
+
+    [Fact]
     public async Task Without_a_renewal_event_name_meta_gets_no_renewal()
     {
         using var app = DeliveryApp.CreateWithStripe();

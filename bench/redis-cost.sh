@@ -30,13 +30,16 @@ measure() { # $1 = label, $2 = wrk script, $3.. = env
   env "$@" wrk -t2 -c32 -d2s -s "$script" http://127.0.0.1:$SVC >/dev/null   # warm-up
   sleep 1   # the projection (if any) of the warm-up settles before the reset
   redis-cli -p $REDIS_PORT config resetstat >/dev/null
+  local cpu0; cpu0=$(redis-cli -p $REDIS_PORT info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {s+=$2} END {print s}')
   env "$@" wrk -t2 -c32 -d"${SECS}s" -s "$script" http://127.0.0.1:$SVC > "$OUT/cost-$label.txt"
   sleep 2   # the background projection of the run is counted with it
-  local n; n=$(awk '/requests in/ {print $1}' "$OUT/cost-$label.txt")
+  local n cpu1; n=$(awk '/requests in/ {print $1}' "$OUT/cost-$label.txt")
+  cpu1=$(redis-cli -p $REDIS_PORT info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {s+=$2} END {print s}')
   redis-cli -p $REDIS_PORT info commandstats | tr -d '\r' | grep '^cmdstat' > "$OUT/cost-$label-stats.txt"
-  awk -F'[:,=]' -v n="$n" -v l="$label" '{calls[$2]=$4; us[$2]=$6; t+=$6} END {
-    printf "%-10s %8d requests  Redis %.1f us/request (evalsha %.1f us/call, %.2f calls/request)\n", l, n, t/n, (calls["cmdstat_evalsha"] ? us["cmdstat_evalsha"]/calls["cmdstat_evalsha"] : 0), calls["cmdstat_evalsha"]/n }' "$OUT/cost-$label-stats.txt"
-  sort -t= -k3 -g -r "$OUT/cost-$label-stats.txt" | head -6 | sed 's/^/    /'
+  # evalsha's usec includes the commands its scripts ran; Redis CPU (INFO cpu) also counts the event loop and I/O.
+  awk -F'[:,=]' -v n="$n" -v l="$label" -v cpu="$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {print b - a}')" '{calls[$1]=$3; us[$1]=$5} END {
+    printf "%-13s %7d requests  Redis CPU %.1f us/request; scripts %.1f us/request (%.2f EVALSHA/request, %.1f us each)\n", l, n, cpu*1e6/n, us["cmdstat_evalsha"]/n, calls["cmdstat_evalsha"]/n, (calls["cmdstat_evalsha"] ? us["cmdstat_evalsha"]/calls["cmdstat_evalsha"] : 0) }' "$OUT/cost-$label-stats.txt"
+  awk -F'[:,=]' -v n="$n" '$1 != "cmdstat_evalsha" {printf "    %-22s %6.2f calls/request %6.2f us/call\n", substr($1, 9), $3/n, $7}' "$OUT/cost-$label-stats.txt" | sort -k2 -g -r | head -8
 }
 measure events bench/wrk/events.lua
 measure pageload-new bench/wrk/pageload.lua PAGELOAD=new

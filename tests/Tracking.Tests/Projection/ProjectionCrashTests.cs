@@ -71,9 +71,10 @@ public sealed class ProjectionCrashTests : IAsyncLifetime
         {
             await inFlight.WaitAsync(TimeSpan.FromSeconds(30));
         }
-        catch (Exception ex) when (ex is RedisException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex.GetType() != typeof(TimeoutException))
         {
-            // The dying replica's own view: its answers are lost, whatever Redis did.
+            // The dying replica's own view (a closed connection fails its calls in many ways): its answers are lost,
+            // whatever Redis did. Only the wait running out (a hang) fails the test here.
         }
 
         // The next reader (a report, in another replica) projects what is left.

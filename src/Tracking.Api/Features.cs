@@ -10,6 +10,7 @@ using Tracking.Infrastructure;
 using Tracking.Meta;
 using Tracking.Ops;
 using Tracking.PostHog;
+using Tracking.Projection;
 using Tracking.Privacy;
 using Tracking.Reports;
 using Tracking.Sessions;
@@ -34,6 +35,7 @@ internal static class Features
         builder.AddTikTokDestination();
         builder.AddGoogleAdsDestination();
         builder.AddDonations();
+        builder.AddProjection();
         builder.AddReports();
         builder.AddPrivacy();
         builder.AddHealth();

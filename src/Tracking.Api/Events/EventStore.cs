@@ -23,16 +23,16 @@ internal readonly record struct AppendResult(AppendStatus Status, int Accepted, 
 
 /// <summary>
 /// Gateway of append_events.lua: stores a request's events in one atomic script (dedup, sorted set, session
-/// updates, TTLs, counters) together with their outbox entries on the session's partition (same slot), so an event
+/// updates, TTLs, the facts the daily counters project) together with their outbox entries on the session's partition (same slot), so an event
 /// is never stored without its delivery, or the reverse. A session holds at most Tracking__MaxEventsPerSession events
 /// and Tracking__MaxContentsPerSession completion fields.
 /// </summary>
-internal sealed class EventStore(IDatabase db, IOptions<SessionLimitOptions> options, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)
+internal sealed class EventStore(IDatabase db, IOptions<SessionLimitOptions> options, IOptions<RetentionOptions> retention)
 {
     private static readonly ScriptLayout Layout = new(
         ["sess", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "retain", .. EventWrites.ScriptArgs],
-        [.. EventWrites.Lists, Aggregates.CampaignList]);
+        [.. EventWrites.Lists]);
     private static readonly RedisScript Script = RedisScript.Load("append_events.lua", Layout, statuses: typeof(AppendStatus));
 
     public async Task<AppendResult> AppendAsync(string sessionId, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now)
@@ -44,7 +44,6 @@ internal sealed class EventStore(IDatabase db, IOptions<SessionLimitOptions> opt
             .AggregateKeys(Partitions.TagOf(sessionId), day)
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("retain", retention.Value.Seconds).EventLimits(now, o)
             .EventLists(writes);
-        call.ReportCampaigns(aggregates.Value.ReportCampaigns);
         var result = ScriptResult.From(await Script.RunAsync(db, call));
         return new AppendResult(result.Status<AppendStatus>(), (int)result.Long("accepted"), (int)result.Long("duplicates"), result.Long("held"));
     }

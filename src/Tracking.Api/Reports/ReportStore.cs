@@ -3,6 +3,7 @@ using System.Text.Json;
 using StackExchange.Redis;
 using Tracking.Donations;
 using Tracking.Infrastructure;
+using Tracking.Projection;
 using Tracking.Sessions;
 using Tracking.Storage;
 
@@ -11,8 +12,11 @@ namespace Tracking.Reports;
 /// <summary>The conversions of a range, and how many stored ones could not be read.</summary>
 internal sealed record Conversions(IReadOnlyList<Conversion> Readable, int Unreadable);
 
-/// <summary>Reads the durable aggregates and conversions of a range: one pipelined batch over days × partitions.</summary>
-internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, ILogger<ReportStore> logger)
+/// <summary>
+/// Reads the durable aggregates and conversions of a range: one pipelined batch over days × partitions. The counters
+/// are read after projecting the facts waiting in every partition's log, so a report counts every fact accepted before it.
+/// </summary>
+internal sealed partial class ReportStore(IDatabase db, Projector projector, IMeterFactory meters, ILogger<ReportStore> logger)
 {
     private readonly Counter<long> _unreadable = meters.Create(TrackingMetrics.MeterName)
         .CreateCounter<long>("tracking.reports.unreadable_conversions", description: "Stored conversions a report could not read");
@@ -23,6 +27,7 @@ internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, IL
     /// </summary>
     public async Task<Dictionary<string, long>> CountersAsync(ReportRange range)
     {
+        await projector.CatchUpAsync();
         var totals = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var hash in (await ReadAllAsync(range, Keys.Aggregate)).Concat(await ReadAllAsync(range, Keys.AggregateCandidates)))
         {
@@ -42,6 +47,7 @@ internal sealed partial class ReportStore(IDatabase db, IMeterFactory meters, IL
     /// <summary>"metric|campaign id" → summed count of the fundraising-campaign cohorts (Aggregates), without their bookkeeping fields.</summary>
     public async Task<Dictionary<string, long>> CohortsAsync(ReportRange range)
     {
+        await projector.CatchUpAsync();
         var totals = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var entry in (await ReadAllAsync(range, Keys.AggregateSelected)).SelectMany(h => h))
         {

@@ -3,9 +3,11 @@ using System.Globalization;
 namespace Tracking.Storage;
 
 /// <summary>
-/// Durable daily counters per attribution key (last touch: source|medium|campaign|content), written inside the
-/// same script as the fact they count (aggregates.lua's <c>agg</c>). Keys are per partition and per UTC day, so they
-/// sit on the session's slot and a report never needs the (expired) sessions.
+/// Durable daily counters per attribution key (last touch: source|medium|campaign|content). The script that accepts a
+/// fact appends it, with what counting it needs as of that moment, to its partition's projection log (aggregates.lua's
+/// <c>agg</c>, <see cref="Keys.AggregateLog"/>); the projection (<c>Projection/</c>) counts the log into these keys in
+/// batches, in log order. Keys are per partition and per UTC day, so they sit on the session's slot and a report never
+/// needs the (expired) sessions.
 /// <para>
 /// Distinct keys are bounded in two tiers, so that a flood of one-off keys cannot crowd out a campaign that keeps
 /// receiving facts (a plain "first N keys of the day win" cap let a few thousand junk landings after midnight push
@@ -54,10 +56,23 @@ internal static class Aggregates
     /// </summary>
     public const int MaxSelectedCampaignsPerPartitionDay = 64;
 
-    /// <summary>KEYS every script that counts a fact declares, in this order (<see cref="AggregateKeys"/> fills them).</summary>
-    public static readonly string[] ScriptKeys = ["agg", "agg_keys", "agg_cand", "agg_rank", "agg_sel"];
+    /// <summary>
+    /// Facts a partition's projection log holds at most (about: trimmed by the listpack node). Past it the oldest facts
+    /// go uncounted; at a peak of 10,000 facts/s over 256 partitions that is a projection stopped for about 20 minutes,
+    /// long after /health/ready turned degraded (docs/redis-layout.md).
+    /// </summary>
+    public const int MaxProjectionFacts = 50_000;
 
-    /// <summary>The allow-listed campaigns, the last list of every script that counts a fact (<see cref="ReportCampaigns"/> fills it).</summary>
+    /// <summary>
+    /// KEYS every script that counts a fact declares, in this order (<see cref="AggregateKeys"/> fills them): the
+    /// partition-day counters (whose name gives the fact's day) and the partition's projection log.
+    /// </summary>
+    public static readonly string[] ScriptKeys = ["agg", "agg_log"];
+
+    /// <summary>KEYS the projection declares besides <see cref="ScriptKeys"/> (<see cref="CounterKeys"/> fills them).</summary>
+    public static readonly string[] CounterScriptKeys = ["agg_keys", "agg_cand", "agg_rank", "agg_sel"];
+
+    /// <summary>The allow-listed campaigns, the last list of the projection (<see cref="ReportCampaigns"/> fills it).</summary>
     public static readonly ScriptList CampaignList = new("report_campaigns", "name");
 
     public static string Video(int percent) => AggregateMetric.VideoPrefix + percent.ToString(CultureInfo.InvariantCulture);
@@ -66,9 +81,12 @@ internal static class Aggregates
 
     /// <summary>The <see cref="ScriptKeys"/> of one partition-day.</summary>
     public static ScriptCall AggregateKeys(this ScriptCall call, string tag, string day) => call
-        .Key("agg", Keys.Aggregate(tag, day)).Key("agg_keys", Keys.AggregateKeys(tag, day))
-        .Key("agg_cand", Keys.AggregateCandidates(tag, day)).Key("agg_rank", Keys.AggregateRanks(tag, day))
-        .Key("agg_sel", Keys.AggregateSelected(tag, day));
+        .Key("agg", Keys.Aggregate(tag, day)).Key("agg_log", Keys.AggregateLog(tag));
+
+    /// <summary>The <see cref="CounterScriptKeys"/> of one partition-day.</summary>
+    public static ScriptCall CounterKeys(this ScriptCall call, string tag, string day) => call
+        .Key("agg_keys", Keys.AggregateKeys(tag, day)).Key("agg_cand", Keys.AggregateCandidates(tag, day))
+        .Key("agg_rank", Keys.AggregateRanks(tag, day)).Key("agg_sel", Keys.AggregateSelected(tag, day));
 
     /// <summary>The <see cref="CampaignList"/>.</summary>
     public static ScriptCall ReportCampaigns(this ScriptCall call, IReadOnlyList<string> campaigns)

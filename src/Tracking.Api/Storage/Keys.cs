@@ -86,6 +86,12 @@ internal static class Keys
     /// <summary>Durable daily counters of a partition (see <see cref="Aggregates"/>).</summary>
     public static string Aggregate(string tag, string day) => $"agg:{{{tag}}}:{day}";
 
+    /// <summary>
+    /// The projection log of a partition: a stream of the facts the request path counted and the projection has not yet
+    /// applied to the daily counters (fields in docs/redis-layout.md; Storage/aggregates.lua writes it, Projection reads it).
+    /// </summary>
+    public static string AggregateLog(string tag) => $"agg:{{{tag}}}:log";
+
     /// <summary>The admitted attribution keys of <see cref="Aggregate"/> (at most <see cref="Aggregates.MaxKeysPerPartitionDay"/>).</summary>
     public static string AggregateKeys(string tag, string day) => $"agg:{{{tag}}}:{day}:keys";
 

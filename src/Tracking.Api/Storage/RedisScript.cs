@@ -33,6 +33,7 @@ internal sealed partial class RedisScript
         ["MaxCandidateKeys"] = Aggregates.MaxCandidatesPerPartitionDay,
         ["AdmitAfterFacts"] = Aggregates.AdmitAfterFacts,
         ["MaxSelectedCampaigns"] = Aggregates.MaxSelectedCampaignsPerPartitionDay,
+        ["MaxProjectionFacts"] = Aggregates.MaxProjectionFacts,
     };
 
     private RedisScript(string name, string[] parts, string text, bool acknowledged)

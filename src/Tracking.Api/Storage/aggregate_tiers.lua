@@ -1,4 +1,5 @@
--- Daily attribution counters of a partition-day, in two tiers (Storage/Aggregates.cs explains the scheme):
+-- Daily attribution counters of a partition-day, in two tiers (Storage/Aggregates.cs explains the scheme), written by
+-- the projection (Projection/project.lua) from the facts of the log:
 -- admitted keys (agg_keys, at most C.MaxAttributionKeys, never evicted) count in `agg`; any other key is a candidate
 -- counted in `agg_cand` and ranked in `agg_rank` by facts counted (+ an age fraction), at most C.MaxCandidateKeys.
 -- A new key evicts the candidate with the fewest facts, the oldest of those (its counts move to '(other)', totals stay
@@ -8,9 +9,9 @@ local AGG_OTHER = '(other)|||'
 local AGG_SEQ = '#seq' -- field of agg_cand (no '|', so no counter): candidates inserted so far, for the age fraction
 local AGG_AGE = 2 ^ 33 -- candidates of equal count are ordered by insertion: score = facts + seq / AGG_AGE
 
--- The counters of the script's partition-day (its Storage.Aggregates.ScriptKeys and allow-listed campaigns), as `agg`
+-- The counters of the script's partition-day (Projection.Projector's keys and allow-listed campaigns), as agg_count
 -- takes them; every key lives A.retain seconds (Reports:RetentionDays) after its last write.
-local function agg_tiers()
+local function agg_counters()
   local allowed = {}
   for _, c in ipairs(L.report_campaigns) do allowed[c.name] = true end
   return {hash = K.agg, keys = K.agg_keys, cand = K.agg_cand, rank = K.agg_rank, sel = K.agg_sel, allowed = allowed,
@@ -18,7 +19,7 @@ local function agg_tiers()
 end
 
 -- Every write to a counter key of `t` goes through here, so agg_retain refreshes the TTL of exactly the keys written
--- (each command inside a script costs a few µs; a fact usually writes one or two of the five keys).
+-- once per batch of facts (each command inside a script costs a few µs; a batch usually writes one or two of the five keys).
 local function agg_write(t, command, key, ...)
   if not t.dirty[key] then
     t.dirty[key] = true
@@ -44,18 +45,19 @@ local function agg_move(t, key, into)
   agg_write(t, 'ZREM', t.rank, key)
 end
 
--- Returns the session's selected fundraising campaign (read in the same HMGET, for `agg`), or nil.
-local function agg_count(t, sess, metric)
-  local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent, F.SelectedCampaign)
+-- Adds one to `metric|attribution key` of a fact's last touch (its fields s, md, c, ct: source, medium, campaign,
+-- content as the session held them).
+local function agg_count(t, fact, metric)
+  local raw = {fact.s, fact.md, fact.c, fact.ct}
   local parts = {}
-  for i = 1, 4 do parts[i] = (string.gsub(f[i] or '', '[|\n]', '_')) end
+  for i = 1, 4 do parts[i] = (string.gsub(raw[i] or '', '[|\n]', '_')) end
   local key = table.concat(parts, '|')
   if redis.call('SISMEMBER', t.keys, key) == 1 then
     agg_write(t, 'HINCRBY', t.hash, metric .. '|' .. key, 1)
-    return f[5]
+    return
   end
   local room = redis.call('SCARD', t.keys) < C.MaxAttributionKeys
-  if f[3] and t.allowed[f[3]] then
+  if fact.c and t.allowed[fact.c] then
     if room then
       agg_move(t, key, key) -- counted as a candidate before the campaign was listed
       agg_write(t, 'SADD', t.keys, key)
@@ -63,7 +65,7 @@ local function agg_count(t, sess, metric)
     else
       agg_write(t, 'HINCRBY', t.hash, metric .. '|(other)||' .. parts[3] .. '|', 1)
     end
-    return f[5]
+    return
   end
   if not redis.call('ZSCORE', t.rank, key) then
     if redis.call('ZCARD', t.rank) >= C.MaxCandidateKeys then
@@ -79,5 +81,4 @@ local function agg_count(t, sess, metric)
     agg_move(t, key, key)
     agg_write(t, 'SADD', t.keys, key)
   end
-  return f[5]
 end

@@ -1,40 +1,47 @@
---- @include "aggregate_tiers"
--- Fundraising-campaign cohorts of a partition-day (`agg_sel`, fields `metric|campaign id`; Storage/Aggregates.cs):
--- a session joins the cohort of each campaign it selects once (agg_select), bringing the once-per-session facts it
--- already has (its seen set's f: flags); a fact counted later counts for the campaign selected at that moment. At
--- most C.MaxSelectedCampaigns campaigns per partition-day (`#|id` marks one, `#n` counts them); later ones are '(other)'.
-local SEL_FLAGS = {
+-- Counting a fact, on the request path: the partition-day counters are not written here. Each fact is appended to
+-- the partition's projection log (K.agg_log, a stream on the partition's slot) with what counting it needs as of
+-- now: the day (K.agg names the partition-day counters it counts in), the metric, the session's current last touch
+-- and selected campaign, or for a cohort join the once-per-session flags the seen set already holds. The projection
+-- (Projection/project.lua, aggregate_tiers.lua) counts the log in order, so the counts are the ones counting here
+-- would have made. Bounds: the log holds at most about C.MaxProjectionFacts facts (the oldest go first) and lives
+-- A.retain seconds after its last write, like the counters.
+
+-- The once-per-session facts (seen-set flags) a session brings to a campaign cohort it joins, in the order a join
+-- fact lists them (its `f` field: one '0'/'1' per flag).
+local AGG_FLAGS = {
   {M.ContentViews, 'f:content'}, {M.Video25, 'f:' .. M.Video25}, {M.Video50, 'f:' .. M.Video50},
   {M.Video75, 'f:' .. M.Video75}, {M.Video95, 'f:' .. M.Video95}, {M.Checkouts, 'f:checkout'},
 }
-local SEL_METRIC = {}
-for _, f in ipairs(SEL_FLAGS) do SEL_METRIC[f[1]] = true end
+-- The metric of a cohort join fact (no counter of that name exists).
+local AGG_JOIN = '#join'
 
-local function sel_key(t, campaign)
-  if redis.call('HEXISTS', t.sel, '#|' .. campaign) == 1 then return campaign end
-  if tonumber(redis.call('HGET', t.sel, '#n') or '0') >= C.MaxSelectedCampaigns then return '(other)' end
-  agg_write(t, 'HINCRBY', t.sel, '#n', 1)
-  agg_write(t, 'HSET', t.sel, '#|' .. campaign, 1)
-  return campaign
+-- The day (yyyy-MM-dd) of the partition-day counters K.agg.
+local function agg_day() return string.sub(K.agg, -10) end
+
+-- The projection log of the script's partition, as `agg` and `agg_select` take it.
+local function agg_tiers()
+  return {log = K.agg_log, day = agg_day(), ttl = tonumber(A.retain), appended = false}
 end
 
--- The session (whose dedup set is `seen`) selected `campaign`: it joins that campaign's cohort, once.
+local function agg_append(t, ...)
+  redis.call('XADD', t.log, 'MAXLEN', '~', C.MaxProjectionFacts, '*', 'd', t.day, ...)
+  if not t.appended then
+    t.appended = true
+    redis.call('EXPIRE', t.log, t.ttl)
+  end
+end
+
+-- The session (whose dedup set is `seen`) selected `campaign`: it joins that campaign's cohort, once, bringing the
+-- once-per-session facts it already has.
 local function agg_select(t, sess, seen, campaign)
   if redis.call('SADD', seen, 's:' .. campaign) == 0 then return end
-  local key = sel_key(t, campaign)
-  agg_write(t, 'HINCRBY', t.sel, M.Sessions .. '|' .. key, 1)
-  for _, f in ipairs(SEL_FLAGS) do
-    if redis.call('SISMEMBER', seen, f[2]) == 1 then agg_write(t, 'HINCRBY', t.sel, f[1] .. '|' .. key, 1) end
-  end
-  agg_retain(t)
+  local flags = {}
+  for i, f in ipairs(AGG_FLAGS) do flags[i] = redis.call('SISMEMBER', seen, f[2]) end
+  agg_append(t, 'm', AGG_JOIN, 'c', campaign, 'f', table.concat(flags))
 end
 
--- Adds one to `metric|attribution key` of the session's current last touch in the partition-day counters `t`, and
--- to the cohort of the campaign it has selected.
+-- One `metric` fact of the session: counted for its current last touch, and for the campaign it has selected.
 local function agg(t, sess, metric)
-  local campaign = agg_count(t, sess, metric)
-  if SEL_METRIC[metric] then
-    if campaign then agg_write(t, 'HINCRBY', t.sel, metric .. '|' .. sel_key(t, campaign), 1) end
-  end
-  agg_retain(t)
+  local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent, F.SelectedCampaign)
+  agg_append(t, 'm', metric, 's', f[1] or '', 'md', f[2] or '', 'c', f[3] or '', 'ct', f[4] or '', 'sel', f[5] or '')
 end

@@ -63,7 +63,9 @@ public sealed class ScriptTests
         Assert.Empty(scripts["reserve_checkout.lua"].Parts);
         var append = scripts["append_events.lua"];
         Assert.Equal(append.Parts.Distinct(), append.Parts);
-        Assert.True(append.Parts.ToList().IndexOf("aggregate_tiers.lua") < append.Parts.ToList().IndexOf("aggregates.lua"));
+        // The request path appends facts; only the projection includes the counters' tiers.
+        Assert.DoesNotContain("aggregate_tiers.lua", append.Parts);
+        Assert.Equal(["aggregates.lua", "aggregate_tiers.lua", "aggregate_cohorts.lua"], scripts["project.lua"].Parts);
         Assert.True(append.Parts.ToList().IndexOf("entries.lua") < append.Parts.ToList().IndexOf("visits.lua"));
     }
 

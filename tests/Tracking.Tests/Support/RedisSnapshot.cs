@@ -1,16 +1,20 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Tracking.Tests.Support;
 
 /// <summary>
 /// Every key of an app's Redis database with its full content (hash fields, set and sorted-set members, list items,
-/// strings), as one sorted text: two snapshots are equal only if a request changed nothing at all.
+/// strings), as one sorted text: two snapshots are equal only if a request changed nothing at all. The facts waiting
+/// in the projection logs are projected first, so the background projection cannot change the database between two
+/// snapshots of a request that wrote nothing.
 /// </summary>
 public static class RedisSnapshot
 {
     public static async Task<string> TakeAsync(TrackingApp app)
     {
+        await app.Services.GetRequiredService<Tracking.Projection.Projector>().CatchUpAsync();
         var db = app.Db;
         var text = new StringBuilder();
         foreach (var key in RedisServer.Shared.Keys(app.Database, "*").Select(k => k.ToString()).Order(StringComparer.Ordinal))

@@ -107,6 +107,10 @@ internal sealed partial class ReceiveStripeEvent(
             {
                 await subscriptions.LinkAsync(checkout, sid, amount, write, day);
             }
+            if (paymentId is null && checkout.Mode == "subscription")
+            {
+                return StripeOutcome.PaymentUnknown;
+            }
         }
         return outcome;
     }

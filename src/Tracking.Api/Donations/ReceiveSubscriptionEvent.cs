@@ -55,8 +55,13 @@ internal sealed partial class ReceiveSubscriptionEvent(
         }
         var intent = await SubscriptionPayments.PaymentIntentAsync(stripe, renewal.Invoice!, logger, aborted);
         var write = writes.Renewal(renewal, link);
+        // The checkout's metadata, as the subscription carries it: a refund of this renewal goes out under the same
+        // consent and with the same page and content as the first payment's.
+        var metadata = renewal.Metadata ?? [];
         var conversion = new ConversionRecord(write.EventId, sid, renewal.Amount.Major, renewal.Amount.Currency, write.Timestamp, link.SelectedCampaign, link.Platform,
-            VisitorId: link.VisitorId, PaymentId: intent);
+            Page: metadata.GetValueOrDefault(CheckoutMetadata.PageUrl), Content: metadata.GetValueOrDefault(CheckoutMetadata.Content), VisitorId: link.VisitorId,
+            ConsentMarketing: metadata.GetValueOrDefault(CheckoutMetadata.ConsentMarketing), ConsentAnalytics: metadata.GetValueOrDefault(CheckoutMetadata.ConsentAnalytics),
+            PaymentId: intent);
         var status = await store.RenewAsync(write, subscription, stripeEvent.Id, intent, conversion, clock.GetUtcNow().ToUnixTimeMilliseconds());
         // Also on a redelivery: the first delivery may have failed after recording, before indexing.
         if (status is SubscriptionStatus.Renewed or SubscriptionStatus.DuplicateEvent)
@@ -67,6 +72,10 @@ internal sealed partial class ReceiveSubscriptionEvent(
             if (link.VisitorId is { } visitor)
             {
                 await donations.IndexConversionAsync(visitor, sid, day, write.EventId, null);
+            }
+            if (intent is null)
+            {
+                return StripeOutcome.PaymentUnknown;
             }
         }
         return status switch

@@ -31,6 +31,11 @@ internal enum StripeOutcome
     Cancelled,
     /// <summary>A renewal or cancellation before its first payment was recorded: refused (409) so Stripe delivers it again.</summary>
     NotYetLinked,
+    /// <summary>
+    /// A monthly donation's payment recorded while Stripe did not say which PaymentIntent paid it: refused (503) so
+    /// Stripe delivers it again and the payment is linked, or a later refund of it would find nothing.
+    /// </summary>
+    PaymentUnknown,
     // Refused before the event is read: never a 200, counted only.
     Unreadable,
     MissingSignature,
@@ -57,6 +62,7 @@ internal static class StripeOutcomes
         StripeOutcome.FirstInvoice => "first-invoice",
         StripeOutcome.Cancelled => "cancelled",
         StripeOutcome.NotYetLinked => "not-yet-linked",
+        StripeOutcome.PaymentUnknown => "payment-unknown",
         StripeOutcome.Unreadable => "unreadable",
         StripeOutcome.MissingSignature => "missing-signature",
         StripeOutcome.InvalidSignature => "invalid-signature",

@@ -28,7 +28,9 @@ internal static class StripeWebhookApi
                 Checkout Session's); `customer.subscription.deleted` ends it (`cancelled`). Only subscriptions whose metadata carries
                 the mark are recorded; others are `not-ours`.
                 400: the signature is missing or wrong, or the payload is not a Stripe event. 409 `subscription`: a renewal or
-                cancellation whose first payment is not recorded yet (Stripe delivers it again).
+                cancellation whose first payment is not recorded yet (Stripe delivers it again). 503 `payment_intent`: a monthly
+                donation's payment recorded while Stripe did not say which PaymentIntent paid it (Stripe delivers it again, and the
+                redelivery links the payment so its refunds are found).
                 """)
             .WithRequiredHeader("Stripe-Signature", "Stripe's signature of the raw body.")
             .WithJsonBody<System.Text.Json.JsonElement>()
@@ -58,6 +60,8 @@ internal static class StripeWebhookApi
             StripeOutcome.Unreadable => Problems.Status(StatusCodes.Status400BadRequest, "Unreadable event", "The signed payload is not a Stripe event.", "body"),
             StripeOutcome.NotYetLinked => Problems.Status(StatusCodes.Status409Conflict, "Subscription not yet linked",
                 "The first payment of this subscription (checkout.session.completed) is not recorded yet; Stripe delivers this event again.", "subscription"),
+            StripeOutcome.PaymentUnknown => Problems.Status(StatusCodes.Status503ServiceUnavailable, "Payment not known yet",
+                "The donation is recorded, but Stripe did not say which payment paid it; Stripe delivers this event again.", "payment_intent"),
             _ => TypedResults.Ok(new WebhookReceived(true, outcome.Name())),
         };
     }

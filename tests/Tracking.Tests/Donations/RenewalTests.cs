@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Tracking.Storage;
 using Tracking.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace Tracking.Tests.Donations;
 
@@ -156,6 +158,33 @@ public sealed class RenewalTests : IDisposable
         Assert.Equal(50m, totals.GetProperty("revenue").GetProperty("usd").GetDecimal());
         Assert.Equal(35m, totals.GetProperty("refunded").GetProperty("usd").GetDecimal());
         Assert.Equal(15m, totals.GetProperty("net").GetProperty("usd").GetDecimal());
+    }
+
+    [Fact]
+    public async Task A_renewal_whose_payment_stripe_does_not_name_is_recorded_refused_and_linked_on_redelivery()
+    {
+        var sid = await StartMonthlyAsync();
+        await DeliverAsync(StripeSubscriptions.Completed(_app, "evt_cs", sid));
+        _app.Clock.Advance(TimeSpan.FromDays(30));
+        // Stripe refuses the invoice-payments lookup once (a 400 is not retried by Stripe.net).
+        _app.Stub.Given(Request.Create().WithPath("/v1/invoice_payments").WithParam("invoice", "in_r1").UsingGet()).AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"error":{"type":"invalid_request_error","message":"try later"}}"""));
+        var renewal = StripeSubscriptions.InvoicePaid(_app, "evt_r1", "in_r1", "subscription_cycle");
+
+        Assert.Equal("payment_intent", await DeliverAsync(renewal, HttpStatusCode.ServiceUnavailable));
+        Assert.Equal(50m, (await ReportAsync("/reports/attribution?")).GetProperty("totals").GetProperty("revenue").GetProperty("usd").GetDecimal());
+
+        // Stripe answers now; the redelivery links the payment without counting the renewal again.
+        _app.Stub.Given(Request.Create().WithPath("/v1/invoice_payments").WithParam("invoice", "in_r1").UsingGet()).AtPriority(5)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                """{"object":"list","url":"/v1/invoice_payments","has_more":false,"data":[{"id":"inpay_r1","object":"invoice_payment","amount_paid":2500,"amount_requested":2500,"currency":"usd","invoice":"in_r1","is_default":true,"livemode":false,"payment":{"type":"payment_intent","payment_intent":"pi_in_r1"},"status":"paid","status_transitions":{"canceled_at":null,"paid_at":1700000000}}]}"""));
+        Assert.Equal("duplicate-event", await DeliverAsync(renewal));
+        Assert.Equal("recorded-refund", await DeliverAsync(StripeRefundEvents.Refunded("evt_rf1", "ch_r1", "pi_in_r1", 2500, 2500, _app.Clock.GetUtcNow())));
+
+        var totals = (await ReportAsync("/reports/attribution?")).GetProperty("totals");
+        Assert.Equal(2, totals.GetProperty("donations").GetInt32());
+        Assert.Equal(25m, totals.GetProperty("refunded").GetProperty("usd").GetDecimal());
     }
 
     [Fact]

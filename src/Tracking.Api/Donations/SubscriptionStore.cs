@@ -23,7 +23,7 @@ internal sealed class SubscriptionStore(IDatabase db, IOptions<RetentionOptions>
     private static readonly RedisScript Renew = RedisScript.Load("record_renewal.lua", RenewLayout, statuses: typeof(SubscriptionStatus));
 
     private static readonly ScriptLayout CancelLayout = new(
-        ["subs", "active", "ledger", "day", "due", "items"],
+        ["subs", "active", "ended", "ledger", "day", "due", "items"],
         ["subscription", "hashed", "stripe_event", "at", "entry", "now", "ledger_ttl", "retain"],
         new ScriptList("outbox", "id"));
     private static readonly RedisScript Cancel = RedisScript.Load("cancel_subscription.lua", CancelLayout, statuses: typeof(SubscriptionStatus));
@@ -80,7 +80,8 @@ internal sealed class SubscriptionStore(IDatabase db, IOptions<RetentionOptions>
         var tag = Partitions.TagOf(sid);
         var day = Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(write.Timestamp));
         var call = new ScriptCall(CancelLayout)
-            .Key("subs", Keys.Subscriptions(sid)).Key("active", Keys.SubscriptionsActive(tag)).Key("ledger", Keys.StripeLedger(sid))
+            .Key("subs", Keys.Subscriptions(sid)).Key("active", Keys.SubscriptionsActive(tag))
+            .Key("ended", Keys.SubscriptionEnded(tag, Hashed(subscriptionId))).Key("ledger", Keys.StripeLedger(sid))
             .Key("day", Keys.SubscriptionsDay(tag, day)).Key("due", Keys.OutboxDue(tag)).Key("items", Keys.OutboxItems(tag))
             .Arg("subscription", subscriptionId).Arg("hashed", Hashed(subscriptionId)).Arg("stripe_event", stripeEventId)
             .Arg("at", write.Timestamp).Arg("entry", write.Outbox.Json).Arg("now", now)

@@ -4,11 +4,11 @@
 -- its link (once per Stripe event id, by the ledger), Monthly Donation Cancelled queued.
 -- Answers Donations.SubscriptionStatus.
 if redis.call('HEXISTS', K.subs, A.subscription) == 0 then
-  -- Erased at the donor's request: its anonymous active entry ends, leaving an anonymous tombstone (x:) so a
-  -- redelivery is recognised without writing the erased session's ledger again.
-  if redis.call('HEXISTS', K.active, 'x:' .. A.hashed) == 1 then return {'status', S.AlreadyCancelled} end
+  -- Erased at the donor's request: its anonymous active entry ends, leaving an anonymous tombstone (K.ended, for as
+  -- long as the ledger would keep the event) so a redelivery is recognised without writing the erased session's ledger.
+  if redis.call('EXISTS', K.ended) == 1 then return {'status', S.AlreadyCancelled} end
   if redis.call('HDEL', K.active, A.hashed) == 0 then return {'status', S.NotLinked} end
-  redis.call('HSET', K.active, 'x:' .. A.hashed, A.at)
+  redis.call('SET', K.ended, A.at, 'EX', tonumber(A.ledger_ttl))
   redis.call('HINCRBY', K.day, 'cancelled', 1)
   refresh(tonumber(A.retain), K.day, K.active)
   return {'status', S.Erased}

@@ -15,8 +15,7 @@ internal sealed partial class MonthlyDonorsReader(IDatabase db, ILogger<MonthlyD
         batch.Execute();
         long count = 0;
         var revenue = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        // Fields with a ':' are the tombstones of erased subscriptions that ended (x:{hash}), not active ones.
-        foreach (var entry in (await Task.WhenAll(active)).SelectMany(values => values).Where(e => !((string)e.Name!).Contains(':', StringComparison.Ordinal)))
+        foreach (var entry in (await Task.WhenAll(active)).SelectMany(values => values))
         {
             if (Read((string)entry.Value!) is not { } subscription)
             {

@@ -75,6 +75,12 @@ internal static class Keys
     public static string SubscriptionsDay(string tag, string day) => $"subs:{{{tag}}}:{day}";
 
     /// <summary>
+    /// An erased recurring donation that ended (its hashed id, as in <see cref="SubscriptionsActive"/>) → when: a
+    /// redelivered cancellation is recognised for as long as Stripe redelivers, without the erased session's ledger.
+    /// </summary>
+    public static string SubscriptionEnded(string tag, string hashed) => $"subs:{{{tag}}}:ended:{hashed}";
+
+    /// <summary>
     /// Beside <see cref="Conversions"/>: donation id → what Stripe took back from it (refunds and disputes, JSON), so a
     /// refund counts on the donation's day and attribution.
     /// </summary>

@@ -94,7 +94,7 @@ internal sealed partial class SentinelGuard : IDisposable
         {
             await RefreshAsync();
         }
-        var selected = shared.GetServer(key, flags: CommandFlags.DemandMaster).EndPoint;
+        var selected = Selected(shared, key);
         var primary = _primary;
         if (primary is null || Text(selected) != primary)
         {
@@ -138,10 +138,26 @@ internal sealed partial class SentinelGuard : IDisposable
         });
     }
 
+    // The node the client routes the key's writes to. Right after a failover the client may know no master at all
+    // (the old one demoted, the new one not yet re-read): that is a refusal like a mismatch, and it asks for the
+    // topology again at once, or the client would wait for its own periodic check and refuse every write meanwhile.
+    private EndPoint Selected(IConnectionMultiplexer shared, RedisKey key)
+    {
+        try
+        {
+            return shared.GetServer(key, flags: CommandFlags.DemandMaster).EndPoint;
+        }
+        catch (Exception e) when (e is InvalidOperationException or RedisException)
+        {
+            Reconfigure(shared);
+            throw new NotThePrimaryException($"The client knows no primary for the write now ({_service})");
+        }
+    }
+
     /// <summary>After the script: still the same node, and still the primary (a switch in between is answered 503).</summary>
     public void StillPrimary(IConnectionMultiplexer shared, RedisKey key, EndPoint before)
     {
-        var now = shared.GetServer(key, flags: CommandFlags.DemandMaster).EndPoint;
+        var now = Selected(shared, key);
         if (Text(now) != Text(before) || _primary != Text(before))
         {
             throw new NotThePrimaryException($"The primary changed while the write ran ({_service})");

@@ -77,11 +77,29 @@ for i in $(seq 1 "$REPEAT"); do wrk -t2 -c32 -d"${DUR}s" --latency -s bench/wrk/
 SESSION_RPS=$(for f in "$OUT"/session-*.txt; do rps "$f"; done | median)
 echo "   sessions: $SESSION_RPS req/s ($(wc -l < "$SESSIONS_FILE") sessions)"
 
+# The projection's lag, sampled from the logs themselves (as /health/ready and tracking.projection.lag read it): the
+# age in ms of the oldest fact not yet counted in any partition's log, and the facts waiting ("ms facts").
+LOG_KEYS=$OUT/log-keys.txt
+lag() {
+  redis-cli -p $REDIS_PORT eval "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) local oldest, n = now, 0
+    for _, k in ipairs(KEYS) do
+      local head = redis.call('XRANGE', k, '-', '+', 'COUNT', 1)
+      if head[1] then oldest = math.min(oldest, tonumber(string.match(head[1][1], '^%d+'))) end
+      n = n + redis.call('XLEN', k)
+    end
+    return (now - oldest) .. ' ' .. n" $(wc -l < "$LOG_KEYS") $(cat "$LOG_KEYS")
+}
+# Samples lag every 0.5 s into $1 until killed.
+sample_lag() { while :; do lag >> "$1"; sleep 0.5; done; }
+
 if [ "$ONLY" != drain ]; then
 echo "== POST /events at saturation: service vs bare endpoint"
+redis-cli -p $REDIS_PORT --scan --pattern 'agg:*:log' > "$LOG_KEYS"
 for i in $(seq 1 "$REPEAT"); do
   t0=$(cpu_ticks $SVC_PID); s0=$(date +%s.%N)
+  sample_lag "$OUT/lag-$i.txt" & LAG_PID=$!
   wrk -t2 -c64 -d"${DUR}s" --latency -s bench/wrk/events.lua http://127.0.0.1:$SVC > "$OUT/events-ours-$i.txt"
+  kill $LAG_PID; wait $LAG_PID 2>/dev/null || true
   t1=$(cpu_ticks $SVC_PID); s1=$(date +%s.%N)
   echo "$(( t1 - t0 )) $HZ $s0 $s1" | awk '{printf "%.2f\n", ($1/$2)/($4-$3)}' > "$OUT/cpu-$i.txt"
   wrk -t2 -c64 -d"${DUR}s" --latency -s bench/wrk/events.lua http://127.0.0.1:$BASE > "$OUT/events-base-$i.txt"
@@ -89,7 +107,9 @@ done
 OURS=$(for f in "$OUT"/events-ours-*.txt; do rps "$f"; done | median)
 BASELINE=$(for f in "$OUT"/events-base-*.txt; do rps "$f"; done | median)
 CPU=$(cat "$OUT"/cpu-*.txt | median)
-echo "   ours $OURS req/s, bare endpoint $BASELINE req/s"
+LAG_MAX=$(cat "$OUT"/lag-*.txt | awk '$1 > m {m = $1} END {printf "%.1f", m / 1000}')
+LAG_FACTS=$(cat "$OUT"/lag-*.txt | awk '$2 > m {m = $2} END {print m + 0}')
+echo "   ours $OURS req/s, bare endpoint $BASELINE req/s; projection lag at most ${LAG_MAX} s ($LAG_FACTS facts waiting)"
 
 echo "== POST /events at about half of saturation (paced connections)"
 DELAY=$(awk -v r="$OURS" 'BEGIN {d = 16 * 1000 / (r / 2); if (d < 1) d = 1; printf "%d", d}')
@@ -190,6 +210,7 @@ HISTORY=$(awk '/^## Before and after/ {keep = 1} keep' docs/benchmarks.md 2>/dev
   echo "| page loads/s, new visitor (one \`POST /session\` with its PageView) | $PL_NEW | $PL_TWO (\`POST /session\` then \`POST /events\`, from the rates above) | $(ratio "$PL_NEW" "$PL_TWO") | — |"
   echo "| page loads/s, returning visitor (touch + PageView in one request) | $PL_RET | $PL_TWO (two requests, as above) | $(ratio "$PL_RET" "$PL_TWO") | — |"
   echo "| service CPU during the saturation run | ${CPU} cores | — | — | — |"
+  echo "| projection lag during the saturation runs (oldest fact not yet counted, sampled every 0.5 s) | at most ${LAG_MAX} s, at most $LAG_FACTS facts waiting | — | — | bounded (\`/health/ready\` degrades past \`Reports__MaxLagSeconds\`) |"
   echo "| service peak RSS (after all request runs) | ${RSS} MB | — | — | < 250 MB |"
   echo "| outbox drain, warm: $QUEUED entries queued ($META_EV Meta + $PH_EV PostHog events), drained by a worker that has drained them once | ${DRAIN_S} s, ${DRAIN_RATE} Meta events/s | ${COLD_RATE} Meta events/s right after a start (${COLD_S} s) | $(ratio "$DRAIN_RATE" "$COLD_RATE") | ≥ 20 000 events/s (warm) |"
   echo "| events per Meta request while draining | $PER_REQ ($META_REQ requests; PostHog $PH_REQ requests) | — | — | ≥ 500 |"

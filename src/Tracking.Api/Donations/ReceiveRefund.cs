@@ -9,10 +9,17 @@ namespace Tracking.Donations;
 /// A refund or dispute event: find the donation its payment paid (<see cref="PaymentLinks"/>), apply the event's fact
 /// to what was taken back from it (<see cref="RefundState"/>), and record that once per Stripe event id, queueing the
 /// change of the refunded amount as <see cref="EventNames.DonationRefunded"/> (or <see cref="EventNames.DonationRestored"/>
-/// when a dispute won gives it back). A payment no donation of ours was paid with is acknowledged and changes nothing.
+/// when a dispute won gives it back). A payment no donation of ours was paid with is acknowledged and changes nothing;
+/// a charge of ours whose donation is not recorded yet is refused, so Stripe delivers it again once it is.
 /// </summary>
-internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore store, Outbox outbox, TimeProvider clock, ILogger<ReceiveRefund> logger)
+internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore store, Outbox outbox, CheckoutMark mark, TimeProvider clock, ILogger<ReceiveRefund> logger)
 {
+    /// <summary>
+    /// How long after a payment Stripe may still deliver its completed Checkout Session (it retries a failed delivery
+    /// for up to three days): within it, a refund of our charge with no donation yet waits for that delivery.
+    /// </summary>
+    public static readonly TimeSpan RedeliveryWindow = TimeSpan.FromDays(3);
+
     // Each conflict means another event of the same donation was recorded meanwhile; more than a few is contention
     // that Stripe's retry (after a 503) settles.
     private const int Attempts = 8;
@@ -25,7 +32,7 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
         }
         if (await links.FindAsync(described.PaymentIntentId, described.ChargeId) is not { } link)
         {
-            return StripeOutcome.NotOurs;
+            return Unrecorded(stripeEvent.Type, described);
         }
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
@@ -49,6 +56,25 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
     }
 
     /// <summary>
+    /// A payment no donation is linked to: ours when its charge carries the mark of the session it names (only our
+    /// secret key writes metadata), and then recent enough that the completed Checkout Session may still come (our
+    /// outage made Stripe redeliver it) — refused so that this event is applied after it. Anything else is not ours.
+    /// </summary>
+    private StripeOutcome Unrecorded(string type, DescribedRefund described)
+    {
+        if (described.Claim is not { } claim || !mark.Verifies(claim.SessionId, claim.Mark))
+        {
+            return StripeOutcome.NotOurs;
+        }
+        if (clock.GetUtcNow() - claim.PaidAt > RedeliveryWindow)
+        {
+            Log.OursUnrecorded(logger, type);
+            return StripeOutcome.NotOurs;
+        }
+        return StripeOutcome.NotYetRecorded;
+    }
+
+    /// <summary>
     /// The change as the destinations get it: the donation's page, campaign and content, visitor and consent as its
     /// checkout recorded them (the session may have expired), Stripe's time, and the Stripe event id as the event id.
     /// </summary>
@@ -65,5 +91,8 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Stripe {Type}: {Status}; refunded {Refunded} of {Paid} (minor units)")]
         public static partial void Recorded(ILogger logger, string type, RefundStatus status, long refunded, long paid);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe {Type} for a payment of ours older than Stripe's redelivery window has no recorded donation: acknowledged, nothing changes")]
+        public static partial void OursUnrecorded(ILogger logger, string type);
     }
 }

@@ -90,6 +90,13 @@ internal static class StripeCheckout
             SuccessUrl = o.SuccessUrl,
             CancelUrl = o.CancelUrl,
             Metadata = metadata,
+            // The PaymentIntent carries the session and its mark too, and Stripe copies them onto the charge it makes:
+            // a refund that arrives before the donation is recorded (after our own outage) is then recognisable as
+            // ours and refused until the completed Checkout Session has been delivered again (ReceiveRefund).
+            PaymentIntentData = new SessionPaymentIntentDataOptions
+            {
+                Metadata = new Dictionary<string, string> { [CheckoutMetadata.SessionId] = sessionId, [CheckoutMetadata.Mark] = mark },
+            },
             LineItems =
             [
                 new SessionLineItemOptions

@@ -31,6 +31,8 @@ internal enum StripeOutcome
     Cancelled,
     /// <summary>A renewal or cancellation before its first payment was recorded: refused (409) so Stripe delivers it again.</summary>
     NotYetLinked,
+    /// <summary>A refund of a charge of ours whose donation is not recorded yet: refused (409) so Stripe delivers it again after the donation.</summary>
+    NotYetRecorded,
     /// <summary>
     /// A monthly donation's payment recorded while Stripe did not say which PaymentIntent paid it: refused (503) so
     /// Stripe delivers it again and the payment is linked, or a later refund of it would find nothing.
@@ -62,6 +64,7 @@ internal static class StripeOutcomes
         StripeOutcome.FirstInvoice => "first-invoice",
         StripeOutcome.Cancelled => "cancelled",
         StripeOutcome.NotYetLinked => "not-yet-linked",
+        StripeOutcome.NotYetRecorded => "not-yet-recorded",
         StripeOutcome.PaymentUnknown => "payment-unknown",
         StripeOutcome.Unreadable => "unreadable",
         StripeOutcome.MissingSignature => "missing-signature",

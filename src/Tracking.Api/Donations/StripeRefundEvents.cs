@@ -3,8 +3,14 @@ using Tracking.Storage;
 
 namespace Tracking.Donations;
 
-/// <summary>A refund or dispute event, described without I/O: the fact, the payment it names, the currency it is in.</summary>
-internal sealed record DescribedRefund(RefundFact Fact, string? PaymentIntentId, string? ChargeId, string Currency);
+/// <summary>
+/// A refund or dispute event, described without I/O: the fact, the payment it names, the currency it is in, and for a
+/// charge, the session and mark its metadata claims (copied by Stripe from the PaymentIntent we created) and when it was made.
+/// </summary>
+internal sealed record DescribedRefund(RefundFact Fact, string? PaymentIntentId, string? ChargeId, string Currency, PaymentClaim? Claim = null);
+
+/// <summary>What a charge's metadata says about whose payment it is: checked against <see cref="CheckoutMark"/> before it means anything.</summary>
+internal sealed record PaymentClaim(string SessionId, string Mark, DateTimeOffset PaidAt);
 
 /// <summary>The Stripe events that take money back from a payment: <c>charge.refunded</c>, <c>charge.dispute.created</c> and <c>.closed</c>.</summary>
 internal static class StripeRefundEvents
@@ -17,7 +23,8 @@ internal static class StripeRefundEvents
     {
         // amount_refunded is the charge's total so far, whatever refunds made it.
         Charge charge when stripeEvent.Type == EventTypes.ChargeRefunded && Safe(charge.Id) && charge.AmountRefunded >= 0 =>
-            Described(new RefundFact(RefundCause.Refund, charge.Id, charge.AmountRefunded), charge.PaymentIntentId, charge.Id, charge.Currency),
+            Described(new RefundFact(RefundCause.Refund, charge.Id, charge.AmountRefunded), charge.PaymentIntentId, charge.Id, charge.Currency) is { } refund
+                ? refund with { Claim = Claim(charge) } : null,
         Dispute dispute when stripeEvent.Type != EventTypes.ChargeRefunded && Safe(dispute.Id) && dispute.Amount >= 0 && Safe(dispute.Status) =>
             Described(new RefundFact(RefundCause.Dispute, dispute.Id, dispute.Amount, dispute.Status), dispute.PaymentIntentId, dispute.ChargeId, dispute.Currency),
         _ => null,
@@ -30,6 +37,12 @@ internal static class StripeRefundEvents
             ? new DescribedRefund(fact, paymentIntent, charge, code)
             : null;
     }
+
+    private static PaymentClaim? Claim(Charge charge) =>
+        charge.Metadata is { } m && m.GetValueOrDefault(CheckoutMetadata.SessionId) is { } sid && Ids.IsSessionId(sid)
+        && m.GetValueOrDefault(CheckoutMetadata.Mark) is { } mark
+            ? new PaymentClaim(sid, mark, new DateTimeOffset(DateTime.SpecifyKind(charge.Created, DateTimeKind.Utc)))
+            : null;
 
     private static bool Safe(string? id) => Ids.IsSafe(id, 255);
 }

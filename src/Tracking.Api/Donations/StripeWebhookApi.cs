@@ -28,7 +28,9 @@ internal static class StripeWebhookApi
                 Checkout Session's); `customer.subscription.deleted` ends it (`cancelled`). Only subscriptions whose metadata carries
                 the mark are recorded; others are `not-ours`.
                 400: the signature is missing or wrong, or the payload is not a Stripe event. 409 `subscription`: a renewal or
-                cancellation whose first payment is not recorded yet (Stripe delivers it again). 503 `payment_intent`: a monthly
+                cancellation whose first payment is not recorded yet (Stripe delivers it again). 409 `payment_intent`: a refund
+                of a charge of ours (its metadata carries the mark, copied from the PaymentIntent) made less than three days ago
+                whose donation is not recorded yet (Stripe delivers both again; the refund then counts once). 503 `payment_intent`: a monthly
                 donation's payment recorded while Stripe did not say which PaymentIntent paid it (Stripe delivers it again, and the
                 redelivery links the payment so its refunds are found).
                 """)
@@ -60,6 +62,8 @@ internal static class StripeWebhookApi
             StripeOutcome.Unreadable => Problems.Status(StatusCodes.Status400BadRequest, "Unreadable event", "The signed payload is not a Stripe event.", "body"),
             StripeOutcome.NotYetLinked => Problems.Status(StatusCodes.Status409Conflict, "Subscription not yet linked",
                 "The first payment of this subscription (checkout.session.completed) is not recorded yet; Stripe delivers this event again.", "subscription"),
+            StripeOutcome.NotYetRecorded => Problems.Status(StatusCodes.Status409Conflict, "Donation not yet recorded",
+                "This charge is ours, but its donation (checkout.session.completed) is not recorded yet; Stripe delivers this event again.", "payment_intent"),
             StripeOutcome.PaymentUnknown => Problems.Status(StatusCodes.Status503ServiceUnavailable, "Payment not known yet",
                 "The donation is recorded, but Stripe did not say which payment paid it; Stripe delivers this event again.", "payment_intent"),
             _ => TypedResults.Ok(new WebhookReceived(true, outcome.Name())),

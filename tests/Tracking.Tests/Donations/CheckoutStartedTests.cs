@@ -72,6 +72,9 @@ public sealed class CheckoutStartedTests(CheckoutStartedTests.Checkout checkout)
         Assert.Equal(checkout.Sid, form["metadata[session_id]"]);
         Assert.Equal(checkout.Visitor, form["metadata[visitor_id]"]);
         Assert.Equal(StripeSigner.Mark(checkout.Sid), form["metadata[tracking_mark]"]);
+        // The PaymentIntent (and so its charge) carries the session and mark, for a refund that arrives before the donation.
+        Assert.Equal(checkout.Sid, form["payment_intent_data[metadata][session_id]"]);
+        Assert.Equal(StripeSigner.Mark(checkout.Sid), form["payment_intent_data[metadata][tracking_mark]"]);
         Assert.Equal("2550", form["line_items[0][price_data][unit_amount]"]);
         Assert.Equal("usd", form["line_items[0][price_data][currency]"]);
         Assert.Equal("Support the film", form["line_items[0][price_data][product_data][name]"]);

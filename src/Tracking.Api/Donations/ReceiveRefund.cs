@@ -32,7 +32,7 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
         }
         if (await links.FindAsync(described.PaymentIntentId, described.ChargeId) is not { } link)
         {
-            return Unrecorded(stripeEvent.Type, described);
+            return await UnrecordedAsync(stripeEvent.Type, described);
         }
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
@@ -57,16 +57,17 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
 
     /// <summary>
     /// A payment no donation is linked to: ours when its charge carries the mark of the session it names (only our
-    /// secret key writes metadata), and then recent enough that the completed Checkout Session may still come (our
-    /// outage made Stripe redeliver it) — refused so that this event is applied after it. Anything else is not ours.
+    /// secret key writes metadata), and then, while the completed Checkout Session may still come (recent, and its
+    /// session not erased: erasure removes the link with the session), refused so that this event is applied after
+    /// it. Anything else is acknowledged and changes nothing.
     /// </summary>
-    private StripeOutcome Unrecorded(string type, DescribedRefund described)
+    private async Task<StripeOutcome> UnrecordedAsync(string type, DescribedRefund described)
     {
         if (described.Claim is not { } claim || !mark.Verifies(claim.SessionId, claim.Mark))
         {
             return StripeOutcome.NotOurs;
         }
-        if (clock.GetUtcNow() - claim.PaidAt > RedeliveryWindow)
+        if (clock.GetUtcNow() - claim.PaidAt > RedeliveryWindow || !await store.SessionExistsAsync(claim.SessionId))
         {
             Log.OursUnrecorded(logger, type);
             return StripeOutcome.NotOurs;
@@ -92,7 +93,7 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
         [LoggerMessage(Level = LogLevel.Information, Message = "Stripe {Type}: {Status}; refunded {Refunded} of {Paid} (minor units)")]
         public static partial void Recorded(ILogger logger, string type, RefundStatus status, long refunded, long paid);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe {Type} for a payment of ours older than Stripe's redelivery window has no recorded donation: acknowledged, nothing changes")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe {Type} for a payment of ours has no donation, and none can still come (paid over three days ago, or its session erased): acknowledged, nothing changes")]
         public static partial void OursUnrecorded(ILogger logger, string type);
     }
 }

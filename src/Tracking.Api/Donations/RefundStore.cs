@@ -37,6 +37,12 @@ internal sealed class RefundStore(IDatabase db, IOptions<RetentionOptions> reten
         return new RefundedDonation(conversion, state, stored);
     }
 
+    /// <summary>
+    /// Whether a session still exists: one a checkout refreshed lives a week, well past the three days a completed
+    /// Checkout Session may take to arrive, so a missing one was erased (or is not ours).
+    /// </summary>
+    public Task<bool> SessionExistsAsync(string sessionId) => db.KeyExistsAsync(Keys.Session(sessionId));
+
     public async Task<RefundStatus> RecordAsync(PaymentLink link, string stripeEventId, string expected, RefundState state, QueuedEntry entry, long now)
     {
         var tag = Partitions.TagOf(link.SessionId);

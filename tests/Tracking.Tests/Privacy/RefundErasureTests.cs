@@ -52,5 +52,10 @@ public sealed class RefundErasureTests : IDisposable
         // The payment's link went with the donor: a later refund of it changes nothing.
         var later = await _app.DeliverWebhookAsync(StripeRefundEvents.Refunded("evt_refund_2", "ch_erase_1", "pi_erase", 2500, 2500, _app.Clock.GetUtcNow()));
         Assert.Equal("not-ours", (await later.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
+        // Also when its charge carries our mark (it is ours, but its donation can no longer come): not held back for redelivery.
+        var marked = await _app.DeliverWebhookAsync(StripeRefundEvents.Refunded("evt_refund_3", "ch_erase_1", "pi_erase", 2500, 2500, _app.Clock.GetUtcNow(),
+            StripeRefundEvents.OurPaymentMetadata(sid)));
+        Assert.Equal("not-ours", (await marked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
+        Assert.Equal(report, await _ops.GetStringAsync("/reports/attribution"));
     }
 }

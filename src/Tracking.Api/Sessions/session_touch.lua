@@ -37,7 +37,8 @@ local function touch_session()
     agg(agg_tiers(), K.sess, M.Touches)
   end
   set_client()
-  refresh(tonumber(A.ttl), K.sess, K.events, K.seen, K.touches, K.client)
+  -- The session, its events and its dedup set are refreshed by store_events, below.
+  refresh(tonumber(A.ttl), K.touches, K.client)
   local accepted, duplicates = store_events(plan)
   return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates
 end

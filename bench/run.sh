@@ -99,7 +99,7 @@ for i in $(seq 1 "$REPEAT"); do
   t0=$(cpu_ticks $SVC_PID); s0=$(date +%s.%N)
   sample_lag "$OUT/lag-$i.txt" & LAG_PID=$!
   wrk -t2 -c64 -d"${DUR}s" --latency -s bench/wrk/events.lua http://127.0.0.1:$SVC > "$OUT/events-ours-$i.txt"
-  kill $LAG_PID; wait $LAG_PID 2>/dev/null || true
+  kill $LAG_PID 2>/dev/null || true; wait $LAG_PID 2>/dev/null || true
   t1=$(cpu_ticks $SVC_PID); s1=$(date +%s.%N)
   echo "$(( t1 - t0 )) $HZ $s0 $s1" | awk '{printf "%.2f\n", ($1/$2)/($4-$3)}' > "$OUT/cpu-$i.txt"
   wrk -t2 -c64 -d"${DUR}s" --latency -s bench/wrk/events.lua http://127.0.0.1:$BASE > "$OUT/events-base-$i.txt"

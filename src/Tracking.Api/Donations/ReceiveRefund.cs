@@ -15,8 +15,8 @@ namespace Tracking.Donations;
 internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore store, Outbox outbox, CheckoutMark mark, TimeProvider clock, ILogger<ReceiveRefund> logger)
 {
     /// <summary>
-    /// How long after a payment Stripe may still deliver its completed Checkout Session (it retries a failed delivery
-    /// for up to three days): within it, a refund of our charge with no donation yet waits for that delivery.
+    /// How long Stripe retries a failed delivery (up to three days). The donation's event was created before its
+    /// refund's, so once the refund event is older than this, the donation can no longer come.
     /// </summary>
     public static readonly TimeSpan RedeliveryWindow = TimeSpan.FromDays(3);
 
@@ -32,7 +32,7 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
         }
         if (await links.FindAsync(described.PaymentIntentId, described.ChargeId) is not { } link)
         {
-            return await UnrecordedAsync(stripeEvent.Type, described);
+            return await UnrecordedAsync(stripeEvent, described);
         }
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
@@ -57,19 +57,20 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
 
     /// <summary>
     /// A payment no donation is linked to: ours when its charge carries the mark of the session it names (only our
-    /// secret key writes metadata), and then, while the completed Checkout Session may still come (recent, and its
-    /// session not erased: erasure removes the link with the session), refused so that this event is applied after
-    /// it. Anything else is acknowledged and changes nothing.
+    /// secret key writes metadata), and then, while the donation's event may still come (this refund event is within
+    /// Stripe's retry window, and the session's checkout ledger is there: an erasure deletes it with the payment's
+    /// link), refused so that this event is applied after it. Anything else is acknowledged and changes nothing.
     /// </summary>
-    private async Task<StripeOutcome> UnrecordedAsync(string type, DescribedRefund described)
+    private async Task<StripeOutcome> UnrecordedAsync(Event stripeEvent, DescribedRefund described)
     {
         if (described.Claim is not { } claim || !mark.Verifies(claim.SessionId, claim.Mark))
         {
             return StripeOutcome.NotOurs;
         }
-        if (clock.GetUtcNow() - claim.PaidAt > RedeliveryWindow || !await store.SessionExistsAsync(claim.SessionId))
+        var created = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
+        if (clock.GetUtcNow() - created > RedeliveryWindow || !await store.CheckoutLedgerExistsAsync(claim.SessionId))
         {
-            Log.OursUnrecorded(logger, type);
+            Log.OursUnrecorded(logger, stripeEvent.Type);
             return StripeOutcome.NotOurs;
         }
         return StripeOutcome.NotYetRecorded;
@@ -93,7 +94,7 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
         [LoggerMessage(Level = LogLevel.Information, Message = "Stripe {Type}: {Status}; refunded {Refunded} of {Paid} (minor units)")]
         public static partial void Recorded(ILogger logger, string type, RefundStatus status, long refunded, long paid);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe {Type} for a payment of ours has no donation, and none can still come (paid over three days ago, or its session erased): acknowledged, nothing changes")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "Stripe {Type} for a payment of ours has no donation, and none can still come (the event is past Stripe's retries, or the donor was erased or is past retention): acknowledged, nothing changes")]
         public static partial void OursUnrecorded(ILogger logger, string type);
     }
 }

@@ -38,10 +38,10 @@ internal sealed class RefundStore(IDatabase db, IOptions<RetentionOptions> reten
     }
 
     /// <summary>
-    /// Whether a session still exists: one a checkout refreshed lives a week, well past the three days a completed
-    /// Checkout Session may take to arrive, so a missing one was erased (or is not ours).
+    /// Whether a session's Stripe ledger exists: written when its checkout starts and kept 30 days (well past the days
+    /// a completed Checkout Session may still take to arrive), deleted by an erasure; the session itself may expire sooner.
     /// </summary>
-    public Task<bool> SessionExistsAsync(string sessionId) => db.KeyExistsAsync(Keys.Session(sessionId));
+    public Task<bool> CheckoutLedgerExistsAsync(string sessionId) => db.KeyExistsAsync(Keys.StripeLedger(sessionId));
 
     public async Task<RefundStatus> RecordAsync(PaymentLink link, string stripeEventId, string expected, RefundState state, QueuedEntry entry, long now)
     {

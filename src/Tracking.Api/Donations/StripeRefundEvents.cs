@@ -5,12 +5,12 @@ namespace Tracking.Donations;
 
 /// <summary>
 /// A refund or dispute event, described without I/O: the fact, the payment it names, the currency it is in, and for a
-/// charge, the session and mark its metadata claims (copied by Stripe from the PaymentIntent we created) and when it was made.
+/// charge, the session and mark its metadata claims (copied by Stripe from the PaymentIntent we created).
 /// </summary>
 internal sealed record DescribedRefund(RefundFact Fact, string? PaymentIntentId, string? ChargeId, string Currency, PaymentClaim? Claim = null);
 
 /// <summary>What a charge's metadata says about whose payment it is: checked against <see cref="CheckoutMark"/> before it means anything.</summary>
-internal sealed record PaymentClaim(string SessionId, string Mark, DateTimeOffset PaidAt);
+internal sealed record PaymentClaim(string SessionId, string Mark);
 
 /// <summary>The Stripe events that take money back from a payment: <c>charge.refunded</c>, <c>charge.dispute.created</c> and <c>.closed</c>.</summary>
 internal static class StripeRefundEvents
@@ -41,7 +41,7 @@ internal static class StripeRefundEvents
     private static PaymentClaim? Claim(Charge charge) =>
         charge.Metadata is { } m && m.GetValueOrDefault(CheckoutMetadata.SessionId) is { } sid && Ids.IsSessionId(sid)
         && m.GetValueOrDefault(CheckoutMetadata.Mark) is { } mark
-            ? new PaymentClaim(sid, mark, new DateTimeOffset(DateTime.SpecifyKind(charge.Created, DateTimeKind.Utc)))
+            ? new PaymentClaim(sid, mark)
             : null;
 
     private static bool Safe(string? id) => Ids.IsSafe(id, 255);

@@ -15,8 +15,9 @@ local function create_session()
   agg(counters, K.sess, M.Touches)
   redis.call('RPUSH', K.touches, A.touch)
   set_client()
-  -- The session, its events and its dedup set are refreshed by store_events, below.
-  refresh(tonumber(A.ttl), K.touches, K.client)
+  -- Its events and dedup set are refreshed by store_events, below (which refreshes the session again: the new hash
+  -- gets its TTL here in case the script stops between the two).
+  refresh(tonumber(A.ttl), K.sess, K.touches, K.client)
   local accepted, duplicates = store_events(plan)
   return {'status', S.Created, 'accepted', accepted, 'duplicates', duplicates}
 end

@@ -11,8 +11,8 @@ namespace Tracking.Tests.Donations;
 /// <summary>
 /// A refund Stripe delivers before the donation it takes money back from (our outage made Stripe redeliver the
 /// completed Checkout Session later): a charge whose metadata carries our mark is refused until the donation is
-/// recorded, then counts once; a charge whose mark does not verify, or one too old for the donation still to come,
-/// is acknowledged and changes nothing.
+/// recorded, then counts once; a charge whose mark does not verify, or a refund event too old for the donation still
+/// to come, is acknowledged and changes nothing.
 /// </summary>
 public sealed class RefundBeforeDonationTests : IDisposable
 {
@@ -31,14 +31,18 @@ public sealed class RefundBeforeDonationTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private async Task<(string Sid, string Visitor)> SessionAsync()
+    /// <summary>A visitor who started a 25 USD checkout (the stand-in names it cs_test_a1), not yet recorded as paid.</summary>
+    private async Task<(string Sid, string Visitor)> CheckoutStartedAsync()
     {
-        var created = await _app.Browser().NewSessionAsync("https://film.example/watch?utm_source=facebook&utm_medium=paid&utm_campaign=spring");
-        return (created.GetProperty("sessionId").GetString()!, created.GetProperty("visitorId").GetString()!);
+        var browser = _app.Browser();
+        var created = await browser.NewSessionAsync("https://film.example/watch?utm_source=facebook&utm_medium=paid&utm_campaign=spring");
+        var sid = created.GetProperty("sessionId").GetString()!;
+        Assert.Equal(HttpStatusCode.Created, (await browser.PostAsJsonAsync("/checkout", new { sessionId = sid, amount = 25 })).StatusCode);
+        return (sid, created.GetProperty("visitorId").GetString()!);
     }
 
-    private string Refund(string metadata, DateTimeOffset? paidAt = null) =>
-        StripeRefundEvents.Refunded("evt_early_refund", Charge, Intent, 2500, 1000, _app.Clock.GetUtcNow(), metadata, paidAt);
+    private string Refund(string metadata, DateTimeOffset? at = null) =>
+        StripeRefundEvents.Refunded("evt_early_refund", Charge, Intent, 2500, 1000, at ?? _app.Clock.GetUtcNow(), metadata);
 
     private async Task<JsonElement> TotalsAsync()
     {
@@ -50,7 +54,7 @@ public sealed class RefundBeforeDonationTests : IDisposable
     [Fact]
     public async Task A_refund_of_our_charge_before_its_donation_is_refused_then_counts_once_after_it()
     {
-        var (sid, visitor) = await SessionAsync();
+        var (sid, visitor) = await CheckoutStartedAsync();
         var refund = Refund(StripeRefundEvents.OurPaymentMetadata(sid));
         var before = await RedisSnapshot.TakeAsync(_app);
 
@@ -61,7 +65,7 @@ public sealed class RefundBeforeDonationTests : IDisposable
         Assert.Equal(before, await RedisSnapshot.TakeAsync(_app));
 
         // Stripe delivers the completed Checkout Session again, then the refund again: each counts once.
-        Assert.Equal(HttpStatusCode.OK, (await _app.DeliverWebhookAsync(StripeRefundEvents.Paid("evt_paid", "cs_test_early", sid, visitor, Intent, 2500, _app.Clock.GetUtcNow()))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.DeliverWebhookAsync(StripeRefundEvents.Paid("evt_paid", "cs_test_a1", sid, visitor, Intent, 2500, _app.Clock.GetUtcNow()))).StatusCode);
         var late = await _app.DeliverWebhookAsync(refund);
         Assert.Equal("recorded-refund", (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
         Assert.Equal("duplicate-event", (await (await _app.DeliverWebhookAsync(refund)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
@@ -73,14 +77,15 @@ public sealed class RefundBeforeDonationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_charge_whose_mark_does_not_verify_or_too_old_for_its_donation_to_come_is_acknowledged_and_changes_nothing()
+    public async Task A_charge_whose_mark_does_not_verify_or_a_refund_too_old_for_its_donation_to_come_is_acknowledged_and_changes_nothing()
     {
-        var (sid, _) = await SessionAsync();
+        var (sid, _) = await CheckoutStartedAsync();
         var before = await RedisSnapshot.TakeAsync(_app);
         string[] refunds =
         [
             Refund(StripeRefundEvents.OurPaymentMetadata(sid, StripeSigner.Mark(sid, "whsec_someone_else"))),
-            Refund(StripeRefundEvents.OurPaymentMetadata(sid), paidAt: _app.Clock.GetUtcNow().AddDays(-4)),
+            // Created four days ago: Stripe has stopped retrying the donation's own (older) event.
+            Refund(StripeRefundEvents.OurPaymentMetadata(sid), at: _app.Clock.GetUtcNow().AddDays(-4)),
         ];
 
         foreach (var refund in refunds)

@@ -20,12 +20,11 @@ public static class StripeRefundEvents
     }
 
     /// <param name="metadata">The charge's metadata as JSON: Stripe copies the PaymentIntent's onto the charge it makes.</param>
-    /// <param name="paidAt">When the charge was made (default: an hour before <paramref name="at"/>).</param>
     public static string Refunded(string eventId, string charge, string paymentIntent, long amount, long amountRefunded, DateTimeOffset at,
-        string metadata = "{}", DateTimeOffset? paidAt = null) => Event(eventId, "charge.refunded", at, $$"""
+        string metadata = "{}") => Event(eventId, "charge.refunded", at, $$"""
         {"id":"{{charge}}","object":"charge","amount":{{amount}},"amount_captured":{{amount}},"amount_refunded":{{amountRefunded}},"captured":true,
          "currency":"usd","disputed":false,"livemode":false,"metadata":{{metadata}},"paid":true,"payment_intent":"{{paymentIntent}}",
-         "refunded":{{(amountRefunded >= amount ? "true" : "false")}},"status":"succeeded","created":{{(paidAt ?? at.AddHours(-1)).ToUnixTimeSeconds()}}}
+         "refunded":{{(amountRefunded >= amount ? "true" : "false")}},"status":"succeeded","created":{{at.ToUnixTimeSeconds() - 3600}}}
         """);
 
     /// <summary>The metadata the service puts on a donation's PaymentIntent (<c>payment_intent_data.metadata</c>), as JSON.</summary>

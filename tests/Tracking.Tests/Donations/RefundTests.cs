@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Tracking.Tests.Support;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace Tracking.Tests.Donations;
 
@@ -23,10 +21,7 @@ public sealed class RefundTests : IDisposable
     {
         _app.StubMetaOk();
         _app.StubPostHogOk();
-        // The webhook asks Stripe which method paid (Donations/StripePaymentMethod).
-        _app.Stub.Given(Request.Create().WithPath("/v1/payment_intents/" + Intent).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
-                $$$"""{"id":"{{{Intent}}}","object":"payment_intent","amount":2500,"currency":"usd","status":"succeeded","payment_method":{"id":"pm_1","object":"payment_method","type":"card"}}"""));
+        _app.StubCardPayment(Intent);
     }
 
     public void Dispose() => _app.Dispose();

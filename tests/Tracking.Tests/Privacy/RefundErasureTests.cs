@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Tracking.Tests.Support;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace Tracking.Tests.Privacy;
 
@@ -17,9 +15,7 @@ public sealed class RefundErasureTests : IDisposable
     {
         _app.StubMetaOk();
         _app.StubPostHogOk();
-        _app.Stub.Given(Request.Create().WithPath("/v1/payment_intents/pi_erase").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
-                """{"id":"pi_erase","object":"payment_intent","amount":2500,"currency":"usd","status":"succeeded","payment_method":{"id":"pm_1","object":"payment_method","type":"card"}}"""));
+        _app.StubCardPayment("pi_erase");
         _ops = _app.CreateClient();
         _ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey.Value);
     }

@@ -139,6 +139,12 @@ public sealed class DeliveryApp : TrackingApp
     public void StubPostHogOk() => Stub.Given(Request.Create().WithPath(PostHogPath).UsingPost()).AtPriority(100)
         .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { status = 1 }));
 
+    /// <summary>Stripe's answer for a PaymentIntent paid by card, which the webhook asks for (Donations/StripePaymentMethod).</summary>
+    public void StubCardPayment(string paymentIntent, long amount = 2500) =>
+        Stub.Given(Request.Create().WithPath("/v1/payment_intents/" + paymentIntent).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                $$$"""{"id":"{{{paymentIntent}}}","object":"payment_intent","amount":{{{amount}}},"currency":"usd","status":"succeeded","payment_method":{"id":"pm_1","object":"payment_method","type":"card"}}"""));
+
     /// <summary>Partition <paramref name="tag"/>'s stored outbox entries whose id names <paramref name="sid"/>: id → entry.</summary>
     public async Task<Dictionary<string, string>> OutboxItemsAsync(string tag, string sid) =>
         (await Db.HashGetAllAsync(Keys.OutboxItems(tag)))

@@ -29,8 +29,9 @@ internal static class StripeWebhookApi
                 the mark are recorded; others are `not-ours`.
                 400: the signature is missing or wrong, or the payload is not a Stripe event. 409 `subscription`: a renewal or
                 cancellation whose first payment is not recorded yet (Stripe delivers it again). 409 `payment_intent`: a refund
-                of a charge of ours (its metadata carries the mark, copied from the PaymentIntent) whose donation is not recorded yet,
-                while that donation may still come (the event is under three days old, the donor not erased) (Stripe delivers both again; the refund then counts once). 503 `payment_intent`: a monthly
+                of a charge of ours (its metadata carries the mark, copied from the PaymentIntent) whose donation is not recorded yet
+                but may still come (the event is under three days old, the donor not erased): Stripe delivers both again and the
+                refund then counts once. 503 `payment_intent`: a monthly
                 donation's payment recorded while Stripe did not say which PaymentIntent paid it (Stripe delivers it again, and the
                 redelivery links the payment so its refunds are found).
                 """)

@@ -26,6 +26,7 @@ public class TrackingApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
     private readonly ErrorLogGuard _logs = new();
     private readonly ConcurrentQueue<(IHost Host, CancellationToken Stopped)> _hosts = new();
+    private readonly Lock _clients = new();
     private bool _verified;
 
     /// <param name="settings">Configuration overrides; a null value removes one of the defaults below (e.g. the allowed origin).</param>
@@ -162,6 +163,18 @@ public class TrackingApp : WebApplicationFactory<Program>
     /// <summary>Releases what a subclass owns (stubs), after <see cref="Violations"/> was read.</summary>
     protected virtual void ReleaseResources()
     {
+    }
+
+    /// <summary>
+    /// A client of the test server, made one at a time: the factory keeps every client it makes in a plain list (to
+    /// dispose them with it), which clients made in parallel (a flood test) would corrupt.
+    /// </summary>
+    public new HttpClient CreateClient()
+    {
+        lock (_clients)
+        {
+            return base.CreateClient();
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -29,9 +29,11 @@ public sealed class ProjectionLagTests
         Assert.Equal(2, health.GetProperty("projectionPending").GetInt64()); // the new session's sessions and touches facts
         Assert.Equal("degraded", (await app.CreateClient().GetFromJsonAsync<JsonElement>("/health/ready")).GetProperty("status").GetString());
         var scrape = await ops.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var lag = System.Text.RegularExpressions.Regex.Match(scrape, @"^tracking_projection_lag_seconds(?:\{[^}]*\})? (\S+)", System.Text.RegularExpressions.RegexOptions.Multiline);
-        Assert.True(lag.Success, scrape);
-        Assert.InRange(double.Parse(lag.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 30, 3600);
+        // OpenTelemetry listens to meters by name across the process, so hosts of tests running beside this one export
+        // their own series (lag 0) here too: this host's is the one in range.
+        var lags = System.Text.RegularExpressions.Regex.Matches(scrape, @"^tracking_projection_lag_seconds(?:\{[^}]*\})? (\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Contains(lags, l => l is >= 30 and <= 3600);
 
         var day = app.Clock.GetUtcNow().UtcDateTime;
         var funnel = await ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}");

@@ -18,7 +18,7 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
     /// How long Stripe retries a failed delivery (up to three days). The donation's event was created before its
     /// refund's, so once the refund event is older than this, the donation can no longer come.
     /// </summary>
-    public static readonly TimeSpan RedeliveryWindow = TimeSpan.FromDays(3);
+    private static readonly long RedeliveryWindowMs = (long)TimeSpan.FromDays(3).TotalMilliseconds;
 
     // Each conflict means another event of the same donation was recorded meanwhile; more than a few is contention
     // that Stripe's retry (after a 503) settles.
@@ -67,8 +67,8 @@ internal sealed partial class ReceiveRefund(PaymentLinks links, RefundStore stor
         {
             return StripeOutcome.NotOurs;
         }
-        var created = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
-        if (clock.GetUtcNow() - created > RedeliveryWindow || !await store.CheckoutLedgerExistsAsync(claim.SessionId))
+        var age = clock.GetUtcNow().ToUnixTimeMilliseconds() - StripeEventWrites.StripeTime(stripeEvent);
+        if (age > RedeliveryWindowMs || !await store.CheckoutLedgerExistsAsync(claim.SessionId))
         {
             Log.OursUnrecorded(logger, stripeEvent.Type);
             return StripeOutcome.NotOurs;

@@ -23,18 +23,17 @@ internal static class StripeRefundEvents
     {
         // amount_refunded is the charge's total so far, whatever refunds made it.
         Charge charge when stripeEvent.Type == EventTypes.ChargeRefunded && Safe(charge.Id) && charge.AmountRefunded >= 0 =>
-            Described(new RefundFact(RefundCause.Refund, charge.Id, charge.AmountRefunded), charge.PaymentIntentId, charge.Id, charge.Currency) is { } refund
-                ? refund with { Claim = Claim(charge) } : null,
+            Described(new RefundFact(RefundCause.Refund, charge.Id, charge.AmountRefunded), charge.PaymentIntentId, charge.Id, charge.Currency, Claim(charge)),
         Dispute dispute when stripeEvent.Type != EventTypes.ChargeRefunded && Safe(dispute.Id) && dispute.Amount >= 0 && Safe(dispute.Status) =>
             Described(new RefundFact(RefundCause.Dispute, dispute.Id, dispute.Amount, dispute.Status), dispute.PaymentIntentId, dispute.ChargeId, dispute.Currency),
         _ => null,
     };
 
-    private static DescribedRefund? Described(RefundFact fact, string? paymentIntent, string? charge, string? currency)
+    private static DescribedRefund? Described(RefundFact fact, string? paymentIntent, string? charge, string? currency, PaymentClaim? claim = null)
     {
         var code = (currency ?? "").ToLowerInvariant();
         return Money.IsCurrency(code) && fact.Minor < 100_000_000_000 && (Safe(paymentIntent) || Safe(charge))
-            ? new DescribedRefund(fact, paymentIntent, charge, code)
+            ? new DescribedRefund(fact, paymentIntent, charge, code, claim)
             : null;
     }
 

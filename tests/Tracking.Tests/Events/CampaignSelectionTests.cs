@@ -171,7 +171,7 @@ public sealed class CampaignSelectionTests : IDisposable
         var ids = Enumerable.Range(0, 70).Select(i => $"junk-{i}").ToArray();
 
         await SelectAsync(client, sid, ids);
-        await _app.Services.GetRequiredService<Tracking.Projection.Projector>().CatchUpAsync();
+        await _app.CatchUpProjectionAsync();
 
         var key = Tracking.Storage.Keys.AggregateSelected(Tracking.Storage.Partitions.TagOf(sid), Tracking.Storage.Aggregates.Day(_app.Clock.GetUtcNow()));
         var fields = (await _app.Db.HashGetAllAsync(key)).ToDictionary(e => (string)e.Name!, e => (long)e.Value);

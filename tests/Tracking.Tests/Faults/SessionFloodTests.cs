@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -126,14 +125,13 @@ public sealed class SessionFloodTests(OwnRedis redis, Xunit.Abstractions.ITestOu
         }
         // Each landing also logs a counted fact for the projection: the log is drained before each reading, so the
         // figure is what the flood keeps, not what waits its turn to be counted.
-        var projector = app.Services.GetRequiredService<Tracking.Projection.Projector>();
-        await projector.CatchUpAsync();
+        await app.CatchUpProjectionAsync();
         var before = await redis.UsedMemoryAsync();
         for (var i = MaxTouches + 1; i < 4000; i++)
         {
             await Touch(i);
         }
-        await projector.CatchUpAsync();
+        await app.CatchUpProjectionAsync();
         var after = await redis.UsedMemoryAsync();
 
         var touches = (await redis.Db.ListRangeAsync(Keys.Touches(sid))).Select(t => JsonDocument.Parse(t.ToString()).RootElement.GetProperty("term").GetString()).ToList();

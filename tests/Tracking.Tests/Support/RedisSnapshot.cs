@@ -12,9 +12,13 @@ namespace Tracking.Tests.Support;
 /// </summary>
 public static class RedisSnapshot
 {
+    /// <summary>Projects every fact waiting in the projection logs now (as a report does before it reads).</summary>
+    public static Task CatchUpProjectionAsync(this TrackingApp app) =>
+        app.Services.GetRequiredService<Tracking.Projection.Projector>().CatchUpAsync();
+
     public static async Task<string> TakeAsync(TrackingApp app)
     {
-        await app.Services.GetRequiredService<Tracking.Projection.Projector>().CatchUpAsync();
+        await app.CatchUpProjectionAsync();
         var db = app.Db;
         var text = new StringBuilder();
         foreach (var key in RedisServer.Shared.Keys(app.Database, "*").Select(k => k.ToString()).Order(StringComparer.Ordinal))

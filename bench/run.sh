@@ -12,7 +12,7 @@ SMOKE=${BENCH_SMOKE:-0}
 DUR=${BENCH_DURATION:-10}; REPEAT=${BENCH_REPEAT:-3}; DRAIN_N=${BENCH_DRAIN_EVENTS:-100000}
 ONLY=${BENCH_ONLY:-all}
 if [ "$SMOKE" = 1 ]; then DUR=2; REPEAT=1; DRAIN_N=2000; fi
-OUT=$ROOT/bench/out; mkdir -p "$OUT"; rm -f "$OUT"/*.txt
+OUT=$ROOT/bench/out; mkdir -p "$OUT"; rm -f "$OUT"/*.txt "$OUT"/bench-drain.rdb   # a kept snapshot would load (LOADING) under the next run
 export SESSIONS_FILE=$OUT/sessions.txt
 # Ports: BENCH_PORT_OFFSET moves them all, so two runs can share a machine (their timings then share its cores).
 OFF=${BENCH_PORT_OFFSET:-0}

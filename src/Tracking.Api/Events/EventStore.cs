@@ -27,13 +27,16 @@ internal readonly record struct AppendResult(AppendStatus Status, int Accepted, 
 /// is never stored without its delivery, or the reverse. A session holds at most Tracking__MaxEventsPerSession events
 /// and Tracking__MaxContentsPerSession completion fields.
 /// </summary>
-internal sealed class EventStore(IDatabase db, IOptions<SessionLimitOptions> options, IOptions<RetentionOptions> retention)
+internal sealed class EventStore(IDatabase db, IOptions<SessionLimitOptions> options, IOptions<RetentionOptions> retention, TrackingMetrics metrics)
 {
     private static readonly ScriptLayout Layout = new(
         ["sess", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "retain", .. EventWrites.ScriptArgs],
         [.. EventWrites.Lists]);
-    private static readonly RedisScript Script = RedisScript.Load("append_events.lua", Layout, statuses: typeof(AppendStatus));
+    private static readonly RedisScript Script = RedisScript.LoadBatched("append_events.lua", Layout, typeof(AppendStatus));
+
+    // Concurrent requests' events go to Redis together (one script run for up to GroupCommit.MaxBatch requests).
+    private readonly GroupCommit _commit = new(db, Script, metrics);
 
     public async Task<AppendResult> AppendAsync(string sessionId, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now)
     {
@@ -44,7 +47,7 @@ internal sealed class EventStore(IDatabase db, IOptions<SessionLimitOptions> opt
             .AggregateKeys(Partitions.TagOf(sessionId), day)
             .Arg("ttl", (long)ttl.TotalSeconds).Arg("retain", retention.Value.Seconds).EventLimits(now, o)
             .EventLists(writes);
-        var result = ScriptResult.From(await Script.RunAsync(db, call));
+        var result = ScriptResult.From(await _commit.RunAsync(call));
         return new AppendResult(result.Status<AppendStatus>(), (int)result.Long("accepted"), (int)result.Long("duplicates"), result.Long("held"));
     }
 }

@@ -14,9 +14,15 @@ internal sealed class TrackingMetrics
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _webhooks;
 
+    /// <summary>Calls per script run of a group-committed script (Storage.GroupCommit), by script.</summary>
+    internal Histogram<int> CallsPerRun { get; }
+
     public TrackingMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
+        CallsPerRun = meter.CreateHistogram<int>("tracking.store.calls_per_run", unit: "{call}",
+            description: "Requests stored per script run: how much concurrent requests share Redis round trips (group commit)",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32] });
         _sessions = meter.CreateCounter<long>("tracking.sessions.created", description: "Sessions created");
         _accepted = meter.CreateCounter<long>("tracking.events.accepted", description: "Events stored");
         _duplicates = meter.CreateCounter<long>("tracking.events.duplicates", description: "Events ignored as already stored (eventId or milestone)");
@@ -24,6 +30,8 @@ internal sealed class TrackingMetrics
         _rateLimited = meter.CreateCounter<long>("tracking.requests.rate_limited", description: "Requests refused with 429 by a rate limit, by endpoint group");
         _webhooks = meter.CreateCounter<long>("tracking.webhook.received", description: "Stripe webhook deliveries, by outcome");
     }
+
+    public void Committed(string script, int calls) => CallsPerRun.Record(calls, new KeyValuePair<string, object?>("script", script));
 
     public void SessionCreated() => _sessions.Add(1);
 

@@ -36,7 +36,8 @@ internal readonly record struct PageLoad(
 /// (Tracking__MaxTouchesPerSession) and reads of the events are bounded (see <see cref="ReadAsync"/>).
 /// </summary>
 internal sealed class SessionStore(
-    IDatabase db, IOptions<SessionLimitOptions> options, IOptions<VisitorOptions> visitors, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention)
+    IDatabase db, IOptions<SessionLimitOptions> options, IOptions<VisitorOptions> visitors, IOptions<AggregateOptions> aggregates, IOptions<RetentionOptions> retention,
+    TrackingMetrics metrics)
 {
     // The page's PostHog id as the visitor's index member, bounded like IndexSet.AddPostHogIdAsync (index_member.lua).
     private static readonly string[] PostHogArgs = ["posthog", "posthog_prefix", "max_posthog"];
@@ -45,18 +46,23 @@ internal sealed class SessionStore(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys, "count", "index", "sessions"],
         ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs, "session", "max_sessions", "visitor_ttl", .. PostHogArgs],
         [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Create = RedisScript.Load("create_session.lua", CreateLayout, statuses: typeof(PageLoadStatus));
+    private static readonly RedisScript Create = RedisScript.LoadBatched("create_session.lua", CreateLayout, typeof(PageLoadStatus));
 
     private static readonly ScriptLayout TouchLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "touch", "ip", "ua", "fbclid", "max_touches", "retain", .. EventWrites.ScriptArgs],
         [new ScriptList("cleared", "name"), new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
-    private static readonly RedisScript Touch = RedisScript.Load("touch_session.lua", TouchLayout, statuses: typeof(PageLoadStatus));
+    private static readonly RedisScript Touch = RedisScript.LoadBatched("touch_session.lua", TouchLayout, typeof(PageLoadStatus));
 
     // A touch whose page names a visitor on the session's slot: a new visit is counted in the same script.
     private static readonly ScriptLayout TouchVisitorLayout = new(
         [.. TouchLayout.Keys, "count", "index", "sessions"], [.. TouchLayout.Args, "visitor", "visitor_ttl", .. PostHogArgs], [.. TouchLayout.Lists]);
-    private static readonly RedisScript TouchVisitor = RedisScript.Load("touch_session_visitor.lua", TouchVisitorLayout, statuses: typeof(PageLoadStatus));
+    private static readonly RedisScript TouchVisitor = RedisScript.LoadBatched("touch_session_visitor.lua", TouchVisitorLayout, typeof(PageLoadStatus));
+
+    // Concurrent page loads go to Redis together, per script (GroupCommit).
+    private readonly GroupCommit _create = new(db, Create, metrics);
+    private readonly GroupCommit _touch = new(db, Touch, metrics);
+    private readonly GroupCommit _touchVisitor = new(db, TouchVisitor, metrics);
 
     internal static string VisitMember(string sessionId) => "s:" + sessionId;
 
@@ -82,7 +88,7 @@ internal sealed class SessionStore(
         PostHog(call, session.PostHog);
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
-        var result = ScriptResult.From(await Create.RunAsync(db, call));
+        var result = ScriptResult.From(await _create.RunAsync(call));
         return result.Status<PageLoadStatus>() switch
         {
             PageLoadStatus.Exists => null,
@@ -123,7 +129,7 @@ internal sealed class SessionStore(
         }
         Pairs(call, visit.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
-        var result = ScriptResult.From(await (visitorId is null ? Touch : TouchVisitor).RunAsync(db, call));
+        var result = ScriptResult.From(await (visitorId is null ? _touch : _touchVisitor).RunAsync(call));
         return result.Status<PageLoadStatus>() switch
         {
             PageLoadStatus.Unknown => null,

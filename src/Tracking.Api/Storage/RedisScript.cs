@@ -72,7 +72,19 @@ internal sealed partial class RedisScript
     /// <param name="statuses">
     /// The enum whose names the script answers as <c>status</c> (Lua: <c>S.Name</c>), decoded by <see cref="ScriptResult"/>.
     /// </param>
-    public static RedisScript Load(string file, ScriptLayout layout, bool acknowledged = true, Type? statuses = null)
+    public static RedisScript Load(string file, ScriptLayout layout, bool acknowledged = true, Type? statuses = null) =>
+        Assemble(file, layout, acknowledged, statuses, batched: false);
+
+    /// <summary>
+    /// The script of <paramref name="file"/> run for several calls in one EVALSHA (<see cref="GroupCommit"/>): KEYS
+    /// are the calls' keys one call after the other, ARGV the number of calls and then each call's arguments. Each
+    /// call runs as it would alone, in order, inside <c>pcall</c> (an error fails that call only); the answer is one
+    /// answer per call, an error as <c>{'error', message}</c>.
+    /// </summary>
+    public static RedisScript LoadBatched(string file, ScriptLayout layout, Type statuses) =>
+        Assemble(file, layout, acknowledged: true, statuses, batched: true);
+
+    private static RedisScript Assemble(string file, ScriptLayout layout, bool acknowledged, Type? statuses, bool batched)
     {
         var parts = new List<string>();
         try
@@ -84,7 +96,9 @@ internal sealed partial class RedisScript
             throw new InvalidOperationException($"Lua script {file}: {e.Message}", e);
         }
         parts.Remove(file);
-        var body = string.Concat(parts.Select(p => Resource(p) + "\n")) + Resource(file);
+        var included = string.Concat(parts.Select(p => Resource(p) + "\n"));
+        var own = Resource(file);
+        var body = included + own;
         var tables = statuses is null ? NameTables : [.. NameTables, ("S", Statuses(statuses))];
         Check(file, body, layout, tables);
         var text = new StringBuilder(body.Length + 4096);
@@ -95,9 +109,22 @@ internal sealed partial class RedisScript
             text.Append("local ").Append(table).Append(" = {")
                 .AppendJoin("", names.Where(f => used.Contains(f.Key)).Select(f => $"{f.Key} = '{f.Value}', ")).Append("}\n");
         }
-        text.Append("local C = {").AppendJoin("", Numbers.Select(c => $"{c.Key} = {c.Value}, ")).Append("}\n")
-            .Append(layout.Preamble())
-            .Append(body);
+        text.Append("local C = {").AppendJoin("", Numbers.Select(c => $"{c.Key} = {c.Value}, ")).Append("}\n");
+        if (!batched)
+        {
+            text.Append(layout.Preamble()).Append(body);
+        }
+        else
+        {
+            text.Append(layout.BatchPreamble()).Append(included)
+                .Append("local function run()\n").Append(own).Append("\nend\n")
+                .Append("local out, kb, p = {}, 0, 2\n")
+                .Append("for r = 1, tonumber(ARGV[1]) do\n")
+                .Append("  p = bind(kb, p)\n  kb = kb + ").Append(layout.Keys.Length).Append('\n')
+                .Append("  local ok, answer = pcall(run)\n")
+                .Append("  out[r] = ok and answer or {'error', type(answer) == 'table' and answer.err or tostring(answer)}\n")
+                .Append("end\nreturn out\n");
+        }
         return new RedisScript(file, [.. parts], text.ToString(), acknowledged);
     }
 
@@ -119,9 +146,14 @@ internal sealed partial class RedisScript
         parts.Add(file);
     }
 
-    public async Task<RedisResult> RunAsync(IDatabase db, ScriptCall call)
+    public Task<RedisResult> RunAsync(IDatabase db, ScriptCall call)
     {
         var (keys, args) = call.Build();
+        return RunAsync(db, keys, args);
+    }
+
+    public async Task<RedisResult> RunAsync(IDatabase db, RedisKey[] keys, RedisValue[] args)
+    {
         var ack = _acknowledged && keys.Length > 0 ? ReplicaAck.For(db.Multiplexer) : null;
         // Under Sentinel, only on the node the sentinels name the primary (never on a stale master that came back).
         var guard = keys.Length > 0 ? SentinelGuard.For(db.Multiplexer) : null;

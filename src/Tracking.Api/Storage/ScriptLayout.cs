@@ -41,6 +41,38 @@ internal sealed record ScriptLayout(string[] Keys, string[] Args, params ScriptL
         }
         return lua.ToString();
     }
+
+    /// <summary>
+    /// Lua for a batched script (<see cref="RedisScript.LoadBatched"/>): empty <c>K</c>, <c>A</c>, <c>L</c>, and
+    /// <c>bind(kb, p)</c>, which points them at the call whose keys follow <c>KEYS[kb]</c> and whose arguments start
+    /// at <c>ARGV[p]</c>, and answers where the next call's arguments start. The tables are filled in place, so the
+    /// included functions, which hold them as upvalues, read each call's own.
+    /// </summary>
+    public string BatchPreamble()
+    {
+        var lua = new System.Text.StringBuilder();
+        lua.Append("local K, A, L = {}, {}, {}\nlocal function bind(kb, p)\n");
+        for (var i = 0; i < Keys.Length; i++)
+        {
+            lua.Append("  K.").Append(Keys[i]).Append(" = KEYS[kb + ").Append(i + 1).Append("]\n");
+        }
+        for (var i = 0; i < Args.Length; i++)
+        {
+            lua.Append("  A.").Append(Args[i]).Append(" = ARGV[p + ").Append(i).Append("]\n");
+        }
+        lua.Append("  p = p + ").Append(Args.Length).Append('\n');
+        foreach (var list in Lists)
+        {
+            lua.Append("  do\n    local n, list = tonumber(ARGV[p]), {}\n    p = p + 1\n    for i = 1, n do\n      list[i] = {");
+            for (var f = 0; f < list.Fields.Length; f++)
+            {
+                lua.Append(list.Fields[f]).Append(" = ARGV[p + ").Append(f).Append("], ");
+            }
+            lua.Append("}\n      p = p + ").Append(list.Fields.Length).Append("\n    end\n    L.").Append(list.Name).Append(" = list\n  end\n");
+        }
+        lua.Append("  return p\nend\n");
+        return lua.ToString();
+    }
 }
 
 /// <summary>A repeated record in ARGV (e.g. one per event), read in Lua as <c>L.{Name}[i].{field}</c>.</summary>

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Tracking.Infrastructure;
+using Tracking.Storage;
+using Tracking.Tests.Support;
+
+namespace Tracking.Tests.Storage;
+
+/// <summary>
+/// Group commit (<see cref="GroupCommit"/>): requests that arrive while earlier ones are on their way to Redis go in
+/// one script run, and each still gets the answer it would have had alone. Redis is held with <c>CLIENT PAUSE</c>
+/// while the requests queue, on a server of the test's own (a pause would hold every other test class).
+/// </summary>
+public sealed class GroupCommitTests(OwnRedis redis) : IClassFixture<OwnRedis>
+{
+    private const int Requests = 24;
+
+    [LocalRedisFact]
+    public async Task Requests_queued_behind_a_held_run_share_runs_and_each_gets_its_own_answer()
+    {
+        var server = redis.Connection.GetServers().Single();
+        await server.FlushAllDatabasesAsync();
+        await using var app = new TrackingApp(new()
+        {
+            [redis.Setting.Key] = redis.Setting.Value,
+            ["Tracking:MaxEventsPerSession"] = "12",
+        });
+        var client = app.Browser();
+        var full = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        var other = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        // The script is cached by Redis before the count starts.
+        await client.PostJsonAsync("/events", $$"""{"sessionId":"{{other}}","event":"PageView","eventId":"warm"}""");
+        using var runs = new MetricCollector<int>(app.Services.GetRequiredService<TrackingMetrics>().CallsPerRun);
+
+        await server.ExecuteAsync("CLIENT", "PAUSE", "600", "WRITE");
+        // Two thirds of the requests (16) fill one session past its cap (it keeps the first 12 to reach the script); the
+        // other third (8) go to another session, two of them with the same event id.
+        var posts = Enumerable.Range(0, Requests).Select(i => client.PostJsonAsync("/events", i % 3 != 0
+            ? $$$"""{"sessionId":"{{{full}}}","event":"ViewContent","eventId":"f{{{i}}}","properties":{"content":"trailer_30s"}}"""
+            : $$"""{"sessionId":"{{other}}","event":"PageView","eventId":"{{(i == 0 ? "o3" : "o" + i)}}"}""")).ToList();
+        var answers = await Task.WhenAll(posts);
+
+        // Two runs go out and wait in the pause; the rest queue behind them and go together.
+        var sizes = runs.GetMeasurementSnapshot().Select(m => m.Value).ToList();
+        Assert.Equal(Requests, sizes.Sum());
+        Assert.True(sizes.Count <= 4, $"runs of {string.Join(", ", sizes)} requests");
+        var toFull = answers.Where((_, i) => i % 3 != 0).ToList();
+        Assert.Equal(12, toFull.Count(r => r.StatusCode == HttpStatusCode.Accepted));
+        Assert.Equal(4, toFull.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var toOther = answers.Where((_, i) => i % 3 == 0).ToList();
+        Assert.All(toOther, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        var bodies = await Task.WhenAll(toOther.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.Equal(7, bodies.Sum(a => a.GetProperty("accepted").GetInt32()));
+        Assert.Equal(1, bodies.Sum(a => a.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(12, await redis.Db.SortedSetLengthAsync(Keys.Events(full)));
+        Assert.Equal(8, await redis.Db.SortedSetLengthAsync(Keys.Events(other))); // "warm" and 7 fresh
+        app.VerifyLogsSoFar();
+    }
+}

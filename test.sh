@@ -36,3 +36,5 @@ run_suite() {
 run_suite dotnet test Tracking.sln -c Release --logger "console;verbosity=normal" "$@"
 # 2. The integration suite again against a real 3-master Redis Cluster: no cross-slot operation anywhere.
 run_suite tests/cluster.sh
+# 3. The README's run command on its embedded store (Garnet): a journey and its report.
+run_suite tests/embedded.sh

@@ -33,21 +33,38 @@ internal sealed class ProjectionLag
 
     public async Task<LagSample> MeasureAsync()
     {
-        var heads = Partitions.Tags.Select(t => _db.StreamRangeAsync(Keys.AggregateLog(t), "-", "+", count: 1)).ToArray();
-        var lengths = Partitions.Tags.Select(t => _db.StreamLengthAsync(Keys.AggregateLog(t))).ToArray();
+        var heads = Partitions.Tags.Select(t => _db.ListGetByIndexAsync(Keys.AggregateLog(t), 0)).ToArray();
+        var lengths = Partitions.Tags.Select(t => _db.ListLengthAsync(Keys.AggregateLog(t))).ToArray();
         await Task.WhenAll(heads);
         await Task.WhenAll(lengths);
-        var oldest = heads.SelectMany(h => h.Result).Select(e => Millis(e.Id)).DefaultIfEmpty(0).Min();
+        var oldest = heads.Where(h => !h.Result.IsNull).Select(h => Millis(h.Result)).Where(ms => ms > 0).DefaultIfEmpty(0).Min();
         var sample = new LagSample(oldest == 0 ? 0 : Math.Max(0, (_clock.GetUtcNow().ToUnixTimeMilliseconds() - oldest) / 1000.0), lengths.Sum(l => l.Result));
         Volatile.Write(ref _seconds, Math.Round(sample.Seconds, 1));
         Interlocked.Exchange(ref _pending, sample.Pending);
         return sample;
     }
 
-    // A stream id is "{ms}-{sequence}", ms being Redis's clock when the fact was appended.
-    private static long Millis(RedisValue id)
+    // A fact is a JSON object whose `t` is Redis's clock (ms) when it was appended (Storage/aggregates.lua).
+    private static long Millis(RedisValue fact)
     {
-        var text = (string)id!;
-        return long.Parse(text.AsSpan(0, text.IndexOf('-', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
+        var reader = new System.Text.Json.Utf8JsonReader((byte[])fact!);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 1 && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && reader.ValueTextEquals("t"))
+                {
+                    return reader.Read() && reader.TryGetInt64(out var ms) ? ms : 0;
+                }
+                if (reader.CurrentDepth == 1 && reader.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return 0; // not a fact of ours: no age
     }
 }

@@ -22,21 +22,28 @@ internal sealed class Projector(IDatabase db, IOptions<AggregateOptions> aggrega
     private const int RunsPerPass = 200;
 
     private static readonly ScriptLayout Layout = new(
-        [.. Aggregates.ScriptKeys, .. Aggregates.CounterScriptKeys], ["retain", "batch"], Aggregates.CampaignList);
+        [.. Aggregates.ScriptKeys, .. Aggregates.CounterScriptKeys, "agg_stream"], ["retain", "batch"], Aggregates.CampaignList);
     private static readonly RedisScript Script = RedisScript.Load("project.lua", Layout, acknowledged: false, statuses: typeof(ProjectionStatus));
 
     // The day each partition's log was last projected in: the first run of a pass guesses it (a log changes day once a day).
     private readonly string?[] _days = new string?[Partitions.Count];
 
+    // Whether no partition holds a log in the earlier layout (Keys.AggregateStreamLog) any more: looked for until a
+    // pass finds none, so facts written before the upgrade are counted by the first passes after it.
+    private bool _streamsGone;
+
     /// <summary>
     /// Projects every partition's log that holds facts (all at once, pipelined) up to the facts it held when the pass
-    /// reached it. An idle log costs one XLEN, not a script (a script costs tens of µs before it reads anything).
+    /// reached it. An idle log costs one LLEN, not a script (a script costs tens of µs before it reads anything).
     /// </summary>
     public async Task<ProjectionPass> CatchUpAsync(CancellationToken cancellationToken = default)
     {
-        var lengths = await Task.WhenAll(Partitions.Tags.Select(t => db.StreamLengthAsync(Keys.AggregateLog(t))));
-        var waiting = Enumerable.Range(0, Partitions.Count).Where(p => lengths[p] > 0);
-        return ProjectionPass.Sum(await Task.WhenAll(waiting.Select(p => ProjectAsync(p, cancellationToken))));
+        var lengths = await Task.WhenAll(Partitions.Tags.Select(t => db.ListLengthAsync(Keys.AggregateLog(t))));
+        var streams = _streamsGone ? null : await Task.WhenAll(Partitions.Tags.Select(t => db.KeyExistsAsync(Keys.AggregateStreamLog(t))));
+        var waiting = Enumerable.Range(0, Partitions.Count).Where(p => lengths[p] > 0 || streams?[p] == true);
+        var pass = ProjectionPass.Sum(await Task.WhenAll(waiting.Select(p => ProjectAsync(p, cancellationToken))));
+        _streamsGone = streams?.Any(s => s) != true;
+        return pass;
     }
 
     /// <summary>Projects one partition's log until a run finds less than a batch (or <see cref="RunsPerPass"/> runs).</summary>
@@ -77,7 +84,7 @@ internal sealed class Projector(IDatabase db, IOptions<AggregateOptions> aggrega
     private async Task<ProjectionRun> RunAsync(string tag, string day)
     {
         var call = new ScriptCall(Layout)
-            .AggregateKeys(tag, day).CounterKeys(tag, day)
+            .AggregateKeys(tag, day).CounterKeys(tag, day).Key("agg_stream", Keys.AggregateStreamLog(tag))
             .Arg("retain", retention.Value.Seconds).Arg("batch", BatchSize)
             .ReportCampaigns(aggregates.Value.ReportCampaigns);
         var result = ScriptResult.From(await Script.RunAsync(db, call));

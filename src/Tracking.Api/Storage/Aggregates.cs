@@ -57,7 +57,7 @@ internal static class Aggregates
     public const int MaxSelectedCampaignsPerPartitionDay = 64;
 
     /// <summary>
-    /// Facts a partition's projection log holds at most (about: trimmed by the listpack node). Past it the oldest facts
+    /// Facts a partition's projection log holds at most. Past it the oldest facts
     /// go uncounted; at a peak of 10,000 facts/s over 256 partitions that is a projection stopped for about 20 minutes,
     /// long after /health/ready turned degraded (docs/redis-layout.md).
     /// </summary>

@@ -26,7 +26,7 @@ internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMet
     public Task<RedisResult> RunAsync(ScriptCall call)
     {
         var (keys, args) = call.Build();
-        var pending = new Pending(keys, args, new TaskCompletionSource<RedisResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(keys, args, new TaskCompletionSource<RedisResult>(Environment.GetEnvironmentVariable("EXP_INLINE") == "1" ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously));
         var lane = _lanes.GetOrAdd(db.Multiplexer.HashSlot(keys[0]), _ => new Lane());
         bool start;
         lock (lane)

@@ -93,10 +93,18 @@ internal static class Keys
     public static string Aggregate(string tag, string day) => $"agg:{{{tag}}}:{day}";
 
     /// <summary>
-    /// The projection log of a partition: a stream of the facts the request path counted and the projection has not yet
-    /// applied to the daily counters (fields in docs/redis-layout.md; Storage/aggregates.lua writes it, Projection reads it).
+    /// The projection log of a partition: a list of the facts the request path counted and the projection has not yet
+    /// applied to the daily counters, oldest first, each a JSON object (fields in docs/redis-layout.md;
+    /// Storage/aggregates.lua writes it, Projection reads it). A list rather than a stream so the embedded store
+    /// (Garnet, which has no streams) runs the same scripts.
     /// </summary>
-    public static string AggregateLog(string tag) => $"agg:{{{tag}}}:log";
+    public static string AggregateLog(string tag) => $"agg:{{{tag}}}:facts";
+
+    /// <summary>
+    /// The projection log in the layout before <see cref="AggregateLog"/> (a stream): facts still in it are projected
+    /// first, and it is deleted once empty (Projection/project.lua).
+    /// </summary>
+    public static string AggregateStreamLog(string tag) => $"agg:{{{tag}}}:log";
 
     /// <summary>The admitted attribution keys of <see cref="Aggregate"/> (at most <see cref="Aggregates.MaxKeysPerPartitionDay"/>).</summary>
     public static string AggregateKeys(string tag, string day) => $"agg:{{{tag}}}:{day}:keys";

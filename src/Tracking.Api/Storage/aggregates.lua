@@ -1,9 +1,9 @@
 -- Counting a fact, on the request path: the partition-day counters are not written here. Each fact is appended to
--- the partition's projection log (K.agg_log, a stream on the partition's slot) with what counting it needs as of
+-- the partition's projection log (K.agg_log, a list on the partition's slot) with what counting it needs as of
 -- now: the day (K.agg names the partition-day counters it counts in), the metric, the session's current last touch
 -- and selected campaign, or for a cohort join the once-per-session flags the seen set already holds. The projection
 -- (Projection/project.lua, aggregate_tiers.lua) counts the log in order, so the counts are the ones counting here
--- would have made. Bounds: the log holds at most about C.MaxProjectionFacts facts (the oldest go first) and lives
+-- would have made. Bounds: the log holds at most C.MaxProjectionFacts facts (the oldest go first) and lives
 -- A.retain seconds after its last write, like the counters.
 
 -- The once-per-session facts (seen-set flags) a session brings to a campaign cohort it joins, in the order a join
@@ -23,8 +23,16 @@ local function agg_tiers()
   return {log = K.agg_log, day = agg_day(), ttl = tonumber(A.retain), appended = false}
 end
 
+-- Appends a fact (name/value pairs) stamped with the server's time in ms (`t`, which the lag is measured from); past
+-- C.MaxProjectionFacts the oldest facts go.
 local function agg_append(t, ...)
-  redis.call('XADD', t.log, 'MAXLEN', '~', C.MaxProjectionFacts, '*', 'd', t.day, ...)
+  local fact, a = {d = t.day}, {...}
+  for i = 1, #a, 2 do fact[a[i]] = a[i + 1] end
+  local now = redis.call('TIME')
+  fact.t = now[1] * 1000 + math.floor(now[2] / 1000)
+  if redis.call('RPUSH', t.log, cjson.encode(fact)) > C.MaxProjectionFacts then
+    redis.call('LTRIM', t.log, -C.MaxProjectionFacts, -1)
+  end
   if not t.appended then
     t.appended = true
     redis.call('EXPIRE', t.log, t.ttl)

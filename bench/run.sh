@@ -83,9 +83,9 @@ LOG_KEYS=$OUT/log-keys.txt
 lag() {
   redis-cli -p $REDIS_PORT eval "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) local oldest, n = now, 0
     for _, k in ipairs(KEYS) do
-      local head = redis.call('XRANGE', k, '-', '+', 'COUNT', 1)
-      if head[1] then oldest = math.min(oldest, tonumber(string.match(head[1][1], '^%d+'))) end
-      n = n + redis.call('XLEN', k)
+      local head = redis.call('LINDEX', k, 0)
+      if head then oldest = math.min(oldest, cjson.decode(head).t) end
+      n = n + redis.call('LLEN', k)
     end
     return (now - oldest) .. ' ' .. n" $(wc -l < "$LOG_KEYS") $(cat "$LOG_KEYS")
 }
@@ -94,7 +94,7 @@ sample_lag() { while :; do lag >> "$1"; sleep 0.5; done; }
 
 if [ "$ONLY" != drain ]; then
 echo "== POST /events at saturation: service vs bare endpoint"
-redis-cli -p $REDIS_PORT --scan --pattern 'agg:*:log' > "$LOG_KEYS"
+redis-cli -p $REDIS_PORT --scan --pattern 'agg:*:facts' > "$LOG_KEYS"
 for i in $(seq 1 "$REPEAT"); do
   t0=$(cpu_ticks $SVC_PID); s0=$(date +%s.%N)
   sample_lag "$OUT/lag-$i.txt" & LAG_PID=$!

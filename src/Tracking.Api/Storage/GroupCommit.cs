@@ -26,7 +26,7 @@ internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMet
     public Task<RedisResult> RunAsync(ScriptCall call)
     {
         var (keys, args) = call.Build();
-        var pending = new Pending(keys, args, new TaskCompletionSource<RedisResult>(Environment.GetEnvironmentVariable("EXP_INLINE") == "1" ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(keys, args, new TaskCompletionSource<RedisResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         var lane = _lanes.GetOrAdd(db.Multiplexer.HashSlot(keys[0]), _ => new Lane());
         bool start;
         lock (lane)
@@ -68,43 +68,43 @@ internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMet
         }
     }
 
+    // Never throws: whatever fails, every call of the batch gets an answer or the failure, so no request waits forever
+    // and the lane keeps draining.
     private async Task RunAsync(List<Pending> batch)
     {
-        var keys = new RedisKey[batch.Sum(p => p.Keys.Length)];
-        var args = new RedisValue[1 + batch.Sum(p => p.Args.Length)];
-        args[0] = batch.Count;
-        int k = 0, a = 1;
-        foreach (var p in batch)
-        {
-            p.Keys.CopyTo(keys, k);
-            p.Args.CopyTo(args, a);
-            k += p.Keys.Length;
-            a += p.Args.Length;
-        }
-        metrics.Committed(batched.Name, batch.Count);
-        RedisResult[] answers;
         try
         {
-            answers = (RedisResult[])(await batched.RunAsync(db, keys, args))!;
+            var keys = new RedisKey[batch.Sum(p => p.Keys.Length)];
+            var args = new RedisValue[1 + batch.Sum(p => p.Args.Length)];
+            args[0] = batch.Count;
+            int k = 0, a = 1;
+            foreach (var p in batch)
+            {
+                p.Keys.CopyTo(keys, k);
+                p.Args.CopyTo(args, a);
+                k += p.Keys.Length;
+                a += p.Args.Length;
+            }
+            metrics.Committed(batched.Name, batch.Count);
+            var answers = (RedisResult[])(await batched.RunAsync(db, keys, args))!;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var answer = (RedisResult[])answers[i]!;
+                if (answer.Length == 2 && (string?)answer[0] == "error")
+                {
+                    batch[i].Done.TrySetException(new RedisServerException((string?)answer[1] ?? "script error"));
+                }
+                else
+                {
+                    batch[i].Done.TrySetResult(answers[i]);
+                }
+            }
         }
         catch (Exception e)
         {
             foreach (var p in batch)
             {
                 p.Done.TrySetException(e);
-            }
-            return;
-        }
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var answer = (RedisResult[])answers[i]!;
-            if (answer.Length == 2 && (string?)answer[0] == "error")
-            {
-                batch[i].Done.TrySetException(new RedisServerException((string?)answer[1] ?? "script error"));
-            }
-            else
-            {
-                batch[i].Done.TrySetResult(answers[i]);
             }
         }
     }

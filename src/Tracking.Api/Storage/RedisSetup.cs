@@ -58,10 +58,6 @@ internal static partial class RedisSetup
         config.SyncTimeout = Math.Min(config.SyncTimeout, 2000);
         config.AsyncTimeout = Math.Min(config.AsyncTimeout, 2000);
         config.ClientName ??= "tracking";
-        if (Environment.GetEnvironmentVariable("EXP_SM_TP") == "1")
-        {
-            config.SocketManager = SocketManager.ThreadPool;
-        }
         return config;
     }
 

@@ -9,14 +9,20 @@ namespace Tracking.Storage;
 /// one run of its batched form (<see cref="RedisScript.LoadBatched"/>). A call is sent at once when fewer than
 /// <see cref="MaxInFlight"/> runs of its lane are out, so a lone request waits for nothing; under load, each round
 /// trip and each script start (Redis parsing the call, binding the name tables) is shared by up to
-/// <see cref="MaxBatch"/> calls, which is what bounds the store's rate (docs/capacity.md). Each call still runs
+/// <see cref="MaxBatch"/> calls (and <see cref="MaxArgs"/> arguments), which is what bounds the store's rate (docs/capacity.md). Each call still runs
 /// alone inside the script, in arrival order, with its own answer; replicas are awaited once per run. A lane is a
 /// cluster hash slot (a script's keys share one), or the whole store when it is not a cluster.
 /// </summary>
 internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMetrics metrics)
 {
-    /// <summary>Calls per run: bounds the time one run holds Redis (about 50 µs per event).</summary>
+    /// <summary>Calls per run.</summary>
     public const int MaxBatch = 32;
+
+    /// <summary>
+    /// Arguments per run (about 100 events): bounds the time one run holds Redis (tens of µs per event), so calls
+    /// carrying many events each go in smaller runs. A call larger than this goes alone.
+    /// </summary>
+    public const int MaxArgs = 2048;
 
     /// <summary>Runs of one lane on their way at once: one being sent while the previous one's answer comes back.</summary>
     public const int MaxInFlight = 2;
@@ -59,9 +65,11 @@ internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMet
                     return;
                 }
                 batch = new List<Pending>(Math.Min(lane.Waiting.Count, MaxBatch));
-                while (batch.Count < MaxBatch && lane.Waiting.TryDequeue(out var next))
+                var args = 0;
+                while (batch.Count < MaxBatch && lane.Waiting.TryPeek(out var next) && (batch.Count == 0 || args + next.Args.Length <= MaxArgs))
                 {
-                    batch.Add(next);
+                    batch.Add(lane.Waiting.Dequeue());
+                    args += next.Args.Length;
                 }
             }
             await RunAsync(batch);

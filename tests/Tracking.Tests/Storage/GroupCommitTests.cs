@@ -59,4 +59,32 @@ public sealed class GroupCommitTests(OwnRedis redis) : IClassFixture<OwnRedis>
         Assert.Equal(8, await redis.Db.SortedSetLengthAsync(Keys.Events(other))); // "warm" and 7 fresh
         app.VerifyLogsSoFar();
     }
+
+    [LocalRedisFact]
+    public async Task Requests_carrying_many_events_go_in_smaller_runs()
+    {
+        var server = redis.Connection.GetServers().Single();
+        await server.FlushAllDatabasesAsync();
+        await using var app = new TrackingApp(new() { [redis.Setting.Key] = redis.Setting.Value });
+        var client = app.Browser();
+        var sessions = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            sessions.Add((await client.NewSessionAsync()).GetProperty("sessionId").GetString()!);
+        }
+        await client.PostJsonAsync("/events", $$"""{"sessionId":"{{sessions[0]}}","event":"PageView","eventId":"warm"}""");
+        using var runs = new MetricCollector<int>(app.Services.GetRequiredService<TrackingMetrics>().CallsPerRun);
+        // A batch of 50 events is about 650 script arguments: three such requests fit in a run's GroupCommit.MaxArgs.
+        string Batch(string id) => $$$"""{"sessionId":"{{{id}}}","events":[{{{string.Join(",", Enumerable.Range(0, 50).Select(n => $$"""{"event":"PageView","eventId":"b{{n}}"}"""))}}}]}""";
+
+        await server.ExecuteAsync("CLIENT", "PAUSE", "600", "WRITE");
+        var answers = await Task.WhenAll(sessions.Select(id => client.PostJsonAsync("/events", Batch(id))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
+        var sizes = runs.GetMeasurementSnapshot().Select(m => m.Value).ToList();
+        Assert.Equal(8, sizes.Sum());
+        Assert.True(sizes.Max() <= 3, $"runs of {string.Join(", ", sizes)} requests");
+        Assert.Equal(51, await redis.Db.SortedSetLengthAsync(Keys.Events(sessions[0])));
+        app.VerifyLogsSoFar();
+    }
 }

@@ -9,9 +9,10 @@ namespace Tracking.Storage;
 /// one run of its batched form (<see cref="RedisScript.LoadBatched"/>). A call is sent at once when fewer than
 /// <see cref="MaxInFlight"/> runs of its lane are out, so a lone request waits for nothing; under load, each round
 /// trip and each script start (Redis parsing the call, binding the name tables) is shared by up to
-/// <see cref="MaxBatch"/> calls (and <see cref="MaxArgs"/> arguments), which is what bounds the store's rate (docs/capacity.md). Each call still runs
-/// alone inside the script, in arrival order, with its own answer; replicas are awaited once per run. A lane is a
-/// cluster hash slot (a script's keys share one), or the whole store when it is not a cluster.
+/// <see cref="MaxBatch"/> calls (and <see cref="MaxArgs"/> arguments): the store's rate is bounded by those
+/// (docs/capacity.md). Each call still runs alone inside the script, in arrival order, with its own answer; replicas
+/// are awaited once per run. A lane is a cluster hash slot (a script's keys share one), or the whole store when it is
+/// not a cluster.
 /// </summary>
 internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMetrics metrics)
 {

@@ -94,7 +94,8 @@ sample_lag() { while :; do lag >> "$1"; sleep 0.5; done; }
 
 if [ "$ONLY" != drain ]; then
 echo "== POST /events at saturation: service vs bare endpoint"
-redis-cli -p $REDIS_PORT --scan --pattern 'agg:*:facts' > "$LOG_KEYS"
+# Every partition's log, named from its counters (a log projected to its end is deleted, so a scan would miss it).
+redis-cli -p $REDIS_PORT --scan --pattern 'agg:{*}:20*' | sed -E 's/^(agg:\{[^}]*\}).*/\1:facts/' | sort -u > "$LOG_KEYS"
 for i in $(seq 1 "$REPEAT"); do
   t0=$(cpu_ticks $SVC_PID); s0=$(date +%s.%N)
   sample_lag "$OUT/lag-$i.txt" & LAG_PID=$!

@@ -9,8 +9,8 @@ namespace Tracking.Projection;
 internal readonly record struct LagSample(double Seconds, long Pending);
 
 /// <summary>
-/// Measures the projection's lag from the logs themselves (the head of each partition's stream, whose id is the time
-/// it was appended, and its length), so every replica sees the same lag whichever replica projects. The last sample
+/// Measures the projection's lag from the logs themselves (the head of each partition's list, whose <c>t</c> is the time
+/// it was appended, and its length; a log left in the stream layout is not counted, the first passes empty it), so every replica sees the same lag whichever replica projects. The last sample
 /// is exported as the <c>tracking.projection.lag</c> and <c>tracking.projection.pending</c> gauges.
 /// </summary>
 internal sealed class ProjectionLag

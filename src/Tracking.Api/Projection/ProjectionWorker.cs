@@ -11,7 +11,7 @@ namespace Tracking.Projection;
 internal sealed partial class ProjectionWorker(Projector projector, ProjectionLag lag, TimeProvider clock, ILogger<ProjectionWorker> logger) : BackgroundService
 {
     // The pause between passes (wall-clock time): about the lag a healthy projection keeps. Longer pauses make fuller
-    // batches (a script's fixed cost, ~20-30 µs, is shared by more facts); a pass over idle logs costs 256 XLENs.
+    // batches (a script's fixed cost, ~20-30 µs, is shared by more facts); a pass over idle logs costs 256 LLENs.
     private static readonly TimeSpan Pause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(10);
 

@@ -28,9 +28,11 @@ internal sealed class Projector(IDatabase db, IOptions<AggregateOptions> aggrega
     // The day each partition's log was last projected in: the first run of a pass guesses it (a log changes day once a day).
     private readonly string?[] _days = new string?[Partitions.Count];
 
-    // Whether no partition holds a log in the earlier layout (Keys.AggregateStreamLog) any more: looked for until a
-    // pass finds none, so facts written before the upgrade are counted by the first passes after it.
-    private bool _streamsGone;
+    // Logs in the earlier layout (Keys.AggregateStreamLog) are looked for on every pass until one finds none (facts
+    // written before the upgrade count in the first passes after it), then every StreamCheckEvery passes, which
+    // finds what a replica still running the earlier version appends during a rolling upgrade.
+    private const int StreamCheckEvery = 60;
+    private int _passesUntilStreamCheck;
 
     /// <summary>
     /// Projects every partition's log that holds facts (all at once, pipelined) up to the facts it held when the pass
@@ -39,10 +41,14 @@ internal sealed class Projector(IDatabase db, IOptions<AggregateOptions> aggrega
     public async Task<ProjectionPass> CatchUpAsync(CancellationToken cancellationToken = default)
     {
         var lengths = await Task.WhenAll(Partitions.Tags.Select(t => db.ListLengthAsync(Keys.AggregateLog(t))));
-        var streams = _streamsGone ? null : await Task.WhenAll(Partitions.Tags.Select(t => db.KeyExistsAsync(Keys.AggregateStreamLog(t))));
+        var check = Interlocked.Decrement(ref _passesUntilStreamCheck) < 0;
+        var streams = check ? await Task.WhenAll(Partitions.Tags.Select(t => db.KeyExistsAsync(Keys.AggregateStreamLog(t)))) : null;
         var waiting = Enumerable.Range(0, Partitions.Count).Where(p => lengths[p] > 0 || streams?[p] == true);
         var pass = ProjectionPass.Sum(await Task.WhenAll(waiting.Select(p => ProjectAsync(p, cancellationToken))));
-        _streamsGone = streams?.Any(s => s) != true;
+        if (check)
+        {
+            Volatile.Write(ref _passesUntilStreamCheck, streams!.Any(s => s) ? 0 : StreamCheckEvery);
+        }
         return pass;
     }
 

@@ -28,6 +28,12 @@ internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMet
     /// <summary>Runs of one lane on their way at once: one being sent while the previous one's answer comes back.</summary>
     public const int MaxInFlight = 2;
 
+    /// <summary>
+    /// Calls waiting in one lane at most (about 16 runs): past it a call is refused at once (503) instead of waiting
+    /// behind a store that has stopped keeping up (a stalled Redis, replica acknowledgements timing out).
+    /// </summary>
+    public const int MaxWaiting = 512;
+
     private readonly ConcurrentDictionary<int, Lane> _lanes = new();
 
     public Task<RedisResult> RunAsync(ScriptCall call)
@@ -38,6 +44,10 @@ internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMet
         bool start;
         lock (lane)
         {
+            if (lane.Waiting.Count >= MaxWaiting)
+            {
+                throw new RedisException($"{batched.Name}: {MaxWaiting} calls already wait for the store");
+            }
             lane.Waiting.Enqueue(pending);
             start = lane.Running < MaxInFlight;
             if (start)
@@ -73,13 +83,31 @@ internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMet
                     args += next.Args.Length;
                 }
             }
-            await RunAsync(batch);
+            if (await RunAsync(batch) is { } failure)
+            {
+                // The store did not answer (timeout, connection): what waits behind the run would wait as long.
+                FailWaiting(lane, failure);
+            }
+        }
+    }
+
+    private static void FailWaiting(Lane lane, Exception failure)
+    {
+        List<Pending> waiting;
+        lock (lane)
+        {
+            waiting = [.. lane.Waiting];
+            lane.Waiting.Clear();
+        }
+        foreach (var p in waiting)
+        {
+            p.Done.TrySetException(failure);
         }
     }
 
     // Never throws: whatever fails, every call of the batch gets an answer or the failure, so no request waits forever
-    // and the lane keeps draining.
-    private async Task RunAsync(List<Pending> batch)
+    // and the lane keeps draining. Answers the failure when the store did not answer at all.
+    private async Task<Exception?> RunAsync(List<Pending> batch)
     {
         try
         {
@@ -98,16 +126,20 @@ internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMet
             var answers = (RedisResult[])(await batched.RunAsync(db, keys, args))!;
             for (var i = 0; i < batch.Count; i++)
             {
-                var answer = (RedisResult[])answers[i]!;
-                if (answer.Length == 2 && (string?)answer[0] == "error")
+                if (answers[i].Resp2Type != ResultType.Array)
                 {
-                    batch[i].Done.TrySetException(new RedisServerException((string?)answer[1] ?? "script error"));
+                    batch[i].Done.TrySetException(new RedisServerException($"{batched.Name}: an answer that is not a named result"));
+                }
+                else if (answers[i].Length == 2 && (string?)answers[i][0] == "error")
+                {
+                    batch[i].Done.TrySetException(new RedisServerException((string?)answers[i][1] ?? "script error"));
                 }
                 else
                 {
                     batch[i].Done.TrySetResult(answers[i]);
                 }
             }
+            return null;
         }
         catch (Exception e)
         {
@@ -115,6 +147,7 @@ internal sealed class GroupCommit(IDatabase db, RedisScript batched, TrackingMet
             {
                 p.Done.TrySetException(e);
             }
+            return e is RedisTimeoutException or RedisConnectionException ? e : null;
         }
     }
 

@@ -87,4 +87,24 @@ public sealed class GroupCommitTests(OwnRedis redis) : IClassFixture<OwnRedis>
         Assert.Equal(51, await redis.Db.SortedSetLengthAsync(Keys.Events(sessions[0])));
         app.VerifyLogsSoFar();
     }
+
+    [LocalRedisFact]
+    public async Task When_a_run_times_out_the_calls_waiting_behind_it_are_answered_503_at_once()
+    {
+        var server = redis.Connection.GetServers().Single();
+        await server.FlushAllDatabasesAsync();
+        await using var app = new TrackingApp(new() { [redis.Setting.Key] = redis.Setting.Value });
+        app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the test stalls Redis past the client's timeout on purpose");
+        var client = app.Browser();
+        var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        await client.PostJsonAsync("/events", $$"""{"sessionId":"{{id}}","event":"PageView","eventId":"warm"}""");
+
+        // Stalled longer than the client's 2 s timeout: the two runs out time out. Sent after them, the calls waiting
+        // would run once the pause ends (and be answered 202); failed with them, they are answered 503.
+        await server.ExecuteAsync("CLIENT", "PAUSE", "3500", "WRITE");
+        var answers = await Task.WhenAll(Enumerable.Range(0, Requests).Select(i =>
+            client.PostJsonAsync("/events", $$"""{"sessionId":"{{id}}","event":"PageView","eventId":"t{{i}}"}""")));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.StatusCode));
+    }
 }

@@ -28,15 +28,7 @@ internal sealed record ScriptLayout(string[] Keys, string[] Args, params ScriptL
         if (Lists.Length > 0)
         {
             lua.Append("do\n  local p = ").Append(Args.Length + 1).Append('\n');
-            foreach (var list in Lists)
-            {
-                lua.Append("  local n, list = tonumber(ARGV[p]), {}\n  p = p + 1\n  for i = 1, n do\n    list[i] = {");
-                for (var f = 0; f < list.Fields.Length; f++)
-                {
-                    lua.Append(list.Fields[f]).Append(" = ARGV[p + ").Append(f).Append("], ");
-                }
-                lua.Append("}\n    p = p + ").Append(list.Fields.Length).Append("\n  end\n  L.").Append(list.Name).Append(" = list\n");
-            }
+            AppendLists(lua);
             lua.Append("end\n");
         }
         return lua.ToString();
@@ -61,6 +53,14 @@ internal sealed record ScriptLayout(string[] Keys, string[] Args, params ScriptL
             lua.Append("  A.").Append(Args[i]).Append(" = ARGV[p + ").Append(i).Append("]\n");
         }
         lua.Append("  p = p + ").Append(Args.Length).Append('\n');
+        AppendLists(lua);
+        lua.Append("  return p\nend\n");
+        return lua.ToString();
+    }
+
+    // Each list: its record count at ARGV[p], then its records field by field, into L.{name}; p ends past them.
+    private void AppendLists(System.Text.StringBuilder lua)
+    {
         foreach (var list in Lists)
         {
             lua.Append("  do\n    local n, list = tonumber(ARGV[p]), {}\n    p = p + 1\n    for i = 1, n do\n      list[i] = {");
@@ -70,8 +70,6 @@ internal sealed record ScriptLayout(string[] Keys, string[] Args, params ScriptL
             }
             lua.Append("}\n      p = p + ").Append(list.Fields.Length).Append("\n    end\n    L.").Append(list.Name).Append(" = list\n  end\n");
         }
-        lua.Append("  return p\nend\n");
-        return lua.ToString();
     }
 }
 

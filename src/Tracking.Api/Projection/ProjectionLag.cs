@@ -47,24 +47,14 @@ internal sealed class ProjectionLag
     // A fact is a JSON object whose `t` is Redis's clock (ms) when it was appended (Storage/aggregates.lua).
     private static long Millis(RedisValue fact)
     {
-        var reader = new System.Text.Json.Utf8JsonReader((byte[])fact!);
         try
         {
-            while (reader.Read())
-            {
-                if (reader.CurrentDepth == 1 && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && reader.ValueTextEquals("t"))
-                {
-                    return reader.Read() && reader.TryGetInt64(out var ms) ? ms : 0;
-                }
-                if (reader.CurrentDepth == 1 && reader.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                }
-            }
+            using var json = System.Text.Json.JsonDocument.Parse((byte[])fact!);
+            return json.RootElement.TryGetProperty("t", out var t) && t.TryGetInt64(out var ms) ? ms : 0;
         }
         catch (System.Text.Json.JsonException)
         {
+            return 0; // not a fact of ours: no age
         }
-        return 0; // not a fact of ours: no age
     }
 }

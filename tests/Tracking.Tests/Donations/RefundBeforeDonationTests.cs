@@ -16,14 +16,7 @@ public sealed class RefundBeforeDonationTests : IDisposable
 {
     private const string Intent = "pi_3QearlyRefund";
     private const string Charge = "ch_3QearlyRefund";
-    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe();
-
-    public RefundBeforeDonationTests()
-    {
-        _app.StubMetaOk();
-        _app.StubPostHogOk();
-        _app.StubCardPayment(Intent);
-    }
+    private readonly DeliveryApp _app = DeliveryApp.CreateForRefunds(Intent);
 
     public void Dispose() => _app.Dispose();
 

@@ -15,14 +15,7 @@ public sealed class RefundTests : IDisposable
 {
     private const string Intent = "pi_3QdonationA";
     private const string Charge = "ch_3QdonationA";
-    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe();
-
-    public RefundTests()
-    {
-        _app.StubMetaOk();
-        _app.StubPostHogOk();
-        _app.StubCardPayment(Intent);
-    }
+    private readonly DeliveryApp _app = DeliveryApp.CreateForRefunds(Intent);
 
     public void Dispose() => _app.Dispose();
 

@@ -8,14 +8,11 @@ namespace Tracking.Tests.Privacy;
 /// <summary>A refunded donor's export shows the refund; erasure removes its Stripe ids and the payment's link, and keeps net.</summary>
 public sealed class RefundErasureTests : IDisposable
 {
-    private readonly DeliveryApp _app = DeliveryApp.CreateWithStripe();
+    private readonly DeliveryApp _app = DeliveryApp.CreateForRefunds("pi_erase");
     private readonly HttpClient _ops;
 
     public RefundErasureTests()
     {
-        _app.StubMetaOk();
-        _app.StubPostHogOk();
-        _app.StubCardPayment("pi_erase");
         _ops = _app.CreateClient();
         _ops.DefaultRequestHeaders.Authorization = new("Bearer", OpsKey.Value);
     }

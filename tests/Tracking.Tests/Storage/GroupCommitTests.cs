@@ -21,21 +21,14 @@ public sealed class GroupCommitTests(OwnRedis redis) : IClassFixture<OwnRedis>
     [LocalRedisFact]
     public async Task Requests_queued_behind_a_held_run_share_runs_and_each_gets_its_own_answer()
     {
-        var server = redis.Connection.GetServers().Single();
-        await server.FlushAllDatabasesAsync();
-        await using var app = new TrackingApp(new()
-        {
-            [redis.Setting.Key] = redis.Setting.Value,
-            ["Tracking:MaxEventsPerSession"] = "12",
-        });
+        await using var app = await FreshAppAsync(new() { ["Tracking:MaxEventsPerSession"] = "12" });
         var client = app.Browser();
-        var full = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
-        var other = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
-        // The script is cached by Redis before the count starts.
-        await client.PostJsonAsync("/events", $$"""{"sessionId":"{{other}}","event":"PageView","eventId":"warm"}""");
+        var full = await SessionAsync(client);
+        var other = await SessionAsync(client);
+        await WarmAsync(client, other);
         using var runs = new MetricCollector<int>(app.Services.GetRequiredService<TrackingMetrics>().CallsPerRun);
 
-        await server.ExecuteAsync("CLIENT", "PAUSE", "600", "WRITE");
+        await PauseAsync(600);
         // Two thirds of the requests (16) fill one session past its cap (it keeps the first 12 to reach the script); the
         // other third (8) go to another session, two of them with the same event id.
         var posts = Enumerable.Range(0, Requests).Select(i => client.PostJsonAsync("/events", i % 3 != 0
@@ -63,21 +56,19 @@ public sealed class GroupCommitTests(OwnRedis redis) : IClassFixture<OwnRedis>
     [LocalRedisFact]
     public async Task Requests_carrying_many_events_go_in_smaller_runs()
     {
-        var server = redis.Connection.GetServers().Single();
-        await server.FlushAllDatabasesAsync();
-        await using var app = new TrackingApp(new() { [redis.Setting.Key] = redis.Setting.Value });
+        await using var app = await FreshAppAsync();
         var client = app.Browser();
         var sessions = new List<string>();
         for (var i = 0; i < 8; i++)
         {
-            sessions.Add((await client.NewSessionAsync()).GetProperty("sessionId").GetString()!);
+            sessions.Add(await SessionAsync(client));
         }
-        await client.PostJsonAsync("/events", $$"""{"sessionId":"{{sessions[0]}}","event":"PageView","eventId":"warm"}""");
+        await WarmAsync(client, sessions[0]);
         using var runs = new MetricCollector<int>(app.Services.GetRequiredService<TrackingMetrics>().CallsPerRun);
         // A batch of 50 events is about 650 script arguments: three such requests fit in a run's GroupCommit.MaxArgs.
         string Batch(string id) => $$$"""{"sessionId":"{{{id}}}","events":[{{{string.Join(",", Enumerable.Range(0, 50).Select(n => $$"""{"event":"PageView","eventId":"b{{n}}"}"""))}}}]}""";
 
-        await server.ExecuteAsync("CLIENT", "PAUSE", "600", "WRITE");
+        await PauseAsync(600);
         var answers = await Task.WhenAll(sessions.Select(id => client.PostJsonAsync("/events", Batch(id))));
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
@@ -91,20 +82,35 @@ public sealed class GroupCommitTests(OwnRedis redis) : IClassFixture<OwnRedis>
     [LocalRedisFact]
     public async Task When_a_run_times_out_the_calls_waiting_behind_it_are_answered_503_at_once()
     {
-        var server = redis.Connection.GetServers().Single();
-        await server.FlushAllDatabasesAsync();
-        await using var app = new TrackingApp(new() { [redis.Setting.Key] = redis.Setting.Value });
+        await using var app = await FreshAppAsync();
         app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the test stalls Redis past the client's timeout on purpose");
         var client = app.Browser();
-        var id = (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
-        await client.PostJsonAsync("/events", $$"""{"sessionId":"{{id}}","event":"PageView","eventId":"warm"}""");
+        var id = await SessionAsync(client);
+        await WarmAsync(client, id);
 
         // Stalled longer than the client's 2 s timeout: the two runs out time out. Sent after them, the calls waiting
         // would run once the pause ends (and be answered 202); failed with them, they are answered 503.
-        await server.ExecuteAsync("CLIENT", "PAUSE", "3500", "WRITE");
+        await PauseAsync(3500);
         var answers = await Task.WhenAll(Enumerable.Range(0, Requests).Select(i =>
             client.PostJsonAsync("/events", $$"""{"sessionId":"{{id}}","event":"PageView","eventId":"t{{i}}"}""")));
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.StatusCode));
     }
+
+    /// <summary>An app on this class's own Redis, emptied first.</summary>
+    private async Task<TrackingApp> FreshAppAsync(Dictionary<string, string?>? settings = null)
+    {
+        await redis.Connection.GetServers().Single().FlushAllDatabasesAsync();
+        return new TrackingApp(new(settings ?? []) { [redis.Setting.Key] = redis.Setting.Value });
+    }
+
+    /// <summary>Holds every write for <paramref name="ms"/>: the runs sent meanwhile wait in Redis, the calls after them in their lane.</summary>
+    private async Task PauseAsync(int ms) => await redis.Connection.GetServers().Single().ExecuteAsync("CLIENT", "PAUSE", ms.ToString(System.Globalization.CultureInfo.InvariantCulture), "WRITE");
+
+    private static async Task<string> SessionAsync(HttpClient client) =>
+        (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!;
+
+    /// <summary>One event, so Redis has the script cached before a test counts runs.</summary>
+    private static async Task WarmAsync(HttpClient client, string sessionId) =>
+        await client.PostJsonAsync("/events", $$"""{"sessionId":"{{sessionId}}","event":"PageView","eventId":"warm"}""");
 }

@@ -140,6 +140,19 @@ public sealed class DeliveryApp : TrackingApp
         .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { status = 1 }));
 
     /// <summary>Stripe's answer for a PaymentIntent paid by card, which the webhook asks for (Donations/StripePaymentMethod).</summary>
+    /// <summary>
+    /// An app taking Stripe's refunds and disputes: Stripe configured, Meta and PostHog accepting, and the stand-in
+    /// answering <paramref name="paymentIntent"/> as a card payment.
+    /// </summary>
+    public static DeliveryApp CreateForRefunds(string paymentIntent)
+    {
+        var app = CreateWithStripe();
+        app.StubMetaOk();
+        app.StubPostHogOk();
+        app.StubCardPayment(paymentIntent);
+        return app;
+    }
+
     public void StubCardPayment(string paymentIntent, long amount = 2500) =>
         Stub.Given(Request.Create().WithPath("/v1/payment_intents/" + paymentIntent).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(

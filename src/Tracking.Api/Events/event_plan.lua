@@ -3,7 +3,8 @@
 
 -- Which of L.events are fresh (id and once-only milestone not seen before, nor earlier in this request), decided by
 -- reads only so that a refused request writes nothing. Returns the plan for store_events, or nil and the number of
--- events held when the fresh ones would pass A.max_events.
+-- events held when the fresh ones would pass A.max_events. The plan's `held`: the events the session held (0 when
+-- none is fresh).
 local function plan_events()
   local fresh, count, ids, milestones = {}, 0, {}, {}
   local watch_only = {} -- a repeated milestone (a reload replays them) still reports the seconds played since the last report
@@ -21,9 +22,10 @@ local function plan_events()
       if e.milestone ~= '' then milestones[e.milestone] = true end
     end
   end
+  local held = 0
   if count > 0 then
-    local held = redis.call('ZCARD', K.events)
+    held = redis.call('ZCARD', K.events)
     if held + count > tonumber(A.max_events) then return nil, held end
   end
-  return {fresh = fresh, count = count, watch_only = watch_only}
+  return {fresh = fresh, count = count, watch_only = watch_only, held = held}
 end

@@ -1,0 +1,98 @@
+using System.Net.Http.Json;
+using StackExchange.Redis;
+using Tracking.Storage;
+using Tracking.Tests.Support;
+
+namespace Tracking.Tests.Events;
+
+/// <summary>
+/// The session, its events and its dedup set live and die together, refreshed to Tracking:SessionTtlDays: a
+/// page load refreshes them every time, an event only once their TTL has run down by more than 30 s (the write it
+/// saves is propagated to every replica), and never leaves a key it creates without a TTL.
+/// </summary>
+public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<EventTtlTests.Fixture>(app)
+{
+    public sealed class Fixture : TrackingApp;
+
+    private static readonly TimeSpan Ttl = TimeSpan.FromDays(7);
+
+    private static RedisKey[] SessionKeys(string id) => [Keys.Session(id), Keys.Events(id), Keys.Seen(id)];
+
+    private async Task<(HttpClient Client, string Id)> SessionAsync()
+    {
+        var client = App.Browser();
+        return (client, (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!);
+    }
+
+    private static async Task PostEventAsync(HttpClient client, string id, string eventId)
+    {
+        var response = await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","event":"ViewContent","eventId":"{{{eventId}}}","properties":{"content":"trailer_30s"}}""");
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    private async Task<TimeSpan[]> TtlsAsync(string id) =>
+        await Task.WhenAll(SessionKeys(id).Select(async k => (await App.Db.KeyTimeToLiveAsync(k)) ?? TimeSpan.Zero));
+
+    [Fact]
+    public async Task An_event_refreshes_the_three_keys_once_their_ttl_has_run_down()
+    {
+        var (client, id) = await SessionAsync();
+        await PostEventAsync(client, id, "ttl-a");
+        foreach (var key in SessionKeys(id))
+        {
+            await App.Db.KeyExpireAsync(key, TimeSpan.FromHours(1));
+        }
+
+        await PostEventAsync(client, id, "ttl-b");
+
+        Assert.All(await TtlsAsync(id), ttl => Assert.InRange(ttl, Ttl - TimeSpan.FromMinutes(1), Ttl));
+    }
+
+    [Fact]
+    public async Task Events_seconds_apart_leave_fresh_ttls_as_they_are()
+    {
+        var (client, id) = await SessionAsync();
+        await PostEventAsync(client, id, "ttl-first");
+        var nearlyFull = Ttl - TimeSpan.FromSeconds(10);
+        foreach (var key in SessionKeys(id))
+        {
+            await App.Db.KeyExpireAsync(key, nearlyFull);
+        }
+
+        await PostEventAsync(client, id, "ttl-c");
+
+        Assert.All(await TtlsAsync(id), ttl => Assert.InRange(ttl, nearlyFull - TimeSpan.FromMinutes(1), nearlyFull));
+    }
+
+    [Fact]
+    public async Task A_page_load_refreshes_the_three_keys_even_when_fresh_so_its_expiry_holds()
+    {
+        var (client, id) = await SessionAsync();
+        await PostEventAsync(client, id, "ttl-first");
+        var nearlyFull = Ttl - TimeSpan.FromSeconds(10);
+        foreach (var key in SessionKeys(id))
+        {
+            await App.Db.KeyExpireAsync(key, nearlyFull);
+        }
+
+        var touched = await client.PostAsJsonAsync("/session", new { url = "https://film.example/about", sessionId = id });
+
+        Assert.True(touched.IsSuccessStatusCode);
+        Assert.All(await TtlsAsync(id), ttl => Assert.InRange(ttl, nearlyFull + TimeSpan.FromSeconds(5), Ttl));
+    }
+
+    [Fact]
+    public async Task The_first_event_stored_beside_an_existing_dedup_set_gets_a_ttl()
+    {
+        var (client, id) = await SessionAsync();
+        await PostEventAsync(client, id, "ttl-first");
+        // A session whose events are gone while its dedup set is fresh (as a checkout's flag can make it).
+        await App.Db.KeyDeleteAsync(Keys.Events(id));
+        Assert.Null(await App.Db.KeyTimeToLiveAsync(Keys.Events(id)));
+
+        await PostEventAsync(client, id, "ttl-d");
+
+        Assert.Equal(1, await App.Db.SortedSetLengthAsync(Keys.Events(id)));
+        Assert.InRange((await App.Db.KeyTimeToLiveAsync(Keys.Events(id)))!.Value, Ttl - TimeSpan.FromMinutes(1), Ttl);
+    }
+}

@@ -2,19 +2,21 @@
 # What the POST /events script costs Redis per event, run alone and group-committed (docs/capacity.md, "Group
 # commit"): captures the service's own script call for one ViewContent in each of BATCH sessions (MONITOR), then
 # replays it with redis-benchmark, one call per run and BATCH calls per run, fresh event ids on every run, and prints
-# Redis's µs per event from INFO commandstats (the script, and the commands it ran). Redis has the box to itself
+# Redis's µs per event from INFO commandstats (the script, and the commands it ran) and the bytes per event it
+# propagates to a replica (attached for the replay, as Redis__AckReplicas runs it). Redis has the box to itself
 # while it replays, so these are Redis's own costs, lower than under the shared load of bench/run.sh.
 #   bench/script-cost.sh                    (BATCH=16, RUNS=400 replays per shape, within a session's 1000 events; ports moved by BENCH_PORT_OFFSET, default 310)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD; OUT=$ROOT/bench/out; mkdir -p "$OUT"
 OFF=${BENCH_PORT_OFFSET:-310}; BATCH=${BATCH:-16}; RUNS=${RUNS:-400}
-REDIS_PORT=$((6399 + OFF)); SVC=$((5300 + OFF))
+REDIS_PORT=$((6399 + OFF)); REPLICA_PORT=$((6400 + OFF)); SVC=$((5300 + OFF))
 command -v redis-benchmark >/dev/null || { echo "needs redis-benchmark (Debian: redis-tools)"; exit 1; }
 source bench/service.sh; build_service
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no --daemonize yes >/dev/null
+redis-server --port $REPLICA_PORT --bind 127.0.0.1 --save "" --appendonly no --replicaof 127.0.0.1 $REDIS_PORT --daemonize yes >/dev/null
 SVC_PID=""; MON_PID=""
-trap 'kill $SVC_PID $MON_PID 2>/dev/null || true; redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true' EXIT
+trap 'kill $SVC_PID $MON_PID 2>/dev/null || true; redis-cli -p $REPLICA_PORT shutdown nosave >/dev/null 2>&1 || true; redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true' EXIT
 # Meta and PostHog configured (nowhere reachable, the worker is off) so each event is queued for both, as in production.
 Redis__ConnectionString=127.0.0.1:$REDIS_PORT Meta__PixelId=1234567890 Meta__AccessToken=p PostHog__ApiKey=p \
   Tracking__AllowAnyOrigin=true Delivery__WorkerEnabled=false Logging__LogLevel__Default=Warning \
@@ -55,18 +57,23 @@ for c in calls[:batch]:
     ids = [a for a in rest if re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9_-]{10,}", a)]
     fresh = lambda a: a.replace(ids[0], "e__rand_int__") if ids else a
     parts.append((keys, [fresh(a) for a in rest]))
+def repl_offset():
+    info = subprocess.run(["redis-cli", "-p", port, "info", "replication"], check=True, capture_output=True, text=True).stdout
+    return int(re.search(r"master_repl_offset:(\d+)", info).group(1))
 def replay(k):
     keys = [key for p in parts[:k] for key in p[0]]
     argv = [str(k)] + [a for p in parts[:k] for a in p[1]]
     subprocess.run(["redis-cli", "-p", port, "config", "resetstat"], check=True, capture_output=True)
+    offset0 = repl_offset()
     subprocess.run(["redis-benchmark", "-p", port, "-c", "1", "-n", str(runs), "-r", "1000000000",
                     "EVALSHA", sha, str(len(keys)), *keys, *argv], check=True, capture_output=True)
     stats = subprocess.run(["redis-cli", "-p", port, "info", "commandstats"], check=True, capture_output=True, text=True).stdout
     usec = {m[0]: int(m[1]) for m in re.findall(r"cmdstat_([\w|]+):calls=\d+,usec=(\d+)", stats)}
     events = runs * k
+    replicated = (repl_offset() - offset0) / events
     script = usec.get("evalsha", 0) / events
     commands = sum(v for c, v in usec.items() if c not in ("evalsha", "config|resetstat")) / events
-    print(f"{k:>3} calls per run: {script:6.1f} µs of Redis per event ({commands:4.1f} µs of it in the commands the script ran)")
+    print(f"{k:>3} calls per run: {script:6.1f} µs of Redis per event ({commands:4.1f} µs of it in the commands the script ran), {replicated:5.0f} bytes per event to the replica")
 replay(1)
 replay(batch)
 # Every replay stored a fresh event (not a duplicate, not refused by the session's cap).

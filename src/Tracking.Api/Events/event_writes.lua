@@ -3,7 +3,6 @@
 --- @include "aggregates"
 --- @include "outbox"
 --- @include "hashes"
---- @include "event_session"
 -- Storing a request's events for one live session, shared by append_events.lua (POST /events) and POST /session's
 -- scripts (a page's first events ride in the session request): dedup (event id, once-only milestones), the sorted
 -- set, the session fields they imply, the partition-day counters, and each fresh event's outbox entries.
@@ -15,54 +14,79 @@
 local function store_events(plan)
   local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
   local counters = agg_tiers()
-  local sf = store_read(fresh, watch_only)
-  local f = sf.fields
-  local seen, scored = {}, {}
+  -- Per-content fields (_completion, _watched, _watch_time) exist for at most A.max_contents contents each, counted
+  -- in a bookkeeping field per kind (F.CompletionCount, …): claiming a new one is one HINCRBY, not a scan of the hash.
+  -- (A session older than these counters may hold up to twice the cap until it expires.)
+  local function claim(counter)
+    if redis.call('HINCRBY', K.sess, counter, 1) <= tonumber(A.max_contents) then return true end
+    redis.call('HINCRBY', K.sess, counter, -1)
+    return false
+  end
+  local function content_field(field, counter)
+    return redis.call('HEXISTS', K.sess, field) == 1 or claim(counter)
+  end
+  -- Watch time: the seconds a report brings are added only up to the wall-clock time between the session's previous
+  -- report (or its creation) and this one, both taken at their event time clamped to the server's clock, so a script
+  -- cannot inflate it and a report delayed on the network does not eat the next one's time.
+  local watch_budget, watch_last
+  local function seconds(x) return string.format('%.1f', math.floor(x * 10 + 0.5) / 10) end
   for i, e in ipairs(L.events) do
     if fresh[i] then
-      seen[#seen + 1] = 'e:' .. e.id
-      if e.milestone ~= '' then seen[#seen + 1] = 'm:' .. e.milestone end
-      scored[#scored + 1] = e.score
-      scored[#scored + 1] = e.member
+      redis.call('SADD', K.seen, 'e:' .. e.id)
+      if e.milestone ~= '' then redis.call('SADD', K.seen, 'm:' .. e.milestone) end
+      redis.call('ZADD', K.events, e.score, e.member)
       -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice).
-      if e.set_field ~= '' then store_set(sf, e.set_field, e.set_value) end
+      if e.set_field ~= '' then redis.call('HSET', K.sess, e.set_field, e.set_value) end
       if e.set_field == F.SelectedCampaign then agg_select(counters, K.sess, K.seen, e.set_value) end
-      if e.watched_field ~= '' and store_content_field(sf, e.watched_field, F.WatchedCount) then store_set(sf, e.watched_field, 'true') end
+      if e.watched_field ~= '' and content_field(e.watched_field, F.WatchedCount) then redis.call('HSET', K.sess, e.watched_field, 'true') end
       if e.content ~= '' then
-        store_set(sf, F.ContentViewed, e.content)
-        if redis.call('SADD', K.seen, 'f:content') == 1 then agg_of(counters, store_touch(sf), M.ContentViews) end
+        redis.call('HSET', K.sess, F.ContentViewed, e.content)
+        if redis.call('SADD', K.seen, 'f:content') == 1 then agg(counters, K.sess, M.ContentViews) end
       end
       if e.completion_field ~= '' then
         local metric = M.VideoPrefix .. e.completion_value
         -- The daily counters have the four milestones; completion (100, VideoComplete) is a session field only.
-        if tonumber(e.completion_value) < 100 and redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg_of(counters, store_touch(sf), metric) end
+        if tonumber(e.completion_value) < 100 and redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg(counters, K.sess, metric) end
         local value = tonumber(e.completion_value)
-        local current = f[e.completion_field]
+        local current = redis.call('HGET', K.sess, e.completion_field)
         if current then
-          if value > tonumber(current) then store_set(sf, e.completion_field, e.completion_value) end
-        elseif store_claim(sf, F.CompletionCount) then
-          store_set(sf, e.completion_field, e.completion_value)
+          if value > tonumber(current) then redis.call('HSET', K.sess, e.completion_field, value) end
+        elseif claim(F.CompletionCount) then
+          redis.call('HSET', K.sess, e.completion_field, value)
         end
       end
     end
   end
-  if #seen > 0 then
-    redis.call('SADD', K.seen, unpack(seen))
-    redis.call('ZADD', K.events, unpack(scored))
+  for i, e in ipairs(L.events) do
+    if (fresh[i] or watch_only[i]) and e.watch ~= '' then
+      if not watch_budget then
+        watch_last = tonumber(redis.call('HGET', K.sess, F.WatchReportedAt)) or tonumber(redis.call('HGET', K.sess, F.CreatedAt)) or tonumber(A.now)
+        watch_budget = 0
+      end
+      -- The report's own instant (its event time), never before the previous report nor after the server's now: a
+      -- report that travelled slowly does not lose the time played before it, and no timestamp can create time.
+      local at = math.min(math.max(math.floor(tonumber(e.score)), watch_last), tonumber(A.now))
+      watch_budget = watch_budget + (at - watch_last) / 1000
+      watch_last = at
+      redis.call('HSET', K.sess, F.WatchReportedAt, at)
+      local add = math.min(tonumber(e.watch), watch_budget)
+      if add > 0 then
+        watch_budget = watch_budget - add
+        redis.call('HSET', K.sess, F.TotalWatchTime, seconds((tonumber(redis.call('HGET', K.sess, F.TotalWatchTime)) or 0) + add))
+        if content_field(e.watch_field, F.WatchTimeCount) then
+          redis.call('HSET', K.sess, e.watch_field, seconds((tonumber(redis.call('HGET', K.sess, e.watch_field)) or 0) + add))
+        end
+      end
+    end
   end
-  store_watch(sf, fresh, watch_only)
   -- Each fresh event's visit (visits.lua), in posted order.
-  local visit = visit_from(f[F.VisitStart], f[F.VisitLast])
+  local visit = visit_read(K.sess)
   local starts = {}
   for i, e in ipairs(L.events) do
     if fresh[i] then starts[i] = visit_of(visit, math.floor(tonumber(e.score))) end
   end
-  if visit.start then
-    store_set(sf, F.VisitStart, string.format('%d', visit.start))
-    store_set(sf, F.VisitLast, string.format('%d', visit.last))
-  end
-  store_save(sf)
-  local consent = consent_of(f[F.ConsentMarketing], f[F.ConsentAnalytics])
+  visit_save(K.sess, visit)
+  local consent = #L.outbox > 0 and consent_members(K.sess) or {}
   local ids = {} -- event index -> its destinations' outbox ids (one entry stored for all of them)
   for _, o in ipairs(L.outbox) do
     local i = tonumber(o.event)
@@ -76,7 +100,9 @@ local function store_events(plan)
       enqueue(K.due, K.items, A.now, ids[i], entry_with(e.entry, {visit_member(starts[i]), consent[1], consent[2]}))
     end
   end
-  -- Touches and client data are refreshed by POST /session, which the snippet calls on every page load.
-  store_refresh(count > 0 and plan.held == 0)
+  -- The session, its events and its dedup set live and die together, refreshed once their TTL has run down, and at
+  -- once when this request made the events key (a checkout may have made the dedup set before any event). A page
+  -- load (POST /session, on every page) refreshes them every time, with the touches and client data.
+  refresh_run_down(tonumber(A.ttl), count > 0 and plan.held == 0, K.sess, K.events, K.seen)
   return count, #L.events - count
 end

@@ -38,7 +38,7 @@ local function touch_session()
   end
   set_client()
   -- Every key of the session, each page load: the page is answered expiresAt = now + the TTL, which must hold
-  -- (store_events, below, refreshes only keys whose TTL has run down or that it creates).
+  -- (store_events, below, refreshes them only once their TTL has run down).
   refresh(tonumber(A.ttl), K.sess, K.events, K.seen, K.touches, K.client)
   local accepted, duplicates = store_events(plan)
   return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates

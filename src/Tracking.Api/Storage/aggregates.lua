@@ -48,13 +48,8 @@ local function agg_select(t, sess, seen, campaign)
   agg_append(t, 'm', AGG_JOIN, 'c', campaign, 'f', table.concat(flags))
 end
 
--- One `metric` fact of a session whose last touch and selected campaign are `f` (source, medium, campaign, content,
--- selected campaign; false when absent): counted for that last touch, and for that campaign.
-local function agg_of(t, f, metric)
-  agg_append(t, 'm', metric, 's', f[1] or '', 'md', f[2] or '', 'c', f[3] or '', 'ct', f[4] or '', 'sel', f[5] or '')
-end
-
--- One `metric` fact of the session, as it is now.
+-- One `metric` fact of the session: counted for its current last touch, and for the campaign it has selected.
 local function agg(t, sess, metric)
-  agg_of(t, redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent, F.SelectedCampaign), metric)
+  local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent, F.SelectedCampaign)
+  agg_append(t, 'm', metric, 's', f[1] or '', 'md', f[2] or '', 'c', f[3] or '', 'ct', f[4] or '', 'sel', f[5] or '')
 end

@@ -8,10 +8,20 @@
 if redis.call('HSETNX', K.ledger, 'evt:' .. A.stripe_event, A.kind) == 0 then return {'status', S.DuplicateEvent} end
 redis.call('EXPIRE', K.ledger, tonumber(A.ledger_ttl))
 local live = redis.call('EXISTS', K.sess) == 1
+-- The live session's events and dedup set die with it: a key written here (a session that stored no event before
+-- its checkout) takes the session's remaining lifetime instead of none.
+local function join_session()
+  local left = redis.call('PTTL', K.sess)
+  if left > 0 then
+    redis.call('PEXPIRE', K.events, left)
+    redis.call('PEXPIRE', K.seen, left)
+  end
+end
 if A.kind ~= 'convert' then
   if live then
     redis.call('HSET', K.sess, F.DonationStatus, A.kind)
     redis.call('ZADD', K.events, A.at, A.member)
+    join_session()
   end
   return {'status', A.kind == 'failed' and S.RecordedFailed or S.RecordedExpired}
 end
@@ -25,6 +35,7 @@ if live then
   if first then redis.call('HSET', K.sess, F.TimeToConversion, math.max(0, tonumber(A.at) - first)) end
   redis.call('ZADD', K.events, A.at, A.member)
   redis.call('SADD', K.seen, 'e:' .. A.checkout_id)
+  join_session()
 end
 -- The Purchase joins the session's current visit (PostHog's $session_id), or starts one, at the time the destinations
 -- get (Stripe's, A.sent_at; visits.lua). A session that expired before the webhook has no visit: the entry carries none.

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tracking.Donations;
+using Tracking.Storage;
 using Tracking.Tests.Support;
 
 namespace Tracking.Tests.Donations;
@@ -39,6 +40,22 @@ public sealed class ReceiveStripeEventTests : IDisposable
         Assert.Equal(StripeOutcome.Converted, await ReceiveAsync(Paid("evt_1", sid, visitor)));
         Assert.Equal(StripeOutcome.DuplicateEvent, await ReceiveAsync(Paid("evt_1", sid, visitor)));
         Assert.Equal(StripeOutcome.AlreadyConverted, await ReceiveAsync(Paid("evt_2", sid, visitor, "checkout.session.async_payment_succeeded")));
+    }
+
+    [Fact]
+    public async Task A_conversion_in_a_session_that_stored_no_event_leaves_its_events_and_dedup_set_the_sessions_lifetime()
+    {
+        var (sid, visitor) = await SessionAsync();
+        Assert.False(await _app.Db.KeyExistsAsync(Keys.Events(sid)));
+
+        Assert.Equal(StripeOutcome.Converted, await ReceiveAsync(Paid("evt_ttl", sid, visitor)));
+
+        var session = (await _app.Db.KeyTimeToLiveAsync(Keys.Session(sid)))!.Value;
+        foreach (var key in new[] { Keys.Events(sid), Keys.Seen(sid) })
+        {
+            Assert.True(await _app.Db.KeyExistsAsync(key));
+            Assert.InRange((await _app.Db.KeyTimeToLiveAsync(key))!.Value, session - TimeSpan.FromMinutes(1), session);
+        }
     }
 
     [Fact]

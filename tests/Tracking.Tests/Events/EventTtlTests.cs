@@ -24,6 +24,18 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
         return (client, (await client.NewSessionAsync()).GetProperty("sessionId").GetString()!);
     }
 
+    // A session holding one event, its three keys' TTLs then set to `ttl`.
+    private async Task<(HttpClient Client, string Id)> SessionWithTtlAsync(TimeSpan ttl)
+    {
+        var (client, id) = await SessionAsync();
+        await PostEventAsync(client, id, "ttl-first");
+        foreach (var key in SessionKeys(id))
+        {
+            await App.Db.KeyExpireAsync(key, ttl);
+        }
+        return (client, id);
+    }
+
     private static async Task PostEventAsync(HttpClient client, string id, string eventId)
     {
         var response = await client.PostJsonAsync("/events", $$$"""{"sessionId":"{{{id}}}","event":"ViewContent","eventId":"{{{eventId}}}","properties":{"content":"trailer_30s"}}""");
@@ -36,12 +48,7 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
     [Fact]
     public async Task An_event_refreshes_the_three_keys_once_their_ttl_has_run_down()
     {
-        var (client, id) = await SessionAsync();
-        await PostEventAsync(client, id, "ttl-a");
-        foreach (var key in SessionKeys(id))
-        {
-            await App.Db.KeyExpireAsync(key, TimeSpan.FromHours(1));
-        }
+        var (client, id) = await SessionWithTtlAsync(TimeSpan.FromHours(1));
 
         await PostEventAsync(client, id, "ttl-b");
 
@@ -51,13 +58,8 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
     [Fact]
     public async Task Events_seconds_apart_leave_fresh_ttls_as_they_are()
     {
-        var (client, id) = await SessionAsync();
-        await PostEventAsync(client, id, "ttl-first");
         var nearlyFull = Ttl - TimeSpan.FromSeconds(10);
-        foreach (var key in SessionKeys(id))
-        {
-            await App.Db.KeyExpireAsync(key, nearlyFull);
-        }
+        var (client, id) = await SessionWithTtlAsync(nearlyFull);
 
         await PostEventAsync(client, id, "ttl-c");
 
@@ -67,13 +69,8 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
     [Fact]
     public async Task A_page_load_refreshes_the_three_keys_even_when_fresh_so_its_expiry_holds()
     {
-        var (client, id) = await SessionAsync();
-        await PostEventAsync(client, id, "ttl-first");
         var nearlyFull = Ttl - TimeSpan.FromSeconds(10);
-        foreach (var key in SessionKeys(id))
-        {
-            await App.Db.KeyExpireAsync(key, nearlyFull);
-        }
+        var (client, id) = await SessionWithTtlAsync(nearlyFull);
 
         var touched = await client.PostAsJsonAsync("/session", new { url = "https://film.example/about", sessionId = id });
 
@@ -84,8 +81,7 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
     [Fact]
     public async Task The_first_event_stored_beside_an_existing_dedup_set_gets_a_ttl()
     {
-        var (client, id) = await SessionAsync();
-        await PostEventAsync(client, id, "ttl-first");
+        var (client, id) = await SessionWithTtlAsync(Ttl);
         // A session whose events are gone while its dedup set is fresh (as a checkout's flag can make it).
         await App.Db.KeyDeleteAsync(Keys.Events(id));
         Assert.Null(await App.Db.KeyTimeToLiveAsync(Keys.Events(id)));

@@ -11,9 +11,15 @@ local function entry_with(entry, members)
   return '{' .. table.concat(parts, ',') .. '}'
 end
 
--- The session's consent (what is honoured if the session has expired by the time the entry is sent), as members.
+-- The consent a session holds (its fields `marketing` and `analytics`, false when absent) as members: what is
+-- honoured if the session has expired by the time the entry is sent.
+local function consent_of(marketing, analytics)
+  local function v(x) if x == 'granted' or x == 'denied' then return x end return 'pending' end
+  return {{E.ConsentMarketing, v(marketing)}, {E.ConsentAnalytics, v(analytics)}}
+end
+
+-- The session's consent, as members.
 local function consent_members(sess)
   local c = redis.call('HMGET', sess, F.ConsentMarketing, F.ConsentAnalytics)
-  local function v(x) if x == 'granted' or x == 'denied' then return x end return 'pending' end
-  return {{E.ConsentMarketing, v(c[1])}, {E.ConsentAnalytics, v(c[2])}}
+  return consent_of(c[1], c[2])
 end

@@ -79,14 +79,15 @@ local function store_events(plan)
       end
     end
   end
-  -- Each fresh event's visit (visits.lua), in posted order.
-  local visit = visit_read(K.sess)
+  -- Each fresh event's visit (visits.lua), in posted order, and the consent its outbox entries carry: one read.
+  local held = redis.call('HMGET', K.sess, F.VisitStart, F.VisitLast, F.ConsentMarketing, F.ConsentAnalytics)
+  local visit = visit_from(held[1], held[2])
   local starts = {}
   for i, e in ipairs(L.events) do
     if fresh[i] then starts[i] = visit_of(visit, math.floor(tonumber(e.score))) end
   end
   visit_save(K.sess, visit)
-  local consent = #L.outbox > 0 and consent_members(K.sess) or {}
+  local consent = consent_of(held[3], held[4])
   local ids = {} -- event index -> its destinations' outbox ids (one entry stored for all of them)
   for _, o in ipairs(L.outbox) do
     local i = tonumber(o.event)

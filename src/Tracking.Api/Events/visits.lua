@@ -3,10 +3,14 @@
 -- times (F.VisitStart, F.VisitLast). One rule for every script that queues an event for PostHog: browser events
 -- (event_writes.lua) and the server's (signup.lua, initiate_checkout.lua, record_stripe.lua), so they share visits.
 
--- The session's current visit (empty when it has none), for visit_of and visit_save.
+-- The visit whose first and latest event times (ms) the session holds as `start` and `last` (false when it has
+-- none), for visit_of and visit_save.
+local function visit_from(start, last) return {start = tonumber(start), last = tonumber(last)} end
+
+-- The session's current visit (empty when it has none).
 local function visit_read(sess)
   local v = redis.call('HMGET', sess, F.VisitStart, F.VisitLast)
-  return {start = tonumber(v[1]), last = tonumber(v[2])}
+  return visit_from(v[1], v[2])
 end
 
 -- The start (ms) of the visit an event at `ts` (ms) belongs to, advancing `v`: a new visit when 30 minutes passed since

@@ -11,8 +11,7 @@ local function create_session()
   if not plan then return {'status', S.SessionFull, 'held', held} end
   hset_pairs(K.sess, L.fields)
   local counters = agg_tiers()
-  agg(counters, K.sess, M.Sessions)
-  agg(counters, K.sess, M.Touches)
+  agg(counters, K.sess, M.Sessions, M.Touches)
   redis.call('RPUSH', K.touches, A.touch)
   set_client()
   -- Its events and dedup set are refreshed by store_events, below (which refreshes the session again: the new hash

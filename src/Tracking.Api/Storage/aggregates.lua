@@ -23,20 +23,29 @@ local function agg_tiers()
   return {log = K.agg_log, day = agg_day(), ttl = tonumber(A.retain), appended = false}
 end
 
--- Appends a fact (name/value pairs) stamped with the server's time in ms (`t`, which the lag is measured from); past
--- C.MaxProjectionFacts the oldest facts go.
-local function agg_append(t, ...)
-  local fact, a = {d = t.day}, {...}
-  for i = 1, #a, 2 do fact[a[i]] = a[i + 1] end
+-- Appends facts (tables of name/value), stamped with the day and the server's time in ms (`t`, which the lag is
+-- measured from), in one RPUSH; past C.MaxProjectionFacts the oldest facts go.
+local function agg_push(t, facts)
   local now = redis.call('TIME')
-  fact.t = now[1] * 1000 + math.floor(now[2] / 1000)
-  if redis.call('RPUSH', t.log, cjson.encode(fact)) > C.MaxProjectionFacts then
+  local ms, encoded = now[1] * 1000 + math.floor(now[2] / 1000), {}
+  for i, fact in ipairs(facts) do
+    fact.d, fact.t = t.day, ms
+    encoded[i] = cjson.encode(fact)
+  end
+  if redis.call('RPUSH', t.log, unpack(encoded)) > C.MaxProjectionFacts then
     redis.call('LTRIM', t.log, -C.MaxProjectionFacts, -1)
   end
   if not t.appended then
     t.appended = true
     redis.call('EXPIRE', t.log, t.ttl)
   end
+end
+
+-- Appends one fact (name/value pairs).
+local function agg_append(t, ...)
+  local fact, a = {}, {...}
+  for i = 1, #a, 2 do fact[a[i]] = a[i + 1] end
+  agg_push(t, {fact})
 end
 
 -- The session (whose dedup set is `seen`) selected `campaign`: it joins that campaign's cohort, once, bringing the
@@ -48,8 +57,13 @@ local function agg_select(t, sess, seen, campaign)
   agg_append(t, 'm', AGG_JOIN, 'c', campaign, 'f', table.concat(flags))
 end
 
--- One `metric` fact of the session: counted for its current last touch, and for the campaign it has selected.
-local function agg(t, sess, metric)
+-- One fact of the session per metric given (one read of the session, one append): each counted for its current
+-- last touch, and for the campaign it has selected.
+local function agg(t, sess, ...)
   local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent, F.SelectedCampaign)
-  agg_append(t, 'm', metric, 's', f[1] or '', 'md', f[2] or '', 'c', f[3] or '', 'ct', f[4] or '', 'sel', f[5] or '')
+  local facts = {}
+  for i, metric in ipairs({...}) do
+    facts[i] = {m = metric, s = f[1] or '', md = f[2] or '', c = f[3] or '', ct = f[4] or '', sel = f[5] or ''}
+  end
+  agg_push(t, facts)
 end

@@ -33,7 +33,7 @@ internal static class OpenApiSetup
         ["413"] = "The body exceeds 64 KB.",
         ["429"] = "Rate limited per client (IPv4 address or IPv6 /64), or locked out after wrong ops keys; `limit` names the limit; retry after `Retry-After` seconds.",
         ["502"] = "Stripe refused or is unreachable; nothing was recorded.",
-        ["503"] = "Redis unavailable; nothing was recorded. Retry shortly.",
+        ["503"] = "The store (Redis) is unavailable, near its maxmemory (browser writes paused), or has more requests waiting than it takes in (Storage/GroupCommit); nothing was recorded. Retry after `Retry-After` seconds (an endpoint's own description names any other 503).",
     };
 
     public static IServiceCollection AddOpenApiDocument(this IServiceCollection services)
@@ -81,7 +81,7 @@ internal static class OpenApiSetup
                     if (response is OpenApiResponse concrete && ProblemDescriptions.TryGetValue(status, out var description))
                     {
                         concrete.Description = ops && status == "404" ? "Ops endpoints disabled (no Ops__ApiKey)." : description;
-                        if (status == "429")
+                        if (status is "429" or "503")
                         {
                             concrete.Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
                             {

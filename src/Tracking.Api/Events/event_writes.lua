@@ -10,8 +10,9 @@
 -- events and counted, without a field). The seen set grows by at most two members per stored event (plus six
 -- once-per-session facts, and one per fundraising campaign selected, each a stored event).
 
--- Writes a plan of plan_events (the session exists). Returns the events accepted and the duplicates.
-local function store_events(plan)
+-- Writes a plan of plan_events (the session exists). Returns the events accepted and the duplicates. `renew`: the
+-- session's TTLs are refreshed whatever they are (a page load, answered expiresAt = now + the TTL).
+local function store_events(plan, renew)
   local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
   local counters = agg_tiers()
   -- Per-content fields (_completion, _watched, _watch_time) exist for at most A.max_contents contents each, counted
@@ -80,14 +81,14 @@ local function store_events(plan)
     end
   end
   -- Each fresh event's visit (visits.lua), in posted order, and the consent its outbox entries carry: one read.
-  local held = redis.call('HMGET', K.sess, F.VisitStart, F.VisitLast, F.ConsentMarketing, F.ConsentAnalytics)
-  local visit = visit_from(held[1], held[2])
+  local kept = redis.call('HMGET', K.sess, F.VisitStart, F.VisitLast, F.ConsentMarketing, F.ConsentAnalytics)
+  local visit = visit_from(kept[1], kept[2])
   local starts = {}
   for i, e in ipairs(L.events) do
     if fresh[i] then starts[i] = visit_of(visit, math.floor(tonumber(e.score))) end
   end
   visit_save(K.sess, visit)
-  local consent = consent_of(held[3], held[4])
+  local consent = consent_of(kept[3], kept[4])
   local ids = {} -- event index -> its destinations' outbox ids (one entry stored for all of them)
   for _, o in ipairs(L.outbox) do
     local i = tonumber(o.event)
@@ -102,8 +103,7 @@ local function store_events(plan)
     end
   end
   -- The session, its events and its dedup set live and die together, refreshed once their TTL has run down, and at
-  -- once when this request made the events key (a checkout may have made the dedup set before any event). A page
-  -- load (POST /session, on every page) refreshes them every time, with the touches and client data.
-  refresh_run_down(tonumber(A.ttl), count > 0 and plan.held == 0, K.sess, K.events, K.seen)
+  -- once when asked or when this request made the events key (a checkout may have made the dedup set before any event).
+  refresh_run_down(tonumber(A.ttl), renew or (count > 0 and plan.held == 0), K.sess, K.events, K.seen)
   return count, #L.events - count
 end

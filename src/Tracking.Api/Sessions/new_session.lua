@@ -17,6 +17,6 @@ local function create_session()
   -- Its events and dedup set are refreshed by store_events, below (which refreshes the session again: the new hash
   -- gets its TTL here in case the script stops between the two).
   refresh(tonumber(A.ttl), K.sess, K.touches, K.client)
-  local accepted, duplicates = store_events(plan)
+  local accepted, duplicates = store_events(plan, true)
   return {'status', S.Created, 'accepted', accepted, 'duplicates', duplicates}
 end

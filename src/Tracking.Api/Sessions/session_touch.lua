@@ -37,9 +37,9 @@ local function touch_session()
     agg(agg_tiers(), K.sess, M.Touches)
   end
   set_client()
-  -- Every key of the session, each page load: the page is answered expiresAt = now + the TTL, which must hold
-  -- (store_events, below, refreshes them only once their TTL has run down).
-  refresh(tonumber(A.ttl), K.sess, K.events, K.seen, K.touches, K.client)
-  local accepted, duplicates = store_events(plan)
+  -- Every key of the session, each page load: the page is answered expiresAt = now + the TTL, which must hold (the
+  -- session, its events and its dedup set by store_events, below).
+  refresh(tonumber(A.ttl), K.touches, K.client)
+  local accepted, duplicates = store_events(plan, true)
   return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates
 end

@@ -41,20 +41,13 @@ local function agg_push(t, facts)
   end
 end
 
--- Appends one fact (name/value pairs).
-local function agg_append(t, ...)
-  local fact, a = {}, {...}
-  for i = 1, #a, 2 do fact[a[i]] = a[i + 1] end
-  agg_push(t, {fact})
-end
-
 -- The session (whose dedup set is `seen`) selected `campaign`: it joins that campaign's cohort, once, bringing the
 -- once-per-session facts it already has.
 local function agg_select(t, sess, seen, campaign)
   if redis.call('SADD', seen, 's:' .. campaign) == 0 then return end
   local flags = {}
   for i, f in ipairs(AGG_FLAGS) do flags[i] = redis.call('SISMEMBER', seen, f[2]) end
-  agg_append(t, 'm', AGG_JOIN, 'c', campaign, 'f', table.concat(flags))
+  agg_push(t, {{m = AGG_JOIN, c = campaign, f = table.concat(flags)}})
 end
 
 -- One fact of the session per metric given (one read of the session, one append): each counted for its current

@@ -43,6 +43,7 @@ redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no --dir
   --enable-debug-command local --daemonize yes >/dev/null
 sleep 0.5
 redis-cli -p $REDIS_PORT flushall >/dev/null
+REDIS_PID=$(redis-cli -p $REDIS_PORT info server | awk -F: '/^process_id/ {print $2+0}')
 
 ASPNETCORE_URLS=http://127.0.0.1:$STAND dotnet bench/StandIn/bin/Release/net10.0/StandIn.dll >/dev/null 2>&1 & pids+=($!)
 ASPNETCORE_URLS=http://127.0.0.1:$BASE dotnet bench/Baseline/bin/Release/net10.0/Baseline.dll >/dev/null 2>&1 & pids+=($!)
@@ -64,6 +65,10 @@ rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 pct() { awk -v p="$2" '$1==p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' "$1"; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 cpu_ticks() { awk '{print $14+$15}' /proc/$1/stat; }
+# Context switches so far of every thread of the given processes (voluntary and not): a thread put to sleep and woken
+# per request shows here whatever the VM's speed that minute (docs/capacity.md, "Thread wake-ups").
+switches() { for p in "$@"; do cat /proc/$p/task/*/status 2>/dev/null; done | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
+requests() { awk '/requests in/ {print $1}' "$1"; }
 hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' /proc/$1/status; }
 
 wait_http http://127.0.0.1:$STAND/stats
@@ -97,17 +102,19 @@ echo "== POST /events at saturation: service vs bare endpoint"
 # Every partition's log, named from its counters (a log projected to its end is deleted, so a scan would miss it).
 redis-cli -p $REDIS_PORT --scan --pattern 'agg:{*}:20*' | sed -E 's/^(agg:\{[^}]*\}).*/\1:facts/' | sort -u > "$LOG_KEYS"
 for i in $(seq 1 "$REPEAT"); do
-  t0=$(cpu_ticks $SVC_PID); s0=$(date +%s.%N)
+  t0=$(cpu_ticks $SVC_PID); s0=$(date +%s.%N); c0=$(switches $SVC_PID $REDIS_PID)
   sample_lag "$OUT/lag-$i.txt" & LAG_PID=$!
   wrk -t2 -c64 -d"${DUR}s" --latency -s bench/wrk/events.lua http://127.0.0.1:$SVC > "$OUT/events-ours-$i.txt"
   kill $LAG_PID 2>/dev/null || true; wait $LAG_PID 2>/dev/null || true
-  t1=$(cpu_ticks $SVC_PID); s1=$(date +%s.%N)
+  t1=$(cpu_ticks $SVC_PID); s1=$(date +%s.%N); c1=$(switches $SVC_PID $REDIS_PID)
   echo "$(( t1 - t0 )) $HZ $s0 $s1" | awk '{printf "%.2f\n", ($1/$2)/($4-$3)}' > "$OUT/cpu-$i.txt"
+  echo "$(( c1 - c0 )) $(requests "$OUT/events-ours-$i.txt")" | awk '{printf "%.2f\n", $1 / $2}' > "$OUT/switches-$i.txt"
   wrk -t2 -c64 -d"${DUR}s" --latency -s bench/wrk/events.lua http://127.0.0.1:$BASE > "$OUT/events-base-$i.txt"
 done
 OURS=$(for f in "$OUT"/events-ours-*.txt; do rps "$f"; done | median)
 BASELINE=$(for f in "$OUT"/events-base-*.txt; do rps "$f"; done | median)
 CPU=$(cat "$OUT"/cpu-*.txt | median)
+SWITCHES=$(cat "$OUT"/switches-*.txt | median)
 LAG_MAX=$(cat "$OUT"/lag-*.txt | awk '$1 > m {m = $1} END {printf "%.1f", m / 1000}')
 LAG_FACTS=$(cat "$OUT"/lag-*.txt | awk '$2 > m {m = $2} END {print m + 0}')
 echo "   ours $OURS req/s, bare endpoint $BASELINE req/s; projection lag at most ${LAG_MAX} s ($LAG_FACTS facts waiting)"
@@ -211,6 +218,7 @@ HISTORY=$(awk '/^## Before and after/ {keep = 1} keep' docs/benchmarks.md 2>/dev
   echo "| page loads/s, new visitor (one \`POST /session\` with its PageView) | $PL_NEW | $PL_TWO (\`POST /session\` then \`POST /events\`, from the rates above) | $(ratio "$PL_NEW" "$PL_TWO") | — |"
   echo "| page loads/s, returning visitor (touch + PageView in one request) | $PL_RET | $PL_TWO (two requests, as above) | $(ratio "$PL_RET" "$PL_TWO") | — |"
   echo "| service CPU during the saturation run | ${CPU} cores | — | — | — |"
+  echo "| context switches per \`POST /events\` at saturation (every thread of the service and Redis) | $SWITCHES | — | — | — |"
   echo "| projection lag during the saturation runs (oldest fact not yet counted, sampled every 0.5 s) | at most ${LAG_MAX} s, at most $LAG_FACTS facts waiting | — | — | bounded (\`/health/ready\` degrades past \`Reports__MaxLagSeconds\`) |"
   echo "| service peak RSS (after all request runs) | ${RSS} MB | — | — | < 250 MB |"
   echo "| outbox drain, warm: $QUEUED entries queued ($META_EV Meta + $PH_EV PostHog events), drained by a worker that has drained them once | ${DRAIN_S} s, ${DRAIN_RATE} Meta events/s | ${COLD_RATE} Meta events/s right after a start (${COLD_S} s) | $(ratio "$DRAIN_RATE" "$COLD_RATE") | ≥ 20 000 events/s (warm) |"

@@ -5,6 +5,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using Tracking.Delivery;
+using Tracking.Edge;
 using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Meta;

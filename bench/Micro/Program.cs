@@ -10,6 +10,7 @@ using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Meta;
 using Tracking.PostHog;
+using Tracking.Sessions;
 
 BenchmarkSwitcher.FromAssembly(typeof(HotPath).Assembly).Run(args);
 
@@ -49,6 +50,10 @@ public class HotPath
         var (_, events, _) = EventValidator.Validate(Parse(), 50, DateTimeOffset.UtcNow);
         return JsonSerializer.Serialize(OutboxEntries.ForBrowserEvent("aVBgWYxQvr4ZB27VxUnYp0lXVt8", events[0], Client), DeliveryJson.Default.OutboxEntry);
     }
+
+    // Every page load classifies its visitor's User-Agent (a browser, so every bot marker is searched for in vain).
+    [Benchmark(Description = "classify a User-Agent (page load)")]
+    public bool ClassifyUserAgent() => UserAgentClassifier.Classify(Client.UserAgent).IsBot;
 
     [Benchmark(Description = "map to Meta server event")]
     public MetaServerEvent MapMeta() => MetaMapper.Map(_entry, Session, Meta, Hashing.Sha256);

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Tracking.Sessions;
 
 internal readonly record struct ClientDevice(string DeviceType, string Browser, bool IsBot);
@@ -8,12 +10,14 @@ internal readonly record struct ClientDevice(string DeviceType, string Browser, 
 /// </summary>
 internal static class UserAgentClassifier
 {
-    private static readonly string[] BotMarkers =
+    // Searched for all at once, ignoring case, in one vectorized pass over the User-Agent: a page load classifies
+    // every visitor's, and 21 case-insensitive searches one after the other were its service's hottest frame.
+    private static readonly SearchValues<string> BotMarkers = SearchValues.Create(
     [
         "bot", "crawler", "spider", "slurp", "facebookexternalhit", "facebookcatalog", "headlesschrome",
         "lighthouse", "curl/", "wget/", "python-requests", "python-urllib", "go-http-client", "okhttp",
         "java/", "httpclient", "axios/", "node-fetch", "postmanruntime", "phantomjs", "preview",
-    ];
+    ], StringComparison.OrdinalIgnoreCase);
 
     private static readonly (string Marker, string Browser)[] Browsers =
     [
@@ -40,14 +44,9 @@ internal static class UserAgentClassifier
             // Real browsers always send a User-Agent; its absence marks a script.
             return new ClientDevice("bot", "Other", IsBot: true);
         }
-        foreach (var marker in BotMarkers)
-        {
-            if (userAgent.Contains(marker, StringComparison.OrdinalIgnoreCase))
-            {
-                return new ClientDevice("bot", BrowserOf(userAgent), IsBot: true);
-            }
-        }
-        return new ClientDevice(DeviceOf(userAgent), BrowserOf(userAgent), IsBot: false);
+        return userAgent.AsSpan().ContainsAny(BotMarkers)
+            ? new ClientDevice("bot", BrowserOf(userAgent), IsBot: true)
+            : new ClientDevice(DeviceOf(userAgent), BrowserOf(userAgent), IsBot: false);
     }
 
     private static string DeviceOf(string ua)

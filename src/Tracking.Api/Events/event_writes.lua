@@ -10,9 +10,10 @@
 -- events and counted, without a field). The seen set grows by at most two members per stored event (plus six
 -- once-per-session facts, and one per fundraising campaign selected, each a stored event).
 
--- Writes a plan of plan_events (the session exists). Returns the events accepted and the duplicates. `renew`: the
--- session's TTLs are refreshed whatever they are (a page load, answered expiresAt = now + the TTL).
-local function store_events(plan, renew)
+-- Writes a plan of plan_events (the session exists). Returns the events accepted, the duplicates and the ms the
+-- session's keys have left. `renew`: the session's TTLs are refreshed whatever they are (a new session). `...`: more
+-- of the session's keys refreshed with them (a page load's touches and client), the last one the TTL probe.
+local function store_events(plan, renew, ...)
   local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
   local counters = agg_tiers()
   -- Per-content fields (_completion, _watched, _watch_time) exist for at most A.max_contents contents each, counted
@@ -104,6 +105,6 @@ local function store_events(plan, renew)
   end
   -- The session, its events and its dedup set live and die together, refreshed once their TTL has run down, and at
   -- once when asked or when this request made the events key (a checkout may have made the dedup set before any event).
-  refresh_run_down(tonumber(A.ttl), renew or (count > 0 and plan.held == 0), K.sess, K.events, K.seen)
-  return count, #L.events - count
+  local left = refresh_run_down(tonumber(A.ttl), renew or (count > 0 and plan.held == 0), K.sess, K.events, K.seen, ...)
+  return count, #L.events - count, left
 end

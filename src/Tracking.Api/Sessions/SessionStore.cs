@@ -22,8 +22,11 @@ internal sealed record SessionVisit(
 /// <param name="PostHogVisitor">The PostHog id's own index (another slot) is to get the visitor (<see cref="IndexSet.AddPostHogVisitorAsync"/>).</param>
 /// <param name="PostHogBefore">The PostHog distinct id the session held before this page load ('' for none).</param>
 /// <param name="Held">When the page's events would pass Tracking__MaxEventsPerSession: the events held (nothing was written); else -1.</param>
+/// <param name="LeftMs">A touched session's time to live, in ms: a touch refreshes its TTL only once it has run down
+/// (hashes.lua, refresh_run_down), so it may be up to 30 s short of the full TTL; null for the full TTL.</param>
 internal readonly record struct PageLoad(
-    string Visitor, bool NewVisit, int Accepted, int Duplicates, bool Own = true, bool PostHogVisitor = false, string PostHogBefore = "", long Held = -1)
+    string Visitor, bool NewVisit, int Accepted, int Duplicates, bool Own = true, bool PostHogVisitor = false, string PostHogBefore = "", long Held = -1,
+    long? LeftMs = null)
 {
     public bool Full => Held >= 0;
 }
@@ -135,7 +138,8 @@ internal sealed class SessionStore(
             PageLoadStatus.Unknown => null,
             PageLoadStatus.SessionFull => new PageLoad("", false, 0, 0, Held: result.Long("held")),
             _ => new PageLoad(result.String("visitor"), result.Long("new_visit") == 1, (int)result.Long("accepted"), (int)result.Long("duplicates"),
-                Own: result.Long("own") == 1, PostHogVisitor: result.Long("posthog") == 1, PostHogBefore: result.String("posthog_before")),
+                Own: result.Long("own") == 1, PostHogVisitor: result.Long("posthog") == 1, PostHogBefore: result.String("posthog_before"),
+                LeftMs: result.Long("ttl_ms")),
         };
     }
 

@@ -8,8 +8,9 @@
 -- A page load after 30 minutes without page loads or events is a new visit (counted for the visitor).
 -- The page's first events (L.events) are stored after the touch, so they count under the new last touch.
 -- Returns the status (Sessions.PageLoadStatus): Touched, then the session's visitor, 1 when this is a new visit,
--- the PostHog distinct id stored before this page load ('' for none), accepted and duplicates; Unknown when the session
--- does not exist; SessionFull, then held, when the events would pass A.max_events (nothing written, not even the touch).
+-- the PostHog distinct id stored before this page load ('' for none), accepted, duplicates and the ms the session has
+-- left (its expiresAt); Unknown when the session does not exist; SessionFull, then held, when the events would pass
+-- A.max_events (nothing written, not even the touch).
 local function touch_session()
   if redis.call('EXISTS', K.sess) == 0 then return S.Unknown end
   local plan, held = plan_events()
@@ -37,9 +38,8 @@ local function touch_session()
     agg(agg_tiers(), K.sess, M.Touches)
   end
   set_client()
-  -- Every key of the session, each page load: the page is answered expiresAt = now + the TTL, which must hold (the
-  -- session, its events and its dedup set by store_events, below).
-  refresh(tonumber(A.ttl), K.touches, K.client)
-  local accepted, duplicates = store_events(plan, true)
-  return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates
+  -- Every key of the session lives on, refreshed with the session's (store_events) once their TTL has run down: the
+  -- touches list is the probe, as only page loads refresh it and the client hash, while events refresh the others.
+  local accepted, duplicates, left = store_events(plan, false, K.client, K.touches)
+  return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates, left
 end

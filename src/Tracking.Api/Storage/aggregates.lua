@@ -20,14 +20,21 @@ local function agg_day() return string.sub(K.agg, -10) end
 
 -- The projection log of the script's partition, as `agg` and `agg_select` take it.
 local function agg_tiers()
-  return {log = K.agg_log, day = agg_day(), ttl = tonumber(A.retain), appended = false}
+  return {log = K.agg_log, day = agg_day(), ttl = tonumber(A.retain)}
 end
+
+-- What one run of the script (one EVALSHA: a group commit's run holds many calls) learns once: the server's time in
+-- ms, and the logs whose TTL it has set. A run lasts about a millisecond, so its facts share one stamp.
+local AGG_RUN = {ms = nil, expired = {}}
 
 -- Appends facts (tables of name/value), stamped with the day and the server's time in ms (`t`, which the lag is
 -- measured from), in one RPUSH; past C.MaxProjectionFacts the oldest facts go.
 local function agg_push(t, facts)
-  local now = redis.call('TIME')
-  local ms, encoded = now[1] * 1000 + math.floor(now[2] / 1000), {}
+  if not AGG_RUN.ms then
+    local now = redis.call('TIME')
+    AGG_RUN.ms = now[1] * 1000 + math.floor(now[2] / 1000)
+  end
+  local ms, encoded = AGG_RUN.ms, {}
   for i, fact in ipairs(facts) do
     fact.d, fact.t = t.day, ms
     encoded[i] = cjson.encode(fact)
@@ -35,8 +42,8 @@ local function agg_push(t, facts)
   if redis.call('RPUSH', t.log, unpack(encoded)) > C.MaxProjectionFacts then
     redis.call('LTRIM', t.log, -C.MaxProjectionFacts, -1)
   end
-  if not t.appended then
-    t.appended = true
+  if not AGG_RUN.expired[t.log] then
+    AGG_RUN.expired[t.log] = true
     redis.call('EXPIRE', t.log, t.ttl)
   end
 end

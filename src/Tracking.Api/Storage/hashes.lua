@@ -7,10 +7,16 @@ end
 
 -- refresh, for keys always refreshed together, only when `force` or when the last one's TTL has run down by more
 -- than a small slack (30 s, or a hundredth of a short TTL): writes seconds apart cost one PTTL instead of an EXPIRE
--- per key, each of which Redis rewrites as PEXPIREAT and propagates to every replica.
+-- per key, each of which Redis rewrites as PEXPIREAT and propagates to every replica. The last key must be one that
+-- every refresh of the others also refreshes (its TTL is the lowest of them). Returns the ms the keys have left.
 local function refresh_run_down(ttl, force, ...)
   local keys, ms = {...}, ttl * 1000
-  if force or redis.call('PTTL', keys[#keys]) < ms - math.min(30000, ms / 100) then refresh(ttl, ...) end
+  if not force then
+    local left = redis.call('PTTL', keys[#keys])
+    if left >= ms - math.min(30000, ms / 100) then return left end
+  end
+  refresh(ttl, ...)
+  return ms
 end
 
 -- HSET of a list of {name, value} records in one command (no-op when empty).

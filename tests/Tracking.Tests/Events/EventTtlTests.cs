@@ -6,9 +6,9 @@ using Tracking.Tests.Support;
 namespace Tracking.Tests.Events;
 
 /// <summary>
-/// The session, its events and its dedup set live and die together, refreshed to Tracking:SessionTtlDays: a
-/// page load refreshes them every time, an event only once their TTL has run down by more than 30 s (the write it
-/// saves is propagated to every replica), and never leaves a key it creates without a TTL.
+/// The session, its events and its dedup set live and die together, refreshed to Tracking:SessionTtlDays once their
+/// TTL has run down by more than 30 s (the writes it saves are propagated to every replica), by an event or a page
+/// load (which refreshes the touches list and client hash with them), and never leaves a key it creates without a TTL.
 /// </summary>
 public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<EventTtlTests.Fixture>(app)
 {
@@ -60,16 +60,31 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
         Assert.All(await TtlsAsync(id), ttl => Assert.InRange(ttl, expected - TimeSpan.FromMinutes(1), expected));
     }
 
-    [Fact]
-    public async Task A_page_load_refreshes_the_three_keys_even_when_fresh_so_its_expiry_holds()
+    // A page load's touch refreshes the session's five keys by the same rule, probing the touches list (which events
+    // never refresh), and answers expiresAt = now + what the session has left, which Redis must keep as long.
+    [Theory]
+    [InlineData(3600, true)]
+    [InlineData(7 * 86400 - 10, false)]
+    public async Task A_page_load_refreshes_the_five_keys_once_run_down_and_answers_the_expiry_they_hold(int secondsLeft, bool refreshed)
     {
-        var nearlyFull = Ttl - TimeSpan.FromSeconds(10);
-        var (client, id) = await SessionWithTtlAsync(nearlyFull);
+        var left = TimeSpan.FromSeconds(secondsLeft);
+        var (client, id) = await SessionWithTtlAsync(Ttl);
+        RedisKey[] keys = [.. SessionKeys(id), Keys.Client(id), Keys.Touches(id)];
+        // Events kept the session fresh; only the keys page loads refresh ran down (or all are fresh).
+        foreach (var key in keys.Skip(refreshed ? 3 : 0))
+        {
+            await App.Db.KeyExpireAsync(key, left);
+        }
 
+        var before = DateTimeOffset.UtcNow;
         var touched = await client.PostAsJsonAsync("/session", new { url = "https://film.example/about", sessionId = id });
 
         Assert.True(touched.IsSuccessStatusCode);
-        Assert.All(await TtlsAsync(id), ttl => Assert.InRange(ttl, nearlyFull + TimeSpan.FromSeconds(5), Ttl));
+        var expected = refreshed ? Ttl : left;
+        var ttls = await Task.WhenAll(keys.Select(async k => (await App.Db.KeyTimeToLiveAsync(k)) ?? TimeSpan.Zero));
+        Assert.All(ttls, ttl => Assert.InRange(ttl, expected - TimeSpan.FromMinutes(1), expected));
+        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((await touched.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("expiresAt").GetInt64());
+        Assert.InRange(expiresAt, before + expected - TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow + expected);
     }
 
     [Fact]

@@ -41,6 +41,8 @@ elseif applied > 0 then
   redis.call('LTRIM', K.agg_log, applied, -1)
 end
 agg_retain(t)
+-- The log lives A.retain after it was made (aggregates.lua) or last projected: a log that is never empty stays.
+if applied > 0 and not stream then redis.call('EXPIRE', K.agg_log, A.retain) end
 local first = facts[1] and string.format('%d', tonumber(facts[1].t) or 0) or '0'
 local status = S.Done
 if other then status = S.OtherDay elseif stream or applied == tonumber(A.batch) then status = S.More end

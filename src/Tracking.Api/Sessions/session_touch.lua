@@ -18,16 +18,17 @@ local function touch_session()
   local stored = redis.call('HMGET', K.sess, F.VisitLast, F.PageLoadLast, F.CreatedAt, F.VisitorId, F.PosthogDistinctId, F.Fbclid)
   local last = math.max(tonumber(stored[1]) or 0, tonumber(stored[2]) or 0, tonumber(stored[3]) or 0)
   local new_visit = tonumber(A.now) - last > 1800000 and 1 or 0
-  redis.call('HSET', K.sess, F.PageLoadLast, A.now)
+  -- One HSET for the page load's time, a new fbclid and the touch's fields.
+  local own = {F.PageLoadLast, A.now}
   if A.fbclid ~= '' and stored[6] ~= A.fbclid then
-    redis.call('HSET', K.sess, F.Fbclid, A.fbclid, F.FbclidFirstSeen, A.now)
+    own[3], own[4], own[5], own[6] = F.Fbclid, A.fbclid, F.FbclidFirstSeen, A.now
   end
   if #L.cleared > 0 then
     local names = {}
     for i, c in ipairs(L.cleared) do names[i] = c.name end
     redis.call('HDEL', K.sess, unpack(names))
   end
-  hset_pairs(K.sess, L.fields)
+  hset_pairs(K.sess, L.fields, own)
   if A.touch ~= '' then
     local max = tonumber(A.max_touches)
     if redis.call('RPUSH', K.touches, A.touch) > max then

@@ -4,7 +4,8 @@
 -- and selected campaign, or for a cohort join the once-per-session flags the seen set already holds. The projection
 -- (Projection/project.lua, aggregate_tiers.lua) counts the log in order, so the counts are the ones counting here
 -- would have made. Bounds: the log holds at most C.MaxProjectionFacts facts (the oldest go first) and lives
--- A.retain seconds after its last write, like the counters.
+-- A.retain seconds after it was made or last projected (project.lua refreshes it), like the counters: an append
+-- sets the TTL only when it makes the log, so a busy log costs no EXPIRE per append.
 
 -- The once-per-session facts (seen-set flags) a session brings to a campaign cohort it joins, in the order a join
 -- fact lists them (its `f` field: one '0'/'1' per flag).
@@ -24,8 +25,8 @@ local function agg_tiers()
 end
 
 -- What one run of the script (one EVALSHA: a group commit's run holds many calls) learns once: the server's time in
--- ms, and the logs whose TTL it has set. A run lasts about a millisecond, so its facts share one stamp.
-local AGG_RUN = {ms = nil, expired = {}}
+-- ms. A run lasts about a millisecond, so its facts share one stamp.
+local AGG_RUN = {ms = nil}
 
 -- Appends facts (tables of name/value), stamped with the day and the server's time in ms (`t`, which the lag is
 -- measured from), in one RPUSH; past C.MaxProjectionFacts the oldest facts go.
@@ -39,12 +40,11 @@ local function agg_push(t, facts)
     fact.d, fact.t = t.day, ms
     encoded[i] = cjson.encode(fact)
   end
-  if redis.call('RPUSH', t.log, unpack(encoded)) > C.MaxProjectionFacts then
-    redis.call('LTRIM', t.log, -C.MaxProjectionFacts, -1)
-  end
-  if not AGG_RUN.expired[t.log] then
-    AGG_RUN.expired[t.log] = true
+  local length = redis.call('RPUSH', t.log, unpack(encoded))
+  if length == #encoded then
     redis.call('EXPIRE', t.log, t.ttl)
+  elseif length > C.MaxProjectionFacts then
+    redis.call('LTRIM', t.log, -C.MaxProjectionFacts, -1)
   end
 end
 

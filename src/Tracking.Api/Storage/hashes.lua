@@ -19,10 +19,10 @@ local function refresh_run_down(ttl, force, ...)
   return ms
 end
 
--- HSET of a list of {name, value} records in one command (no-op when empty).
-local function hset_pairs(key, pairs_list)
-  if #pairs_list == 0 then return end
-  local flat = {}
+-- HSET of a list of {name, value} records in one command (no-op when empty), after `first` (name, value, ... flat;
+-- optional), which the records override.
+local function hset_pairs(key, pairs_list, first)
+  local flat = first or {}
   for _, p in ipairs(pairs_list) do flat[#flat + 1] = p.name; flat[#flat + 1] = p.value end
-  redis.call('HSET', key, unpack(flat))
+  if #flat > 0 then redis.call('HSET', key, unpack(flat)) end
 end

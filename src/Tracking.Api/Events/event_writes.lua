@@ -30,6 +30,9 @@ local function store_events(plan, renew, ...)
   -- Watch time: the seconds a report brings are added only up to the wall-clock time between the session's previous
   -- report (or its creation) and this one, both taken at their event time clamped to the server's clock, so a script
   -- cannot inflate it and a report delayed on the network does not eat the next one's time.
+  -- Session fields no step of this script reads (a PageView's last page, the content viewed), set in the one HSET
+  -- that saves the visit, below: `name, value, ...` in event order, so the latest event's value wins as it would.
+  local unread = {}
   local watch_budget, watch_last
   local function seconds(x) return string.format('%.1f', math.floor(x * 10 + 0.5) / 10) end
   for i, e in ipairs(L.events) do
@@ -37,12 +40,17 @@ local function store_events(plan, renew, ...)
       redis.call('SADD', K.seen, 'e:' .. e.id)
       if e.milestone ~= '' then redis.call('SADD', K.seen, 'm:' .. e.milestone) end
       redis.call('ZADD', K.events, e.score, e.member)
-      -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice).
-      if e.set_field ~= '' then redis.call('HSET', K.sess, e.set_field, e.set_value) end
-      if e.set_field == F.SelectedCampaign then agg_select(counters, K.sess, K.seen, e.set_value) end
+      -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice, which the
+      -- counters read at once; a PageView's last_page, which nothing here reads).
+      if e.set_field == F.SelectedCampaign then
+        redis.call('HSET', K.sess, e.set_field, e.set_value)
+        agg_select(counters, K.sess, K.seen, e.set_value)
+      elseif e.set_field ~= '' then
+        unread[#unread + 1], unread[#unread + 2] = e.set_field, e.set_value
+      end
       if e.watched_field ~= '' and content_field(e.watched_field, F.WatchedCount) then redis.call('HSET', K.sess, e.watched_field, 'true') end
       if e.content ~= '' then
-        redis.call('HSET', K.sess, F.ContentViewed, e.content)
+        unread[#unread + 1], unread[#unread + 2] = F.ContentViewed, e.content
         if redis.call('SADD', K.seen, 'f:content') == 1 then agg(counters, K.sess, M.ContentViews) end
       end
       if e.completion_field ~= '' then
@@ -88,7 +96,7 @@ local function store_events(plan, renew, ...)
   for i, e in ipairs(L.events) do
     if fresh[i] then starts[i] = visit_of(visit, math.floor(tonumber(e.score))) end
   end
-  visit_save(K.sess, visit)
+  visit_save(K.sess, visit, unread)
   local consent = consent_of(kept[3], kept[4])
   local ids = {} -- event index -> its destinations' outbox ids (one entry stored for all of them)
   for _, o in ipairs(L.outbox) do

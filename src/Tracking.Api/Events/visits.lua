@@ -27,8 +27,13 @@ local function visit_of(v, ts)
   return v.start
 end
 
-local function visit_save(sess, v)
-  if v.start then redis.call('HSET', sess, F.VisitStart, v.start, F.VisitLast, v.last) end
+-- Saves `v` in the session, in one HSET with `more` (name, value, ... flat; optional).
+local function visit_save(sess, v, more)
+  local flat = more or {}
+  if v.start then
+    flat[#flat + 1], flat[#flat + 2], flat[#flat + 3], flat[#flat + 4] = F.VisitStart, v.start, F.VisitLast, v.last
+  end
+  if #flat > 0 then redis.call('HSET', sess, unpack(flat)) end
 end
 
 -- The entry member naming the visit that starts at `start` (ms).

@@ -11,9 +11,11 @@
 -- once-per-session facts, and one per fundraising campaign selected, each a stored event).
 
 -- Writes a plan of plan_events (the session exists). Returns the events accepted, the duplicates and the ms the
--- session's keys have left. `renew`: the session's TTLs are refreshed whatever they are (a new session). `...`: more
--- of the session's keys refreshed with them (a page load's touches and client), the last one the TTL probe.
-local function store_events(plan, renew, ...)
+-- session's keys have left. `renew`: the session's TTLs are refreshed whatever they are (a new session). `kept`: the
+-- session's F.VisitStart, F.VisitLast, F.ConsentMarketing and F.ConsentAnalytics when the caller has read them (no
+-- step here writes them before they are read), else nil. `...`: more of the session's keys refreshed with them (a
+-- page load's touches and client), the last one the TTL probe.
+local function store_events(plan, renew, kept, ...)
   local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
   local counters = agg_tiers()
   -- Per-content fields (_completion, _watched, _watch_time) exist for at most A.max_contents contents each, counted
@@ -90,7 +92,7 @@ local function store_events(plan, renew, ...)
     end
   end
   -- Each fresh event's visit (visits.lua), in posted order, and the consent its outbox entries carry: one read.
-  local kept = redis.call('HMGET', K.sess, F.VisitStart, F.VisitLast, F.ConsentMarketing, F.ConsentAnalytics)
+  kept = kept or redis.call('HMGET', K.sess, F.VisitStart, F.VisitLast, F.ConsentMarketing, F.ConsentAnalytics)
   local visit = visit_from(kept[1], kept[2])
   local starts = {}
   for i, e in ipairs(L.events) do

@@ -41,6 +41,6 @@ local function touch_session()
   set_client()
   -- Every key of the session lives on, refreshed with the session's (store_events) once their TTL has run down: the
   -- touches list is the probe, as only page loads refresh it and the client hash, while events refresh the others.
-  local accepted, duplicates, left = store_events(plan, false, K.client, K.touches)
+  local accepted, duplicates, left = store_events(plan, false, nil, K.client, K.touches)
   return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates, left
 end

@@ -6,10 +6,12 @@
 # propagates to a replica (attached for the replay, as Redis__AckReplicas runs it). Redis has the box to itself
 # while it replays, so these are Redis's own costs, lower than under the shared load of bench/run.sh.
 #   bench/script-cost.sh                    (BATCH=16, RUNS=400 replays per shape, within a session's 1000 events; ports moved by BENCH_PORT_OFFSET, default 310)
+#   PARTS=1 RUNS=150 bench/script-cost.sh   also where a group-committed run's time goes: the script as shipped, then
+#                                           binding the arguments only, then starting the script only (docs/capacity.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD; OUT=$ROOT/bench/out; mkdir -p "$OUT"
-OFF=${BENCH_PORT_OFFSET:-310}; BATCH=${BATCH:-16}; RUNS=${RUNS:-400}
+OFF=${BENCH_PORT_OFFSET:-310}; BATCH=${BATCH:-16}; RUNS=${RUNS:-400}; PARTS=${PARTS:-0}
 REDIS_PORT=$((6399 + OFF)); REPLICA_PORT=$((6400 + OFF)); SVC=$((5300 + OFF))
 command -v redis-benchmark >/dev/null || { echo "needs redis-benchmark (Debian: redis-tools)"; exit 1; }
 source bench/service.sh; build_service
@@ -30,12 +32,14 @@ for _ in $(seq 1 "$BATCH"); do
 done
 # One ViewContent per session, each alone in its run (sent one after the other), as MONITOR shows them.
 post /events "{\"sessionId\":\"${sessions[0]}\",\"event\":\"ViewContent\",\"properties\":{\"content\":\"warm\"}}" >/dev/null
+# PARTS=1: the script cache emptied, so the service sends the script's text once more (EVAL), for its variants.
+[ "$PARTS" = 1 ] && redis-cli -p $REDIS_PORT script flush >/dev/null
 redis-cli -p $REDIS_PORT monitor > "$OUT/script-cost-monitor.txt" & MON_PID=$!
 sleep 0.3
 for s in "${sessions[@]}"; do post /events "{\"sessionId\":\"$s\",\"event\":\"ViewContent\",\"properties\":{\"content\":\"trailer_30s\"}}" >/dev/null; done
 sleep 0.3; kill $MON_PID; MON_PID=""
 kill $SVC_PID; wait $SVC_PID 2>/dev/null || true; SVC_PID=""
-REDIS_PORT=$REDIS_PORT BATCH=$BATCH RUNS=$RUNS python3 - "$OUT/script-cost-monitor.txt" <<'PY'
+REDIS_PORT=$REDIS_PORT BATCH=$BATCH RUNS=$RUNS PARTS=$PARTS python3 - "$OUT/script-cost-monitor.txt" <<'PY'
 import os, re, subprocess, sys
 port, batch, runs = os.environ["REDIS_PORT"], int(os.environ["BATCH"]), int(os.environ["RUNS"])
 # MONITOR quotes each argument C-style: "a\"b" and \xNN.
@@ -76,6 +80,19 @@ def replay(k):
     print(f"{k:>3} calls per run: {script:6.1f} µs of Redis per event ({commands:4.1f} µs of it in the commands the script ran), {replicated:5.0f} bytes per event to the replica")
 replay(1)
 replay(batch)
+if os.environ["PARTS"] == "1":
+    # The batched script's text, and two variants of it run with the same calls: each call's arguments bound to its
+    # names, then answered at once (no command); and nothing bound (only Redis's parsing and the script's start).
+    text = next((args(l)[1] for l in open(sys.argv[1]) if '"EVAL"' in l and "local function run()" in l), None)
+    if not text:
+        sys.exit("PARTS=1: the script's text was not captured")
+    answer = "local ok, answer = true, {'status', 'Stored', 'accepted', 1, 'duplicates', 0}"
+    bound = text.replace("local ok, answer = pcall(run)", answer)
+    unbound = bound.replace("p = bind(kb, p)", f"p = p + {len(parts[0][1])}")
+    for name, variant in (("bound, answered at once", bound), ("started only", unbound)):
+        sha = subprocess.run(["redis-cli", "-p", port, "-x", "script", "load"], input=variant, check=True, capture_output=True, text=True).stdout.strip()
+        print(f"   {name}:", end="")
+        replay(batch)
 # Every replay stored a fresh event (not a duplicate, not refused by the session's cap).
 events = next(k for k in parts[0][0] if k.startswith("events:"))
 held = int(subprocess.run(["redis-cli", "-p", port, "zcard", events], check=True, capture_output=True, text=True).stdout)

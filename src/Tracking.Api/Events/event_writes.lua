@@ -12,8 +12,7 @@
 
 -- Writes a plan of plan_events (the session exists). Returns the events accepted, the duplicates and the ms the
 -- session's keys have left. `renew`: the session's TTLs are refreshed whatever they are (a new session). `kept`: the
--- session's F.VisitStart, F.VisitLast, F.ConsentMarketing and F.ConsentAnalytics when the caller has read them (no
--- step here writes them before they are read), else nil. `...`: more of the session's keys refreshed with them (a
+-- session's VISIT_FIELDS when the caller knows them (no step here writes them before they are read), else nil. `...`: more of the session's keys refreshed with them (a
 -- page load's touches and client), the last one the TTL probe.
 local function store_events(plan, renew, kept, ...)
   local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
@@ -92,7 +91,7 @@ local function store_events(plan, renew, kept, ...)
     end
   end
   -- Each fresh event's visit (visits.lua), in posted order, and the consent its outbox entries carry: one read.
-  kept = kept or redis.call('HMGET', K.sess, F.VisitStart, F.VisitLast, F.ConsentMarketing, F.ConsentAnalytics)
+  kept = kept or redis.call('HMGET', K.sess, unpack(VISIT_FIELDS))
   local visit = visit_from(kept[1], kept[2])
   local starts = {}
   for i, e in ipairs(L.events) do

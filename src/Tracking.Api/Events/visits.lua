@@ -3,6 +3,10 @@
 -- times (F.VisitStart, F.VisitLast). One rule for every script that queues an event for PostHog: browser events
 -- (event_writes.lua) and the server's (signup.lua, initiate_checkout.lua, record_stripe.lua), so they share visits.
 
+-- The session fields an event's outbox entry is stamped from (its visit, and the consent: entries.lua), in the order
+-- store_events (event_writes.lua) takes them as `kept`.
+local VISIT_FIELDS = {F.VisitStart, F.VisitLast, F.ConsentMarketing, F.ConsentAnalytics}
+
 -- The visit whose first and latest event times (ms) the session holds as `start` and `last` (false when it has
 -- none), for visit_of and visit_save.
 local function visit_from(start, last) return {start = tonumber(start), last = tonumber(last)} end

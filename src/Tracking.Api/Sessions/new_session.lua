@@ -10,13 +10,14 @@ local function create_session()
   local plan, held = plan_events()
   if not plan then return {'status', S.SessionFull, 'held', held} end
   hset_pairs(K.sess, L.fields)
+  -- The new hash holds exactly L.fields: the fact and the events' visit and consent are known without reading it.
   local counters = agg_tiers()
-  agg(counters, K.sess, M.Sessions, M.Touches)
+  agg_known(counters, fields_after(AGG_FIELDS, {}, L.fields), M.Sessions, M.Touches)
   redis.call('RPUSH', K.touches, A.touch)
   set_client()
   -- Its events and dedup set are refreshed by store_events, below (which refreshes the session again: the new hash
   -- gets its TTL here in case the script stops between the two).
   refresh(tonumber(A.ttl), K.sess, K.touches, K.client)
-  local accepted, duplicates = store_events(plan, true)
+  local accepted, duplicates = store_events(plan, true, fields_after(VISIT_FIELDS, {}, L.fields))
   return {'status', S.Created, 'accepted', accepted, 'duplicates', duplicates}
 end

@@ -12,10 +12,17 @@
 -- left (its expiresAt); Unknown when the session does not exist; SessionFull, then held, when the events would pass
 -- A.max_events (nothing written, not even the touch).
 local function touch_session()
-  if redis.call('EXISTS', K.sess) == 0 then return S.Unknown end
+  -- One read: whether the session exists (every session hash holds F.CreatedAt), what the touch decides by, and the
+  -- fields the touch's fact and the events' visit and consent are computed from once the touch has written its own.
+  local names = {F.VisitLast, F.PageLoadLast, F.CreatedAt, F.VisitorId, F.PosthogDistinctId, F.Fbclid}
+  local agg_at = #names + 1
+  for _, f in ipairs(AGG_FIELDS) do names[#names + 1] = f end
+  local visit_at = #names + 1
+  for _, f in ipairs(VISIT_FIELDS) do names[#names + 1] = f end
+  local stored = redis.call('HMGET', K.sess, unpack(names))
+  if not stored[3] then return S.Unknown end
   local plan, held = plan_events()
   if not plan then return S.SessionFull, held end
-  local stored = redis.call('HMGET', K.sess, F.VisitLast, F.PageLoadLast, F.CreatedAt, F.VisitorId, F.PosthogDistinctId, F.Fbclid)
   local last = math.max(tonumber(stored[1]) or 0, tonumber(stored[2]) or 0, tonumber(stored[3]) or 0)
   local new_visit = tonumber(A.now) - last > 1800000 and 1 or 0
   -- One HSET for the page load's time, a new fbclid and the touch's fields.
@@ -36,11 +43,12 @@ local function touch_session()
       redis.call('LTRIM', K.touches, 1 - max, -1)
       redis.call('LPUSH', K.touches, first)
     end
-    agg(agg_tiers(), K.sess, M.Touches)
+    agg_known(agg_tiers(), fields_after(AGG_FIELDS, {unpack(stored, agg_at, visit_at - 1)}, L.fields, L.cleared), M.Touches)
   end
   set_client()
   -- Every key of the session lives on, refreshed with the session's (store_events) once their TTL has run down: the
   -- touches list is the probe, as only page loads refresh it and the client hash, while events refresh the others.
-  local accepted, duplicates, left = store_events(plan, false, nil, K.client, K.touches)
+  local kept = fields_after(VISIT_FIELDS, {unpack(stored, visit_at, #names)}, L.fields, L.cleared)
+  local accepted, duplicates, left = store_events(plan, false, kept, K.client, K.touches)
   return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates, left
 end

@@ -57,13 +57,20 @@ local function agg_select(t, sess, seen, campaign)
   agg_push(t, {{m = AGG_JOIN, c = campaign, f = table.concat(flags)}})
 end
 
--- One fact of the session per metric given (one read of the session, one append): each counted for its current
--- last touch, and for the campaign it has selected.
-local function agg(t, sess, ...)
-  local f = redis.call('HMGET', sess, F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent, F.SelectedCampaign)
+-- The session fields a fact is counted by: its current last touch, and the campaign it has selected.
+local AGG_FIELDS = {F.LastTouchSource, F.LastTouchMedium, F.LastTouchCampaign, F.LastTouchContent, F.SelectedCampaign}
+
+-- One fact of the session per metric given (one append), counted for `f`: what the session's AGG_FIELDS hold now
+-- (false for none), when the caller knows it without reading the session (agg reads it).
+local function agg_known(t, f, ...)
   local facts = {}
   for i, metric in ipairs({...}) do
     facts[i] = {m = metric, s = f[1] or '', md = f[2] or '', c = f[3] or '', ct = f[4] or '', sel = f[5] or ''}
   end
   agg_push(t, facts)
+end
+
+-- agg_known for the session `sess` as it is now (one read).
+local function agg(t, sess, ...)
+  agg_known(t, redis.call('HMGET', sess, unpack(AGG_FIELDS)), ...)
 end

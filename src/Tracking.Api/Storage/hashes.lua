@@ -19,6 +19,17 @@ local function refresh_run_down(ttl, force, ...)
   return ms
 end
 
+-- What the fields `names` hold once `cleared` ({name} records, optional) are deleted and `pairs_list` ({name, value}
+-- records) written over `stored` (their values before, in `names`' order, false for none): a script that wrote them
+-- knows them without reading the hash again.
+local function fields_after(names, stored, pairs_list, cleared)
+  local at, out = {}, {}
+  for i, n in ipairs(names) do at[n], out[i] = i, stored[i] or false end
+  for _, c in ipairs(cleared or {}) do if at[c.name] then out[at[c.name]] = false end end
+  for _, p in ipairs(pairs_list) do if at[p.name] then out[at[p.name]] = p.value end end
+  return out
+end
+
 -- HSET of a list of {name, value} records in one command (no-op when empty), after `first` (name, value, ... flat;
 -- optional), which the records override.
 local function hset_pairs(key, pairs_list, first)

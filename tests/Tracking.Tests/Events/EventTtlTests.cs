@@ -42,13 +42,14 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
     }
 
-    private async Task<TimeSpan[]> TtlsAsync(string id) =>
-        await Task.WhenAll(SessionKeys(id).Select(async k => (await App.Db.KeyTimeToLiveAsync(k)) ?? TimeSpan.Zero));
+    private async Task<TimeSpan[]> TtlsAsync(IEnumerable<RedisKey> keys) =>
+        await Task.WhenAll(keys.Select(async k => (await App.Db.KeyTimeToLiveAsync(k)) ?? TimeSpan.Zero));
 
     // Keys with an hour left have run down: refreshed to the full TTL. Keys 10 s short of it are fresh: left as they are.
+    public static TheoryData<int, bool> RunDownOrFresh => new() { { 3600, true }, { (7 * 86400) - 10, false } };
+
     [Theory]
-    [InlineData(3600, true)]
-    [InlineData(7 * 86400 - 10, false)]
+    [MemberData(nameof(RunDownOrFresh))]
     public async Task An_event_refreshes_the_three_keys_only_once_their_ttl_has_run_down(int secondsLeft, bool refreshed)
     {
         var left = TimeSpan.FromSeconds(secondsLeft);
@@ -57,14 +58,13 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
         await PostEventAsync(client, id, $"ttl-{secondsLeft}");
 
         var expected = refreshed ? Ttl : left;
-        Assert.All(await TtlsAsync(id), ttl => Assert.InRange(ttl, expected - TimeSpan.FromMinutes(1), expected));
+        Assert.All(await TtlsAsync(SessionKeys(id)), ttl => Assert.InRange(ttl, expected - TimeSpan.FromMinutes(1), expected));
     }
 
     // A page load's touch refreshes the session's five keys by the same rule, probing the touches list (which events
     // never refresh), and answers expiresAt = now + what the session has left, which Redis must keep as long.
     [Theory]
-    [InlineData(3600, true)]
-    [InlineData(7 * 86400 - 10, false)]
+    [MemberData(nameof(RunDownOrFresh))]
     public async Task A_page_load_refreshes_the_five_keys_once_run_down_and_answers_the_expiry_they_hold(int secondsLeft, bool refreshed)
     {
         var left = TimeSpan.FromSeconds(secondsLeft);
@@ -81,8 +81,7 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
 
         Assert.True(touched.IsSuccessStatusCode);
         var expected = refreshed ? Ttl : left;
-        var ttls = await Task.WhenAll(keys.Select(async k => (await App.Db.KeyTimeToLiveAsync(k)) ?? TimeSpan.Zero));
-        Assert.All(ttls, ttl => Assert.InRange(ttl, expected - TimeSpan.FromMinutes(1), expected));
+        Assert.All(await TtlsAsync(keys), ttl => Assert.InRange(ttl, expected - TimeSpan.FromMinutes(1), expected));
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((await touched.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("expiresAt").GetInt64());
         Assert.InRange(expiresAt, before + expected - TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow + expected);
     }

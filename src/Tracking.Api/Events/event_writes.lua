@@ -10,8 +10,8 @@
 -- events and counted, without a field). The seen set grows by at most two members per stored event (plus six
 -- once-per-session facts, and one per fundraising campaign selected, each a stored event).
 
--- Writes a plan of plan_events (the session exists). Returns the events accepted, the duplicates and the ms the
--- session's keys have left. `renew`: the session's TTLs are refreshed whatever they are (a new session). `kept`: the
+-- Writes a plan of plan_events (the session exists). Returns the events accepted, the duplicates and when the
+-- session's keys expire (nil when refreshed now: refresh_run_down). `renew`: the session's TTLs are refreshed whatever they are (a new session). `kept`: the
 -- session's VISIT_FIELDS when the caller knows them (no step here writes them before they are read), else nil. `...`: more of the session's keys refreshed with them (a
 -- page load's touches and client), the last one the TTL probe.
 local function store_events(plan, renew, kept, ...)
@@ -114,6 +114,7 @@ local function store_events(plan, renew, kept, ...)
   end
   -- The session, its events and its dedup set live and die together, refreshed once their TTL has run down, and at
   -- once when asked or when this request made the events key (a checkout may have made the dedup set before any event).
-  local left = refresh_run_down(tonumber(A.ttl), renew or (count > 0 and plan.held == 0), K.sess, K.events, K.seen, ...)
-  return count, #L.events - count, left
+  local force = renew or (count > 0 and plan.held == 0)
+  local expires = refresh_run_down(tonumber(A.ttl), force, tonumber(A.now), K.sess, K.events, K.seen, ...)
+  return count, #L.events - count, expires
 end

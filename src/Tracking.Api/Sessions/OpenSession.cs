@@ -134,6 +134,6 @@ internal sealed class OpenSession(
         opening.Events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();
 
     private SessionResponse Response(SessionOpening opening, string sessionId, string visitorId, bool isNew, long now, PageLoad load) =>
-        new(sessionId, visitorId, isNew, now + (load.LeftMs ?? (long)options.Value.SessionTtl.TotalMilliseconds),
+        new(sessionId, visitorId, isNew, load.ExpiresAt ?? now + (long)options.Value.SessionTtl.TotalMilliseconds,
             opening.Request.Events is null ? null : new EventsAccepted(load.Accepted, load.Duplicates));
 }

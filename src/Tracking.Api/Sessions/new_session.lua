@@ -7,7 +7,7 @@
 -- when the events alone pass A.max_events.
 local function create_session()
   if redis.call('EXISTS', K.sess) == 1 then return {'status', S.Exists} end
-  local plan, held = plan_events()
+  local plan, held = plan_events(true)
   if not plan then return {'status', S.SessionFull, 'held', held} end
   hset_pairs(K.sess, L.fields)
   -- The new hash holds exactly L.fields: the fact and the events' visit and consent are known without reading it.

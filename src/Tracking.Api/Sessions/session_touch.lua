@@ -8,8 +8,8 @@
 -- A page load after 30 minutes without page loads or events is a new visit (counted for the visitor).
 -- The page's first events (L.events) are stored after the touch, so they count under the new last touch.
 -- Returns the status (Sessions.PageLoadStatus): Touched, then the session's visitor, 1 when this is a new visit,
--- the PostHog distinct id stored before this page load ('' for none), accepted, duplicates and the ms the session has
--- left (its expiresAt); Unknown when the session does not exist; SessionFull, then held, when the events would pass
+-- the PostHog distinct id stored before this page load ('' for none), accepted, duplicates and when the session
+-- expires (ms since the epoch; 0 when this touch renewed it: now + the TTL); Unknown when the session does not exist; SessionFull, then held, when the events would pass
 -- A.max_events (nothing written, not even the touch).
 local function touch_session()
   -- One read: whether the session exists (every session hash holds F.CreatedAt), what the touch decides by, and the
@@ -49,6 +49,6 @@ local function touch_session()
   -- Every key of the session lives on, refreshed with the session's (store_events) once their TTL has run down: the
   -- touches list is the probe, as only page loads refresh it and the client hash, while events refresh the others.
   local kept = fields_after(VISIT_FIELDS, {unpack(stored, visit_at, #names)}, L.fields, L.cleared)
-  local accepted, duplicates, left = store_events(plan, false, kept, K.client, K.touches)
-  return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates, left
+  local accepted, duplicates, expires = store_events(plan, false, kept, K.client, K.touches)
+  return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates, expires or 0
 end

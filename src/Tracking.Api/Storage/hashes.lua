@@ -8,15 +8,16 @@ end
 -- refresh, for keys always refreshed together, only when `force` or when the last one's TTL has run down by more
 -- than a small slack (30 s, or a hundredth of a short TTL): writes seconds apart cost one PTTL instead of an EXPIRE
 -- per key, each of which Redis rewrites as PEXPIREAT and propagates to every replica. The last key must be one that
--- every refresh of the others also refreshes (its TTL is the lowest of them). Returns the ms the keys have left.
-local function refresh_run_down(ttl, force, ...)
+-- every refresh of the others also refreshes (its TTL is the lowest of them). `now`: the caller's time (ms). Returns
+-- when the keys expire (ms since the epoch, as Redis set it) when it left them, nil when it refreshed them (now + ttl):
+-- an answer made from it never moves back from one made before.
+local function refresh_run_down(ttl, force, now, ...)
   local keys, ms = {...}, ttl * 1000
   if not force then
-    local left = redis.call('PTTL', keys[#keys])
-    if left >= ms - math.min(30000, ms / 100) then return left end
+    local at = redis.call('PEXPIRETIME', keys[#keys])
+    if at - now >= ms - math.min(30000, ms / 100) then return at end
   end
   refresh(ttl, ...)
-  return ms
 end
 
 -- What the fields `names` hold once `cleared` ({name} records, optional) are deleted and `pairs_list` ({name, value}

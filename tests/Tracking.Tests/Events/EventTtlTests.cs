@@ -62,7 +62,7 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
     }
 
     // A page load's touch refreshes the session's five keys by the same rule, probing the touches list (which events
-    // never refresh), and answers expiresAt = now + what the session has left, which Redis must keep as long.
+    // never refresh), and answers expiresAt = when they expire, which Redis must keep as long.
     [Theory]
     [MemberData(nameof(RunDownOrFresh))]
     public async Task A_page_load_refreshes_the_five_keys_once_run_down_and_answers_the_expiry_they_hold(int secondsLeft, bool refreshed)

@@ -9,8 +9,8 @@ using Tracking.Tests.Support;
 namespace Tracking.Tests.Sessions;
 
 /// <summary>
-/// POST /session answers <c>expiresAt</c> = now + Tracking__SessionTtlDays on creation, and on a touch now + what the
-/// session's keys have left (refreshed to the full TTL once run down, Events/EventTtlTests): the snippet keeps the id
+/// POST /session answers <c>expiresAt</c> = now + Tracking__SessionTtlDays on creation, and on a touch when the
+/// session's keys expire (refreshed to the full TTL once run down, Events/EventTtlTests): the snippet keeps the id
 /// exactly that long, so it must be the server's TTL (a non-default one here) and not a constant.
 /// </summary>
 public sealed class SessionExpiryTests : IDisposable

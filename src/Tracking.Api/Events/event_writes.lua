@@ -115,6 +115,6 @@ local function store_events(plan, renew, kept, ...)
   -- The session, its events and its dedup set live and die together, refreshed once their TTL has run down, and at
   -- once when asked or when this request made the events key (a checkout may have made the dedup set before any event).
   local force = renew or (count > 0 and plan.held == 0)
-  local expires = refresh_run_down(tonumber(A.ttl), force, tonumber(A.now), K.sess, K.events, K.seen, ...)
+  local expires = refresh_run_down(tonumber(A.ttl), force, K.sess, K.events, K.seen, ...)
   return count, #L.events - count, expires
 end

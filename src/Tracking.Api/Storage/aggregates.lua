@@ -1,3 +1,4 @@
+--- @include "hashes"
 -- Counting a fact, on the request path: the partition-day counters are not written here. Each fact is appended to
 -- the partition's projection log (K.agg_log, a list on the partition's slot) with what counting it needs as of
 -- now: the day (K.agg names the partition-day counters it counts in), the metric, the session's current last touch
@@ -24,18 +25,11 @@ local function agg_tiers()
   return {log = K.agg_log, day = agg_day(), ttl = tonumber(A.retain)}
 end
 
--- What one run of the script (one EVALSHA: a group commit's run holds many calls) learns once: the server's time in
--- ms. A run lasts about a millisecond, so its facts share one stamp.
-local AGG_RUN = {ms = nil}
-
--- Appends facts (tables of name/value), stamped with the day and the server's time in ms (`t`, which the lag is
--- measured from), in one RPUSH; past C.MaxProjectionFacts the oldest facts go.
+-- Appends facts (tables of name/value), stamped with the day and Redis's time in ms (`t`, which the lag is measured
+-- from; one stamp per run of the script, hashes.lua redis_now), in one RPUSH; past C.MaxProjectionFacts the oldest
+-- facts go.
 local function agg_push(t, facts)
-  if not AGG_RUN.ms then
-    local now = redis.call('TIME')
-    AGG_RUN.ms = now[1] * 1000 + math.floor(now[2] / 1000)
-  end
-  local ms, encoded = AGG_RUN.ms, {}
+  local ms, encoded = redis_now(), {}
   for i, fact in ipairs(facts) do
     fact.d, fact.t = t.day, ms
     encoded[i] = cjson.encode(fact)

@@ -1,5 +1,16 @@
 -- Small helpers for a session's keys and hashes.
 
+-- Redis's time in ms, read once per run of the script (one EVALSHA: a group commit's run holds many calls and lasts
+-- about a millisecond), so TTLs are judged on the clock that keeps them.
+local RUN = {ms = nil}
+local function redis_now()
+  if not RUN.ms then
+    local now = redis.call('TIME')
+    RUN.ms = now[1] * 1000 + math.floor(now[2] / 1000)
+  end
+  return RUN.ms
+end
+
 -- Sets the same TTL (seconds) on each key.
 local function refresh(ttl, ...)
   for _, key in ipairs({...}) do redis.call('EXPIRE', key, ttl) end
@@ -8,14 +19,14 @@ end
 -- refresh, for keys always refreshed together, only when `force` or when the last one's TTL has run down by more
 -- than a small slack (30 s, or a hundredth of a short TTL): writes seconds apart cost one PTTL instead of an EXPIRE
 -- per key, each of which Redis rewrites as PEXPIREAT and propagates to every replica. The last key must be one that
--- every refresh of the others also refreshes (its TTL is the lowest of them). `now`: the caller's time (ms). Returns
--- when the keys expire (ms since the epoch, as Redis set it) when it left them, nil when it refreshed them (now + ttl):
--- an answer made from it never moves back from one made before.
-local function refresh_run_down(ttl, force, now, ...)
+-- every refresh of the others also refreshes (its TTL is the lowest of them). Returns when the keys expire (ms since
+-- the epoch, as Redis set it) when it left them, nil when it refreshed them (now + ttl): an answer made from it never
+-- moves back from one made before.
+local function refresh_run_down(ttl, force, ...)
   local keys, ms = {...}, ttl * 1000
   if not force then
     local at = redis.call('PEXPIRETIME', keys[#keys])
-    if at - now >= ms - math.min(30000, ms / 100) then return at end
+    if at - redis_now() >= ms - math.min(30000, ms / 100) then return at end
   end
   refresh(ttl, ...)
 end

@@ -65,7 +65,7 @@ public sealed class ScriptTests
         Assert.Equal(append.Parts.Distinct(), append.Parts);
         // The request path appends facts; only the projection includes the counters' tiers.
         Assert.DoesNotContain("aggregate_tiers.lua", append.Parts);
-        Assert.Equal(["aggregates.lua", "aggregate_tiers.lua", "aggregate_cohorts.lua"], scripts["project.lua"].Parts);
+        Assert.Equal(["hashes.lua", "aggregates.lua", "aggregate_tiers.lua", "aggregate_cohorts.lua"], scripts["project.lua"].Parts);
         Assert.True(append.Parts.ToList().IndexOf("entries.lua") < append.Parts.ToList().IndexOf("visits.lua"));
     }
 

@@ -26,8 +26,8 @@ public sealed record SessionRequest(
     string? Ttclid = null,
     string? Ttp = null);
 
-/// <param name="ExpiresAt">When the session expires unless touched again (ms since the epoch: now + the TTL, or when its keys
-/// expire if a touch left their TTL, at most 30 s short of it): the snippet keeps the id exactly that long.</param>
+/// <param name="ExpiresAt">When the session expires unless touched again (ms since the epoch, on the store's clock: the TTL
+/// from now, or at most 30 s less when a touch left it): the snippet keeps the id exactly that long.</param>
 /// <param name="Events">What happened to the request's <c>events</c> (absent when it sent none).</param>
 public sealed record SessionResponse(string SessionId, string VisitorId, bool IsNew, long ExpiresAt, Tracking.Events.EventsAccepted? Events = null);
 

@@ -22,8 +22,9 @@ internal sealed record SessionVisit(
 /// <param name="PostHogVisitor">The PostHog id's own index (another slot) is to get the visitor (<see cref="IndexSet.AddPostHogVisitorAsync"/>).</param>
 /// <param name="PostHogBefore">The PostHog distinct id the session held before this page load ('' for none).</param>
 /// <param name="Held">When the page's events would pass Tracking__MaxEventsPerSession: the events held (nothing was written); else -1.</param>
-/// <param name="ExpiresAt">When a touched session expires (ms since the epoch), when the touch left its TTL as it was: a
-/// touch refreshes it only once it has run down (hashes.lua, refresh_run_down); null when it expires the full TTL from now.</param>
+/// <param name="ExpiresAt">When the session expires (ms since the epoch, on Redis's clock, which keeps it): a touch
+/// refreshes its TTL only once it has run down (hashes.lua, refresh_run_down), so this may be up to 30 s short of the
+/// full TTL from now.</param>
 internal readonly record struct PageLoad(
     string Visitor, bool NewVisit, int Accepted, int Duplicates, bool Own = true, bool PostHogVisitor = false, string PostHogBefore = "", long Held = -1,
     long? ExpiresAt = null)
@@ -97,7 +98,7 @@ internal sealed class SessionStore(
             PageLoadStatus.Exists => null,
             PageLoadStatus.SessionFull => new PageLoad(session.VisitorId, true, 0, 0, Held: result.Long("held")),
             _ => new PageLoad(session.VisitorId, true, (int)result.Long("accepted"), (int)result.Long("duplicates"),
-                PostHogVisitor: result.Long("posthog") == 1),
+                PostHogVisitor: result.Long("posthog") == 1, ExpiresAt: result.Long("expires_at")),
         };
     }
 
@@ -139,7 +140,7 @@ internal sealed class SessionStore(
             PageLoadStatus.SessionFull => new PageLoad("", false, 0, 0, Held: result.Long("held")),
             _ => new PageLoad(result.String("visitor"), result.Long("new_visit") == 1, (int)result.Long("accepted"), (int)result.Long("duplicates"),
                 Own: result.Long("own") == 1, PostHogVisitor: result.Long("posthog") == 1, PostHogBefore: result.String("posthog_before"),
-                ExpiresAt: result.Long("expires_at") is > 0 and var at ? at : null),
+                ExpiresAt: result.Long("expires_at")),
         };
     }
 

@@ -2,7 +2,8 @@
 --- @include "session_client"
 -- Creating a session (create_session.lua): its hash fields, its first touch, the request context, the day's
 -- counters, and the page's first events (L.events, usually its PageView: event_writes.lua).
--- Answers Sessions.PageLoadStatus: Created (accepted, duplicates); Exists when the session already exists (a retried
+-- Answers Sessions.PageLoadStatus: Created (accepted, duplicates, expires_at: when the session expires, ms since the
+-- epoch on Redis's clock); Exists when the session already exists (a retried
 -- page load whose session id is derived from its first event: the caller touches it instead); SessionFull (held)
 -- when the events alone pass A.max_events.
 local function create_session()
@@ -18,6 +19,6 @@ local function create_session()
   -- Its events and dedup set are refreshed by store_events, below (which refreshes the session again: the new hash
   -- gets its TTL here in case the script stops between the two).
   refresh(tonumber(A.ttl), K.sess, K.touches, K.client)
-  local accepted, duplicates = store_events(plan, true, fields_after(VISIT_FIELDS, {}, L.fields))
-  return {'status', S.Created, 'accepted', accepted, 'duplicates', duplicates}
+  local accepted, duplicates, expires = store_events(plan, true, fields_after(VISIT_FIELDS, {}, L.fields))
+  return {'status', S.Created, 'accepted', accepted, 'duplicates', duplicates, 'expires_at', expires}
 end

@@ -9,8 +9,8 @@
 -- The page's first events (L.events) are stored after the touch, so they count under the new last touch.
 -- Returns the status (Sessions.PageLoadStatus): Touched, then the session's visitor, 1 when this is a new visit,
 -- the PostHog distinct id stored before this page load ('' for none), accepted, duplicates and when the session
--- expires (ms since the epoch; 0 when this touch renewed it: now + the TTL); Unknown when the session does not exist; SessionFull, then held, when the events would pass
--- A.max_events (nothing written, not even the touch).
+-- expires (ms since the epoch, Redis's clock: its expiresAt); Unknown when the session does not exist; SessionFull,
+-- then held, when the events would pass A.max_events (nothing written, not even the touch).
 local function touch_session()
   -- One read: whether the session exists (every session hash holds F.CreatedAt), what the touch decides by, and the
   -- fields the touch's fact and the events' visit and consent are computed from once the touch has written its own.
@@ -31,9 +31,9 @@ local function touch_session()
     own[3], own[4], own[5], own[6] = F.Fbclid, A.fbclid, F.FbclidFirstSeen, A.now
   end
   if #L.cleared > 0 then
-    local names = {}
-    for i, c in ipairs(L.cleared) do names[i] = c.name end
-    redis.call('HDEL', K.sess, unpack(names))
+    local cleared = {}
+    for i, c in ipairs(L.cleared) do cleared[i] = c.name end
+    redis.call('HDEL', K.sess, unpack(cleared))
   end
   hset_pairs(K.sess, L.fields, own)
   if A.touch ~= '' then
@@ -43,12 +43,14 @@ local function touch_session()
       redis.call('LTRIM', K.touches, 1 - max, -1)
       redis.call('LPUSH', K.touches, first)
     end
-    agg_known(agg_tiers(), fields_after(AGG_FIELDS, {unpack(stored, agg_at, visit_at - 1)}, L.fields, L.cleared), M.Touches)
+    local fact = fields_after(AGG_FIELDS, {unpack(stored, agg_at, visit_at - 1)}, L.fields, L.cleared)
+    agg_known(agg_tiers(), fact, M.Touches)
   end
-  set_client()
   -- Every key of the session lives on, refreshed with the session's (store_events) once their TTL has run down: the
-  -- touches list is the probe, as only page loads refresh it and the client hash, while events refresh the others.
+  -- touches list is the probe, as only page loads refresh it and the client hash, while events refresh the others. A
+  -- client hash this touch may have made (the session's earlier requests carried no address) is refreshed at once.
+  local grew = set_client()
   local kept = fields_after(VISIT_FIELDS, {unpack(stored, visit_at, #names)}, L.fields, L.cleared)
-  local accepted, duplicates, expires = store_events(plan, false, kept, K.client, K.touches)
-  return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates, expires or 0
+  local accepted, duplicates, expires = store_events(plan, grew, kept, K.client, K.touches)
+  return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates, expires
 end

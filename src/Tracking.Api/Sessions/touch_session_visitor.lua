@@ -9,8 +9,8 @@
 -- and indexes for the session's own visitor).
 -- Answers Sessions.PageLoadStatus: Touched (visitor, new_visit, own: 1 when the visitor's keys were written here,
 -- posthog: 1 when the id's own index, on another slot, is to get the visitor — the id is new in the visitor's index,
--- or a new visit renews it — posthog_before: the distinct id the session held, accepted, duplicates, expires_at: when the session expires, 0 when renewed); Unknown;
--- SessionFull (held).
+-- or a new visit renews it — posthog_before: the distinct id the session held, accepted, duplicates, expires_at: when
+-- the session expires); Unknown; SessionFull (held).
 local status, visitor, new_visit, before, accepted, duplicates, expires = touch_session()
 if status == S.Unknown then return {'status', status} end
 if status == S.SessionFull then return {'status', status, 'held', visitor} end

@@ -17,11 +17,10 @@ local function refresh(ttl, ...)
 end
 
 -- refresh, for keys always refreshed together, only when `force` or when the last one's TTL has run down by more
--- than a small slack (30 s, or a hundredth of a short TTL): writes seconds apart cost one PTTL instead of an EXPIRE
--- per key, each of which Redis rewrites as PEXPIREAT and propagates to every replica. The last key must be one that
--- every refresh of the others also refreshes (its TTL is the lowest of them). Returns when the keys expire (ms since
--- the epoch, as Redis set it) when it left them, nil when it refreshed them (now + ttl): an answer made from it never
--- moves back from one made before.
+-- than a small slack (30 s, or a hundredth of a short TTL): writes seconds apart cost one PEXPIRETIME instead of an
+-- EXPIRE per key, each of which Redis rewrites as PEXPIREAT and propagates to every replica. The last key must be one
+-- that every refresh of the others also refreshes (its TTL is the lowest of them). Returns when the keys expire (ms
+-- since the epoch, on Redis's clock, never after the real expiry), so answers made from it never move back.
 local function refresh_run_down(ttl, force, ...)
   local keys, ms = {...}, ttl * 1000
   if not force then
@@ -29,6 +28,7 @@ local function refresh_run_down(ttl, force, ...)
     if at - redis_now() >= ms - math.min(30000, ms / 100) then return at end
   end
   refresh(ttl, ...)
+  return redis_now() + ms
 end
 
 -- What the fields `names` hold once `cleared` ({name} records, optional) are deleted and `pairs_list` ({name, value}

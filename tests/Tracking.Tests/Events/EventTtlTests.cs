@@ -87,6 +87,20 @@ public sealed class EventTtlTests(EventTtlTests.Fixture app) : SharedAppTests<Ev
     }
 
     [Fact]
+    public async Task A_client_hash_made_by_a_touch_gets_its_ttl_while_the_session_is_fresh()
+    {
+        // A session whose requests carried no address or User-Agent so far: it has no client hash.
+        var id = (await App.CreateClient().NewSessionAsync()).GetProperty("sessionId").GetString()!;
+        Assert.False(await App.Db.KeyExistsAsync(Keys.Client(id)));
+
+        var touched = await App.Browser().PostAsJsonAsync("/session", new { url = "https://film.example/about", sessionId = id });
+
+        Assert.True(touched.IsSuccessStatusCode);
+        Assert.True(await App.Db.KeyExistsAsync(Keys.Client(id)));
+        Assert.InRange((await App.Db.KeyTimeToLiveAsync(Keys.Client(id))) ?? TimeSpan.Zero, Ttl - TimeSpan.FromMinutes(1), Ttl);
+    }
+
+    [Fact]
     public async Task The_first_event_stored_beside_an_existing_dedup_set_gets_a_ttl()
     {
         var (client, id) = await SessionWithTtlAsync(Ttl);

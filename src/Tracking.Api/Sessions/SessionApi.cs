@@ -20,7 +20,8 @@ internal static class SessionApi
             .WithSummary("Create a session for a landing, or touch a live one (first touch kept, last touch updated).")
             .WithDescription("""
                 No `sessionId`, or an unknown/expired one, creates a session (201) with a server-chosen id; a live one is touched
-                (200): campaign parameters become the new last touch, the TTL restarts. UTMs, fbclid, gclid and ttclid are read from `url`'s
+                (200): campaign parameters become the new last touch, the TTL restarts (renewed once more than 30 s of it has run;
+                `expiresAt` is when the store expires the session, on its clock, never later). UTMs, fbclid, gclid and ttclid are read from `url`'s
                 query unless given explicitly. `events` (optional, at most Tracking__MaxEventsPerBatch; usually the PageView) are
                 validated as a `POST /events` batch without session ids and stored in the same atomic script, so a page load is one
                 request. `pageLoadKey` (optional): a random value the page keeps to itself and sends only here; the new session's id is

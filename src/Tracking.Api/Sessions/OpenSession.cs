@@ -81,7 +81,7 @@ internal sealed class OpenSession(
             }
         }
         metrics.EventsStored(t.Accepted, t.Duplicates);
-        return new OpenedSession(Response(opening, sessionId, t.Visitor, isNew: false, now, t));
+        return new OpenedSession(Response(opening, sessionId, t.Visitor, isNew: false, t));
     }
 
     /// <summary>A new session (or refused as full or over budget); null when the derived session id already exists.</summary>
@@ -118,7 +118,7 @@ internal sealed class OpenSession(
         await IndexPostHogVisitorAsync(visitorId, request.PosthogDistinctId, c.PostHogVisitor);
         metrics.SessionCreated();
         metrics.EventsStored(c.Accepted, c.Duplicates);
-        return (sessionId, new OpenedSession(Response(opening, sessionId, visitorId, isNew: true, now, c)));
+        return (sessionId, new OpenedSession(Response(opening, sessionId, visitorId, isNew: true, c)));
     }
 
     // Kept as long as the visitor, so erasure finds the PostHog person after the session expired, and knows which
@@ -133,7 +133,7 @@ internal sealed class OpenSession(
     private List<EventWrite> Writes(SessionOpening opening, string sessionId, ClientContext client) =>
         opening.Events.Select(e => new EventWrite(e, outbox.Queue(OutboxEntries.ForBrowserEvent(sessionId, e, client)))).ToList();
 
-    private SessionResponse Response(SessionOpening opening, string sessionId, string visitorId, bool isNew, long now, PageLoad load) =>
-        new(sessionId, visitorId, isNew, load.ExpiresAt ?? now + (long)options.Value.SessionTtl.TotalMilliseconds,
+    private static SessionResponse Response(SessionOpening opening, string sessionId, string visitorId, bool isNew, PageLoad load) =>
+        new(sessionId, visitorId, isNew, load.ExpiresAt,
             opening.Request.Events is null ? null : new EventsAccepted(load.Accepted, load.Duplicates));
 }

@@ -24,10 +24,10 @@ internal sealed record SessionVisit(
 /// <param name="Held">When the page's events would pass Tracking__MaxEventsPerSession: the events held (nothing was written); else -1.</param>
 /// <param name="ExpiresAt">When the session expires (ms since the epoch, on Redis's clock, which keeps it): a touch
 /// refreshes its TTL only once it has run down (hashes.lua, refresh_run_down), so this may be up to 30 s short of the
-/// full TTL from now.</param>
+/// full TTL from now; 0 when nothing was written.</param>
 internal readonly record struct PageLoad(
     string Visitor, bool NewVisit, int Accepted, int Duplicates, bool Own = true, bool PostHogVisitor = false, string PostHogBefore = "", long Held = -1,
-    long? ExpiresAt = null)
+    long ExpiresAt = 0)
 {
     public bool Full => Held >= 0;
 }

@@ -11,15 +11,17 @@
 -- the PostHog distinct id stored before this page load ('' for none), accepted, duplicates and when the session
 -- expires (ms since the epoch, Redis's clock: its expiresAt); Unknown when the session does not exist; SessionFull,
 -- then held, when the events would pass A.max_events (nothing written, not even the touch).
+-- A touch's one read: whether the session exists (every session hash holds F.CreatedAt), what the touch decides by,
+-- then (from TOUCH_AGG_AT, TOUCH_VISIT_AT) the fields its fact and its events' visit and consent are computed from once
+-- the touch has written its own.
+local TOUCH_READ = {F.VisitLast, F.PageLoadLast, F.CreatedAt, F.VisitorId, F.PosthogDistinctId, F.Fbclid}
+local TOUCH_AGG_AT = #TOUCH_READ + 1
+for _, f in ipairs(AGG_FIELDS) do TOUCH_READ[#TOUCH_READ + 1] = f end
+local TOUCH_VISIT_AT = #TOUCH_READ + 1
+for _, f in ipairs(VISIT_FIELDS) do TOUCH_READ[#TOUCH_READ + 1] = f end
+
 local function touch_session()
-  -- One read: whether the session exists (every session hash holds F.CreatedAt), what the touch decides by, and the
-  -- fields the touch's fact and the events' visit and consent are computed from once the touch has written its own.
-  local names = {F.VisitLast, F.PageLoadLast, F.CreatedAt, F.VisitorId, F.PosthogDistinctId, F.Fbclid}
-  local agg_at = #names + 1
-  for _, f in ipairs(AGG_FIELDS) do names[#names + 1] = f end
-  local visit_at = #names + 1
-  for _, f in ipairs(VISIT_FIELDS) do names[#names + 1] = f end
-  local stored = redis.call('HMGET', K.sess, unpack(names))
+  local stored = redis.call('HMGET', K.sess, unpack(TOUCH_READ))
   if not stored[3] then return S.Unknown end
   local plan, held = plan_events()
   if not plan then return S.SessionFull, held end
@@ -43,14 +45,14 @@ local function touch_session()
       redis.call('LTRIM', K.touches, 1 - max, -1)
       redis.call('LPUSH', K.touches, first)
     end
-    local fact = fields_after(AGG_FIELDS, {unpack(stored, agg_at, visit_at - 1)}, L.fields, L.cleared)
+    local fact = fields_after(AGG_FIELDS, {unpack(stored, TOUCH_AGG_AT, TOUCH_VISIT_AT - 1)}, L.fields, L.cleared)
     agg_known(agg_tiers(), fact, M.Touches)
   end
   -- Every key of the session lives on, refreshed with the session's (store_events) once their TTL has run down: the
   -- touches list is the probe, as only page loads refresh it and the client hash, while events refresh the others. A
   -- client hash this touch may have made (the session's earlier requests carried no address) is refreshed at once.
   local grew = set_client()
-  local kept = fields_after(VISIT_FIELDS, {unpack(stored, visit_at, #names)}, L.fields, L.cleared)
+  local kept = fields_after(VISIT_FIELDS, {unpack(stored, TOUCH_VISIT_AT, #TOUCH_READ)}, L.fields, L.cleared)
   local accepted, duplicates, expires = store_events(plan, grew, kept, K.client, K.touches)
   return S.Touched, stored[4] or '', new_visit, stored[5] or '', accepted, duplicates, expires
 end

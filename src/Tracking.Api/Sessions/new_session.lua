@@ -3,9 +3,8 @@
 -- Creating a session (create_session.lua): its hash fields, its first touch, the request context, the day's
 -- counters, and the page's first events (L.events, usually its PageView: event_writes.lua).
 -- Answers Sessions.PageLoadStatus: Created (accepted, duplicates, expires_at: when the session expires, ms since the
--- epoch on Redis's clock); Exists when the session already exists (a retried
--- page load whose session id is derived from its first event: the caller touches it instead); SessionFull (held)
--- when the events alone pass A.max_events.
+-- epoch on Redis's clock); Exists when the session already exists (a retried page load whose session id is derived
+-- from its first event: the caller touches it instead); SessionFull (held) when the events alone pass A.max_events.
 local function create_session()
   if redis.call('EXISTS', K.sess) == 1 then return {'status', S.Exists} end
   local plan, held = plan_events(true)

@@ -19,6 +19,12 @@ internal sealed record ClientBudget(string Name, int Limit, TimeSpan Window, str
 /// <summary>What a budget answered: whether it is spent, and when the client's window ends.</summary>
 internal readonly record struct BudgetAnswer(bool Spent, TimeSpan RetryAfter);
 
+/// <summary>
+/// A unit of a client's budget taken by the script that does what it pays for, in the same run (Lua: budget.lua,
+/// <c>budget_change</c>): the budget's key, the service's clock (ms), the window (ms) and the limit.
+/// </summary>
+internal sealed record BudgetCharge(string Key, long Now, long Window, int Limit);
+
 /// <summary>The script's answer (Lua: <c>S.Name</c>, client_budget.lua).</summary>
 internal enum BudgetStatus
 {
@@ -50,17 +56,19 @@ internal sealed class ClientBudgets(IDatabase db, TimeProvider clock)
     /// <summary>Whether <paramref name="client"/> has spent <paramref name="budget"/>, taking nothing.</summary>
     public Task<BudgetAnswer> PeekAsync(ClientBudget budget, string client) => RunAsync(budget, client, 0);
 
+    /// <summary>A unit of <paramref name="budget"/> for <paramref name="client"/>, for a script to take itself.</summary>
+    public BudgetCharge ChargeOf(ClientBudget budget, string client) =>
+        new(Keys.ClientBudget(budget.Name, Hashing.Sha256(client)), clock.GetUtcNow().ToUnixTimeMilliseconds(), (long)budget.Window.TotalMilliseconds, budget.Limit);
+
     /// <summary>The budget's client for a request's context: IPv4 address or IPv6 /64, as the rate limiter counts it.</summary>
     public static string ClientOf(ClientContext client) =>
         RateLimiting.ClientBucket(IPAddress.TryParse(client.Ip, out var ip) ? ip : null);
 
     private async Task<BudgetAnswer> RunAsync(ClientBudget budget, string client, int change)
     {
+        var charge = ChargeOf(budget, client);
         var result = ScriptResult.From(await Script.RunAsync(db, new ScriptCall(Layout)
-            .Key("budget", Keys.ClientBudget(budget.Name, Hashing.Sha256(client)))
-            .Arg("now", clock.GetUtcNow().ToUnixTimeMilliseconds())
-            .Arg("window", (long)budget.Window.TotalMilliseconds)
-            .Arg("limit", budget.Limit)
+            .Key("budget", charge.Key).Arg("now", charge.Now).Arg("window", charge.Window).Arg("limit", charge.Limit)
             .Arg("change", change)));
         return new BudgetAnswer(result.Status<BudgetStatus>() == BudgetStatus.Spent, TimeSpan.FromMilliseconds(result.Long("retry_ms")));
     }

@@ -95,10 +95,13 @@ internal sealed class OpenSession(
         var key = derive ? await secret.GetAsync() : null;
         var sessionId = key is not null ? Ids.PageLoadSessionId(key, request.PageLoadKey!, slot)
             : slot is { } s ? Ids.NewSessionId(s) : Ids.NewSessionId();
-        // Charged before anything is written; given back if the session exists.
+        // Not on a cluster, the create script takes the unit itself once the session is known to be new (one round
+        // trip). On a cluster the budget's key is on the client's slot: charged before anything is written, given
+        // back if the session exists.
         var budget = ClientBudget.NewSessions(edge.Value);
         var charged = ClientBudgets.ClientOf(client);
-        if (await budgets.TakeAsync(budget, charged) is { Spent: true } spent)
+        var charge = store.ChargesInScript ? budgets.ChargeOf(budget, charged) : null;
+        if (charge is null && await budgets.TakeAsync(budget, charged) is { Spent: true } spent)
         {
             metrics.RateLimited(budget.Name);
             return (sessionId, OpenedSession.Refused(spent.RetryAfter));
@@ -106,10 +109,18 @@ internal sealed class OpenSession(
         var visitorId = known ?? await visitors.NewAsync(sessionId);
         var session = SessionFields.ForNewSession(sessionId, visitorId, request, landing, now, client)
             with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) };
-        if (await store.CreateAsync(session, Writes(opening, sessionId, client), options.Value.SessionTtl, now) is not { } c)
+        if (await store.CreateAsync(session, Writes(opening, sessionId, client), options.Value.SessionTtl, now, charge) is not { } c)
         {
-            await budgets.GiveBackAsync(budget, charged);
+            if (charge is null)
+            {
+                await budgets.GiveBackAsync(budget, charged);
+            }
             return (sessionId, null);
+        }
+        if (c.OverBudget)
+        {
+            metrics.RateLimited(budget.Name);
+            return (sessionId, OpenedSession.Refused(c.RetryAfter!.Value));
         }
         if (c.Full)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Tracking.Edge;
 using Tracking.Events;
 using Tracking.Infrastructure;
 using Tracking.Storage;
@@ -22,14 +23,17 @@ internal sealed record SessionVisit(
 /// <param name="PostHogVisitor">The PostHog id's own index (another slot) is to get the visitor (<see cref="IndexSet.AddPostHogVisitorAsync"/>).</param>
 /// <param name="PostHogBefore">The PostHog distinct id the session held before this page load ('' for none).</param>
 /// <param name="Held">When the page's events would pass Tracking__MaxEventsPerSession: the events held (nothing was written); else -1.</param>
+/// <param name="RetryAfter">When the client's new-session budget was spent (nothing was written): the rest of its window.</param>
 /// <param name="ExpiresAt">When the session expires (ms since the epoch, on Redis's clock, which keeps it): a touch
 /// refreshes its TTL only once it has run down (hashes.lua, refresh_run_down), so this may be up to 30 s short of the
 /// full TTL from now; 0 when nothing was written.</param>
 internal readonly record struct PageLoad(
     string Visitor, bool NewVisit, int Accepted, int Duplicates, bool Own = true, bool PostHogVisitor = false, string PostHogBefore = "", long Held = -1,
-    long ExpiresAt = 0)
+    long ExpiresAt = 0, TimeSpan? RetryAfter = null)
 {
     public bool Full => Held >= 0;
+
+    public bool OverBudget => RetryAfter is not null;
 }
 
 /// <summary>
@@ -52,6 +56,11 @@ internal sealed class SessionStore(
         [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
     private static readonly RedisScript Create = RedisScript.LoadBatched("create_session.lua", CreateLayout, typeof(PageLoadStatus));
 
+    // The same, taking the client's new-session budget in the script (not on a cluster: ChargesInScript).
+    private static readonly ScriptLayout CreateChargedLayout = new(
+        [.. CreateLayout.Keys, "budget"], [.. CreateLayout.Args, "budget_now", "budget_window", "budget_limit"], [.. CreateLayout.Lists]);
+    private static readonly RedisScript CreateCharged = RedisScript.LoadBatched("create_session_charged.lua", CreateChargedLayout, typeof(PageLoadStatus));
+
     private static readonly ScriptLayout TouchLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
         ["ttl", "touch", "ip", "ua", "fbclid", "max_touches", "retain", .. EventWrites.ScriptArgs],
@@ -65,10 +74,18 @@ internal sealed class SessionStore(
 
     // Concurrent page loads go to Redis together, per script (GroupCommit).
     private readonly GroupCommit _create = new(db, Create, metrics);
+    private readonly GroupCommit _createCharged = new(db, CreateCharged, metrics);
     private readonly GroupCommit _touch = new(db, Touch, metrics);
     private readonly GroupCommit _touchVisitor = new(db, TouchVisitor, metrics);
 
     internal static string VisitMember(string sessionId) => "s:" + sessionId;
+
+    /// <summary>
+    /// Whether <see cref="CreateAsync"/> takes the client's new-session budget itself (one round trip per new visitor):
+    /// when the store is not a cluster, so a script may touch the budget's key beside the session's. On a cluster the
+    /// budget's key is on the client's slot, and the caller takes it first.
+    /// </summary>
+    public bool ChargesInScript => db.Multiplexer.HashSlot("any") < 0; // no slot: not a cluster
 
     private long VisitorTtl => (long)visitors.Value.VisitorRetention.TotalSeconds;
 
@@ -76,26 +93,37 @@ internal sealed class SessionStore(
     /// Creates the session and stores the page's events with it, and counts and indexes the session as a visit of
     /// its visitor (export and erasure find it there; the newest Tracking__MaxSessionsPerVisitor stay indexed), whose
     /// keys must be on the session's slot; null when a session with that id already exists (a retried page load,
-    /// whose id is derived from its key: touch it instead; its visit is not counted again).
+    /// whose id is derived from its key: touch it instead; its visit is not counted again). With
+    /// <paramref name="charge"/> (only when <see cref="ChargesInScript"/>) the script takes that unit of the client's
+    /// budget once the session is known to be new, and writes nothing when it is spent.
     /// </summary>
-    public async Task<PageLoad?> CreateAsync(NewSession session, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now)
+    public async Task<PageLoad?> CreateAsync(NewSession session, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now, BudgetCharge? charge = null)
     {
         var id = session.SessionId;
-        var call = new ScriptCall(CreateLayout, 16 + (session.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
+        var call = new ScriptCall(charge is null ? CreateLayout : CreateChargedLayout, 20 + (session.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
             .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id)).EventKeys(id)
             .AggregateKeys(Partitions.TagOf(id), Day(now))
             .Key("count", Keys.Visitor(session.VisitorId)).Key("index", Keys.VisitorIndex(session.VisitorId))
-            .Key("sessions", Keys.VisitorSessions(session.VisitorId))
-            .Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
+            .Key("sessions", Keys.VisitorSessions(session.VisitorId));
+        if (charge is not null)
+        {
+            call.Key("budget", charge.Key);
+        }
+        call.Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
             .Arg("retain", retention.Value.Seconds).EventLimits(now, options.Value)
             .Arg("session", VisitMember(id)).Arg("max_sessions", visitors.Value.MaxSessionsPerVisitor).Arg("visitor_ttl", VisitorTtl);
         PostHog(call, session.PostHog);
+        if (charge is not null)
+        {
+            call.Arg("budget_now", charge.Now).Arg("budget_window", charge.Window).Arg("budget_limit", charge.Limit);
+        }
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
-        var result = ScriptResult.From(await _create.RunAsync(call));
+        var result = ScriptResult.From(await (charge is null ? _create : _createCharged).RunAsync(call));
         return result.Status<PageLoadStatus>() switch
         {
             PageLoadStatus.Exists => null,
+            PageLoadStatus.OverBudget => new PageLoad(session.VisitorId, true, 0, 0, RetryAfter: TimeSpan.FromMilliseconds(result.Long("retry_ms"))),
             PageLoadStatus.SessionFull => new PageLoad(session.VisitorId, true, 0, 0, Held: result.Long("held")),
             _ => new PageLoad(session.VisitorId, true, (int)result.Long("accepted"), (int)result.Long("duplicates"),
                 PostHogVisitor: result.Long("posthog") == 1, ExpiresAt: result.Long("expires_at")),

@@ -1,14 +1,18 @@
 --- @include "event_writes"
 --- @include "session_client"
--- Creating a session (create_session.lua): its hash fields, its first touch, the request context, the day's
+-- Creating a session (landing.lua): its hash fields, its first touch, the request context, the day's
 -- counters, and the page's first events (L.events, usually its PageView: event_writes.lua).
 -- Answers Sessions.PageLoadStatus: Created (accepted, duplicates, expires_at: when the session expires, ms since the
 -- epoch on Redis's clock); Exists when the session already exists (a retried page load whose session id is derived
 -- from its first event: the caller touches it instead); SessionFull (held) when the events alone pass A.max_events.
-local function create_session()
+-- `charge` (optional): called once the session is known to be new and its events accepted, before anything is
+-- written; an answer from it is returned instead (a refusal: nothing written).
+local function create_session(charge)
   if redis.call('EXISTS', K.sess) == 1 then return {'status', S.Exists} end
   local plan, held = plan_events(true)
   if not plan then return {'status', S.SessionFull, 'held', held} end
+  local refused = charge and charge()
+  if refused then return refused end
   hset_pairs(K.sess, L.fields)
   -- The new hash holds exactly L.fields: the fact and the events' visit and consent are known without reading it.
   local counters = agg_tiers()

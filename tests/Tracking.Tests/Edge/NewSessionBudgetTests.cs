@@ -40,8 +40,11 @@ public sealed class NewSessionBudgetTests
         Assert.Equal(HttpStatusCode.Accepted, events.StatusCode);
         Assert.Equal(HttpStatusCode.OK, touch.StatusCode);
         Assert.Equal(HttpStatusCode.Created, otherClient.StatusCode);
-        // The refused request wrote no session: three from this client, one from the other.
-        Assert.Equal(4, RedisServer.Shared.Keys(app.Database, Keys.Session("*")).Count());
+        // The refused request wrote no session, nor its touches, client or visitor: three from this client, one from the other.
+        foreach (var pattern in new[] { Keys.Session("*"), Keys.Touches("*"), Keys.Client("*"), Keys.Visitor("*") })
+        {
+            Assert.Equal(4, RedisServer.Shared.Keys(app.Database, pattern).Count());
+        }
     }
 
     [Fact]

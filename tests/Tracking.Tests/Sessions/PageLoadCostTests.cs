@@ -41,7 +41,7 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
     };
 
     [LocalRedisFact]
-    public async Task A_new_visitors_page_load_is_the_budget_and_one_script_and_with_a_posthog_id_that_ids_index()
+    public async Task A_new_visitors_page_load_is_one_script_with_its_budget_and_with_a_posthog_id_that_ids_index()
     {
         using var app = App();
         var client = app.Browser();
@@ -50,8 +50,8 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
         var plain = await MeasureAsync(() => LoadAsync(client, Body(), HttpStatusCode.Created));
         var withPostHog = await MeasureAsync(() => LoadAsync(client, Body(posthog: "ph-new"), HttpStatusCode.Created));
 
-        Assert.Equal(2, plain.Scripts);
-        Assert.Equal(3, withPostHog.Scripts);
+        Assert.Equal(1, plain.Scripts);
+        Assert.Equal(2, withPostHog.Scripts);
     }
 
     [LocalRedisFact]
@@ -92,7 +92,7 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
     }
 
     [LocalRedisFact]
-    public async Task A_known_visitors_new_session_is_the_budget_and_one_script_and_the_renewal_of_the_posthog_ids_index()
+    public async Task A_known_visitors_new_session_is_one_script_with_its_budget_and_the_renewal_of_the_posthog_ids_index()
     {
         using var app = App();
         var client = app.Browser();
@@ -101,8 +101,8 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
         var plain = await MeasureAsync(() => LoadAsync(client, Body(visitorId: vid), HttpStatusCode.Created));
         var withPostHog = await MeasureAsync(() => LoadAsync(client, Body(visitorId: vid, posthog: "ph-1"), HttpStatusCode.Created));
 
-        Assert.Equal(2, plain.Scripts);
-        Assert.Equal(3, withPostHog.Scripts);
+        Assert.Equal(1, plain.Scripts);
+        Assert.Equal(2, withPostHog.Scripts);
     }
 
     private static async Task<JsonElement> LoadAsync(HttpClient client, object body, HttpStatusCode expected)

@@ -17,7 +17,7 @@ export SESSIONS_FILE=$OUT/floor-sessions.txt
 echo "== building: as shipped, and with the events script answering at once"
 dotnet publish src/Tracking.Api -c Release -r linux-x64 --self-contained false -o "$OUT/floor-shipped" -v q -nologo >/dev/null
 COPY=$(mktemp -d); trap 'rm -rf "$COPY"' EXIT
-cp -r src global.json Directory.Build.props Directory.Packages.props "$COPY"/
+cp -r src global.json .editorconfig Directory.Build.props Directory.Packages.props "$COPY"/
 rm -rf "$COPY"/src/*/bin "$COPY"/src/*/obj
 cat > "$COPY/src/Tracking.Api/Events/append_events.lua" <<'LUA'
 --- @include "event_writes"
@@ -25,7 +25,7 @@ cat > "$COPY/src/Tracking.Api/Events/append_events.lua" <<'LUA'
 if plan_events == nil then return {'status', S.UnknownSession} end
 return {'status', S.Stored, 'accepted', #L.events, 'duplicates', 0}
 LUA
-dotnet publish "$COPY/src/Tracking.Api" -c Release -r linux-x64 --self-contained false -o "$OUT/floor-stub" -v q -nologo >/dev/null
+dotnet publish "$COPY/src/Tracking.Api" -c Release -r linux-x64 --self-contained false -o "$OUT/floor-stub" -v q -nologo >"$OUT/floor-build.txt" || { cat "$OUT/floor-build.txt"; exit 1; }
 dotnet build bench/StandIn -c Release -v q -nologo >/dev/null
 
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }

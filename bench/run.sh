@@ -232,6 +232,7 @@ HISTORY=$(awk '/^## Before and after/ {keep = 1} keep' docs/benchmarks.md 2>/dev
   echo 'BENCH_SMOKE=1 bench/run.sh      # seconds, checks the script only (this page is left alone)'
   echo 'BENCH_ONLY=drain bench/run.sh   # the outbox drain alone'
   echo 'bench/script-cost.sh            # Redis µs per event of the POST /events script, one call per run and 16 (group commit)'
+  echo 'bench/floor.sh                  # POST /events ÷ /health/live as shipped and with its script doing no work, alternated'
   echo 'DRAIN_RUNS=3 bench/drain.sh     # the drain of one kept snapshot, after a start then warm: CPU per 1000 events, Redis commandstats'
   echo 'BENCH_R2R=0 bench/run.sh        # a JIT-only build instead of the ReadyToRun publish'
   echo 'PROFILE_PATH=events bench/profile.sh   # samples the service CPU under one load (events|session|drain); needs perf'

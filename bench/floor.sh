@@ -11,12 +11,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD; OUT=$ROOT/bench/out; mkdir -p "$OUT"
 PAIRS=${FLOOR_PAIRS:-3}; D=${FLOOR_SECONDS:-6}
-REDIS_PORT=6396; SVC=5320; STAND=5321
+# Ports: BENCH_PORT_OFFSET moves them, as in bench/run.sh.
+OFF=${BENCH_PORT_OFFSET:-0}; REDIS_PORT=$((6396 + OFF)); SVC=$((5320 + OFF)); STAND=$((5321 + OFF))
 export SESSIONS_FILE=$OUT/floor-sessions.txt
+RID=linux-x64; case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; esac
+
+COPY=$(mktemp -d); SVC_PID=""; STAND_PID=""
+cleanup() {
+  kill $SVC_PID $STAND_PID 2>/dev/null || true
+  redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$COPY"
+}
+trap cleanup EXIT
+# A build's output is shown only when it fails.
+build() { "$@" -v q -nologo >"$OUT/floor-build.txt" 2>&1 || { cat "$OUT/floor-build.txt"; exit 1; }; }
 
 echo "== building: as shipped, and with the events script answering at once"
-dotnet publish src/Tracking.Api -c Release -r linux-x64 --self-contained false -o "$OUT/floor-shipped" -v q -nologo >/dev/null
-COPY=$(mktemp -d); trap 'rm -rf "$COPY"' EXIT
+build dotnet publish src/Tracking.Api -c Release -r $RID --self-contained false -o "$OUT/floor-shipped"
 cp -r src global.json .editorconfig Directory.Build.props Directory.Packages.props "$COPY"/
 rm -rf "$COPY"/src/*/bin "$COPY"/src/*/obj
 cat > "$COPY/src/Tracking.Api/Events/append_events.lua" <<'LUA'
@@ -25,8 +36,8 @@ cat > "$COPY/src/Tracking.Api/Events/append_events.lua" <<'LUA'
 if plan_events == nil then return {'status', S.UnknownSession} end
 return {'status', S.Stored, 'accepted', #L.events, 'duplicates', 0}
 LUA
-dotnet publish "$COPY/src/Tracking.Api" -c Release -r linux-x64 --self-contained false -o "$OUT/floor-stub" -v q -nologo >"$OUT/floor-build.txt" || { cat "$OUT/floor-build.txt"; exit 1; }
-dotnet build bench/StandIn -c Release -v q -nologo >/dev/null
+build dotnet publish "$COPY/src/Tracking.Api" -c Release -r $RID --self-contained false -o "$OUT/floor-stub"
+build dotnet build bench/StandIn -c Release
 
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rate() { awk '/Requests\/sec/ {print $2}' "$1"; }
@@ -35,22 +46,24 @@ rate() { awk '/Requests\/sec/ {print $2}' "$1"; }
 run() { # $1 = label, $2 = publish dir
   redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no --daemonize yes >/dev/null; sleep 0.3
   local rpid; rpid=$(redis-cli -p $REDIS_PORT info server | awk -F: '/^process_id/ {print $2+0}')
-  ASPNETCORE_URLS=http://127.0.0.1:$STAND dotnet bench/StandIn/bin/Release/net10.0/StandIn.dll >/dev/null 2>&1 & local stand=$!
+  ASPNETCORE_URLS=http://127.0.0.1:$STAND dotnet bench/StandIn/bin/Release/net10.0/StandIn.dll >/dev/null 2>&1 & STAND_PID=$!
   Redis__ConnectionString=127.0.0.1:$REDIS_PORT Meta__BaseUrl=http://127.0.0.1:$STAND Meta__PixelId=1234567890 Meta__AccessToken=bench \
     PostHog__Host=http://127.0.0.1:$STAND PostHog__ApiKey=bench Tracking__RateLimitPerMinute=1000000000 Tracking__NewSessionsPerMinute=1000000000 \
     Tracking__AllowAnyOrigin=true Delivery__WorkerEnabled=false Logging__LogLevel__Default=Warning ASPNETCORE_URLS=http://127.0.0.1:$SVC \
-    dotnet "$2/Tracking.Api.dll" >"$OUT/floor-service.log" 2>&1 & local svc=$!
-  for _ in $(seq 1 150); do curl -s -o /dev/null http://127.0.0.1:$SVC/health/ready && break; sleep 0.2; done
+    dotnet "$2/Tracking.Api.dll" >"$OUT/floor-service.log" 2>&1 & SVC_PID=$!
+  local up=0
+  for _ in $(seq 1 150); do curl -s -o /dev/null http://127.0.0.1:$SVC/health/ready && { up=1; break; }; sleep 0.2; done
+  [ $up = 1 ] || { echo "the service did not start: $OUT/floor-service.log"; exit 1; }
   : > "$SESSIONS_FILE"
   wrk -t2 -c32 -d3s -s bench/wrk/session.lua http://127.0.0.1:$SVC >/dev/null
   wrk -t2 -c64 -d4s -s bench/wrk/events.lua http://127.0.0.1:$SVC >/dev/null   # JIT warm-up
   wrk -t2 -c64 -d"${D}"s http://127.0.0.1:$SVC/health/live > "$OUT/floor-live.txt"
-  local s0 r0; s0=$(ticks $svc); r0=$(ticks "$rpid")
+  local s0 r0; s0=$(ticks $SVC_PID); r0=$(ticks "$rpid")
   wrk -t2 -c64 -d"${D}"s -s bench/wrk/events.lua http://127.0.0.1:$SVC > "$OUT/floor-events.txt"
-  local s1 r1; s1=$(ticks $svc); r1=$(ticks "$rpid")
+  local s1 r1; s1=$(ticks $SVC_PID); r1=$(ticks "$rpid")
   awk -v l="$1" -v e="$(rate "$OUT/floor-events.txt")" -v h="$(rate "$OUT/floor-live.txt")" -v s=$((s1 - s0)) -v r=$((r1 - r0)) \
-    -v hz="$(getconf CLK_TCK)" -v d="$D" 'BEGIN {n = e * d; printf "%-8s POST /events %8.0f/s ÷ /health/live %8.0f/s = %.2f   service %5.1f µs, Redis %5.1f µs per request\n", l, e, h, e / h, s / hz * 1e6 / n, r / hz * 1e6 / n}'
-  kill $svc $stand; wait $svc $stand 2>/dev/null || true
+    -v hz="$(getconf CLK_TCK)" -v d="$D" 'BEGIN {n = e * d; if (n == 0 || h == 0) {print l ": no requests measured"; exit}; printf "%-8s POST /events %8.0f/s ÷ /health/live %8.0f/s = %.2f   service %5.1f µs, Redis %5.1f µs per request\n", l, e, h, e / h, s / hz * 1e6 / n, r / hz * 1e6 / n}'
+  kill $SVC_PID $STAND_PID 2>/dev/null || true; wait $SVC_PID $STAND_PID 2>/dev/null || true; SVC_PID=""; STAND_PID=""
   redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true
 }
 

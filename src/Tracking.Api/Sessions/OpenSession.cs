@@ -36,8 +36,8 @@ internal sealed class OpenSession(
             {
                 return touched;
             }
-            var (sessionId, created) = await CreateAsync(opening, derive, known, client, now);
-            if (created is not null && !(created.OverBudget && derive))
+            var (sessionId, created, final) = await CreateAsync(opening, derive, known, client, now);
+            if (created is not null && (final || !(created.OverBudget && derive)))
             {
                 return created;
             }
@@ -84,8 +84,11 @@ internal sealed class OpenSession(
         return new OpenedSession(Response(opening, sessionId, t.Visitor, isNew: false, t));
     }
 
-    /// <summary>A new session (or refused as full or over budget); null when the derived session id already exists.</summary>
-    private async Task<(string SessionId, OpenedSession? Created)> CreateAsync(
+    /// <summary>
+    /// A new session (or refused as full or over budget); null when the derived session id already exists. Final: the
+    /// refusal needs no touch of the derived session, since the script that refused saw it does not exist.
+    /// </summary>
+    private async Task<(string SessionId, OpenedSession? Created, bool Final)> CreateAsync(
         SessionOpening opening, bool derive, string? known, ClientContext client, long now)
     {
         var (request, landing) = (opening.Request, opening.Landing);
@@ -104,7 +107,7 @@ internal sealed class OpenSession(
         if (charge is null && await budgets.TakeAsync(budget, charged) is { Spent: true } spent)
         {
             metrics.RateLimited(budget.Name);
-            return (sessionId, OpenedSession.Refused(spent.RetryAfter));
+            return (sessionId, OpenedSession.Refused(spent.RetryAfter), false);
         }
         var visitorId = known ?? await visitors.NewAsync(sessionId);
         var session = SessionFields.ForNewSession(sessionId, visitorId, request, landing, now, client)
@@ -115,21 +118,21 @@ internal sealed class OpenSession(
             {
                 await budgets.GiveBackAsync(budget, charged);
             }
-            return (sessionId, null);
+            return (sessionId, null, false);
         }
         if (c.OverBudget)
         {
             metrics.RateLimited(budget.Name);
-            return (sessionId, OpenedSession.Refused(c.RetryAfter!.Value));
+            return (sessionId, OpenedSession.Refused(c.RetryAfter!.Value), true);
         }
         if (c.Full)
         {
-            return (sessionId, new OpenedSession(null, c.Held));
+            return (sessionId, new OpenedSession(null, c.Held), true);
         }
         await IndexPostHogVisitorAsync(visitorId, request.PosthogDistinctId, c.PostHogVisitor);
         metrics.SessionCreated();
         metrics.EventsStored(c.Accepted, c.Duplicates);
-        return (sessionId, new OpenedSession(Response(opening, sessionId, visitorId, isNew: true, c)));
+        return (sessionId, new OpenedSession(Response(opening, sessionId, visitorId, isNew: true, c)), true);
     }
 
     // Kept as long as the visitor, so erasure finds the PostHog person after the session expired, and knows which

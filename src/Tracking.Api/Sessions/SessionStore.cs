@@ -85,7 +85,12 @@ internal sealed class SessionStore(
     /// when the store is not a cluster, so a script may touch the budget's key beside the session's. On a cluster the
     /// budget's key is on the client's slot, and the caller takes it first.
     /// </summary>
-    public bool ChargesInScript => db.Multiplexer.HashSlot("any") < 0; // no slot: not a cluster
+    public bool ChargesInScript => !_clusterSeen && db.Multiplexer.HashSlot("any") < 0; // no slot: not a cluster
+
+    // Set when Redis refused a charged create as cross-slot: the client took a cluster for one store (it does until a
+    // cluster node has answered, e.g. a service started while its cluster was down). That request is answered 503
+    // (nothing ran); every later one takes the budget first, as on a cluster.
+    private volatile bool _clusterSeen;
 
     private long VisitorTtl => (long)visitors.Value.VisitorRetention.TotalSeconds;
 
@@ -119,7 +124,17 @@ internal sealed class SessionStore(
         }
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
-        var result = ScriptResult.From(await (charge is null ? _create : _createCharged).RunAsync(call));
+        RedisResult raw;
+        try
+        {
+            raw = await (charge is null ? _create : _createCharged).RunAsync(call);
+        }
+        catch (RedisServerException e) when (charge is not null && e.Message.StartsWith("CROSSSLOT", StringComparison.Ordinal))
+        {
+            _clusterSeen = true;
+            throw;
+        }
+        var result = ScriptResult.From(raw);
         return result.Status<PageLoadStatus>() switch
         {
             PageLoadStatus.Exists => null,

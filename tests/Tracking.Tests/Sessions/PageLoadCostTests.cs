@@ -21,12 +21,14 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
     // What the server does on its own (health sampling, the client's heartbeat), not for a request.
     private static readonly HashSet<string> Housekeeping = ["info", "ping", "echo", "client", "cluster", "config", "role", "hello", "select", "subscribe", "time"];
 
-    private DeliveryApp App()
+    private DeliveryApp App(int newSessionsPerMinute = 600)
     {
         redis.Connection.GetServers().Single().FlushAllDatabases();
         // Without the background projection, whose passes (a script per partition holding facts) would land in the
         // counts whenever one falls within a measurement.
-        return DeliveryApp.Create(new() { [redis.Setting.Key] = redis.Setting.Value }, services: Projection.ProjectionCrashTests.WithoutWorker);
+        return DeliveryApp.Create(
+            new() { [redis.Setting.Key] = redis.Setting.Value, ["Tracking:NewSessionsPerMinute"] = newSessionsPerMinute.ToString(CultureInfo.InvariantCulture) },
+            services: Projection.ProjectionCrashTests.WithoutWorker);
     }
 
     private static object Body(string? sessionId = null, string? visitorId = null, string? posthog = null) => new
@@ -52,6 +54,21 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
 
         Assert.Equal(1, plain.Scripts);
         Assert.Equal(2, withPostHog.Scripts);
+    }
+
+    [LocalRedisFact]
+    public async Task A_new_visitors_page_load_past_its_budget_is_one_script_that_only_reads()
+    {
+        using var app = App(newSessionsPerMinute: 1);
+        var client = app.Browser();
+        await LoadAsync(client, Body(), HttpStatusCode.Created); // the client's one session this minute; scripts loaded
+
+        // Refused by the create script itself, which saw the page load's derived session does not exist: no touch of
+        // it, no second create under another id.
+        var refused = await MeasureAsync(() => LoadAsync(client, Body(), HttpStatusCode.TooManyRequests));
+
+        Assert.Equal(1, refused.Scripts);
+        Assert.Subset(new HashSet<string>(["evalsha", "exists", "hget"]), refused.Names);
     }
 
     [LocalRedisFact]
@@ -112,7 +129,7 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private sealed record Cost(long Scripts, long Commands, long Usec);
+    private sealed record Cost(long Scripts, long Commands, long Usec, HashSet<string> Names);
 
     /// <summary>The cost of <see cref="Times"/> page loads, each made by <paramref name="load"/>, per page load.</summary>
     private async Task<Cost> MeasureAsync(Func<Task> load)
@@ -126,7 +143,8 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
         var delta = after.Select(a => (a.Key, Calls: a.Value.Calls - before.GetValueOrDefault(a.Key).Calls, Usec: a.Value.Usec - before.GetValueOrDefault(a.Key).Usec))
             .Where(d => d.Calls > 0).ToList();
         var scripts = delta.Where(d => d.Key is "evalsha" or "eval").ToList();
-        var cost = new Cost(scripts.Sum(d => d.Calls) / Times, delta.Sum(d => d.Calls) / Times, scripts.Sum(d => d.Usec) / Times);
+        var cost = new Cost(scripts.Sum(d => d.Calls) / Times, delta.Sum(d => d.Calls) / Times, scripts.Sum(d => d.Usec) / Times,
+            delta.Select(d => d.Key).ToHashSet(StringComparer.Ordinal));
         output.WriteLine($"per page load: {cost}; over {Times}: {string.Join(", ", delta.Select(d => $"{d.Key} {d.Calls}"))}");
         Assert.Equal(0, scripts.Sum(d => d.Calls) % Times); // every page load of a test took the same path
         return cost;

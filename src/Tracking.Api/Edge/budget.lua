@@ -1,5 +1,5 @@
 -- One client's budget in its window (Edge/ClientBudgets.cs), shared by client_budget.lua and the scripts that take a
--- unit themselves (Sessions/create_session_charged.lua).
+-- unit themselves (Sessions/create_session_standalone.lua).
 
 -- Changes the budget `key` by `change`: 1 takes a unit if one is left (else nothing is written), -1 gives one back,
 -- 0 only looks. The window opens at the client's first unit (`now`, ms on the service's clock) and lasts `window` ms;

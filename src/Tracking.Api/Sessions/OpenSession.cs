@@ -103,7 +103,7 @@ internal sealed class OpenSession(
         // back if the session exists.
         var budget = ClientBudget.NewSessions(edge.Value);
         var charged = ClientBudgets.ClientOf(client);
-        var charge = store.ChargesInScript ? budgets.ChargeOf(budget, charged) : null;
+        var charge = store.Standalone ? budgets.ChargeOf(budget, charged) : null;
         if (charge is null && await budgets.TakeAsync(budget, charged) is { Spent: true } spent)
         {
             metrics.RateLimited(budget.Name);

@@ -1,6 +1,6 @@
 namespace Tracking.Sessions;
 
-/// <summary>What a page load's script answered (Lua: <c>S.Name</c>, new_session.lua, create_session_charged.lua and session_touch.lua).</summary>
+/// <summary>What a page load's script answered (Lua: <c>S.Name</c>, new_session.lua, create_session_standalone.lua and session_touch.lua).</summary>
 internal enum PageLoadStatus
 {
     /// <summary>The session was created with the page's events.</summary>
@@ -18,6 +18,6 @@ internal enum PageLoadStatus
     /// <summary>The page's events would pass Tracking__MaxEventsPerSession: nothing written.</summary>
     SessionFull,
 
-    /// <summary>The client's new-session budget is spent (create_session_charged.lua): nothing written.</summary>
+    /// <summary>The client's new-session budget is spent (create_session_standalone.lua): nothing written.</summary>
     OverBudget,
 }

@@ -56,10 +56,12 @@ internal sealed class SessionStore(
         [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
     private static readonly RedisScript Create = RedisScript.LoadBatched("create_session.lua", CreateLayout, typeof(PageLoadStatus));
 
-    // The same, taking the client's new-session budget in the script (not on a cluster: ChargesInScript).
-    private static readonly ScriptLayout CreateChargedLayout = new(
-        [.. CreateLayout.Keys, "budget"], [.. CreateLayout.Args, "budget_now", "budget_window", "budget_limit"], [.. CreateLayout.Lists]);
-    private static readonly RedisScript CreateCharged = RedisScript.LoadBatched("create_session_charged.lua", CreateChargedLayout, typeof(PageLoadStatus));
+    // The same, with the client's new-session budget and the PostHog id's own index in the script (not on a cluster:
+    // Standalone).
+    private static readonly ScriptLayout CreateStandaloneLayout = new(
+        [.. CreateLayout.Keys, "budget", "posthog_visitors"],
+        [.. CreateLayout.Args, "budget_now", "budget_window", "budget_limit", "visitor", "max_posthog_visitors", "crowded"], [.. CreateLayout.Lists]);
+    private static readonly RedisScript CreateStandalone = RedisScript.LoadBatched("create_session_standalone.lua", CreateStandaloneLayout, typeof(PageLoadStatus));
 
     private static readonly ScriptLayout TouchLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys],
@@ -74,18 +76,18 @@ internal sealed class SessionStore(
 
     // Concurrent page loads go to Redis together, per script (GroupCommit).
     private readonly GroupCommit _create = new(db, Create, metrics);
-    private readonly GroupCommit _createCharged = new(db, CreateCharged, metrics);
+    private readonly GroupCommit _createStandalone = new(db, CreateStandalone, metrics);
     private readonly GroupCommit _touch = new(db, Touch, metrics);
     private readonly GroupCommit _touchVisitor = new(db, TouchVisitor, metrics);
 
     internal static string VisitMember(string sessionId) => "s:" + sessionId;
 
     /// <summary>
-    /// Whether <see cref="CreateAsync"/> takes the client's new-session budget itself (one round trip per new visitor):
-    /// when the store is not a cluster, so a script may touch the budget's key beside the session's. On a cluster the
-    /// budget's key is on the client's slot, and the caller takes it first.
+    /// Whether the store is not a cluster, so <see cref="CreateAsync"/> takes the client's new-session budget and
+    /// indexes the visitor under the page's PostHog id itself (one round trip per new visitor): a script may then touch
+    /// those keys beside the session's. On a cluster they are on other slots, and the caller writes them.
     /// </summary>
-    public bool ChargesInScript => !_clusterSeen && db.Multiplexer.HashSlot("any") < 0; // no slot: not a cluster
+    public bool Standalone => !_clusterSeen && db.Multiplexer.HashSlot("any") < 0; // no slot: not a cluster
 
     // Set when Redis refused a charged create as cross-slot: the client took a cluster for one store (it does until a
     // cluster node has answered, e.g. a service started while its cluster was down). That request is answered 503
@@ -99,20 +101,21 @@ internal sealed class SessionStore(
     /// its visitor (export and erasure find it there; the newest Tracking__MaxSessionsPerVisitor stay indexed), whose
     /// keys must be on the session's slot; null when a session with that id already exists (a retried page load,
     /// whose id is derived from its key: touch it instead; its visit is not counted again). With
-    /// <paramref name="charge"/> (only when <see cref="ChargesInScript"/>) the script takes that unit of the client's
-    /// budget once the session is known to be new, and writes nothing when it is spent.
+    /// <paramref name="charge"/> (only when <see cref="Standalone"/>) the script takes that unit of the client's
+    /// budget once the session is known to be new, and writes nothing when it is spent; it also indexes the visitor
+    /// under the PostHog id, and answers <see cref="PageLoad.PostHogVisitor"/> false.
     /// </summary>
     public async Task<PageLoad?> CreateAsync(NewSession session, IReadOnlyList<EventWrite> writes, TimeSpan ttl, long now, BudgetCharge? charge = null)
     {
         var id = session.SessionId;
-        var call = new ScriptCall(charge is null ? CreateLayout : CreateChargedLayout, 20 + (session.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
+        var call = new ScriptCall(charge is null ? CreateLayout : CreateStandaloneLayout, 20 + (session.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
             .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id)).EventKeys(id)
             .AggregateKeys(Partitions.TagOf(id), Day(now))
             .Key("count", Keys.Visitor(session.VisitorId)).Key("index", Keys.VisitorIndex(session.VisitorId))
             .Key("sessions", Keys.VisitorSessions(session.VisitorId));
         if (charge is not null)
         {
-            call.Key("budget", charge.Key);
+            call.Key("budget", charge.Key).Key("posthog_visitors", Keys.PostHogVisitors(session.PostHog ?? ""));
         }
         call.Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
             .Arg("retain", retention.Value.Seconds).EventLimits(now, options.Value)
@@ -120,14 +123,15 @@ internal sealed class SessionStore(
         PostHog(call, session.PostHog);
         if (charge is not null)
         {
-            call.Arg("budget_now", charge.Now).Arg("budget_window", charge.Window).Arg("budget_limit", charge.Limit);
+            call.Arg("budget_now", charge.Now).Arg("budget_window", charge.Window).Arg("budget_limit", charge.Limit)
+                .Arg("visitor", session.VisitorId).Arg("max_posthog_visitors", IndexSet.MaxVisitorsPerPostHogId).Arg("crowded", IndexSet.Crowded);
         }
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
         RedisResult raw;
         try
         {
-            raw = await (charge is null ? _create : _createCharged).RunAsync(call);
+            raw = await (charge is null ? _create : _createStandalone).RunAsync(call);
         }
         catch (RedisServerException e) when (charge is not null && e.Message.StartsWith("CROSSSLOT", StringComparison.Ordinal))
         {

@@ -23,3 +23,9 @@ local function index_member(set, member, max, prefix, overflow)
   if overflow ~= '' then redis.call('SADD', set, overflow) end
   return 0, 0
 end
+
+-- The index set lives at least `ttl` seconds from now; a longer life it already has is kept (an index shared with
+-- records that live longer, such as conversions).
+local function index_keep(set, ttl)
+  if redis.call('TTL', set) < tonumber(ttl) then redis.call('EXPIRE', set, ttl) end
+end

@@ -74,24 +74,32 @@ internal sealed class SessionStore(
         [.. TouchLayout.Keys, "count", "index", "sessions"], [.. TouchLayout.Args, "visitor", "visitor_ttl", .. PostHogArgs], [.. TouchLayout.Lists]);
     private static readonly RedisScript TouchVisitor = RedisScript.LoadBatched("touch_session_visitor.lua", TouchVisitorLayout, typeof(PageLoadStatus));
 
+    // The same, with the PostHog id's own index in the script (not on a cluster: Standalone).
+    private static readonly ScriptLayout TouchVisitorStandaloneLayout = new(
+        [.. TouchVisitorLayout.Keys, "posthog_visitors"], [.. TouchVisitorLayout.Args, "max_posthog_visitors", "crowded"], [.. TouchLayout.Lists]);
+    private static readonly RedisScript TouchVisitorStandalone =
+        RedisScript.LoadBatched("touch_session_visitor_standalone.lua", TouchVisitorStandaloneLayout, typeof(PageLoadStatus));
+
     // Concurrent page loads go to Redis together, per script (GroupCommit).
     private readonly GroupCommit _create = new(db, Create, metrics);
     private readonly GroupCommit _createStandalone = new(db, CreateStandalone, metrics);
     private readonly GroupCommit _touch = new(db, Touch, metrics);
     private readonly GroupCommit _touchVisitor = new(db, TouchVisitor, metrics);
+    private readonly GroupCommit _touchVisitorStandalone = new(db, TouchVisitorStandalone, metrics);
 
     internal static string VisitMember(string sessionId) => "s:" + sessionId;
 
     /// <summary>
-    /// Whether the store is not a cluster, so <see cref="CreateAsync"/> takes the client's new-session budget and
-    /// indexes the visitor under the page's PostHog id itself (one round trip per new visitor): a script may then touch
-    /// those keys beside the session's. On a cluster they are on other slots, and the caller writes them.
+    /// Whether the store is not a cluster, so <see cref="CreateAsync"/> takes the client's new-session budget and, like
+    /// <see cref="TouchAsync"/> with a visitor, indexes the visitor under the page's PostHog id itself (one round trip
+    /// per page load): a script may then touch those keys beside the session's. On a cluster they are on other slots,
+    /// and the caller writes them.
     /// </summary>
     public bool Standalone => !_clusterSeen && db.Multiplexer.HashSlot("any") < 0; // no slot: not a cluster
 
-    // Set when Redis refused a charged create as cross-slot: the client took a cluster for one store (it does until a
-    // cluster node has answered, e.g. a service started while its cluster was down). That request is answered 503
-    // (nothing ran); every later one takes the budget first, as on a cluster.
+    // Set when Redis refused a script for a store that is not a cluster as cross-slot: the client took a cluster for
+    // one store (it does until a cluster node has answered, e.g. a service started while its cluster was down). That
+    // request is answered 503 (nothing ran); every later one writes the other slots' keys apart, as on a cluster.
     private volatile bool _clusterSeen;
 
     private long VisitorTtl => (long)visitors.Value.VisitorRetention.TotalSeconds;
@@ -128,17 +136,7 @@ internal sealed class SessionStore(
         }
         Pairs(call, session.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
-        RedisResult raw;
-        try
-        {
-            raw = await (charge is null ? _create : _createStandalone).RunAsync(call);
-        }
-        catch (RedisServerException e) when (charge is not null && e.Message.StartsWith("CROSSSLOT", StringComparison.Ordinal))
-        {
-            _clusterSeen = true;
-            throw;
-        }
-        var result = ScriptResult.From(raw);
+        var result = ScriptResult.From(await RunAsync(charge is null ? _create : _createStandalone, call, charge is not null));
         return result.Status<PageLoadStatus>() switch
         {
             PageLoadStatus.Exists => null,
@@ -158,13 +156,18 @@ internal sealed class SessionStore(
     public async Task<PageLoad?> TouchAsync(SessionVisit visit, IReadOnlyList<EventWrite> writes, TimeSpan ttl, string? visitorId)
     {
         var id = visit.SessionId;
-        var call = new ScriptCall(visitorId is null ? TouchLayout : TouchVisitorLayout,
+        var standalone = visitorId is not null && Standalone;
+        var call = new ScriptCall(visitorId is null ? TouchLayout : standalone ? TouchVisitorStandaloneLayout : TouchVisitorLayout,
                 20 + visit.Cleared.Length + (visit.Fields.Count * 2) + (writes.Count * EventWrites.ArgsPerEvent))
             .Key("sess", Keys.Session(id)).Key("touches", Keys.Touches(id)).Key("client", Keys.Client(id)).EventKeys(id)
             .AggregateKeys(Partitions.TagOf(id), Day(visit.Now));
         if (visitorId is not null)
         {
             call.Key("count", Keys.Visitor(visitorId)).Key("index", Keys.VisitorIndex(visitorId)).Key("sessions", Keys.VisitorSessions(visitorId));
+        }
+        if (standalone)
+        {
+            call.Key("posthog_visitors", Keys.PostHogVisitors(visit.PostHog ?? ""));
         }
         call.Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", visit.TouchJson ?? "").Arg("ip", visit.Ip).Arg("ua", visit.UserAgent)
             .Arg("fbclid", visit.Fbclid ?? "").Arg("max_touches", options.Value.MaxTouchesPerSession)
@@ -173,6 +176,10 @@ internal sealed class SessionStore(
         {
             PostHog(call.Arg("visitor", visitorId).Arg("visitor_ttl", VisitorTtl), visit.PostHog);
         }
+        if (standalone)
+        {
+            call.Arg("max_posthog_visitors", IndexSet.MaxVisitorsPerPostHogId).Arg("crowded", IndexSet.Crowded);
+        }
         call.List("cleared");
         foreach (var field in visit.Cleared)
         {
@@ -180,7 +187,7 @@ internal sealed class SessionStore(
         }
         Pairs(call, visit.Fields);
         call.EventLists(writes).ReportCampaigns(aggregates.Value.ReportCampaigns);
-        var result = ScriptResult.From(await (visitorId is null ? _touch : _touchVisitor).RunAsync(call));
+        var result = ScriptResult.From(await RunAsync(visitorId is null ? _touch : standalone ? _touchVisitorStandalone : _touchVisitor, call, standalone));
         return result.Status<PageLoadStatus>() switch
         {
             PageLoadStatus.Unknown => null,
@@ -189,6 +196,20 @@ internal sealed class SessionStore(
                 Own: result.Long("own") == 1, PostHogVisitor: result.Long("posthog") == 1, PostHogBefore: result.String("posthog_before"),
                 ExpiresAt: result.Long("expires_at")),
         };
+    }
+
+    // A script for a store that is not a cluster, refused as cross-slot, turns those scripts off (_clusterSeen).
+    private async Task<RedisResult> RunAsync(GroupCommit commit, ScriptCall call, bool standalone)
+    {
+        try
+        {
+            return await commit.RunAsync(call);
+        }
+        catch (RedisServerException e) when (standalone && e.Message.StartsWith("CROSSSLOT", StringComparison.Ordinal))
+        {
+            _clusterSeen = true;
+            throw;
+        }
     }
 
     private static string Day(long now) => Aggregates.Day(DateTimeOffset.FromUnixTimeMilliseconds(now));

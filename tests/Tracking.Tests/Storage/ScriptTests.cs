@@ -47,11 +47,11 @@ public sealed class ScriptTests
             .Select(n => n["Tracking.Scripts.".Length..]);
 
         Assert.Equal(embedded.Order(StringComparer.Ordinal), scripts.Select(s => s.Name).Concat(parts).Order(StringComparer.Ordinal));
-        // POST /events, a session touched (with its visitor's keys or without), a session created (taking the client's
-        // budget itself or not).
-        Assert.Equal(5, scripts.Count(s => s.Parts.Contains("event_writes.lua")));
+        // POST /events, a session touched (without its visitor's keys, or with them and on a cluster or not), a session
+        // created (on a cluster or not).
+        Assert.Equal(6, scripts.Count(s => s.Parts.Contains("event_writes.lua")));
         Assert.Equal(2, scripts.Count(s => s.Parts.Contains("new_session.lua")));
-        Assert.Equal(2, scripts.Count(s => s.Parts.Contains("session_touch.lua")));
+        Assert.Equal(3, scripts.Count(s => s.Parts.Contains("session_touch.lua")));
     }
 
     [Fact]

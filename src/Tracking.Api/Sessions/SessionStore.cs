@@ -37,7 +37,8 @@ internal readonly record struct PageLoad(
 }
 
 /// <summary>
-/// Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot. Creating or
+/// Session writes: each is one Lua script (one round trip, atomic), all keys on the session's slot (on a store that is
+/// not a cluster, the <c>_standalone</c> scripts also write the client's budget and the PostHog id's index). Creating or
 /// touching a session also stores the page's first events (event_writes.lua, as POST /events would) and counts a new
 /// visit for the visitor, whose keys share the session's slot (<see cref="Ids.NewVisitorId"/>,
 /// <see cref="Ids.NewSessionId(int)"/>), so a page load is one script. The touches list is capped

@@ -1,6 +1,6 @@
 --- @include "event_writes"
 --- @include "session_client"
--- A return visit to a live session, shared by touch_session.lua and touch_session_visitor.lua: a new fbclid restarts
+-- A return visit to a live session, shared by touch_session.lua and visitor_touch.lua: a new fbclid restarts
 -- its clock, campaign parameters move the last touch (clearing last-touch fields the new touch lacks), and every key
 -- of the session lives on.
 -- The touches list keeps the first touch (it anchors first-touch attribution and time to conversion) and the latest

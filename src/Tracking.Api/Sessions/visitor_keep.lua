@@ -1,5 +1,5 @@
 -- A visitor's keys (K.count, K.index, K.sessions) kept alive by a visit; shared by visitor_index.lua and
--- touch_session_visitor.lua.
+-- visitor_touch.lua.
 
 -- The visitor's keys live A.visitor_ttl seconds after its last visit. The index only ever gains time: once it holds
 -- a conversion it lives as long as the conversion's record (DonationStore), which a visit must not cut short.

@@ -106,4 +106,27 @@ public sealed class VisitorSlotTests : IDisposable
         Assert.Empty(await _app.Db.SetMembersAsync(Keys.PostHogVisitors($"ph-slot-{IndexSet.MaxPostHogIdsPerVisitor + 2}")));
         Assert.True(await _app.Db.KeyTimeToLiveAsync(Keys.PostHogVisitors("ph-slot-0")) > TimeSpan.FromDays(399));
     }
+
+    [Fact]
+    public async Task A_new_visit_renews_the_posthog_ids_index_a_longer_life_is_kept_and_an_empty_id_writes_none()
+    {
+        var client = _app.Browser();
+        var (sid, visitor) = await LoadAsync(client, Body(posthog: "ph-renew"), HttpStatusCode.Created);
+        var index = Keys.PostHogVisitors("ph-renew");
+        await _app.Db.KeyExpireAsync(index, TimeSpan.FromSeconds(60));
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(31));
+        await LoadAsync(client, Body(sid, visitor, "ph-renew"), HttpStatusCode.OK); // a new visit naming the id
+
+        Assert.True(await _app.Db.KeyTimeToLiveAsync(index) > TimeSpan.FromDays(399), "renewed by the new visit");
+        Assert.Equal([visitor], (await _app.Db.SetMembersAsync(index)).Select(m => m.ToString()));
+
+        await _app.Db.KeyExpireAsync(index, TimeSpan.FromDays(2000));
+        _app.Clock.Advance(TimeSpan.FromMinutes(31));
+        await LoadAsync(client, Body(sid, visitor, "ph-renew"), HttpStatusCode.OK);
+        Assert.True(await _app.Db.KeyTimeToLiveAsync(index) > TimeSpan.FromDays(1999), "a longer life is never shortened");
+
+        await LoadAsync(client, Body(posthog: ""), HttpStatusCode.Created);
+        Assert.False(await _app.Db.KeyExistsAsync(Keys.PostHogVisitors("")));
+    }
 }

@@ -127,6 +127,10 @@ internal sealed class OpenSession(
         }
         if (c.Full)
         {
+            if (charge is null)
+            {
+                await budgets.GiveBackAsync(budget, charged); // nothing was created
+            }
             return (sessionId, new OpenedSession(null, c.Held), true);
         }
         await IndexPostHogVisitorAsync(visitorId, request.PosthogDistinctId, c.PostHogVisitor);

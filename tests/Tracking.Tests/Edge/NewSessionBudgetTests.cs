@@ -72,6 +72,19 @@ public sealed class NewSessionBudgetTests
         Assert.Equal("Tracking:NewSessionsPerMinute", (await third.ProblemAsync()).GetProperty("limit").GetString());
     }
 
+    [Fact]
+    public async Task A_page_load_refused_as_full_takes_nothing_from_the_budget()
+    {
+        using var app = new TrackingApp(new() { ["Tracking:NewSessionsPerMinute"] = "1", ["Tracking:MaxEventsPerSession"] = "2" }, isolated: true);
+        var client = app.Browser().FromPeer("198.51.100.42");
+
+        var full = await client.PostAsJsonAsync("/session", new { url = Landing, events = new[] { PageView("pv-1"), PageView("pv-2"), PageView("pv-3") } });
+        var created = await client.PostAsJsonAsync("/session", new { url = Landing, events = new[] { PageView("pv-4") } });
+
+        Assert.Equal(HttpStatusCode.Conflict, full.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode); // the budget's one unit was still there
+    }
+
     private static async Task<string> SessionIdAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionId").GetString()!;
 }

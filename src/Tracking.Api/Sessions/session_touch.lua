@@ -19,6 +19,8 @@ local TOUCH_AGG_AT = #TOUCH_READ + 1
 for _, f in ipairs(AGG_FIELDS) do TOUCH_READ[#TOUCH_READ + 1] = f end
 local TOUCH_VISIT_AT = #TOUCH_READ + 1
 for _, f in ipairs(VISIT_FIELDS) do TOUCH_READ[#TOUCH_READ + 1] = f end
+local TOUCH_AT = {} -- field -> its place in TOUCH_READ
+for i, f in ipairs(TOUCH_READ) do TOUCH_AT[f] = i end
 
 local function touch_session()
   local stored = redis.call('HMGET', K.sess, unpack(TOUCH_READ))
@@ -32,11 +34,13 @@ local function touch_session()
   if A.fbclid ~= '' and stored[6] ~= A.fbclid then
     own[3], own[4], own[5], own[6] = F.Fbclid, A.fbclid, F.FbclidFirstSeen, A.now
   end
-  if #L.cleared > 0 then
-    local cleared = {}
-    for i, c in ipairs(L.cleared) do cleared[i] = c.name end
-    redis.call('HDEL', K.sess, unpack(cleared))
+  -- Last-touch fields the new touch lacks, deleted unless the read found them absent already (a campaign's usual
+  -- touch repeats the same parameters, so there is mostly nothing to delete).
+  local cleared = {}
+  for _, c in ipairs(L.cleared) do
+    if not TOUCH_AT[c.name] or stored[TOUCH_AT[c.name]] then cleared[#cleared + 1] = c.name end
   end
+  if #cleared > 0 then redis.call('HDEL', K.sess, unpack(cleared)) end
   hset_pairs(K.sess, L.fields, own)
   if A.touch ~= '' then
     local max = tonumber(A.max_touches)

@@ -37,7 +37,7 @@ internal sealed class OpenSession(
                 return touched;
             }
             var (sessionId, created, final) = await CreateAsync(opening, derive, known, client, now);
-            if (created is not null && (final || !(created.OverBudget && derive)))
+            if (created is not null && final)
             {
                 return created;
             }
@@ -85,8 +85,9 @@ internal sealed class OpenSession(
     }
 
     /// <summary>
-    /// A new session (or refused as full or over budget); null when the derived session id already exists. Final: the
-    /// refusal needs no touch of the derived session, since the script that refused saw it does not exist.
+    /// A new session (or refused as full or over budget); null when the derived session id already exists. Not final: a
+    /// derived session refused by a budget taken apart (on a cluster), which may exist (touching it is free); a budget
+    /// taken by the create script saw it does not.
     /// </summary>
     private async Task<(string SessionId, OpenedSession? Created, bool Final)> CreateAsync(
         SessionOpening opening, bool derive, string? known, ClientContext client, long now)
@@ -107,17 +108,16 @@ internal sealed class OpenSession(
         if (charge is null && await budgets.TakeAsync(budget, charged) is { Spent: true } spent)
         {
             metrics.RateLimited(budget.Name);
-            return (sessionId, OpenedSession.Refused(spent.RetryAfter), false);
+            return (sessionId, OpenedSession.Refused(spent.RetryAfter), !derive);
         }
+        // A unit taken apart is given back when nothing is created.
+        Task GiveBackAsync() => charge is null ? budgets.GiveBackAsync(budget, charged) : Task.CompletedTask;
         var visitorId = known ?? await visitors.NewAsync(sessionId);
         var session = SessionFields.ForNewSession(sessionId, visitorId, request, landing, now, client)
             with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) };
         if (await store.CreateAsync(session, Writes(opening, sessionId, client), options.Value.SessionTtl, now, charge) is not { } c)
         {
-            if (charge is null)
-            {
-                await budgets.GiveBackAsync(budget, charged);
-            }
+            await GiveBackAsync();
             return (sessionId, null, false);
         }
         if (c.OverBudget)
@@ -127,10 +127,7 @@ internal sealed class OpenSession(
         }
         if (c.Full)
         {
-            if (charge is null)
-            {
-                await budgets.GiveBackAsync(budget, charged); // nothing was created
-            }
+            await GiveBackAsync();
             return (sessionId, new OpenedSession(null, c.Held), true);
         }
         await IndexPostHogVisitorAsync(visitorId, request.PosthogDistinctId, c.PostHogVisitor);

@@ -24,8 +24,10 @@ local function index_member(set, member, max, prefix, overflow)
   return 0, 0
 end
 
--- The index set lives at least `ttl` seconds from now; a longer life it already has is kept (an index shared with
--- records that live longer, such as conversions).
-local function index_keep(set, ttl)
+-- index_member, and the set lives at least `ttl` seconds from now; a longer life it already has is kept (an index
+-- shared with records that live longer, such as conversions). Returns index_member's first answer.
+local function index_add(set, member, max, prefix, overflow, ttl)
+  local kept = index_member(set, member, max, prefix, overflow)
   if redis.call('TTL', set) < tonumber(ttl) then redis.call('EXPIRE', set, ttl) end
+  return kept
 end

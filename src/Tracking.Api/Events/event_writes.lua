@@ -3,6 +3,7 @@
 --- @include "aggregates"
 --- @include "outbox"
 --- @include "hashes"
+--- @include "watch_time"
 -- Storing a request's events for one live session, shared by append_events.lua (POST /events) and POST /session's
 -- scripts (a page's first events ride in the session request): dedup (event id, once-only milestones), the sorted
 -- set, the session fields they imply, the partition-day counters, and each fresh event's outbox entries.
@@ -10,13 +11,22 @@
 -- events and counted, without a field). The seen set grows by at most two members per stored event (plus six
 -- once-per-session facts, and one per fundraising campaign selected, each a stored event).
 
--- Writes a plan of plan_events (the session exists). Returns the events accepted, the duplicates and when the
--- session's keys expire (nil when refreshed now: refresh_run_down). `renew`: the session's TTLs are refreshed whatever they are (a new session). `kept`: the
--- session's VISIT_FIELDS when the caller knows them (no step here writes them before they are read), else nil. `...`: more of the session's keys refreshed with them (a
--- page load's touches and client), the last one the TTL probe.
+-- Writes a plan of plan_events (the session exists, or is made here from plan.pending). Returns the events accepted,
+-- the duplicates and when the session's keys expire. `renew`: the session's TTLs are refreshed whatever they are (a
+-- new session). `kept`: the session's VISIT_FIELDS when the caller knows them (no step here writes them before they
+-- are read), else nil. `...`: more of the session's keys refreshed with them (a page load's touches and client), the
+-- last one the TTL probe. plan.pending (optional; name, value, ... flat): session fields the caller deferred (a page
+-- load's landing or touch) to the one HSET that saves the visit.
 local function store_events(plan, renew, kept, ...)
   local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
   local counters = agg_tiers()
+  -- Session fields written without a read (plan.pending, a PageView's last page, the content viewed) wait for the one
+  -- HSET that saves the visit, below: `name, value, ...` in the order given, so the latest value wins as it would. A
+  -- step that reads or writes the session's fields writes them first (settle), so it sees the session as it would be.
+  local unread = plan.pending or {}
+  local function settle()
+    if #unread > 0 then redis.call('HSET', K.sess, unpack(unread)); unread = {} end
+  end
   -- Per-content fields (_completion, _watched, _watch_time) exist for at most A.max_contents contents each, counted
   -- in a bookkeeping field per kind (F.CompletionCount, …): claiming a new one is one HINCRBY, not a scan of the hash.
   -- (A session older than these counters may hold up to twice the cap until it expires.)
@@ -26,16 +36,9 @@ local function store_events(plan, renew, kept, ...)
     return false
   end
   local function content_field(field, counter)
+    settle()
     return redis.call('HEXISTS', K.sess, field) == 1 or claim(counter)
   end
-  -- Watch time: the seconds a report brings are added only up to the wall-clock time between the session's previous
-  -- report (or its creation) and this one, both taken at their event time clamped to the server's clock, so a script
-  -- cannot inflate it and a report delayed on the network does not eat the next one's time.
-  -- Session fields no step of this script reads (a PageView's last page, the content viewed), set in the one HSET
-  -- that saves the visit, below: `name, value, ...` in event order, so the latest event's value wins as it would.
-  local unread = {}
-  local watch_budget, watch_last
-  local function seconds(x) return string.format('%.1f', math.floor(x * 10 + 0.5) / 10) end
   for i, e in ipairs(L.events) do
     if fresh[i] then
       redis.call('SADD', K.seen, 'e:' .. e.id)
@@ -44,6 +47,7 @@ local function store_events(plan, renew, kept, ...)
       -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice, which the
       -- counters read at once; a PageView's last_page, which nothing here reads).
       if e.set_field == F.SelectedCampaign then
+        settle()
         redis.call('HSET', K.sess, e.set_field, e.set_value)
         agg_select(counters, K.sess, K.seen, e.set_value)
       elseif e.set_field ~= '' then
@@ -52,9 +56,10 @@ local function store_events(plan, renew, kept, ...)
       if e.watched_field ~= '' and content_field(e.watched_field, F.WatchedCount) then redis.call('HSET', K.sess, e.watched_field, 'true') end
       if e.content ~= '' then
         unread[#unread + 1], unread[#unread + 2] = F.ContentViewed, e.content
-        if redis.call('SADD', K.seen, 'f:content') == 1 then agg(counters, K.sess, M.ContentViews) end
+        if redis.call('SADD', K.seen, 'f:content') == 1 then settle(); agg(counters, K.sess, M.ContentViews) end
       end
       if e.completion_field ~= '' then
+        settle()
         local metric = M.VideoPrefix .. e.completion_value
         -- The daily counters have the four milestones; completion (100, VideoComplete) is a session field only.
         if tonumber(e.completion_value) < 100 and redis.call('SADD', K.seen, 'f:' .. metric) == 1 then agg(counters, K.sess, metric) end
@@ -68,29 +73,9 @@ local function store_events(plan, renew, kept, ...)
       end
     end
   end
-  for i, e in ipairs(L.events) do
-    if (fresh[i] or watch_only[i]) and e.watch ~= '' then
-      if not watch_budget then
-        watch_last = tonumber(redis.call('HGET', K.sess, F.WatchReportedAt)) or tonumber(redis.call('HGET', K.sess, F.CreatedAt)) or tonumber(A.now)
-        watch_budget = 0
-      end
-      -- The report's own instant (its event time), never before the previous report nor after the server's now: a
-      -- report that travelled slowly does not lose the time played before it, and no timestamp can create time.
-      local at = math.min(math.max(math.floor(tonumber(e.score)), watch_last), tonumber(A.now))
-      watch_budget = watch_budget + (at - watch_last) / 1000
-      watch_last = at
-      redis.call('HSET', K.sess, F.WatchReportedAt, at)
-      local add = math.min(tonumber(e.watch), watch_budget)
-      if add > 0 then
-        watch_budget = watch_budget - add
-        redis.call('HSET', K.sess, F.TotalWatchTime, seconds((tonumber(redis.call('HGET', K.sess, F.TotalWatchTime)) or 0) + add))
-        if content_field(e.watch_field, F.WatchTimeCount) then
-          redis.call('HSET', K.sess, e.watch_field, seconds((tonumber(redis.call('HGET', K.sess, e.watch_field)) or 0) + add))
-        end
-      end
-    end
-  end
+  add_watch_time(fresh, watch_only, settle, content_field)
   -- Each fresh event's visit (visits.lua), in posted order, and the consent its outbox entries carry: one read.
+  if not kept then settle() end
   kept = kept or redis.call('HMGET', K.sess, unpack(VISIT_FIELDS))
   local visit = visit_from(kept[1], kept[2])
   local starts = {}

@@ -114,7 +114,7 @@ internal sealed class OpenSession(
         Task GiveBackAsync() => charge is null ? budgets.GiveBackAsync(budget, charged) : Task.CompletedTask;
         var visitorId = known ?? await visitors.NewAsync(sessionId);
         var session = SessionFields.ForNewSession(sessionId, visitorId, request, landing, now, client)
-            with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch) };
+            with { TouchJson = JsonSerializer.Serialize(landing.ToTouch(now), SessionsJson.Default.Touch), NewVisitor = known is null };
         if (await store.CreateAsync(session, Writes(opening, sessionId, client), options.Value.SessionTtl, now, charge) is not { } c)
         {
             await GiveBackAsync();

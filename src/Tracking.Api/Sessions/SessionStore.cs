@@ -9,8 +9,11 @@ namespace Tracking.Sessions;
 
 /// <summary>A session to create: its hash fields plus the request context kept beside it.</summary>
 /// <param name="PostHog">The page's PostHog distinct id, for the visitor's index.</param>
+/// <param name="NewVisitor">The visitor id was minted for this page load (<see cref="VisitorIds.NewAsync"/>: random),
+/// so its keys do not exist yet and the script makes them without reading them first.</param>
 internal sealed record NewSession(
-    string SessionId, string VisitorId, List<KeyValuePair<string, string>> Fields, string TouchJson, string Ip, string UserAgent, string? PostHog);
+    string SessionId, string VisitorId, List<KeyValuePair<string, string>> Fields, string TouchJson, string Ip, string UserAgent, string? PostHog,
+    bool NewVisitor = false);
 
 /// <summary>A visit to an existing session.</summary>
 internal sealed record SessionVisit(
@@ -53,7 +56,7 @@ internal sealed class SessionStore(
 
     private static readonly ScriptLayout CreateLayout = new(
         ["sess", "touches", "client", .. EventWrites.ScriptKeys, .. Aggregates.ScriptKeys, "count", "index", "sessions"],
-        ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs, "session", "max_sessions", "visitor_ttl", .. PostHogArgs],
+        ["ttl", "touch", "ip", "ua", "retain", .. EventWrites.ScriptArgs, "session", "max_sessions", "visitor_ttl", "new_visitor", .. PostHogArgs],
         [new ScriptList("fields", "name", "value"), .. EventWrites.Lists, Aggregates.CampaignList]);
     private static readonly RedisScript Create = RedisScript.LoadBatched("create_session.lua", CreateLayout, typeof(PageLoadStatus));
 
@@ -128,7 +131,8 @@ internal sealed class SessionStore(
         }
         call.Arg("ttl", (long)ttl.TotalSeconds).Arg("touch", session.TouchJson).Arg("ip", session.Ip).Arg("ua", session.UserAgent)
             .Arg("retain", retention.Value.Seconds).EventLimits(now, options.Value)
-            .Arg("session", VisitMember(id)).Arg("max_sessions", visitors.Value.MaxSessionsPerVisitor).Arg("visitor_ttl", VisitorTtl);
+            .Arg("session", VisitMember(id)).Arg("max_sessions", visitors.Value.MaxSessionsPerVisitor).Arg("visitor_ttl", VisitorTtl)
+            .Arg("new_visitor", session.NewVisitor ? 1 : 0);
         PostHog(call, session.PostHog);
         if (charge is not null)
         {

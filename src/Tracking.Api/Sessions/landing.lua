@@ -7,22 +7,50 @@
 -- is made there (Storage/Ids.NewVisitorId), a known visitor's new session is made on the visitor's slot
 -- (Ids.NewSessionId(slot)). A retried landing (the session exists) counts nothing.
 
+-- The first visit of a visitor whose id this page load minted (A.new_visitor '1': 128 random bits, so it has no keys
+-- yet): its keys are made whole, with the PostHog id, without the reads a known visitor's need (its count, the
+-- index's size and life). Returns the count.
+local function first_visit()
+  local ttl = tonumber(A.visitor_ttl)
+  if A.posthog ~= '' then
+    redis.call('SADD', K.index, A.session, A.posthog)
+  else
+    redis.call('SADD', K.index, A.session)
+  end
+  redis.call('ZADD', K.sessions, A.now, A.session)
+  redis.call('SET', K.count, 1, 'EX', ttl)
+  redis.call('EXPIRE', K.index, ttl)
+  redis.call('EXPIRE', K.sessions, ttl)
+  return 1
+end
+
+-- A known visitor's new visit (or one whose keys expired): counted once, its keys kept alive. Returns the count.
+local function next_visit()
+  local count
+  if index_session() then
+    count = redis.call('INCR', K.count)
+  else
+    count = tonumber(redis.call('GET', K.count)) or 1
+  end
+  visitor_keep()
+  return count
+end
+
 -- Answers as create_session (new_session.lua; `charge` as it takes it), and when Created: posthog: 1 when the PostHog
 -- id is in the visitor's index (the id's own index, on another slot, then gets the visitor: a new session is a new
 -- visit, which renews it), else 0.
 local function landing(charge)
-  local created = create_session(charge)
+  local first = A.new_visitor == '1'
+  local created = create_session(charge, function()
+    return {F.SessionCount, first and first_visit() or next_visit()}
+  end)
   if created[2] == S.Created then
-    local count
-    if index_session() then
-      count = redis.call('INCR', K.count)
-    else
-      count = tonumber(redis.call('GET', K.count)) or 1
-    end
-    redis.call('HSET', K.sess, F.SessionCount, count)
-    visitor_keep()
     local posthog = 0
-    if A.posthog ~= '' then posthog = index_member(K.index, A.posthog, A.max_posthog, A.posthog_prefix, '') end
+    if first then
+      posthog = A.posthog ~= '' and 1 or 0
+    elseif A.posthog ~= '' then
+      posthog = index_member(K.index, A.posthog, A.max_posthog, A.posthog_prefix, '')
+    end
     created[#created + 1] = 'posthog'
     created[#created + 1] = posthog
   end

@@ -29,7 +29,8 @@ local function touch_session()
   if not plan then return S.SessionFull, held end
   local last = math.max(tonumber(stored[1]) or 0, tonumber(stored[2]) or 0, tonumber(stored[3]) or 0)
   local new_visit = tonumber(A.now) - last > 1800000 and 1 or 0
-  -- One HSET for the page load's time, a new fbclid and the touch's fields.
+  -- The page load's time, a new fbclid and the touch's fields, written with its events' visit in one HSET
+  -- (store_events: plan.pending).
   local own = {F.PageLoadLast, A.now}
   if A.fbclid ~= '' and stored[6] ~= A.fbclid then
     own[3], own[4], own[5], own[6] = F.Fbclid, A.fbclid, F.FbclidFirstSeen, A.now
@@ -41,7 +42,7 @@ local function touch_session()
     if not TOUCH_AT[c.name] or stored[TOUCH_AT[c.name]] then cleared[#cleared + 1] = c.name end
   end
   if #cleared > 0 then redis.call('HDEL', K.sess, unpack(cleared)) end
-  hset_pairs(K.sess, L.fields, own)
+  plan.pending = flat_pairs(L.fields, own)
   if A.touch ~= '' then
     local max = tonumber(A.max_touches)
     if redis.call('RPUSH', K.touches, A.touch) > max then

@@ -42,10 +42,10 @@ local function fields_after(names, stored, pairs_list, cleared)
   return out
 end
 
--- HSET of a list of {name, value} records in one command (no-op when empty), after `first` (name, value, ... flat;
--- optional), which the records override.
-local function hset_pairs(key, pairs_list, first)
+-- A list of {name, value} records as HSET takes them (name, value, ... flat), after `first` (flat; optional), which
+-- the records override.
+local function flat_pairs(pairs_list, first)
   local flat = first or {}
   for _, p in ipairs(pairs_list) do flat[#flat + 1] = p.name; flat[#flat + 1] = p.value end
-  if #flat > 0 then redis.call('HSET', key, unpack(flat)) end
+  return flat
 end

@@ -50,6 +50,37 @@ public sealed class VisitorIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_visitors_first_page_load_makes_every_key_whole_with_its_ttl()
+    {
+        var client = _app.Browser();
+        var first = await client.NewSessionAsync(extra: new
+        {
+            posthogDistinctId = "ph-first",
+            events = new[] { new { @event = "PageView", eventId = "pv-first" } },
+        });
+        var (sid, visitor) = (first.GetProperty("sessionId").GetString()!, first.GetProperty("visitorId").GetString()!);
+
+        // The visitor's keys, made without being read first (the id was minted for this page load): counted once,
+        // indexed with the session and the PostHog id, each living the visitor retention.
+        Assert.Equal("1", (string?)await _app.Db.StringGetAsync(Keys.Visitor(visitor)));
+        Assert.Equal("1", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), SessionField.SessionCount));
+        var index = (await _app.Db.SetMembersAsync(Keys.VisitorIndex(visitor))).Select(m => m.ToString()).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { IndexSet.PostHogMember("ph-first"), SessionStore.VisitMember(sid) }.Order(StringComparer.Ordinal), index);
+        Assert.Equal(1, await _app.Db.SortedSetLengthAsync(Keys.VisitorSessions(visitor)));
+        var retention = TimeSpan.FromDays(30);
+        foreach (var key in new[] { Keys.Visitor(visitor), Keys.VisitorIndex(visitor), Keys.VisitorSessions(visitor) })
+        {
+            Assert.InRange((await _app.Db.KeyTimeToLiveAsync(key)) ?? TimeSpan.Zero, retention - TimeSpan.FromMinutes(1), retention);
+        }
+        // The session's keys, its fields written once with the PageView's visit: every one of them with the session TTL.
+        foreach (var key in new[] { Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.Touches(sid), Keys.Client(sid) })
+        {
+            Assert.InRange((await _app.Db.KeyTimeToLiveAsync(key)) ?? TimeSpan.Zero, TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
+        }
+        Assert.Equal(1, await _app.Db.SortedSetLengthAsync(Keys.Events(sid)));
+    }
+
+    [Fact]
     public async Task Visitor_keys_live_the_configured_retention_and_a_visit_never_shortens_an_index_holding_a_conversion()
     {
         var client = _app.Browser();

@@ -22,7 +22,9 @@ for _, f in ipairs(VISIT_FIELDS) do TOUCH_READ[#TOUCH_READ + 1] = f end
 local TOUCH_AT = {} -- field -> its place in TOUCH_READ
 for i, f in ipairs(TOUCH_READ) do TOUCH_AT[f] = i end
 
-local function touch_session()
+-- `more` (optional): called with the session's visitor ('' for none) and new_visit once the touch is known to be
+-- written; the fields it answers (name, value, ... flat; or nil) are written with the touch's.
+local function touch_session(more)
   local stored = redis.call('HMGET', K.sess, unpack(TOUCH_READ))
   if not stored[3] then return S.Unknown end
   local plan, held = plan_events()
@@ -35,6 +37,7 @@ local function touch_session()
   if A.fbclid ~= '' and stored[6] ~= A.fbclid then
     own[3], own[4], own[5], own[6] = F.Fbclid, A.fbclid, F.FbclidFirstSeen, A.now
   end
+  for _, v in ipairs(more and more(stored[4] or '', new_visit) or {}) do own[#own + 1] = v end
   -- Last-touch fields the new touch lacks, deleted unless the read found them absent already (a campaign's usual
   -- touch repeats the same parameters, so there is mostly nothing to delete).
   local cleared = {}

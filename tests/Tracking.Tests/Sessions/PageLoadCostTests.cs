@@ -16,6 +16,10 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
 {
     private const int Times = 20;
 
+    // The append that makes a partition's projection log sets its TTL (aggregates.lua): whether a page load's fact is
+    // the first in its partition depends on the random session id, so a page load may cost one EXPIRE more.
+    private const int LogTtl = 1;
+
     private const string Landing = "https://film.example/watch?utm_source=facebook&utm_medium=paid&utm_campaign=winter";
 
     // What the server does on its own (health sampling, the client's heartbeat), not for a request.
@@ -55,8 +59,8 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
         Assert.Equal(1, plain.Scripts);
         Assert.Equal(1, withPostHog.Scripts);
         // A minted visitor's keys are made without being read, and the session's fields go in one HSET with its visit.
-        Assert.InRange(plain.Commands, 1, 25);
-        Assert.InRange(withPostHog.Commands, 1, 28);
+        Assert.InRange(plain.Commands, 1, 24 + LogTtl);
+        Assert.InRange(withPostHog.Commands, 1, 28 + LogTtl);
     }
 
     [LocalRedisFact]
@@ -85,7 +89,7 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
         var cost = await MeasureAsync(() => LoadAsync(client, Body(sid, vid, "ph-1"), HttpStatusCode.OK));
 
         Assert.Equal(1, cost.Scripts);
-        Assert.InRange(cost.Commands, 1, 14); // the touch's fields written with its PageView's visit, one HSET
+        Assert.InRange(cost.Commands, 1, 14 + LogTtl); // the touch's fields written with its PageView's visit, one HSET
     }
 
     [LocalRedisFact]
@@ -110,8 +114,8 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
 
         Assert.Equal(1, plain.Scripts);
         Assert.Equal(1, withPostHog.Scripts);
-        Assert.InRange(plain.Commands, 1, 18);
-        Assert.InRange(withPostHog.Commands, 1, 21);
+        Assert.InRange(plain.Commands, 1, 17 + LogTtl); // the visit's count written with the touch's fields
+        Assert.InRange(withPostHog.Commands, 1, 20 + LogTtl);
     }
 
     [LocalRedisFact]
@@ -126,8 +130,8 @@ public sealed class PageLoadCostTests(OwnRedis redis, ITestOutputHelper output) 
 
         Assert.Equal(1, plain.Scripts);
         Assert.Equal(1, withPostHog.Scripts);
-        Assert.InRange(plain.Commands, 1, 26);
-        Assert.InRange(withPostHog.Commands, 1, 29);
+        Assert.InRange(plain.Commands, 1, 26 + LogTtl);
+        Assert.InRange(withPostHog.Commands, 1, 29 + LogTtl);
     }
 
     private static async Task<JsonElement> LoadAsync(HttpClient client, object body, HttpStatusCode expected)

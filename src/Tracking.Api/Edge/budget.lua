@@ -7,12 +7,12 @@
 -- clock is behind) counts as the same window, so skew cannot reopen it. Answers whether the budget was spent before
 -- this change, and the ms left in the window.
 local function budget_change(key, now, window, limit, change)
-  local start = tonumber(redis.call('HGET', key, 'start'))
-  local used = 0
+  local kept = redis.call('HMGET', key, 'start', 'used')
+  local start, used, open = tonumber(kept[1]), 0, false
   if start and now < start + window then
-    used = tonumber(redis.call('HGET', key, 'used')) or 0
+    used = tonumber(kept[2]) or 0
   else
-    start = now
+    start, open = now, true
   end
   local rest = math.min(window, start + window - now)
   local spent = used >= limit
@@ -24,6 +24,8 @@ local function budget_change(key, now, window, limit, change)
     return false, rest
   end
   redis.call('HSET', key, 'start', string.format('%d', start), 'used', used)
-  redis.call('PEXPIRE', key, rest)
+  -- The key expires when its window ends: set when the window opens (the hash is written with its TTL then, and only
+  -- DEL or expiry ends it), not again by each unit of the same window.
+  if open then redis.call('PEXPIRE', key, rest) end
   return false, rest
 end

@@ -1,7 +1,7 @@
 --- @include "event_plan"
 --- @include "visits"
 --- @include "aggregates"
---- @include "outbox"
+--- @include "event_outbox"
 --- @include "hashes"
 --- @include "watch_time"
 -- Storing a request's events for one live session, shared by append_events.lua (POST /events) and POST /session's
@@ -11,22 +11,20 @@
 -- events and counted, without a field). The seen set grows by at most two members per stored event (plus six
 -- once-per-session facts, and one per fundraising campaign selected, each a stored event).
 
--- Writes a plan of plan_events (the session exists, or is made here from plan.pending). Returns the events accepted,
--- the duplicates and when the session's keys expire. `renew`: the session's TTLs are refreshed whatever they are (a
--- new session). `kept`: the session's VISIT_FIELDS when the caller knows them (no step here writes them before they
--- are read), else nil. `...`: more of the session's keys refreshed with them (a page load's touches and client), the
--- last one the TTL probe. plan.pending (optional; name, value, ... flat): session fields the caller deferred (a page
--- load's landing or touch) to the one HSET that saves the visit.
-local function store_events(plan, renew, kept, ...)
+-- store_events' work (below), which answers the same.
+local function write_events(plan, renew, kept, ...)
   local fresh, count, watch_only = plan.fresh, plan.count, plan.watch_only
   local counters = agg_tiers()
-  -- Session fields written without a read (plan.pending, a PageView's last page, the content viewed) wait for the one
-  -- HSET that saves the visit, below: `name, value, ...` in the order given, so the latest value wins as it would. A
-  -- step that reads or writes the session's fields writes them first (settle), so it sees the session as it would be.
-  local unread = plan.pending or {}
+  -- The caller's deferred fields go in the one HSET that saves the visit, below, unless a step reads or writes the
+  -- session's fields first: settle writes them then (once), so that step sees the session as it would be.
+  local pending = plan.pending
   local function settle()
-    if #unread > 0 then redis.call('HSET', K.sess, unpack(unread)); unread = {} end
+    if pending and #pending > 0 then redis.call('HSET', K.sess, unpack(pending)) end
+    pending = nil
   end
+  -- Fields the events set that no step here reads (a PageView's last page, the content viewed) go in that HSET too,
+  -- after the deferred ones: `name, value, ...` in event order, so the latest value wins as it would.
+  local unread = {}
   -- Per-content fields (_completion, _watched, _watch_time) exist for at most A.max_contents contents each, counted
   -- in a bookkeeping field per kind (F.CompletionCount, …): claiming a new one is one HINCRBY, not a scan of the hash.
   -- (A session older than these counters may hold up to twice the cap until it expires.)
@@ -44,8 +42,8 @@ local function store_events(plan, renew, kept, ...)
       redis.call('SADD', K.seen, 'e:' .. e.id)
       if e.milestone ~= '' then redis.call('SADD', K.seen, 'm:' .. e.milestone) end
       redis.call('ZADD', K.events, e.score, e.member)
-      -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice, which the
-      -- counters read at once; a PageView's last_page, which nothing here reads).
+      -- One session field the event sets (CampaignSelected: selected_campaign, the latest choice, written at once as
+      -- the facts counted after it carry it, agg; a PageView's last_page, which nothing here reads).
       if e.set_field == F.SelectedCampaign then
         settle()
         redis.call('HSET', K.sess, e.set_field, e.set_value)
@@ -82,24 +80,31 @@ local function store_events(plan, renew, kept, ...)
   for i, e in ipairs(L.events) do
     if fresh[i] then starts[i] = visit_of(visit, math.floor(tonumber(e.score))) end
   end
+  if pending then
+    for _, v in ipairs(unread) do pending[#pending + 1] = v end
+    unread = pending
+  end
   visit_save(K.sess, visit, unread)
-  local consent = consent_of(kept[3], kept[4])
-  local ids = {} -- event index -> its destinations' outbox ids (one entry stored for all of them)
-  for _, o in ipairs(L.outbox) do
-    local i = tonumber(o.event)
-    if fresh[i] then
-      if not ids[i] then ids[i] = {} end
-      table.insert(ids[i], o.id)
-    end
-  end
-  for i, e in ipairs(L.events) do
-    if ids[i] then
-      enqueue(K.due, K.items, A.now, ids[i], entry_with(e.entry, {visit_member(starts[i]), consent[1], consent[2]}))
-    end
-  end
+  enqueue_events(fresh, starts, consent_of(kept[3], kept[4]))
   -- The session, its events and its dedup set live and die together, refreshed once their TTL has run down, and at
   -- once when asked or when this request made the events key (a checkout may have made the dedup set before any event).
   local force = renew or (count > 0 and plan.held == 0)
   local expires = refresh_run_down(tonumber(A.ttl), force, K.sess, K.events, K.seen, ...)
   return count, #L.events - count, expires
+end
+
+-- Writes a plan of plan_events (the session exists, or is made here from plan.pending). Returns the events accepted,
+-- the duplicates and when the session's keys expire. `renew`: the session's TTLs are refreshed whatever they are (a
+-- new session). `kept`: the session's VISIT_FIELDS when the caller knows them (no step here writes them before they
+-- are read), else nil. `...`: more of the session's keys refreshed with them (a page load's touches and client), the
+-- last one the TTL probe. plan.pending (optional; name, value, ... flat): session fields the caller deferred (a page
+-- load's landing or touch) to the one HSET that saves the visit; it may be appended to.
+-- Should a step fail, Redis keeps what the script wrote: the deferred fields are then written and every key gets its
+-- TTL, as a completed run would leave them (no half-written touch, no key without a TTL), and the error goes on.
+local function store_events(plan, renew, kept, ...)
+  local ok, accepted, duplicates, expires = pcall(write_events, plan, renew, kept, ...)
+  if ok then return accepted, duplicates, expires end
+  if plan.pending and #plan.pending > 0 then redis.call('HSET', K.sess, unpack(plan.pending)) end
+  refresh(tonumber(A.ttl), K.sess, K.events, K.seen, ...)
+  error(accepted, 0)
 end

@@ -45,6 +45,11 @@ public sealed class NewSessionBudgetTests
         {
             Assert.Equal(4, RedisServer.Shared.Keys(app.Database, pattern).Count());
         }
+        // Each client's count lives until its window ends, however many units it took (the TTL is set as it opens).
+        var budgets = RedisServer.Shared.Keys(app.Database, Keys.ClientBudget("new-sessions", "*")).ToList();
+        Assert.Equal(2, budgets.Count);
+        Assert.All(await Task.WhenAll(budgets.Select(k => app.Db.KeyTimeToLiveAsync(k))),
+            ttl => Assert.InRange(ttl ?? TimeSpan.Zero, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1)));
     }
 
     [Fact]

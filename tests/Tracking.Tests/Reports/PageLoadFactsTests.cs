@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tracking.Storage;
+using Tracking.Tests.Support;
+
+namespace Tracking.Tests.Reports;
+
+/// <summary>
+/// A page load's own events are counted under the touch the same request makes: the session's fields a create or a
+/// touch writes in one HSET with the events' visit (event_writes.lua, <c>plan.pending</c>) are written first whenever an
+/// event's step reads the session (a content view's or a milestone's fact, its watch time).
+/// </summary>
+public sealed class PageLoadFactsTests : IDisposable
+{
+    private readonly DeliveryApp _app = DeliveryApp.Create();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task The_first_events_of_a_page_load_count_under_its_own_touch()
+    {
+        var journeys = new ReportJourneys(_app);
+        var client = _app.Browser();
+        var landing = await client.PostAsJsonAsync("/session", new
+        {
+            url = "https://film.example/watch?utm_source=facebook&utm_medium=paid&utm_campaign=winter",
+            events = new object[]
+            {
+                new { @event = "ViewContent", eventId = "vc-1", properties = new { content = "trailer_30s" } },
+                new { @event = "VideoProgress", eventId = "vp-25", properties = new { content = "trailer_30s", percent = 25 } },
+            },
+        });
+        Assert.Equal(HttpStatusCode.Created, landing.StatusCode);
+        var sid = (await landing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sessionId").GetString()!;
+
+        _app.Clock.Advance(TimeSpan.FromHours(1));
+        var touch = await client.PostAsJsonAsync("/session", new
+        {
+            url = "https://film.example/watch?utm_source=email&utm_medium=newsletter&utm_campaign=spring",
+            sessionId = sid,
+            events = new object[] { new { @event = "VideoProgress", eventId = "vp-50", properties = new { content = "trailer_30s", percent = 50, watch_time = 12 } } },
+        });
+        Assert.Equal(HttpStatusCode.OK, touch.StatusCode);
+
+        var winter = await journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=winter&{journeys.Range}");
+        var spring = await journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=spring&{journeys.Range}");
+
+        Assert.Equal(["sessions=1", "content_views=1", "video_25=1", "video_50=0"], Steps(winter));
+        Assert.Equal(["sessions=0", "content_views=0", "video_25=0", "video_50=1"], Steps(spring));
+        // The touch's report, an hour after the session was made: its seconds fit in that hour, so all of them count.
+        Assert.Equal("12.0", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), SessionField.TotalWatchTime));
+    }
+
+    [Fact]
+    public async Task A_page_load_whose_script_fails_partway_leaves_its_session_whole_and_every_key_with_a_ttl()
+    {
+        // The page load's derived session id, and a key of the wrong type where its events go: the create script fails
+        // at its events' ZADD, after the touches, the client and the dedup set were written.
+        var secret = await _app.Services.GetRequiredService<Tracking.Sessions.SessionIdSecret>().GetAsync();
+        var sid = Ids.PageLoadSessionId(secret, "plk-broken-0123456789");
+        await _app.Db.StringSetAsync(Keys.Events(sid), "not a sorted set");
+        _app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the store refuses the script's write on purpose");
+
+        var response = await _app.Browser().PostAsJsonAsync("/session", new
+        {
+            url = "https://film.example/watch?utm_source=facebook&utm_campaign=winter",
+            pageLoadKey = "plk-broken-0123456789",
+            events = new[] { new { @event = "PageView", eventId = "pv-broken" } },
+        });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("winter", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), SessionField.UtmCampaign));
+        foreach (var key in new[] { Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.Touches(sid), Keys.Client(sid) })
+        {
+            Assert.True(await _app.Db.KeyExistsAsync(key), key);
+            Assert.NotNull(await _app.Db.KeyTimeToLiveAsync(key));
+        }
+    }
+
+    private static string[] Steps(JsonElement funnel) => funnel.GetProperty("steps").EnumerateArray().Take(4)
+        .Select(s => $"{s.GetProperty("step").GetString()}={s.GetProperty("count").GetInt64()}").ToArray();
+}

@@ -14,8 +14,9 @@ local function create_session(charge, more)
   if not plan then return {'status', S.SessionFull, 'held', held} end
   local refused = charge and charge()
   if refused then return refused end
-  -- The new hash holds exactly L.fields (and `more`'s): the fact and the events' visit and consent are known without
-  -- reading it, and it is written once, with the events' visit (store_events: plan.pending), then given its TTL.
+  -- The new hash holds exactly L.fields (and `more`'s, which are none of AGG_FIELDS or VISIT_FIELDS): the fact and the
+  -- events' visit and consent are known without reading it, and it is written once, with the events' visit
+  -- (store_events: plan.pending), then given its TTL.
   plan.pending = flat_pairs(L.fields, more and more())
   local counters = agg_tiers()
   agg_known(counters, fields_after(AGG_FIELDS, {}, L.fields), M.Sessions, M.Touches)

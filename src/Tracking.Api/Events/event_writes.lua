@@ -4,6 +4,7 @@
 --- @include "event_outbox"
 --- @include "hashes"
 --- @include "watch_time"
+--- @include "event_failed"
 -- Storing a request's events for one live session, shared by append_events.lua (POST /events) and POST /session's
 -- scripts (a page's first events ride in the session request): dedup (event id, once-only milestones), the sorted
 -- set, the session fields they imply, the partition-day counters, and each fresh event's outbox entries.
@@ -20,7 +21,7 @@ local function write_events(plan, renew, kept, ...)
   local pending = plan.pending
   local function settle()
     if pending and #pending > 0 then redis.call('HSET', K.sess, unpack(pending)) end
-    pending = nil
+    pending, plan.saved = nil, true
   end
   -- Fields the events set that no step here reads (a PageView's last page, the content viewed) go in that HSET too,
   -- after the deferred ones: `name, value, ...` in event order, so the latest value wins as it would.
@@ -85,6 +86,7 @@ local function write_events(plan, renew, kept, ...)
     unread = pending
   end
   visit_save(K.sess, visit, unread)
+  plan.saved = true
   enqueue_events(fresh, starts, consent_of(kept[3], kept[4]))
   -- The session, its events and its dedup set live and die together, refreshed once their TTL has run down, and at
   -- once when asked or when this request made the events key (a checkout may have made the dedup set before any event).
@@ -98,13 +100,12 @@ end
 -- new session). `kept`: the session's VISIT_FIELDS when the caller knows them (no step here writes them before they
 -- are read), else nil. `...`: more of the session's keys refreshed with them (a page load's touches and client), the
 -- last one the TTL probe. plan.pending (optional; name, value, ... flat): session fields the caller deferred (a page
--- load's landing or touch) to the one HSET that saves the visit; it may be appended to.
--- Should a step fail, Redis keeps what the script wrote: the deferred fields are then written and every key gets its
--- TTL, as a completed run would leave them (no half-written touch, no key without a TTL), and the error goes on.
+-- load's landing or touch) to the one HSET that saves the visit (the table gets the events' fields and the visit's
+-- appended; plan.saved once written). Should a step fail, event_failed.lua mends what the run left and the error
+-- goes on.
 local function store_events(plan, renew, kept, ...)
   local ok, accepted, duplicates, expires = pcall(write_events, plan, renew, kept, ...)
   if ok then return accepted, duplicates, expires end
-  if plan.pending and #plan.pending > 0 then redis.call('HSET', K.sess, unpack(plan.pending)) end
-  refresh(tonumber(A.ttl), K.sess, K.events, K.seen, ...)
+  events_failed(plan, ...)
   error(accepted, 0)
 end

@@ -63,20 +63,57 @@ public sealed class PageLoadFactsTests : IDisposable
         await _app.Db.StringSetAsync(Keys.Events(sid), "not a sorted set");
         _app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the store refuses the script's write on purpose");
 
-        var response = await _app.Browser().PostAsJsonAsync("/session", new
+        var pageLoad = new
         {
             url = "https://film.example/watch?utm_source=facebook&utm_campaign=winter",
             pageLoadKey = "plk-broken-0123456789",
             events = new[] { new { @event = "PageView", eventId = "pv-broken" } },
-        });
+        };
+        var client = _app.Browser();
+        var response = await client.PostAsJsonAsync("/session", pageLoad);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("winter", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), SessionField.UtmCampaign));
-        foreach (var key in new[] { Keys.Session(sid), Keys.Events(sid), Keys.Seen(sid), Keys.Touches(sid), Keys.Client(sid) })
+        foreach (var key in new[] { Keys.Session(sid), Keys.Events(sid), Keys.Touches(sid), Keys.Client(sid) })
         {
             Assert.True(await _app.Db.KeyExistsAsync(key), key);
             Assert.NotNull(await _app.Db.KeyTimeToLiveAsync(key));
         }
+        Assert.False(await _app.Db.KeyExistsAsync(Keys.Seen(sid)), "the failed event's dedup mark, its only member, is gone");
+
+        // Its event was not stored, so it is not marked seen either: the page load retried once the store is mended
+        // finds its session and stores the event.
+        await _app.Db.KeyDeleteAsync(Keys.Events(sid));
+        var retry = await client.PostAsJsonAsync("/session", pageLoad);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(1, (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("events").GetProperty("accepted").GetInt32());
+        Assert.Equal(1, await _app.Db.SortedSetLengthAsync(Keys.Events(sid)));
+    }
+
+    [Fact]
+    public async Task A_page_load_failing_after_its_visit_was_saved_keeps_the_last_page_its_events_set()
+    {
+        // The partition's outbox entries under a key of the wrong type: the script fails at the enqueue, after the
+        // session's fields (written early for the content view's fact) and the events' visit were saved.
+        var secret = await _app.Services.GetRequiredService<Tracking.Sessions.SessionIdSecret>().GetAsync();
+        var sid = Ids.PageLoadSessionId(secret, "plk-late-failure-0123");
+        await _app.Db.StringSetAsync(Keys.OutboxItems(Partitions.TagOf(sid)), "not a hash");
+        _app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the store refuses the script's write on purpose");
+
+        var response = await _app.Browser().PostAsJsonAsync("/session", new
+        {
+            url = "https://film.example/watch?utm_campaign=winter",
+            pageLoadKey = "plk-late-failure-0123",
+            events = new object[]
+            {
+                new { @event = "ViewContent", eventId = "vc-late", properties = new { content = "trailer_30s" } },
+                new { @event = "PageView", eventId = "pv-late", url = "https://film.example/watch/credits" },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("https://film.example/watch/credits", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), SessionField.LastPage));
+        await _app.Db.KeyDeleteAsync(Keys.OutboxItems(Partitions.TagOf(sid)));
     }
 
     private static string[] Steps(JsonElement funnel) => funnel.GetProperty("steps").EnumerateArray().Take(4)

@@ -6,8 +6,9 @@
 -- every key of the session gets its TTL (none is left without one; `...` as store_events takes it), and the fresh
 -- events' dedup marks go, as some of them may be neither stored nor queued: a retry finds them fresh and writes
 -- them again. Their outbox ids, and so what the destinations get, are the same; the once-per-session facts and
--- completion keep their own marks, so nothing is counted twice (at worst an event stored before the failure is
--- stored again under a retry's other timestamp).
+-- completion keep their own marks, so they are not counted twice. What a retry can add again: an event stored
+-- before the failure, under the retry's other timestamp, and watch time up to the time between the two tries when
+-- the retry's event time is later (stamped by the server, or a client clock ahead).
 local function events_failed(plan, ...)
   if not plan.saved and plan.pending and #plan.pending > 0 then redis.call('HSET', K.sess, unpack(plan.pending)) end
   refresh(tonumber(A.ttl), K.sess, K.events, K.seen, ...)

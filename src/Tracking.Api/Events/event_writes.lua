@@ -100,8 +100,8 @@ end
 -- new session). `kept`: the session's VISIT_FIELDS when the caller knows them (no step here writes them before they
 -- are read), else nil. `...`: more of the session's keys refreshed with them (a page load's touches and client), the
 -- last one the TTL probe. plan.pending (optional; name, value, ... flat): session fields the caller deferred (a page
--- load's landing or touch) to the one HSET that saves the visit (the table gets the events' fields and the visit's
--- appended; plan.saved once written). Should a step fail, event_failed.lua mends what the run left and the error
+-- load's landing or touch) to the one HSET that saves the visit (unless a step settled them first, the table gets the
+-- events' fields and the visit's appended; plan.saved once written). Should a step fail, event_failed.lua mends what the run left and the error
 -- goes on.
 local function store_events(plan, renew, kept, ...)
   local ok, accepted, duplicates, expires = pcall(write_events, plan, renew, kept, ...)

@@ -100,7 +100,7 @@ public sealed class PageLoadFactsTests : IDisposable
         await _app.Db.StringSetAsync(Keys.OutboxItems(Partitions.TagOf(sid)), "not a hash");
         _app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the store refuses the script's write on purpose");
 
-        var response = await _app.Browser().PostAsJsonAsync("/session", new
+        var pageLoad = new
         {
             url = "https://film.example/watch?utm_campaign=winter",
             pageLoadKey = "plk-late-failure-0123",
@@ -109,11 +109,22 @@ public sealed class PageLoadFactsTests : IDisposable
                 new { @event = "ViewContent", eventId = "vc-late", properties = new { content = "trailer_30s" } },
                 new { @event = "PageView", eventId = "pv-late", url = "https://film.example/watch/credits" },
             },
-        });
+        };
+        var response = await _app.Browser().PostAsJsonAsync("/session", pageLoad);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("https://film.example/watch/credits", (string?)await _app.Db.HashGetAsync(Keys.Session(sid), SessionField.LastPage));
+
+        // Retried once the store is mended: both events are queued, and what was counted before the failure is not
+        // counted again (the content view's once-per-session fact keeps its own mark).
         await _app.Db.KeyDeleteAsync(Keys.OutboxItems(Partitions.TagOf(sid)));
+        var retry = await _app.Browser().PostAsJsonAsync("/session", pageLoad);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(2, await _app.Db.SortedSetLengthAsync(Keys.Events(sid)));
+        Assert.Equal(2, await _app.Db.HashLengthAsync(Keys.OutboxItems(Partitions.TagOf(sid))) / 2);
+        var journeys = new ReportJourneys(_app);
+        var funnel = await journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=winter&{journeys.Range}");
+        Assert.Equal(["sessions=1", "content_views=1", "video_25=0", "video_50=0"], Steps(funnel));
     }
 
     private static string[] Steps(JsonElement funnel) => funnel.GetProperty("steps").EnumerateArray().Take(4)

@@ -33,6 +33,9 @@ internal static class SessionApi
                 429 with Retry-After, nothing written: the client (IPv4 address or IPv6 /64) has created Tracking__NewSessionsPerMinute
                 (30) sessions this minute, counted across replicas; touching a live session and `POST /events` still pass.
                 409, not touched: the session's events are at Tracking__MaxEventsPerSession.
+                503 when the store refused a write part way (the generic 503 otherwise records nothing): the session may have been
+                made, its keys with their TTLs and none of its events marked seen, so the same request retried (same `pageLoadKey`)
+                finds that session and stores its events.
                 """)
             .WithJsonBody<SessionRequest>(alsoAs: "text/plain")
             .ProducesValidationProblem()

@@ -73,9 +73,7 @@ local function write_events(plan, renew, kept, ...)
     end
   end
   add_watch_time(fresh, watch_only, settle, content_field)
-  -- Each fresh event's visit (visits.lua), in posted order, and the consent its outbox entries carry: one read.
-  if not kept then settle() end
-  kept = kept or redis.call('HMGET', K.sess, unpack(VISIT_FIELDS))
+  -- Each fresh event's visit (visits.lua), in posted order, and the consent its outbox entries carry.
   local visit = visit_from(kept[1], kept[2])
   local starts = {}
   for i, e in ipairs(L.events) do
@@ -97,8 +95,8 @@ end
 
 -- Writes a plan of plan_events (the session exists, or is made here from plan.pending). Returns the events accepted,
 -- the duplicates and when the session's keys expire. `renew`: the session's TTLs are refreshed whatever they are (a
--- new session). `kept`: the session's VISIT_FIELDS when the caller knows them (no step here writes them before they
--- are read), else nil. `...`: more of the session's keys refreshed with them (a page load's touches and client), the
+-- new session). `kept`: the session's VISIT_FIELDS, which every caller knows from its own read or write (no step
+-- here writes them before they are read). `...`: more of the session's keys refreshed with them (a page load's touches and client), the
 -- last one the TTL probe. plan.pending (optional; name, value, ... flat): session fields the caller deferred (a page
 -- load's landing or touch) to the one HSET that saves the visit (unless a step settled them first, the table gets the
 -- events' fields and the visit's appended; plan.saved once written). Should a step fail, event_failed.lua mends what the run left and the error

@@ -9,7 +9,7 @@
 
 -- The first visit of a visitor whose id this page load minted (A.new_visitor '1': 128 random bits, so it has no keys
 -- yet): its keys are made whole, with the PostHog id, without the reads a known visitor's need (its count, the
--- index's size and life). Returns the count.
+-- index's size and life). Returns the count, and 1 when the PostHog id is in the index (else 0).
 local function first_visit()
   local ttl = tonumber(A.visitor_ttl)
   if A.posthog ~= '' then
@@ -21,10 +21,11 @@ local function first_visit()
   redis.call('SET', K.count, 1, 'EX', ttl)
   redis.call('EXPIRE', K.index, ttl)
   redis.call('EXPIRE', K.sessions, ttl)
-  return 1
+  return 1, A.posthog ~= '' and 1 or 0
 end
 
--- A known visitor's new visit (or one whose keys expired): counted once, its keys kept alive. Returns the count.
+-- A known visitor's new visit (or one whose keys expired): counted once, its keys kept alive, the PostHog id indexed
+-- (bounded, index_member.lua). Returns as first_visit.
 local function next_visit()
   local count
   if index_session() then
@@ -33,24 +34,22 @@ local function next_visit()
     count = tonumber(redis.call('GET', K.count)) or 1
   end
   visitor_keep()
-  return count
+  local posthog = 0
+  if A.posthog ~= '' then posthog = index_member(K.index, A.posthog, A.max_posthog, A.posthog_prefix, '') end
+  return count, posthog
 end
 
 -- Answers as create_session (new_session.lua; `charge` as it takes it), and when Created: posthog: 1 when the PostHog
 -- id is in the visitor's index (the id's own index, on another slot, then gets the visitor: a new session is a new
 -- visit, which renews it), else 0.
 local function landing(charge)
-  local first = A.new_visitor == '1'
+  local posthog = 0
   local created = create_session(charge, function()
-    return {F.SessionCount, first and first_visit() or next_visit()}
+    local count
+    count, posthog = (A.new_visitor == '1' and first_visit or next_visit)()
+    return {F.SessionCount, count}
   end)
   if created[2] == S.Created then
-    local posthog = 0
-    if first then
-      posthog = A.posthog ~= '' and 1 or 0
-    elseif A.posthog ~= '' then
-      posthog = index_member(K.index, A.posthog, A.max_posthog, A.posthog_prefix, '')
-    end
     created[#created + 1] = 'posthog'
     created[#created + 1] = posthog
   end

@@ -58,10 +58,7 @@ public sealed class PageLoadFactsTests : IDisposable
     {
         // The page load's derived session id, and a key of the wrong type where its events go: the create script fails
         // at its events' ZADD, after the touches, the client and the dedup set were written.
-        var secret = await _app.Services.GetRequiredService<Tracking.Sessions.SessionIdSecret>().GetAsync();
-        var sid = Ids.PageLoadSessionId(secret, "plk-broken-0123456789");
-        await _app.Db.StringSetAsync(Keys.Events(sid), "not a sorted set");
-        _app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the store refuses the script's write on purpose");
+        var sid = await BrokenAsync("plk-broken-0123456789", Keys.Events);
 
         var pageLoad = new
         {
@@ -95,10 +92,7 @@ public sealed class PageLoadFactsTests : IDisposable
     {
         // The partition's outbox entries under a key of the wrong type: the script fails at the enqueue, after the
         // session's fields (written early for the content view's fact) and the events' visit were saved.
-        var secret = await _app.Services.GetRequiredService<Tracking.Sessions.SessionIdSecret>().GetAsync();
-        var sid = Ids.PageLoadSessionId(secret, "plk-late-failure-0123");
-        await _app.Db.StringSetAsync(Keys.OutboxItems(Partitions.TagOf(sid)), "not a hash");
-        _app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the store refuses the script's write on purpose");
+        var sid = await BrokenAsync("plk-late-failure-0123", id => Keys.OutboxItems(Partitions.TagOf(id)));
 
         var pageLoad = new
         {
@@ -125,6 +119,19 @@ public sealed class PageLoadFactsTests : IDisposable
         var journeys = new ReportJourneys(_app);
         var funnel = await journeys.Ops.GetFromJsonAsync<JsonElement>($"/reports/funnel?utmCampaign=winter&{journeys.Range}");
         Assert.Equal(["sessions=1", "content_views=1", "video_25=0", "video_50=0"], Steps(funnel));
+    }
+
+    /// <summary>
+    /// The session id a page load with <paramref name="pageLoadKey"/> derives, with the key <paramref name="broken"/>
+    /// names for it made a string, so the page load's script fails when it writes there (a 503 the test expects).
+    /// </summary>
+    private async Task<string> BrokenAsync(string pageLoadKey, Func<string, string> broken)
+    {
+        var secret = await _app.Services.GetRequiredService<Tracking.Sessions.SessionIdSecret>().GetAsync();
+        var sid = Ids.PageLoadSessionId(secret, pageLoadKey);
+        await _app.Db.StringSetAsync(broken(sid), "not the key's type");
+        _app.ExpectErrors("Tracking.Infrastructure.StoreUnavailableHandler", "the store refuses the script's write on purpose");
+        return sid;
     }
 
     private static string[] Steps(JsonElement funnel) => funnel.GetProperty("steps").EnumerateArray().Take(4)
